@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every test of the repository on a fresh machine. Installs what the tests need first
+# (idempotently), then runs the whole solution's tests and ends with the runner's summary.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need_apt=()
+command -v git >/dev/null 2>&1 || need_apt+=(git)
+command -v kubectl >/dev/null 2>&1 || need_apt+=(kubectl)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "installing: ${need_apt[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet build Plural.Orleans.sln -c Release -nologo -clp:ErrorsOnly
+# One test assembly at a time: the end-to-end suites start real processes and sockets,
+# and a 2-core machine gives wrong timings when they compete.
+dotnet test Plural.Orleans.sln -c Release --no-build -nologo -m:1 "$@"
