@@ -1,0 +1,17 @@
+using System.Text.RegularExpressions;
+
+namespace Plural.Grains.Agents;
+
+/// <summary>Agent names are RFC 1123 labels so they can appear in URLs, kubeconfig contexts and Git paths.</summary>
+public static partial class AgentName
+{
+    /// <summary>Longest accepted name.</summary>
+    public const int MaxLength = 63;
+
+    /// <summary>True when <paramref name="name"/> is a valid agent name.</summary>
+    public static bool IsValid(string? name) =>
+        !string.IsNullOrEmpty(name) && name.Length <= MaxLength && Label().IsMatch(name);
+
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    private static partial Regex Label();
+}

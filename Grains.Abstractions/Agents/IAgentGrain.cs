@@ -1,0 +1,40 @@
+namespace Plural.Grains.Agents;
+
+/// <summary>
+/// One registered agent, keyed by its name. Holds the registration and token hashes (persisted)
+/// and the tunnel leases gateways hold for it (soft state, rebuilt by the next renewals).
+/// </summary>
+[Alias("plural.agents.IAgentGrain")]
+public interface IAgentGrain : IGrainWithStringKey
+{
+    /// <summary>Registers the agent with its first token. Throws <see cref="AgentAlreadyExistsException"/> if registered.</summary>
+    [Alias("Register")]
+    Task<AgentSnapshot> Register(AgentRegistration registration, AgentTokenRecord firstToken);
+
+    /// <summary>The agent with its live status, or null when no agent of that name is registered.</summary>
+    [Alias("Get")]
+    Task<AgentSnapshot?> Get();
+
+    /// <summary>Adds a token (rotation). Throws <see cref="AgentNotFoundException"/> for unknown agents.</summary>
+    [Alias("AddToken")]
+    Task AddToken(AgentTokenRecord token);
+
+    /// <summary>Revokes a token; false when the agent has no such token.</summary>
+    [Alias("RevokeToken")]
+    Task<bool> RevokeToken(string tokenId);
+
+    /// <summary>
+    /// Creates or refreshes the lease of one agent process on one gateway. Rejected when the agent
+    /// is gone or the token the connection authenticated with was revoked.
+    /// </summary>
+    [Alias("RenewLease")]
+    Task<LeaseDecision> RenewLease(LeaseRenewal renewal);
+
+    /// <summary>Drops a lease when a session ends on a gateway.</summary>
+    [Alias("DropLease")]
+    Task DropLease(string gatewayId, string instanceId);
+
+    /// <summary>Unexpired leases: where the agent can be reached now.</summary>
+    [Alias("GetLeases")]
+    Task<IReadOnlyList<TunnelLease>> GetLeases();
+}

@@ -1,0 +1,17 @@
+namespace Plural.Grains.Agents;
+
+/// <summary>
+/// A gateway's periodic claim on an agent connection. The grain sets the expiry from its own clock
+/// (now + <see cref="TimeToLive"/>) so gateway clock skew cannot keep a dead lease alive.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("plural.agents.LeaseRenewal")]
+public sealed record LeaseRenewal(
+    [property: Id(0)] string GatewayId,
+    [property: Id(1)] string GatewayAddress,
+    [property: Id(2)] string InstanceId,
+    [property: Id(3)] string AgentVersion,
+    [property: Id(4)] string TokenId,
+    [property: Id(5)] DateTimeOffset ConnectedAt,
+    [property: Id(6)] int IdleTunnels,
+    [property: Id(7)] int ActiveTunnels,
+    [property: Id(8)] TimeSpan TimeToLive);

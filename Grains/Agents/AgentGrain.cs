@@ -1,0 +1,154 @@
+using Microsoft.Extensions.Logging;
+using Plural.Grains.Fleet;
+using Plural.Grains.Tokens;
+
+namespace Plural.Grains.Agents;
+
+/// <inheritdoc cref="IAgentGrain"/>
+public sealed partial class AgentGrain(
+    [PersistentState("agent")] IPersistentState<AgentState> state,
+    TimeProvider clock,
+    ILogger<AgentGrain> logger) : Grain, IAgentGrain
+{
+    private readonly LeaseTable _leases = new();
+
+    private string Name => this.GetPrimaryKeyString();
+
+    public async Task<AgentSnapshot> Register(AgentRegistration registration, AgentTokenRecord firstToken)
+    {
+        if (state.State.Registration is not null)
+        {
+            throw new AgentAlreadyExistsException(Name);
+        }
+
+        state.State.Registration = registration with { Name = Name };
+        state.State.Tokens = [firstToken];
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IAgentTokenGrain>(firstToken.Hash).Bind(new TokenBinding(Name, firstToken.TokenId));
+        await GrainFactory.GetGrain<IAgentDirectoryGrain>(IAgentDirectoryGrain.Key).Add(Name);
+        LogRegistered(logger, Name);
+        return Snapshot();
+    }
+
+    public Task<AgentSnapshot?> Get() =>
+        Task.FromResult(state.State.Registration is null ? null : Snapshot());
+
+    public async Task AddToken(AgentTokenRecord token)
+    {
+        EnsureRegistered();
+        if (state.State.Tokens.Any(t => t.TokenId == token.TokenId))
+        {
+            return;
+        }
+
+        state.State.Tokens.Add(token);
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IAgentTokenGrain>(token.Hash).Bind(new TokenBinding(Name, token.TokenId));
+    }
+
+    public async Task<bool> RevokeToken(string tokenId)
+    {
+        EnsureRegistered();
+        var index = state.State.Tokens.FindIndex(t => t.TokenId == tokenId);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        var token = state.State.Tokens[index];
+        if (token.IsActive)
+        {
+            var now = clock.GetUtcNow();
+            state.State.Tokens[index] = token with { RevokedAt = now };
+            await state.WriteStateAsync();
+            await GrainFactory.GetGrain<IAgentTokenGrain>(token.Hash).Revoke(now);
+            LogTokenRevoked(logger, Name, tokenId);
+        }
+
+        return true;
+    }
+
+    public async Task<LeaseDecision> RenewLease(LeaseRenewal renewal)
+    {
+        if (state.State.Registration is null)
+        {
+            return LeaseDecision.UnknownAgent;
+        }
+
+        if (!state.State.Tokens.Any(t => t.TokenId == renewal.TokenId && t.IsActive))
+        {
+            _leases.Drop(renewal.GatewayId, renewal.InstanceId);
+            return LeaseDecision.TokenRevoked;
+        }
+
+        var now = clock.GetUtcNow();
+        var wasConnected = _leases.AnyLive(now);
+        _leases.Put(new TunnelLease(
+            renewal.GatewayId, renewal.GatewayAddress, renewal.InstanceId, renewal.AgentVersion,
+            renewal.ConnectedAt, renewal.IdleTunnels, renewal.ActiveTunnels, now + renewal.TimeToLive));
+        if (!wasConnected)
+        {
+            await RecordTransition(renewal.ConnectedAt < now ? renewal.ConnectedAt : now);
+            LogConnected(logger, Name, renewal.GatewayId);
+        }
+
+        return LeaseDecision.Accepted;
+    }
+
+    public async Task DropLease(string gatewayId, string instanceId)
+    {
+        var now = clock.GetUtcNow();
+        var wasConnected = _leases.AnyLive(now);
+        _leases.Drop(gatewayId, instanceId);
+        if (wasConnected && !_leases.AnyLive(now) && state.State.Registration is not null)
+        {
+            await RecordTransition(now);
+            LogDisconnected(logger, Name, gatewayId);
+        }
+    }
+
+    public Task<IReadOnlyList<TunnelLease>> GetLeases() =>
+        Task.FromResult(_leases.Live(clock.GetUtcNow()));
+
+    private AgentSnapshot Snapshot()
+    {
+        var now = clock.GetUtcNow();
+        var since = state.State.StatusSince;
+        if (_leases.ExpireAll(now) is { } lastExpiry && !_leases.AnyLive(now))
+        {
+            // The gateway vanished without dropping its lease: the agent was last known reachable at expiry.
+            since = lastExpiry;
+            state.State.StatusSince = lastExpiry;
+        }
+
+        var live = _leases.Live(now);
+        return new AgentSnapshot(state.State.Registration!, [.. state.State.Tokens],
+            new AgentConnectionStatus(live.Count > 0, since, live));
+    }
+
+    private async Task RecordTransition(DateTimeOffset at)
+    {
+        state.State.StatusSince = at;
+        await state.WriteStateAsync();
+    }
+
+    private void EnsureRegistered()
+    {
+        if (state.State.Registration is null)
+        {
+            throw new AgentNotFoundException(Name);
+        }
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Agent {AgentName} registered")]
+    private static partial void LogRegistered(ILogger logger, string agentName);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Agent {AgentName} token {TokenId} revoked")]
+    private static partial void LogTokenRevoked(ILogger logger, string agentName, string tokenId);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Agent {AgentName} connected through gateway {GatewayId}")]
+    private static partial void LogConnected(ILogger logger, string agentName, string gatewayId);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Agent {AgentName} disconnected from gateway {GatewayId}")]
+    private static partial void LogDisconnected(ILogger logger, string agentName, string gatewayId);
+}

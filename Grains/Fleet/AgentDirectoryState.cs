@@ -1,0 +1,8 @@
+namespace Plural.Grains.Fleet;
+
+/// <summary>Persisted state of <see cref="AgentDirectoryGrain"/>.</summary>
+[GenerateSerializer, Alias("plural.fleet.AgentDirectoryState")]
+public sealed class AgentDirectoryState
+{
+    [Id(0)] public SortedSet<string> Names { get; set; } = new(StringComparer.Ordinal);
+}

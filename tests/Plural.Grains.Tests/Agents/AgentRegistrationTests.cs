@@ -1,0 +1,56 @@
+using Plural.Grains.Agents;
+using Plural.Grains.Fleet;
+
+namespace Plural.Grains.Tests.Agents;
+
+[Collection(ClusterCollection.Name)]
+public sealed class AgentRegistrationTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task Registering_twice_fails_with_already_exists()
+    {
+        var name = AgentFactory.NewName();
+        await AgentFactory.RegisterAsync(fixture.Grains, name);
+
+        await Assert.ThrowsAsync<AgentAlreadyExistsException>(() => AgentFactory.RegisterAsync(fixture.Grains, name));
+    }
+
+    [Fact]
+    public async Task Unregistered_agent_reads_as_null_and_refuses_tokens_and_leases()
+    {
+        var grain = fixture.Grains.GetGrain<IAgentGrain>(AgentFactory.NewName());
+
+        Assert.Null(await grain.Get());
+        await Assert.ThrowsAsync<AgentNotFoundException>(() => grain.AddToken(AgentFactory.NewToken().Record));
+        Assert.Equal(LeaseDecision.UnknownAgent, await grain.RenewLease(AgentFactory.Lease()));
+    }
+
+    [Fact]
+    public async Task Registered_agents_are_listed_in_pages()
+    {
+        var prefix = "page-" + Guid.NewGuid().ToString("N")[..6];
+        foreach (var i in Enumerable.Range(0, 5))
+        {
+            await AgentFactory.RegisterAsync(fixture.Grains, $"{prefix}-{i}");
+        }
+
+        var directory = fixture.Grains.GetGrain<IAgentDirectoryGrain>(IAgentDirectoryGrain.Key);
+        var first = await directory.List(prefix, 3);
+        var second = await directory.List(first[^1], 3);
+
+        Assert.Equal([$"{prefix}-0", $"{prefix}-1", $"{prefix}-2"], first);
+        Assert.Equal($"{prefix}-3", second[0]);
+        Assert.Equal($"{prefix}-4", second[1]);
+    }
+
+    [Fact]
+    public void Agent_names_must_be_dns_labels()
+    {
+        Assert.True(AgentName.IsValid("prod-eu-1"));
+        Assert.False(AgentName.IsValid("Prod"));
+        Assert.False(AgentName.IsValid("-edge"));
+        Assert.False(AgentName.IsValid("a/b"));
+        Assert.False(AgentName.IsValid(new string('a', 64)));
+        Assert.False(AgentName.IsValid(""));
+    }
+}

@@ -1,0 +1,67 @@
+using Plural.Grains.Agents;
+
+namespace Plural.Grains.Tests.Agents;
+
+[Collection(ClusterCollection.Name)]
+public sealed class TunnelLeaseTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task Renewed_lease_makes_the_agent_connected_through_that_gateway()
+    {
+        var (grain, _) = await AgentFactory.RegisterAsync(fixture.Grains, AgentFactory.NewName());
+
+        await grain.RenewLease(AgentFactory.Lease("gw-a"));
+
+        var status = (await grain.Get())!.Status;
+        Assert.True(status.Connected);
+        Assert.NotNull(status.Since);
+        Assert.Equal("gw-a", Assert.Single(status.Leases).GatewayId);
+    }
+
+    [Fact]
+    public async Task Lease_expires_when_not_refreshed()
+    {
+        var (grain, _) = await AgentFactory.RegisterAsync(fixture.Grains, AgentFactory.NewName());
+        await grain.RenewLease(AgentFactory.Lease(ttl: TimeSpan.FromMilliseconds(400)));
+        Assert.True((await grain.Get())!.Status.Connected);
+
+        await Task.Delay(TimeSpan.FromMilliseconds(900));
+
+        var status = (await grain.Get())!.Status;
+        Assert.False(status.Connected);
+        Assert.Empty(status.Leases);
+        Assert.Empty(await grain.GetLeases());
+    }
+
+    [Fact]
+    public async Task Refreshed_lease_outlives_its_first_ttl()
+    {
+        var (grain, _) = await AgentFactory.RegisterAsync(fixture.Grains, AgentFactory.NewName());
+        var ttl = TimeSpan.FromMilliseconds(600);
+
+        for (var i = 0; i < 4; i++)
+        {
+            await grain.RenewLease(AgentFactory.Lease(ttl: ttl));
+            await Task.Delay(TimeSpan.FromMilliseconds(250));
+        }
+
+        Assert.True((await grain.Get())!.Status.Connected);
+    }
+
+    [Fact]
+    public async Task Dropping_the_last_lease_disconnects_and_records_since_when()
+    {
+        var (grain, _) = await AgentFactory.RegisterAsync(fixture.Grains, AgentFactory.NewName());
+        await grain.RenewLease(AgentFactory.Lease("gw-a"));
+        await grain.RenewLease(AgentFactory.Lease("gw-b"));
+        var connectedSince = (await grain.Get())!.Status.Since;
+
+        await grain.DropLease("gw-a", "pod-1");
+        Assert.True((await grain.Get())!.Status.Connected);
+        await grain.DropLease("gw-b", "pod-1");
+
+        var status = (await grain.Get())!.Status;
+        Assert.False(status.Connected);
+        Assert.True(status.Since > connectedSince);
+    }
+}
