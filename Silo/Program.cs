@@ -1,1 +1,7 @@
-Console.WriteLine("placeholder");
+using Plural.Silo.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddPluralSilo();
+var app = builder.Build();
+app.MapPluralSilo();
+await app.RunAsync();

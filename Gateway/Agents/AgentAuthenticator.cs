@@ -1,0 +1,61 @@
+using Grpc.Core;
+using Plural.Grains.Tokens;
+
+namespace Plural.Gateway.Agents;
+
+/// <summary>Turns the bearer token of an agent call into an <see cref="AgentIdentity"/>, or a typed gRPC error.</summary>
+public sealed partial class AgentAuthenticator(
+    AgentTokenCache tokens,
+    AuthFailureLimiter limiter,
+    ILogger<AgentAuthenticator> logger)
+{
+    // Real tokens are ~55 characters; anything far longer is not worth hashing.
+    private const int MaxTokenLength = 512;
+
+    /// <summary>Authenticates the call or throws <see cref="RpcException"/> (Unauthenticated or ResourceExhausted).</summary>
+    public async Task<AgentIdentity> AuthenticateAsync(ServerCallContext context)
+    {
+        var remote = context.GetHttpContext().Connection.RemoteIpAddress;
+        if (limiter.IsBlocked(remote))
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                "too many failed authentication attempts from this address; retry in a minute"));
+        }
+
+        var header = context.RequestHeaders.GetValue("authorization");
+        if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            throw Refuse(remote, "missing bearer token in the authorization header");
+        }
+
+        var token = header["Bearer ".Length..].Trim();
+        if (token.Length is 0 or > MaxTokenLength)
+        {
+            throw Refuse(remote, "malformed agent token");
+        }
+
+        var hash = AgentTokenHash.Compute(token);
+        var binding = await tokens.ResolveAsync(hash, context.CancellationToken);
+        if (binding is null)
+        {
+            throw Refuse(remote, "agent token is not recognised");
+        }
+
+        if (!binding.IsActive)
+        {
+            throw Refuse(remote, "agent token was revoked");
+        }
+
+        return new AgentIdentity(binding.AgentName, binding.TokenId, hash);
+    }
+
+    private RpcException Refuse(System.Net.IPAddress? remote, string reason)
+    {
+        limiter.RecordFailure(remote);
+        LogRefused(logger, remote?.ToString() ?? "unknown", reason);
+        return new RpcException(new Status(StatusCode.Unauthenticated, reason));
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Refused agent connection from {RemoteAddress}: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string remoteAddress, string reason);
+}

@@ -1,0 +1,150 @@
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using Plural.Gateway.Hosting;
+using Plural.Gateway.Sessions;
+using Plural.Gateway.Tunnels;
+using Plural.Grains.Agents;
+using Plural.Protocol.Agent;
+
+namespace Plural.Gateway.Agents;
+
+/// <summary>The gRPC service agents dial: their session stream and their tunnel slots.</summary>
+public sealed partial class AgentGatewayService(
+    AgentAuthenticator authenticator,
+    SessionRegistry sessions,
+    LeaseKeeper leases,
+    TunnelRegistry tunnels,
+    GatewayIdentity gateway,
+    IOptions<GatewayOptions> options,
+    TimeProvider clock,
+    ILogger<AgentGatewayService> logger) : AgentGateway.AgentGatewayBase
+{
+    /// <inheritdoc />
+    public override async Task Session(IAsyncStreamReader<AgentMessage> requestStream,
+        IServerStreamWriter<GatewayMessage> responseStream, ServerCallContext context)
+    {
+        var identity = await authenticator.AuthenticateAsync(context);
+        var ct = context.CancellationToken;
+        if (!await requestStream.MoveNext(ct))
+        {
+            return;
+        }
+
+        if (requestStream.Current.KindCase != AgentMessage.KindOneofCase.Hello)
+        {
+            throw Violation($"the first session message must be 'hello', got '{requestStream.Current.KindCase}'");
+        }
+
+        using var session = new AgentSession(identity, requestStream.Current.Hello, clock.GetUtcNow(), responseStream, ct);
+        if (await leases.RenewAsync(session) != LeaseDecision.Accepted)
+        {
+            throw new RpcException(session.CloseStatus!.Value);
+        }
+
+        sessions.Add(session)?.Close(new Status(StatusCode.Aborted, "replaced by a newer session of the same agent process"));
+        LogSessionOpened(logger, identity.AgentName, session.InstanceId, session.AgentVersion);
+        try
+        {
+            await session.SendAsync(new GatewayMessage
+            {
+                Welcome = new Welcome
+                {
+                    AgentId = identity.AgentName,
+                    GatewayId = gateway.Id,
+                    HeartbeatIntervalMs = (int)options.Value.HeartbeatInterval.TotalMilliseconds,
+                },
+            }, ct);
+            await ReadHeartbeatsAsync(requestStream, session);
+        }
+        catch (OperationCanceledException) when (session.CloseStatus is { } closed && !ct.IsCancellationRequested)
+        {
+            throw new RpcException(closed);
+        }
+        finally
+        {
+            if (sessions.Remove(session))
+            {
+                await leases.DropAsync(session);
+            }
+
+            LogSessionClosed(logger, identity.AgentName, session.InstanceId);
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task Connect(IAsyncStreamReader<TunnelUp> requestStream,
+        IServerStreamWriter<TunnelDown> responseStream, ServerCallContext context)
+    {
+        var identity = await authenticator.AuthenticateAsync(context);
+        var ct = context.CancellationToken;
+        if (!await requestStream.MoveNext(ct))
+        {
+            return;
+        }
+
+        if (requestStream.Current.FrameCase != TunnelUp.FrameOneofCase.Ready)
+        {
+            throw Violation($"the first tunnel frame must be 'ready', got '{requestStream.Current.FrameCase}'");
+        }
+
+        var tunnel = new AgentTunnel(identity, requestStream.Current.Ready.InstanceId, requestStream, responseStream, ct);
+        tunnels.Offer(tunnel);
+        await Task.WhenAny(tunnel.NextFrame, tunnel.WhenClaimed, tunnel.Released);
+        if (tunnel.TryRetire())
+        {
+            tunnels.Remove(tunnel);
+            await EndIdleTunnelAsync(tunnel);
+            return;
+        }
+
+        await tunnel.Released.WaitAsync(ct);
+    }
+
+    private static async Task ReadHeartbeatsAsync(IAsyncStreamReader<AgentMessage> requestStream, AgentSession session)
+    {
+        while (await requestStream.MoveNext(session.Closed))
+        {
+            switch (requestStream.Current.KindCase)
+            {
+                case AgentMessage.KindOneofCase.Heartbeat:
+                    session.OnHeartbeat(requestStream.Current.Heartbeat);
+                    break;
+                default:
+                    throw Violation($"unexpected '{requestStream.Current.KindCase}' message on an established session");
+            }
+        }
+    }
+
+    private static async Task EndIdleTunnelAsync(AgentTunnel tunnel)
+    {
+        if (tunnel.Released.IsCompleted)
+        {
+            await tunnel.Released;
+            return;
+        }
+
+        bool hasFrame;
+        try
+        {
+            hasFrame = await tunnel.NextFrame;
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException or RpcException)
+        {
+            return;
+        }
+
+        if (hasFrame)
+        {
+            throw Violation("the agent sent a frame on an idle tunnel before any request");
+        }
+    }
+
+    private static RpcException Violation(string detail) =>
+        new(new Status(StatusCode.InvalidArgument, "protocol violation: " + detail));
+
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Information, Message = "Agent {AgentName} connected (instance {InstanceId}, version {AgentVersion})")]
+    private static partial void LogSessionOpened(ILogger logger, string agentName, string instanceId, string agentVersion);
+
+    [LoggerMessage(EventId = 2202, Level = LogLevel.Information, Message = "Agent {AgentName} session ended (instance {InstanceId})")]
+    private static partial void LogSessionClosed(ILogger logger, string agentName, string instanceId);
+}

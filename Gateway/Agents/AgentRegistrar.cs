@@ -1,0 +1,35 @@
+using Plural.Gateway.ServerApi;
+using Plural.Grains.Agents;
+
+namespace Plural.Gateway.Agents;
+
+/// <summary>Registers agents and issues their tokens; the one place that sees token secrets on the way out.</summary>
+public sealed class AgentRegistrar(IGrainFactory grains, AgentTokenIssuer issuer, TimeProvider clock)
+{
+    /// <summary>
+    /// Registers an agent and returns its first token secret.
+    /// Throws <see cref="ArgumentException"/> for a bad name and <see cref="AgentAlreadyExistsException"/> for a taken one.
+    /// </summary>
+    public async Task<(AgentSnapshot Agent, string TokenId, string Token)> RegisterAsync(
+        string name, IReadOnlyDictionary<string, string> labels, string description)
+    {
+        if (!AgentName.IsValid(name))
+        {
+            throw new ArgumentException(
+                $"must be an RFC 1123 label: lower-case letters, digits and '-', at most {AgentName.MaxLength} characters", nameof(name));
+        }
+
+        var (record, secret) = issuer.Issue("initial token");
+        var registration = new AgentRegistration(name, new Dictionary<string, string>(labels), description, clock.GetUtcNow());
+        var snapshot = await grains.GetGrain<IAgentGrain>(name).Register(registration, record);
+        return (snapshot, record.TokenId, secret);
+    }
+
+    /// <summary>Issues one more token for an agent (rotation). Throws <see cref="AgentNotFoundException"/>.</summary>
+    public async Task<(string TokenId, string Token)> AddTokenAsync(string name, string description)
+    {
+        var (record, secret) = issuer.Issue(description);
+        await grains.GetGrain<IAgentGrain>(name).AddToken(record);
+        return (record.TokenId, secret);
+    }
+}

@@ -1,0 +1,19 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Plural.Gateway.Hosting;
+
+/// <summary>How requests are carried through agent tunnels. Section <c>Gateway:Tunnels</c>.</summary>
+public sealed class TunnelOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string Section = "Gateway:Tunnels";
+
+    /// <summary>How long a request waits for a free tunnel of its agent before 503/504.</summary>
+    public TimeSpan WaitTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Largest body frame sent to an agent, in bytes.</summary>
+    [Range(1024, 4 * 1024 * 1024)] public int ChunkSize { get; set; } = 64 * 1024;
+
+    /// <summary>Largest request body accepted for a tunnelled request, in bytes.</summary>
+    [Range(0, long.MaxValue)] public long MaxRequestBodyBytes { get; set; } = 1L << 30;
+}

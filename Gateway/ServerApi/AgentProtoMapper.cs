@@ -1,0 +1,65 @@
+using Google.Protobuf.WellKnownTypes;
+using Plural.Grains.Agents;
+using Proto = Plural.Protocol.Server;
+
+namespace Plural.Gateway.ServerApi;
+
+/// <summary>Maps grain records to <c>ServerApi</c> messages at the edge.</summary>
+internal static class AgentProtoMapper
+{
+    public static Proto.Agent ToProto(AgentSnapshot snapshot)
+    {
+        var registration = snapshot.Registration;
+        var agent = new Proto.Agent
+        {
+            Name = registration.Name,
+            Description = registration.Description,
+            CreatedAt = Timestamp.FromDateTimeOffset(registration.CreatedAt),
+            Status = ToProto(snapshot.Status),
+        };
+        foreach (var (key, value) in registration.Labels)
+        {
+            agent.Labels[key] = value;
+        }
+
+        agent.Tokens.AddRange(snapshot.Tokens.Select(ToProto));
+        return agent;
+    }
+
+    private static Proto.AgentStatus ToProto(AgentConnectionStatus status)
+    {
+        var proto = new Proto.AgentStatus { Connected = status.Connected };
+        if (status.Since is { } since)
+        {
+            proto.Since = Timestamp.FromDateTimeOffset(since);
+        }
+
+        proto.Connections.AddRange(status.Leases.Select(l => new Proto.AgentConnection
+        {
+            GatewayId = l.GatewayId,
+            InstanceId = l.InstanceId,
+            AgentVersion = l.AgentVersion,
+            ConnectedAt = Timestamp.FromDateTimeOffset(l.ConnectedAt),
+            IdleTunnels = l.IdleTunnels,
+            ActiveTunnels = l.ActiveTunnels,
+            LeaseExpiresAt = Timestamp.FromDateTimeOffset(l.ExpiresAt),
+        }));
+        return proto;
+    }
+
+    private static Proto.AgentTokenInfo ToProto(AgentTokenRecord token)
+    {
+        var proto = new Proto.AgentTokenInfo
+        {
+            TokenId = token.TokenId,
+            Description = token.Description,
+            CreatedAt = Timestamp.FromDateTimeOffset(token.CreatedAt),
+        };
+        if (token.RevokedAt is { } revoked)
+        {
+            proto.RevokedAt = Timestamp.FromDateTimeOffset(revoked);
+        }
+
+        return proto;
+    }
+}

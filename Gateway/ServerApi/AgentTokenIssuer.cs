@@ -1,0 +1,26 @@
+using System.Security.Cryptography;
+using Plural.Grains.Agents;
+using Plural.Grains.Tokens;
+
+namespace Plural.Gateway.ServerApi;
+
+/// <summary>
+/// Creates agent token secrets. The recognisable prefix lets secret scanners find leaked tokens;
+/// 32 random bytes make them unguessable. Only the hash leaves this class.
+/// </summary>
+public sealed class AgentTokenIssuer(TimeProvider clock)
+{
+    /// <summary>Prefix of every agent token.</summary>
+    public const string Prefix = "plrl_agent_";
+
+    /// <summary>A new secret and the record (hash and metadata) to store for it.</summary>
+    public (AgentTokenRecord Record, string Secret) Issue(string description)
+    {
+        var secret = Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+        var tokenId = "tok_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
+        return (new AgentTokenRecord(tokenId, AgentTokenHash.Compute(secret), description, clock.GetUtcNow()), secret);
+    }
+
+    private static string Base64Url(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

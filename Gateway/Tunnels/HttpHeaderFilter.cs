@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Primitives;
+using Plural.Protocol.Agent;
+
+namespace Plural.Gateway.Tunnels;
+
+/// <summary>
+/// Which headers cross the tunnel. Hop-by-hop headers describe one connection and must not be
+/// forwarded (RFC 9110 section 7.6.1); the caller's credentials are for the gateway, never for the cluster.
+/// </summary>
+public static class HttpHeaderFilter
+{
+    private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization",
+        "TE", "Trailer", "Transfer-Encoding", "Upgrade", "Host",
+    };
+
+    private static readonly HashSet<string> Credentials = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Authorization", "Cookie",
+    };
+
+    /// <summary>Request headers to send to the agent.</summary>
+    public static IEnumerable<HeaderField> ForAgent(IHeaderDictionary headers)
+    {
+        foreach (var (name, values) in headers)
+        {
+            if (HopByHop.Contains(name) || Credentials.Contains(name) || name.StartsWith(':'))
+            {
+                continue;
+            }
+
+            yield return ToField(name, values);
+        }
+    }
+
+    /// <summary>Copies response headers from the agent onto the caller's response.</summary>
+    public static void CopyToResponse(IEnumerable<HeaderField> fields, HttpResponse response)
+    {
+        foreach (var field in fields)
+        {
+            if (HopByHop.Contains(field.Name) || field.Name.StartsWith(':'))
+            {
+                continue;
+            }
+
+            response.Headers.Append(field.Name, new StringValues([.. field.Values]));
+        }
+    }
+
+    private static HeaderField ToField(string name, StringValues values)
+    {
+        var field = new HeaderField { Name = name };
+        foreach (var value in values)
+        {
+            if (value is not null)
+            {
+                field.Values.Add(value);
+            }
+        }
+
+        return field;
+    }
+}

@@ -1,0 +1,237 @@
+using System.Buffers;
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.AspNetCore.Http.Features;
+using Plural.Gateway.Errors;
+using Plural.Protocol.Agent;
+
+namespace Plural.Gateway.Tunnels;
+
+/// <summary>
+/// One HTTP request carried over one claimed tunnel: the request head and body go down as frames
+/// while the response frames coming up are written to the caller as they arrive. Memory stays
+/// bounded by one chunk in each direction; HTTP/2 flow control on the agent stream and Kestrel's
+/// own backpressure on the caller pace both sides.
+/// </summary>
+internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tunnel, int chunkSize, ILogger logger)
+{
+    private static readonly TimeSpan CancelFrameTimeout = TimeSpan.FromSeconds(2);
+    private bool _responseStarted;
+
+    public async Task RunAsync(string path)
+    {
+        var callerAborted = context.RequestAborted;
+        using var exchange = CancellationTokenSource.CreateLinkedTokenSource(callerAborted);
+        Task upload = Task.CompletedTask;
+        RpcException? streamFailure = null;
+        try
+        {
+            await tunnel.WriteAsync(new TunnelDown { RequestHead = Head(path) }, exchange.Token);
+            upload = UploadAsync(exchange);
+            await DownloadAsync(exchange.Token);
+        }
+        catch (OperationCanceledException) when (callerAborted.IsCancellationRequested)
+        {
+            LogCallerLeft(logger, tunnel.Identity.AgentName, context.TraceIdentifier);
+            await SendCancelAsync("caller went away");
+        }
+        catch (OperationCanceledException) when (!callerAborted.IsCancellationRequested)
+        {
+            // Not the caller: either the request body failed, or the agent's stream was torn down.
+            await exchange.CancelAsync();
+            var cause = await FailureOfAsync(upload) ?? new IOException("the agent stream was aborted");
+            LogAgentLost(logger, tunnel.Identity.AgentName, context.TraceIdentifier, cause.Message);
+            await SendCancelAsync("request could not be completed");
+            await FailAsync(cause);
+        }
+        catch (TunnelProtocolException ex)
+        {
+            LogProtocolViolation(logger, tunnel.Identity.AgentName, ex.Message);
+            streamFailure = new RpcException(new Status(StatusCode.InvalidArgument, "protocol violation: " + ex.Message));
+            await FailAsync(ex);
+        }
+        catch (Exception ex) when (ex is IOException or RpcException or InvalidOperationException or AgentStreamEndedException)
+        {
+            LogAgentLost(logger, tunnel.Identity.AgentName, context.TraceIdentifier, ex.Message);
+            await FailAsync(ex);
+        }
+        finally
+        {
+            await exchange.CancelAsync();
+            await ObserveAsync(upload);
+            tunnel.Release(streamFailure);
+        }
+    }
+
+    private RequestHead Head(string path)
+    {
+        var request = context.Request;
+        var head = new RequestHead
+        {
+            RequestId = context.TraceIdentifier,
+            Method = request.Method,
+            Path = path,
+            Query = request.QueryString.HasValue ? request.QueryString.Value![1..] : "",
+            ContentLength = request.ContentLength ?? -1,
+        };
+        head.Headers.AddRange(HttpHeaderFilter.ForAgent(request.Headers));
+        return head;
+    }
+
+    private async Task UploadAsync(CancellationTokenSource exchange)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(chunkSize);
+        try
+        {
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(buffer.AsMemory(0, chunkSize), exchange.Token)) > 0)
+            {
+                var chunk = new BodyChunk { Data = ByteString.CopyFrom(buffer, 0, read) };
+                await tunnel.WriteAsync(new TunnelDown { Body = chunk }, exchange.Token);
+            }
+
+            await tunnel.WriteAsync(new TunnelDown { End = new RequestEnd() }, exchange.Token);
+        }
+        catch when (!exchange.IsCancellationRequested)
+        {
+            // Stop waiting for a response to a request that could not be sent whole.
+            await exchange.CancelAsync();
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task DownloadAsync(CancellationToken ct)
+    {
+        var response = context.Response;
+        while (true)
+        {
+            var frame = await tunnel.ReadAsync(ct)
+                ?? throw new AgentStreamEndedException("the agent ended the tunnel before finishing the response");
+            switch (frame.FrameCase)
+            {
+                case TunnelUp.FrameOneofCase.ResponseHead when !_responseStarted:
+                    var status = frame.ResponseHead.Status;
+                    if (status is < 200 or > 599)
+                    {
+                        throw new TunnelProtocolException($"response status {status} is not allowed");
+                    }
+
+                    response.StatusCode = status;
+                    HttpHeaderFilter.CopyToResponse(frame.ResponseHead.Headers, response);
+                    _responseStarted = true;
+                    // Headers go out at once: a watch or log follower may not send a body byte for minutes.
+                    await response.StartAsync(ct);
+                    break;
+                case TunnelUp.FrameOneofCase.Body when _responseStarted:
+                    await response.Body.WriteAsync(frame.Body.Data.Memory, ct);
+                    break;
+                case TunnelUp.FrameOneofCase.End when _responseStarted:
+                    if (frame.End.Trailers.Count > 0 && response.SupportsTrailers())
+                    {
+                        foreach (var trailer in frame.End.Trailers)
+                        {
+                            response.AppendTrailer(trailer.Name, new([.. trailer.Values]));
+                        }
+                    }
+
+                    return;
+                case TunnelUp.FrameOneofCase.Error:
+                    await UpstreamFailedAsync(frame.Error);
+                    return;
+                default:
+                    throw new TunnelProtocolException(
+                        $"unexpected '{frame.FrameCase}' frame {(_responseStarted ? "after" : "before")} the response head");
+            }
+        }
+    }
+
+    private async Task UpstreamFailedAsync(TunnelError error)
+    {
+        LogUpstreamFailed(logger, tunnel.Identity.AgentName, error.Code.ToString(), error.Message);
+        if (_responseStarted)
+        {
+            context.Abort();
+            return;
+        }
+
+        var message = $"agent \"{tunnel.Identity.AgentName}\" could not complete the request: {error.Message} ({error.Code})";
+        if (error.Code == TunnelErrorCode.UpstreamTimeout)
+        {
+            await KubernetesStatus.WriteAsync(context.Response, StatusCodes.Status504GatewayTimeout, "Timeout", message, CancellationToken.None);
+        }
+        else
+        {
+            await KubernetesStatus.BadGateway(context.Response, message, CancellationToken.None);
+        }
+    }
+
+    private async Task FailAsync(Exception cause)
+    {
+        if (_responseStarted)
+        {
+            // Part of a response is out; cutting the connection is the only honest signal left.
+            context.Abort();
+            return;
+        }
+
+        if (cause is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+        {
+            await KubernetesStatus.WriteAsync(context.Response, StatusCodes.Status413PayloadTooLarge, "RequestEntityTooLarge",
+                "request body is larger than the gateway accepts", CancellationToken.None);
+            return;
+        }
+
+        var message = cause is TunnelProtocolException
+            ? $"agent \"{tunnel.Identity.AgentName}\" broke the tunnel protocol: {cause.Message}"
+            : $"connection to agent \"{tunnel.Identity.AgentName}\" was lost before it answered";
+        await KubernetesStatus.BadGateway(context.Response, message, CancellationToken.None);
+    }
+
+    private async Task SendCancelAsync(string reason)
+    {
+        using var timeout = new CancellationTokenSource(CancelFrameTimeout);
+        try
+        {
+            await tunnel.WriteAsync(new TunnelDown { Cancel = new Cancel { Reason = reason } }, timeout.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException or RpcException)
+        {
+            // The stream ends right after anyway; the agent treats that as a cancel too.
+        }
+    }
+
+    private static async Task ObserveAsync(Task upload) => await FailureOfAsync(upload);
+
+    private static async Task<Exception?> FailureOfAsync(Task upload)
+    {
+        try
+        {
+            await upload;
+            return null;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+        catch (Exception ex)
+        {
+            return ex;
+        }
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "Caller left request {RequestId} to agent {AgentName}; cancelling")]
+    private static partial void LogCallerLeft(ILogger logger, string agentName, string requestId);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Agent {AgentName} broke the tunnel protocol: {Violation}")]
+    private static partial void LogProtocolViolation(ILogger logger, string agentName, string violation);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Lost agent {AgentName} during request {RequestId}: {Reason}")]
+    private static partial void LogAgentLost(ILogger logger, string agentName, string requestId, string reason);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Agent {AgentName} reported {ErrorCode}: {ErrorMessage}")]
+    private static partial void LogUpstreamFailed(ILogger logger, string agentName, string errorCode, string errorMessage);
+}

@@ -1,0 +1,178 @@
+using System.Collections.Concurrent;
+
+namespace Plural.Gateway.Tunnels;
+
+/// <summary>
+/// The idle tunnels of every agent connected to this gateway, and the requests waiting for one.
+/// A tunnel that arrives is handed to the oldest waiter first, so waiting requests are served in order.
+/// </summary>
+public sealed class TunnelRegistry
+{
+    private readonly ConcurrentDictionary<string, AgentTunnels> _agents = new(StringComparer.Ordinal);
+
+    /// <summary>Parks a new idle tunnel, or hands it straight to a waiting request.</summary>
+    public void Offer(AgentTunnel tunnel) => For(tunnel.Identity.AgentName).Offer(tunnel);
+
+    /// <summary>Claims an idle tunnel of the agent without waiting, or null.</summary>
+    public AgentTunnel? TryTake(string agentName) =>
+        _agents.TryGetValue(agentName, out var tunnels) ? tunnels.TryTake() : null;
+
+    /// <summary>Claims a tunnel, waiting up to <paramref name="timeout"/> for one to arrive; null on timeout.</summary>
+    public async Task<AgentTunnel?> AcquireAsync(string agentName, TimeSpan timeout, CancellationToken ct)
+    {
+        var tunnels = For(agentName);
+        if (tunnels.TryTake() is { } idle)
+        {
+            return idle;
+        }
+
+        var waiter = tunnels.Wait();
+        try
+        {
+            return await waiter.Task.WaitAsync(timeout, ct);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            // Lost the race only if a tunnel was handed over just now: then use it rather than leak it.
+            if (!waiter.TrySetCanceled(CancellationToken.None) && waiter.Task.IsCompletedSuccessfully)
+            {
+                if (ct.IsCancellationRequested)
+                {
+                    waiter.Task.Result.Release();
+                    throw;
+                }
+
+                return waiter.Task.Result;
+            }
+
+            if (ex is OperationCanceledException)
+            {
+                throw;
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>Removes an idle tunnel (the agent closed it, or it misbehaved).</summary>
+    public void Remove(AgentTunnel tunnel)
+    {
+        if (_agents.TryGetValue(tunnel.Identity.AgentName, out var tunnels))
+        {
+            tunnels.Remove(tunnel);
+        }
+    }
+
+    /// <summary>Idle tunnels of one agent process.</summary>
+    public int IdleCount(string agentName, string instanceId) =>
+        _agents.TryGetValue(agentName, out var tunnels) ? tunnels.IdleCount(instanceId) : 0;
+
+    /// <summary>Ends every idle tunnel opened with a given token (after revocation); returns how many.</summary>
+    public int RetireByToken(string agentName, string tokenId, Grpc.Core.RpcException reason)
+    {
+        if (!_agents.TryGetValue(agentName, out var tunnels))
+        {
+            return 0;
+        }
+
+        var retired = tunnels.RetireWhere(t => t.Identity.TokenId == tokenId);
+        foreach (var tunnel in retired)
+        {
+            tunnel.Release(reason);
+        }
+
+        return retired.Count;
+    }
+
+    private AgentTunnels For(string agentName) => _agents.GetOrAdd(agentName, _ => new AgentTunnels());
+
+    /// <summary>Per-agent state behind one lock: contention is per agent, never global.</summary>
+    private sealed class AgentTunnels
+    {
+        private readonly Lock _gate = new();
+        private readonly LinkedList<AgentTunnel> _idle = new();
+        private readonly Queue<TaskCompletionSource<AgentTunnel>> _waiters = new();
+
+        public void Offer(AgentTunnel tunnel)
+        {
+            lock (_gate)
+            {
+                while (_waiters.TryDequeue(out var waiter))
+                {
+                    if (waiter.Task.IsCompleted || !tunnel.TryClaim())
+                    {
+                        continue;
+                    }
+
+                    if (waiter.TrySetResult(tunnel))
+                    {
+                        return;
+                    }
+
+                    // The waiter timed out between the check and the hand-over: keep the tunnel for the next one.
+                    tunnel.Unclaim();
+                }
+
+                _idle.AddLast(tunnel);
+            }
+        }
+
+        public AgentTunnel? TryTake()
+        {
+            lock (_gate)
+            {
+                while (_idle.First is { } node)
+                {
+                    _idle.RemoveFirst();
+                    if (node.Value.TryClaim())
+                    {
+                        return node.Value;
+                    }
+                }
+
+                return null;
+            }
+        }
+
+        public TaskCompletionSource<AgentTunnel> Wait()
+        {
+            var waiter = new TaskCompletionSource<AgentTunnel>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_gate)
+            {
+                _waiters.Enqueue(waiter);
+            }
+
+            return waiter;
+        }
+
+        public void Remove(AgentTunnel tunnel)
+        {
+            lock (_gate)
+            {
+                _idle.Remove(tunnel);
+            }
+        }
+
+        public int IdleCount(string instanceId)
+        {
+            lock (_gate)
+            {
+                return _idle.Count(t => t.InstanceId == instanceId && t.IsIdle);
+            }
+        }
+
+        public IReadOnlyList<AgentTunnel> RetireWhere(Func<AgentTunnel, bool> predicate)
+        {
+            lock (_gate)
+            {
+                var retired = _idle.Where(predicate).Where(t => t.TryRetire()).ToList();
+                foreach (var tunnel in retired)
+                {
+                    _idle.Remove(tunnel);
+                }
+
+                return retired;
+            }
+        }
+    }
+}
