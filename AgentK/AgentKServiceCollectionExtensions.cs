@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Plural.AgentK.Connection;
+using Plural.AgentK.Observability;
+using Plural.AgentK.Tunnels;
+using Plural.AgentK.Upstream;
+
+namespace Plural.AgentK;
+
+/// <summary>Registers the agent in a host, standalone or next to other services.</summary>
+public static class AgentKServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the agent: options bound from the <c>Agent</c> section of <paramref name="configuration"/>
+    /// and validated at start, the gateway connection loop, and the observability listener.
+    /// </summary>
+    /// <param name="services">The host's services.</param>
+    /// <param name="configuration">The root configuration; the agent reads its <c>Agent</c> section.</param>
+    public static IServiceCollection AddAgentK(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AgentOptions>()
+            .Bind(configuration.GetSection(AgentOptions.SectionName))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<AgentOptions>, AgentOptionsDefaults>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HostOptions>, AgentHostOptionsSetup>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<AgentStatus>();
+        services.TryAddSingleton<GatewayCredentials>();
+        services.TryAddSingleton<GatewayChannelFactory>();
+        services.TryAddSingleton<GatewayConnectionFactory>();
+        services.TryAddSingleton<TunnelPoolFactory>();
+        services.TryAddSingleton<TunnelExchange>();
+        services.TryAddSingleton<UpstreamCredentials>();
+        services.TryAddSingleton(provider => new UpstreamForwarder(
+            provider.GetRequiredService<IOptions<AgentOptions>>(),
+            provider.GetRequiredService<UpstreamCredentials>(),
+            UpstreamClientFactory.Create(provider.GetRequiredService<IOptions<AgentOptions>>())));
+
+        services.TryAddSingleton<ObservabilityServer>();
+        services.AddHostedService(provider => provider.GetRequiredService<ObservabilityServer>());
+        services.AddHostedService<GatewayConnectionLoop>();
+        return services;
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Options;
+
+namespace Plural.AgentK;
+
+/// <summary>Rejects a configuration the agent cannot run with, at start rather than at first use.</summary>
+internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AgentOptions options)
+    {
+        var errors = new List<string>();
+
+        if (!IsHttpUrl(options.GatewayUrl))
+        {
+            errors.Add("Agent:GatewayUrl is required and must be an absolute http:// or https:// URL.");
+        }
+
+        if (string.IsNullOrEmpty(options.Token) && string.IsNullOrEmpty(options.TokenFile))
+        {
+            errors.Add($"Agent:Token, Agent:TokenFile or the {AgentOptions.TokenEnvironmentVariable} environment variable is required.");
+        }
+        else if (!string.IsNullOrEmpty(options.TokenFile) && !File.Exists(options.TokenFile))
+        {
+            errors.Add($"Agent:TokenFile '{options.TokenFile}' does not exist.");
+        }
+
+        if (!IsHttpUrl(options.Upstream.Url))
+        {
+            errors.Add("Agent:Upstream:Url must be an absolute http:// or https:// URL.");
+        }
+
+        if (!string.IsNullOrEmpty(options.ObservabilityUrl) && !IsHttpUrl(options.ObservabilityUrl))
+        {
+            errors.Add("Agent:ObservabilityUrl must be an http:// URL or empty.");
+        }
+
+        var tunnels = options.Tunnels;
+        if (tunnels.MinIdle < 1) errors.Add("Agent:Tunnels:MinIdle must be at least 1.");
+        if (tunnels.MaxTotal < tunnels.MinIdle) errors.Add("Agent:Tunnels:MaxTotal must be at least Agent:Tunnels:MinIdle.");
+        if (tunnels.ScaleUpStep < 1) errors.Add("Agent:Tunnels:ScaleUpStep must be at least 1.");
+        if (tunnels.MaxIdleTime <= TimeSpan.Zero) errors.Add("Agent:Tunnels:MaxIdleTime must be positive.");
+
+        var reconnect = options.Reconnect;
+        if (reconnect.InitialBackoff <= TimeSpan.Zero) errors.Add("Agent:Reconnect:InitialBackoff must be positive.");
+        if (reconnect.MaxBackoff < reconnect.InitialBackoff) errors.Add("Agent:Reconnect:MaxBackoff must be at least InitialBackoff.");
+        if (reconnect.Factor < 1) errors.Add("Agent:Reconnect:Factor must be at least 1.");
+        if (reconnect.Jitter is < 0 or > 1) errors.Add("Agent:Reconnect:Jitter must be between 0 and 1.");
+        if (reconnect.ResetAfter <= TimeSpan.Zero) errors.Add("Agent:Reconnect:ResetAfter must be positive.");
+
+        if (options.ShutdownGracePeriod < TimeSpan.Zero) errors.Add("Agent:ShutdownGracePeriod must not be negative.");
+        if (options.KeepAlivePingInterval <= TimeSpan.Zero) errors.Add("Agent:KeepAlivePingInterval must be positive.");
+        if (options.KeepAlivePingTimeout <= TimeSpan.Zero) errors.Add("Agent:KeepAlivePingTimeout must be positive.");
+        if (options.Upstream.ConnectTimeout <= TimeSpan.Zero) errors.Add("Agent:Upstream:ConnectTimeout must be positive.");
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static bool IsHttpUrl(string? value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+}

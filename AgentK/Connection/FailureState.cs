@@ -1,0 +1,38 @@
+using Grpc.Core;
+
+namespace Plural.AgentK.Connection;
+
+/// <summary>
+/// Remembers the last kind of failure so that a retry loop logs once per change of state
+/// instead of once per attempt. Thread-safe: the tunnel workers of a pool share one.
+/// </summary>
+internal sealed class FailureState
+{
+    private string? _last;
+
+    /// <summary>Records a failure; true when it differs from the previous one and so deserves a log line.</summary>
+    public bool Changed(string kind) => !string.Equals(Interlocked.Exchange(ref _last, kind), kind, StringComparison.Ordinal);
+
+    /// <summary>Records a success, so that the next failure is logged again.</summary>
+    public void Recovered() => Interlocked.Exchange(ref _last, null);
+
+    /// <summary>A short, stable name for a failure, used to tell one state from another.</summary>
+    public static string KindOf(Exception exception) => exception switch
+    {
+        RpcException rpc => rpc.StatusCode.ToString(),
+        _ => exception.GetType().Name,
+    };
+
+    /// <summary>What an operator should read about a failure; never contains the token.</summary>
+    public static string Describe(Exception exception) => exception switch
+    {
+        RpcException { StatusCode: StatusCode.Unauthenticated } rpc =>
+            $"the gateway rejected the agent token (Unauthenticated: {rpc.Status.Detail}); check Agent:Token / Agent:TokenFile",
+        RpcException { StatusCode: StatusCode.ResourceExhausted } rpc =>
+            $"the gateway is rate limiting this agent (ResourceExhausted: {rpc.Status.Detail})",
+        RpcException { StatusCode: StatusCode.PermissionDenied } rpc =>
+            $"the gateway denied the agent (PermissionDenied: {rpc.Status.Detail})",
+        RpcException rpc => $"{rpc.StatusCode}: {rpc.Status.Detail}",
+        _ => exception.Message,
+    };
+}

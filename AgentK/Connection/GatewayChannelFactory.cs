@@ -1,0 +1,50 @@
+using System.Net.Http;
+using Grpc.Net.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Plural.AgentK.Tls;
+
+namespace Plural.AgentK.Connection;
+
+/// <summary>
+/// Creates the single HTTP/2 connection to the gateway. Each call returns a new channel with a
+/// new handler, so that a reconnect lets the load balancer pick another gateway.
+/// </summary>
+internal sealed class GatewayChannelFactory(IOptions<AgentOptions> options, ILoggerFactory loggerFactory)
+{
+    // Larger than the 64 KiB HTTP/2 default so that one stream can fill a fast link; the agent
+    // reads promptly, so the window bounds memory per stream rather than growing it.
+    private const int StreamWindowSize = 1024 * 1024;
+
+    public GrpcChannel Create()
+    {
+        var agent = options.Value;
+        var handler = new SocketsHttpHandler
+        {
+            // All streams share one connection: the gateway sees one agent connection, and a
+            // reconnect moves the whole agent at once.
+            EnableMultipleHttp2Connections = false,
+            KeepAlivePingDelay = agent.KeepAlivePingInterval,
+            KeepAlivePingTimeout = agent.KeepAlivePingTimeout,
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
+            InitialHttp2StreamWindowSize = StreamWindowSize,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            UseProxy = false,
+        };
+
+        var validator = CertificateTrust.CreateValidator(agent.GatewayCaFile, agent.GatewayServerName);
+        if (validator is not null)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = validator;
+        }
+
+        return GrpcChannel.ForAddress(agent.GatewayUrl, new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            DisposeHttpClient = true,
+            LoggerFactory = loggerFactory,
+        });
+    }
+}

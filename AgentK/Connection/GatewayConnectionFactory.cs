@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Plural.AgentK.Observability;
+using Plural.AgentK.Session;
+using Plural.AgentK.Tunnels;
+
+namespace Plural.AgentK.Connection;
+
+/// <summary>Creates each new gateway connection, on a new channel.</summary>
+internal sealed class GatewayConnectionFactory(
+    IOptions<AgentOptions> options,
+    GatewayChannelFactory channels,
+    GatewayCredentials credentials,
+    TunnelPoolFactory pools,
+    AgentStatus status,
+    ILogger<GatewayConnection> logger)
+{
+    public GatewayConnection Create(FailureState failures) => new(
+        channels.Create(),
+        new AgentSession(options.Value, credentials, logger),
+        pools,
+        status,
+        failures,
+        logger);
+}

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Plural.AgentK.Observability;
+
+/// <summary>
+/// A small listener of its own for <c>/healthz</c>, <c>/readyz</c> and <c>/status</c>. It is a
+/// separate, empty web application so that a process co-hosting the agent keeps its own endpoints
+/// and Kestrel configuration untouched.
+/// </summary>
+internal sealed class ObservabilityServer(IOptions<AgentOptions> options, AgentStatus status, ILogger<ObservabilityServer> logger)
+    : IHostedService, IAsyncDisposable
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private WebApplication? _app;
+
+    /// <summary>The addresses actually bound (a port of 0 resolved), once started.</summary>
+    public IReadOnlyCollection<string> Addresses => _app?.Urls.ToArray() ?? [];
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var url = options.Value.ObservabilityUrl;
+        if (string.IsNullOrEmpty(url))
+        {
+            return;
+        }
+
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().UseUrls(url);
+        builder.Services.AddRoutingCore();
+        var app = builder.Build();
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/readyz", () => status.IsConnected
+            ? Results.Text("ok")
+            : Results.Text("not connected to a gateway", statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapGet("/status", () => Results.Json(status.Snapshot(), Json));
+
+        await app.StartAsync(cancellationToken);
+        _app = app;
+        ObservabilityLog.Listening(logger, string.Join(", ", app.Urls));
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync(cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using Plural.AgentK.Connection;
+using Plural.Protocol.Agent;
+
+namespace Plural.AgentK.Session;
+
+/// <summary>
+/// The control stream of one gateway connection: hello up, welcome down, heartbeats up at the
+/// gateway's pace, until the gateway asks the agent to move, the stream fails, or the agent stops.
+/// </summary>
+internal sealed class AgentSession(AgentOptions options, GatewayCredentials credentials, ILogger logger)
+{
+    /// <summary>The feature this agent build implements; the gateway sends no other work.</summary>
+    public const string HttpTunnelCapability = "tunnel.http.v1";
+
+    private static readonly TimeSpan DefaultHeartbeatInterval = TimeSpan.FromSeconds(10);
+
+    // After the agent half-closes, the gateway is expected to end the session promptly.
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
+
+    private static readonly string AgentVersion =
+        typeof(AgentSession).Assembly.GetName().Version?.ToString() ?? "0.0.0";
+
+    public async Task<SessionOutcome> RunAsync(
+        AgentGateway.AgentGatewayClient client,
+        Action<Welcome> welcomed,
+        Func<(int Idle, int Active)> tunnelCounts,
+        CancellationToken stopping)
+    {
+        var healthySince = (long?)null;
+        TimeSpan Healthy() => healthySince is { } since ? Stopwatch.GetElapsedTime(since) : TimeSpan.Zero;
+
+        using var call = client.Session(credentials.CreateCallHeaders(), cancellationToken: CancellationToken.None);
+        Task<SessionOutcome>? reading = null;
+        try
+        {
+            await call.RequestStream.WriteAsync(new AgentMessage
+            {
+                Hello = new Hello { AgentVersion = AgentVersion, InstanceId = options.InstanceId, Capabilities = { HttpTunnelCapability } },
+            }, stopping);
+
+            if (!await call.ResponseStream.MoveNext(stopping))
+            {
+                throw new SessionProtocolException("the gateway ended the session before welcoming the agent");
+            }
+
+            if (call.ResponseStream.Current.KindCase != GatewayMessage.KindOneofCase.Welcome)
+            {
+                throw new SessionProtocolException($"the gateway sent {call.ResponseStream.Current.KindCase} before welcome");
+            }
+
+            var welcome = call.ResponseStream.Current.Welcome;
+            healthySince = Stopwatch.GetTimestamp();
+            welcomed(welcome);
+
+            using var heartbeatStop = new CancellationTokenSource();
+            var interval = welcome.HeartbeatIntervalMs > 0 ? TimeSpan.FromMilliseconds(welcome.HeartbeatIntervalMs) : DefaultHeartbeatInterval;
+            var heartbeats = SendHeartbeatsAsync(call.RequestStream, interval, tunnelCounts, heartbeatStop.Token);
+            reading = ReadCommandsAsync(call.ResponseStream, Healthy);
+            var stopped = Task.Delay(Timeout.Infinite, stopping);
+
+            var first = await Task.WhenAny(reading, heartbeats, stopped);
+            heartbeatStop.Cancel();
+            await heartbeats.ContinueWith(static _ => { }, TaskScheduler.Default);
+
+            SessionOutcome outcome;
+            if (first == reading)
+            {
+                outcome = await reading;
+            }
+            else if (first == heartbeats && heartbeats.Exception?.InnerException is { } failure)
+            {
+                outcome = SessionOutcome.Failed(failure, Healthy());
+            }
+            else
+            {
+                outcome = SessionOutcome.Stopped(Healthy());
+            }
+
+            await CloseAsync(call, reading);
+            return outcome;
+        }
+        catch (Exception exception) when (exception is OperationCanceledException && stopping.IsCancellationRequested)
+        {
+            return SessionOutcome.Stopped(Healthy());
+        }
+        catch (Exception exception) when (exception is RpcException or IOException or InvalidOperationException or SessionProtocolException)
+        {
+            return SessionOutcome.Failed(exception, Healthy());
+        }
+        finally
+        {
+            if (reading is not null)
+            {
+                _ = reading.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private async Task<SessionOutcome> ReadCommandsAsync(IAsyncStreamReader<GatewayMessage> commands, Func<TimeSpan> healthy)
+    {
+        while (await commands.MoveNext(CancellationToken.None))
+        {
+            var command = commands.Current;
+            if (command.KindCase == GatewayMessage.KindOneofCase.Reconnect)
+            {
+                SessionLog.ReconnectRequested(logger, command.Reconnect.Reason, command.Reconnect.DelayMs);
+                return SessionOutcome.Reconnect(command.Reconnect.Reason, TimeSpan.FromMilliseconds(Math.Max(0, command.Reconnect.DelayMs)), healthy());
+            }
+
+            // Commands this build does not know are ignored, so a newer gateway can talk to an older agent.
+        }
+
+        return SessionOutcome.Failed(new SessionProtocolException("the gateway ended the session"), healthy());
+    }
+
+    private static async Task SendHeartbeatsAsync(
+        IClientStreamWriter<AgentMessage> session,
+        TimeSpan interval,
+        Func<(int Idle, int Active)> tunnelCounts,
+        CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(interval);
+        while (await timer.WaitForNextTickAsync(stop))
+        {
+            var (idle, active) = tunnelCounts();
+            // No token on the write: cancelling a write would cancel the whole call.
+            await session.WriteAsync(new AgentMessage { Heartbeat = new Heartbeat { IdleTunnels = idle, ActiveTunnels = active } });
+        }
+    }
+
+    /// <summary>Half-closes the session and gives the gateway a moment to end it cleanly.</summary>
+    private static async Task CloseAsync(AsyncDuplexStreamingCall<AgentMessage, GatewayMessage> call, Task reading)
+    {
+        try
+        {
+            await call.RequestStream.CompleteAsync();
+            await reading.WaitAsync(CloseTimeout);
+        }
+        catch (Exception exception) when (exception is RpcException or IOException or InvalidOperationException or TimeoutException or OperationCanceledException or SessionProtocolException)
+        {
+        }
+    }
+}

@@ -1,0 +1,190 @@
+using System.Buffers;
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using Plural.AgentK.Upstream;
+using Plural.Protocol.Agent;
+
+namespace Plural.AgentK.Tunnels;
+
+/// <summary>
+/// Serves the one request of a tunnel slot: forwards it to the upstream and streams the answer
+/// back as <c>response_head</c>, <c>body</c>* and <c>end</c>, or as <c>error</c>.
+/// </summary>
+internal sealed class TunnelExchange(UpstreamForwarder forwarder, ILogger<TunnelExchange> logger)
+{
+    /// <summary>Chunk size of response body frames; well below gRPC's 4 MB message limit.</summary>
+    public const int ChunkSize = 64 * 1024;
+
+    // After the agent's last frame the gateway is expected to end the call promptly.
+    private static readonly TimeSpan GatewayEndTimeout = TimeSpan.FromSeconds(5);
+
+    public async Task RunAsync(AsyncDuplexStreamingCall<TunnelUp, TunnelDown> call, RequestHead head, CancellationToken abort)
+    {
+        using var exchange = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        var reader = new TunnelFrameReader(call.ResponseStream, exchange);
+        var expectBody = head.ContentLength != 0 && !head.Upgrade;
+        var reading = reader.RunAsync(expectBody, abort);
+        var tunnel = call.RequestStream;
+
+        try
+        {
+            await ForwardAsync(head, reader, expectBody, tunnel, exchange.Token, abort);
+            reader.Finish();
+            await tunnel.CompleteAsync();
+        }
+        catch (Exception exception) when (IsTunnelFailure(exception))
+        {
+            // Writing back failed: the gateway is gone. Leaving ForwardAsync already aborted the upstream request.
+            TunnelLog.TunnelLost(logger, head.RequestId);
+        }
+        finally
+        {
+            reader.Finish();
+        }
+
+        try
+        {
+            await reading.WaitAsync(GatewayEndTimeout, abort);
+        }
+        catch (Exception exception) when (exception is TimeoutException or OperationCanceledException)
+        {
+            // Disposing the call cancels it; nothing more is owed to the gateway.
+        }
+    }
+
+    private async Task ForwardAsync(
+        RequestHead head,
+        TunnelFrameReader reader,
+        bool expectBody,
+        IClientStreamWriter<TunnelUp> tunnel,
+        CancellationToken exchange,
+        CancellationToken abort)
+    {
+        if (head.Upgrade)
+        {
+            // Upgrades need body frames both ways after a 101; the frame reader and content are ready
+            // for it, the duplex copy is not written yet.
+            await SendErrorAsync(tunnel, TunnelErrorCode.Rejected,
+                "protocol upgrades (exec, attach, port-forward) are not supported by this agent version", abort);
+            return;
+        }
+
+        HttpRequestMessage? request = null;
+        HttpResponseMessage? response = null;
+        try
+        {
+            try
+            {
+                HttpContent? content = null;
+                // An unknown length may still mean "no body" (a GET): peek until the first chunk or the end.
+                if (expectBody && (head.ContentLength > 0 || await reader.Body.WaitToReadAsync(exchange)))
+                {
+                    content = new TunnelRequestContent(reader.Body, head.ContentLength);
+                }
+
+                request = forwarder.CreateRequest(head, content);
+                TunnelLog.Forwarding(logger, head.RequestId, request.Method.Method, head.Path);
+                response = await forwarder.SendAsync(request, exchange);
+            }
+            catch (Exception) when (reader.Interruption != TunnelInterruption.None || abort.IsCancellationRequested)
+            {
+                await ReportInterruptionAsync(tunnel, reader, head, abort);
+                return;
+            }
+            catch (Exception exception)
+            {
+                var (code, message) = UpstreamFailure.BeforeResponse(exception);
+                TunnelLog.UpstreamFailed(logger, head.RequestId, code, exception.Message);
+                await SendErrorAsync(tunnel, code, message, abort);
+                return;
+            }
+
+            await tunnel.WriteAsync(new TunnelUp
+            {
+                ResponseHead = new ResponseHead { Status = (int)response.StatusCode, Headers = { TunnelHeaders.FromResponse(response, head.Upgrade) } },
+            }, abort);
+
+            if (await CopyBodyAsync(response, tunnel, reader, head, exchange, abort))
+            {
+                await tunnel.WriteAsync(new TunnelUp { End = new ResponseEnd { Trailers = { TunnelHeaders.FromTrailers(response) } } }, abort);
+            }
+        }
+        finally
+        {
+            // Disposed only now: with a duplex upstream the request body may stream until the response ends.
+            // Disposing an unfinished response aborts the upstream request, which is what a dead tunnel needs.
+            response?.Dispose();
+            request?.Dispose();
+        }
+    }
+
+    /// <summary>Copies the upstream body in chunks; each write waits for the gateway, which bounds memory.</summary>
+    private async Task<bool> CopyBodyAsync(
+        HttpResponseMessage response,
+        IClientStreamWriter<TunnelUp> tunnel,
+        TunnelFrameReader reader,
+        RequestHead head,
+        CancellationToken exchange,
+        CancellationToken abort)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        try
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(exchange);
+            while (true)
+            {
+                int read;
+                try
+                {
+                    read = await body.ReadAsync(buffer.AsMemory(0, ChunkSize), exchange);
+                }
+                catch (Exception) when (reader.Interruption != TunnelInterruption.None || abort.IsCancellationRequested)
+                {
+                    await ReportInterruptionAsync(tunnel, reader, head, abort);
+                    return false;
+                }
+                catch (Exception exception) when (exception is IOException or HttpRequestException or OperationCanceledException)
+                {
+                    TunnelLog.UpstreamBroke(logger, head.RequestId, exception);
+                    await SendErrorAsync(tunnel, TunnelErrorCode.UpstreamReset, "the upstream broke the connection mid-response", abort);
+                    return false;
+                }
+
+                if (read == 0)
+                {
+                    return true;
+                }
+
+                await tunnel.WriteAsync(new TunnelUp { Body = new BodyChunk { Data = ByteString.CopyFrom(buffer, 0, read) } }, abort);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task ReportInterruptionAsync(IClientStreamWriter<TunnelUp> tunnel, TunnelFrameReader reader, RequestHead head, CancellationToken abort)
+    {
+        TunnelLog.Interrupted(logger, head.RequestId, reader.Interruption, reader.InterruptionDetail);
+        switch (reader.Interruption)
+        {
+            case TunnelInterruption.Cancelled:
+                await SendErrorAsync(tunnel, TunnelErrorCode.Cancelled, $"cancelled by the gateway: {reader.InterruptionDetail}", abort);
+                break;
+            case TunnelInterruption.ProtocolViolation:
+                await SendErrorAsync(tunnel, TunnelErrorCode.ProtocolViolation, reader.InterruptionDetail, abort);
+                break;
+            default:
+                // The gateway is gone or the agent is being cut at shutdown: nobody to tell.
+                throw new OperationCanceledException("the tunnel is gone");
+        }
+    }
+
+    private static Task SendErrorAsync(IClientStreamWriter<TunnelUp> tunnel, TunnelErrorCode code, string message, CancellationToken abort) =>
+        tunnel.WriteAsync(new TunnelUp { Error = new TunnelError { Code = code, Message = message } }, abort);
+
+    private static bool IsTunnelFailure(Exception exception) =>
+        exception is RpcException or OperationCanceledException or InvalidOperationException or IOException;
+}

@@ -1,0 +1,176 @@
+using Microsoft.Extensions.Logging;
+using Plural.AgentK.Connection;
+using Plural.AgentK.Observability;
+using Plural.Protocol.Agent;
+
+namespace Plural.AgentK.Tunnels;
+
+/// <summary>
+/// The tunnel streams of one gateway connection (agentk's connection manager): starts with the
+/// minimum idle, opens a step more whenever one turns active and too few are left idle, and lets
+/// workers idle for longer than the maximum idle time go while more than the minimum are idle.
+/// </summary>
+internal sealed class TunnelPool
+{
+    private readonly object _gate = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _aborting = new();
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly FailureState _failures = new();
+    private readonly AgentStatus _status;
+    private readonly ILogger _logger;
+    private int _idle;
+    private int _active;
+
+    public TunnelPool(
+        AgentGateway.AgentGatewayClient client,
+        AgentOptions options,
+        GatewayCredentials credentials,
+        TunnelExchange exchange,
+        AgentStatus status,
+        ILogger logger)
+    {
+        Client = client;
+        Options = options;
+        Credentials = credentials;
+        Exchange = exchange;
+        _status = status;
+        _logger = logger;
+    }
+
+    public AgentGateway.AgentGatewayClient Client { get; }
+
+    public AgentOptions Options { get; }
+
+    public GatewayCredentials Credentials { get; }
+
+    public TunnelExchange Exchange { get; }
+
+    /// <summary>Fires when no new streams may be opened; idle workers leave.</summary>
+    public CancellationToken Stopping => _stopping.Token;
+
+    /// <summary>Fires when everything, in-flight requests included, must be cut.</summary>
+    public CancellationToken Aborting => _aborting.Token;
+
+    /// <summary>Completes once every worker has left after <see cref="StopOpening"/>.</summary>
+    public Task Drained => _drained.Task;
+
+    public (int Idle, int Active) Counts()
+    {
+        lock (_gate) return (_idle, _active);
+    }
+
+    public void Start()
+    {
+        lock (_gate) Spawn(Math.Min(Options.Tunnels.MinIdle, Options.Tunnels.MaxTotal));
+    }
+
+    public void StopOpening()
+    {
+        lock (_gate)
+        {
+            _stopping.Cancel();
+            CompleteIfDrained();
+        }
+    }
+
+    public void Abort()
+    {
+        StopOpening();
+        _aborting.Cancel();
+    }
+
+    public void MarkActive(TunnelWorker worker)
+    {
+        lock (_gate)
+        {
+            Move(worker, TunnelWorkerState.Active);
+            var tunnels = Options.Tunnels;
+            if (!_stopping.IsCancellationRequested && _idle < tunnels.MinIdle)
+            {
+                Spawn(Math.Min(tunnels.ScaleUpStep, tunnels.MaxTotal - _idle - _active));
+            }
+        }
+    }
+
+    public void MarkIdle(TunnelWorker worker)
+    {
+        lock (_gate) Move(worker, TunnelWorkerState.Idle);
+    }
+
+    /// <summary>Lets an idle worker go when more than the minimum are idle.</summary>
+    public bool TryRetire(TunnelWorker worker)
+    {
+        lock (_gate)
+        {
+            if (_idle <= Options.Tunnels.MinIdle)
+            {
+                return false;
+            }
+
+            Move(worker, TunnelWorkerState.Gone);
+            TunnelLog.Retired(_logger, _idle, _active);
+            return true;
+        }
+    }
+
+    public void Exited(TunnelWorker worker)
+    {
+        lock (_gate)
+        {
+            Move(worker, TunnelWorkerState.Gone);
+            CompleteIfDrained();
+        }
+    }
+
+    public void OpenFailed(Exception exception)
+    {
+        var kind = FailureState.KindOf(exception);
+        if (_failures.Changed(kind))
+        {
+            TunnelLog.OpenFailed(_logger, FailureState.Describe(exception));
+        }
+    }
+
+    public void Recovered() => _failures.Recovered();
+
+    private void Spawn(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var worker = new TunnelWorker(this);
+            _idle++;
+            _status.AdjustTunnels(1, 0);
+            _ = Task.Run(worker.RunAsync);
+        }
+
+        if (count > 0)
+        {
+            TunnelLog.ScaledUp(_logger, count, _idle, _active);
+        }
+    }
+
+    private void Move(TunnelWorker worker, TunnelWorkerState to)
+    {
+        var from = worker.State;
+        if (from == to || from == TunnelWorkerState.Gone)
+        {
+            return;
+        }
+
+        var idleDelta = (to == TunnelWorkerState.Idle ? 1 : 0) - (from == TunnelWorkerState.Idle ? 1 : 0);
+        var activeDelta = (to == TunnelWorkerState.Active ? 1 : 0) - (from == TunnelWorkerState.Active ? 1 : 0);
+        _idle += idleDelta;
+        _active += activeDelta;
+        _status.AdjustTunnels(idleDelta, activeDelta);
+        worker.State = to;
+    }
+
+    private void CompleteIfDrained()
+    {
+        if (_stopping.IsCancellationRequested && _idle + _active == 0)
+        {
+            _drained.TrySetResult();
+        }
+    }
+}

@@ -1,0 +1,17 @@
+namespace Plural.AgentK.Tunnels;
+
+/// <summary>Sizing of the pool of tunnel streams; defaults follow GitLab agentk.</summary>
+public sealed class TunnelPoolOptions
+{
+    /// <summary>Idle streams kept open and waiting for a request.</summary>
+    public int MinIdle { get; set; } = 2;
+
+    /// <summary>Upper bound of streams (idle and active) on one gateway connection.</summary>
+    public int MaxTotal { get; set; } = 500;
+
+    /// <summary>Streams opened at once when a stream turns active and fewer than <see cref="MinIdle"/> remain idle.</summary>
+    public int ScaleUpStep { get; set; } = 10;
+
+    /// <summary>An idle stream older than this is closed while more than <see cref="MinIdle"/> are idle.</summary>
+    public TimeSpan MaxIdleTime { get; set; } = TimeSpan.FromMinutes(1);
+}

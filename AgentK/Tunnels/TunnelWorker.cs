@@ -1,0 +1,182 @@
+using Grpc.Core;
+using Plural.AgentK.Connection;
+using Plural.Protocol.Agent;
+
+namespace Plural.AgentK.Tunnels;
+
+/// <summary>
+/// One member of the pool: opens a <c>Connect</c> stream, announces it, waits for a request,
+/// serves it, and opens the next stream, until the pool retires it or stops.
+/// </summary>
+internal sealed class TunnelWorker(TunnelPool pool)
+{
+    /// <summary>Where this worker stands in the pool's counts; changed only under the pool's lock.</summary>
+    public TunnelWorkerState State { get; set; } = TunnelWorkerState.Idle;
+
+    public async Task RunAsync()
+    {
+        var backoff = new ReconnectBackoff(pool.Options.Reconnect);
+        try
+        {
+            while (!pool.Stopping.IsCancellationRequested)
+            {
+                var opened = DateTimeOffset.UtcNow;
+                var outcome = await RunSlotAsync();
+                switch (outcome)
+                {
+                    case SlotOutcome.Served:
+                        backoff.Reset();
+                        break;
+                    case SlotOutcome.EndedIdle:
+                        // A gateway ending slots at once (draining, misconfigured) must not make the agent spin.
+                        if (DateTimeOffset.UtcNow - opened >= pool.Options.Reconnect.ResetAfter)
+                        {
+                            backoff.Reset();
+                        }
+                        else
+                        {
+                            await Task.Delay(backoff.Next(), pool.Stopping);
+                        }
+
+                        break;
+                    case SlotOutcome.Failed:
+                        await Task.Delay(backoff.Next(), pool.Stopping);
+                        break;
+                    default:
+                        return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (pool.Stopping.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            pool.Exited(this);
+        }
+    }
+
+    private async Task<SlotOutcome> RunSlotAsync()
+    {
+        using var call = pool.Client.Connect(pool.Credentials.CreateCallHeaders(), cancellationToken: pool.Aborting);
+        Task<bool> first;
+        try
+        {
+            await call.RequestStream.WriteAsync(new TunnelUp { Ready = new TunnelReady { InstanceId = pool.Options.InstanceId } }, pool.Aborting);
+            first = call.ResponseStream.MoveNext(pool.Aborting);
+            var idle = await WaitWhileIdleAsync(first);
+            if (idle != SlotOutcome.Served)
+            {
+                Observe(first);
+                await TryCompleteAsync(call);
+                return idle;
+            }
+
+            if (!await first)
+            {
+                pool.Recovered();
+                return SlotOutcome.EndedIdle;
+            }
+        }
+        catch (Exception exception) when (exception is RpcException or IOException or OperationCanceledException or InvalidOperationException)
+        {
+            if (pool.Stopping.IsCancellationRequested)
+            {
+                return SlotOutcome.Stopped;
+            }
+
+            pool.OpenFailed(exception);
+            return SlotOutcome.Failed;
+        }
+
+        pool.Recovered();
+        var frame = call.ResponseStream.Current;
+        switch (frame.FrameCase)
+        {
+            case TunnelDown.FrameOneofCase.RequestHead:
+                pool.MarkActive(this);
+                try
+                {
+                    await pool.Exchange.RunAsync(call, frame.RequestHead, pool.Aborting);
+                }
+                finally
+                {
+                    pool.MarkIdle(this);
+                }
+
+                return SlotOutcome.Served;
+            case TunnelDown.FrameOneofCase.Cancel:
+                // The gateway withdrew an idle slot: the same as ending it.
+                await TryCompleteAsync(call);
+                return SlotOutcome.EndedIdle;
+            default:
+                await TryWriteErrorAsync(call, $"expected a request head, got {frame.FrameCase}");
+                return SlotOutcome.Served;
+        }
+    }
+
+    /// <summary>Waits for the first frame; on each idle period asks the pool whether to retire.</summary>
+    private async Task<SlotOutcome> WaitWhileIdleAsync(Task<bool> first)
+    {
+        while (true)
+        {
+            using var timer = CancellationTokenSource.CreateLinkedTokenSource(pool.Stopping);
+            var idleTimeout = Task.Delay(pool.Options.Tunnels.MaxIdleTime, timer.Token);
+            var winner = await Task.WhenAny(first, idleTimeout);
+            timer.Cancel();
+            if (winner == first || first.IsCompleted)
+            {
+                return SlotOutcome.Served;
+            }
+
+            if (pool.Stopping.IsCancellationRequested)
+            {
+                return SlotOutcome.Stopped;
+            }
+
+            if (pool.TryRetire(this))
+            {
+                return SlotOutcome.Retired;
+            }
+        }
+    }
+
+    private async Task TryWriteErrorAsync(AsyncDuplexStreamingCall<TunnelUp, TunnelDown> call, string message)
+    {
+        try
+        {
+            await call.RequestStream.WriteAsync(new TunnelUp
+            {
+                Error = new TunnelError { Code = TunnelErrorCode.ProtocolViolation, Message = message },
+            }, pool.Aborting);
+            await call.RequestStream.CompleteAsync();
+        }
+        catch (Exception exception) when (exception is RpcException or IOException or OperationCanceledException or InvalidOperationException)
+        {
+        }
+    }
+
+    private static async Task TryCompleteAsync(AsyncDuplexStreamingCall<TunnelUp, TunnelDown> call)
+    {
+        try
+        {
+            await call.RequestStream.CompleteAsync();
+        }
+        catch (Exception exception) when (exception is RpcException or IOException or OperationCanceledException or InvalidOperationException)
+        {
+        }
+    }
+
+    // The pending read fails once the call is disposed; nobody awaits it any more.
+    private static void Observe(Task task) =>
+        task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+
+    private enum SlotOutcome
+    {
+        Served,
+        EndedIdle,
+        Failed,
+        Retired,
+        Stopped,
+    }
+}

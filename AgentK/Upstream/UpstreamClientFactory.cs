@@ -1,0 +1,34 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using Plural.AgentK.Tls;
+
+namespace Plural.AgentK.Upstream;
+
+/// <summary>Creates the HTTP client the agent forwards requests with: a transparent one.</summary>
+internal static class UpstreamClientFactory
+{
+    public static HttpMessageInvoker Create(IOptions<AgentOptions> options)
+    {
+        var upstream = options.Value.Upstream;
+        var handler = new SocketsHttpHandler
+        {
+            // A forwarder passes redirects, cookies and encodings through untouched.
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseProxy = false,
+            ConnectTimeout = upstream.ConnectTimeout,
+            EnableMultipleHttp2Connections = true,
+            // Trace headers belong to the caller; the agent adds none.
+            ActivityHeadersPropagator = null,
+        };
+
+        var validator = CertificateTrust.CreateValidator(upstream.CaFile, serverName: null, upstream.InsecureSkipTlsVerify);
+        if (validator is not null)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = validator;
+        }
+
+        return new HttpMessageInvoker(handler, disposeHandler: true);
+    }
+}

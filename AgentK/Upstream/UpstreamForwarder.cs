@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Options;
+using Plural.Protocol.Agent;
+
+namespace Plural.AgentK.Upstream;
+
+/// <summary>Turns a tunnel request head into a request to the upstream and sends it.</summary>
+internal sealed class UpstreamForwarder(IOptions<AgentOptions> options, UpstreamCredentials credentials, HttpMessageInvoker client)
+{
+    private readonly string _baseUrl = options.Value.Upstream.Url.TrimEnd('/');
+
+    /// <summary>Builds the upstream request; throws <see cref="RequestRejectedException"/> for a head the agent will not send.</summary>
+    public HttpRequestMessage CreateRequest(RequestHead head, HttpContent? content)
+    {
+        // A path not starting with '/' could change the authority ("@evil.example/") once appended.
+        if (!head.Path.StartsWith('/'))
+        {
+            throw new RequestRejectedException("the request path must start with '/'");
+        }
+
+        HttpMethod method;
+        try
+        {
+            method = new HttpMethod(head.Method);
+        }
+        catch (FormatException)
+        {
+            throw new RequestRejectedException("the request method is not a valid HTTP method");
+        }
+
+        var url = head.Query.Length == 0 ? _baseUrl + head.Path : $"{_baseUrl}{head.Path}?{head.Query}";
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            throw new RequestRejectedException("the request path and query do not form a valid URL");
+        }
+
+        var request = new HttpRequestMessage(method, uri)
+        {
+            Content = content,
+            Version = System.Net.HttpVersion.Version11,
+            // HTTP/2 when the upstream offers it over TLS (many watches on one connection), HTTP/1.1 otherwise.
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrHigher,
+        };
+        TunnelHeaders.CopyToRequest(head, request);
+        request.Headers.Authorization = credentials.Current();
+        return request;
+    }
+
+    /// <summary>Sends the request; completes once the response headers arrived, the body streams afterwards.</summary>
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        client.SendAsync(request, cancellationToken);
+}
