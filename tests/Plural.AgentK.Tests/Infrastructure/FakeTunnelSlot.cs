@@ -1,0 +1,45 @@
+using Grpc.Core;
+using Plural.Protocol.Agent;
+
+namespace Plural.AgentK.Tests.Infrastructure;
+
+/// <summary>An agent's tunnel stream held by the fake gateway; the test drives the exchange.</summary>
+public sealed class FakeTunnelSlot(
+    IAsyncStreamReader<TunnelUp> up,
+    IServerStreamWriter<TunnelDown> down,
+    string connectionId,
+    string instanceId,
+    CancellationToken aborted)
+{
+    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public string ConnectionId { get; } = connectionId;
+
+    public string InstanceId { get; } = instanceId;
+
+    /// <summary>The agent (or the gateway's shutdown) ended the stream.</summary>
+    public CancellationToken Aborted { get; } = aborted;
+
+    public bool IsClosed { get; set; }
+
+    internal Task Finished => _finished.Task;
+
+    public Task SendAsync(TunnelDown frame) => down.WriteAsync(frame, Aborted);
+
+    public async Task<TunnelUp?> ReceiveAsync() => await up.MoveNext(Aborted) ? up.Current : null;
+
+    /// <summary>Ends the call from the gateway side, as a gateway does after the exchange or for an unused slot.</summary>
+    public void Finish() => _finished.TrySetResult();
+
+    /// <summary>Reads the agent's answer until it completes its stream; the body goes to <paramref name="body"/>.</summary>
+    public async Task<TunnelResponse> ReadResponseAsync(Stream? body = null)
+    {
+        var response = new TunnelResponse(body ?? new MemoryStream());
+        while (await ReceiveAsync() is { } frame)
+        {
+            response.Add(frame);
+        }
+
+        return response;
+    }
+}
