@@ -16,6 +16,9 @@ internal static class UpstreamFailure
             => (TunnelErrorCode.UpstreamTimeout, "the upstream did not answer in time"),
         HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded or HttpRequestError.InvalidResponse or HttpRequestError.HttpProtocolError } http
             => (TunnelErrorCode.UpstreamReset, $"the upstream broke the connection: {http.Message}"),
+        // A reset connection before any response (the upstream closed a kept-alive connection, or crashed).
+        HttpRequestException { InnerException: IOException } http
+            => (TunnelErrorCode.UpstreamReset, $"the upstream broke the connection: {http.Message}"),
         HttpRequestException http => (TunnelErrorCode.Internal, $"upstream request failed: {http.Message}"),
         _ => (TunnelErrorCode.Internal, "the agent failed to forward the request"),
     };
