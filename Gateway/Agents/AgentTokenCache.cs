@@ -50,6 +50,13 @@ public sealed partial class AgentTokenCache(
         return await FetchShared(hash).WaitAsync(ct);
     }
 
+    /// <summary>The cached binding when it is known, active and fresh enough to serve; no grain call.</summary>
+    public TokenBinding? TryGetKnownActive(string hash) =>
+        _entries.TryGetValue(hash, out var entry) && entry.Binding is { IsActive: true } binding
+            && clock.GetUtcNow() - entry.FetchedAt < options.Value.MaxStaleness
+            ? binding
+            : null;
+
     /// <summary>Forgets a hash so the next resolution asks the grain (used after a local revocation).</summary>
     public void Invalidate(string hash) => _entries.TryRemove(hash, out _);
 

@@ -1,0 +1,44 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Plural.EndToEnd.Tests.Infrastructure;
+
+/// <summary>An AgentK process with a short idle time and fast reconnects, and its status endpoint.</summary>
+internal sealed class AgentProcess : IAsyncDisposable
+{
+    private static readonly HttpClient StatusClient = new() { Timeout = TimeSpan.FromSeconds(5) };
+
+    private AgentProcess(ProductProcess process, Uri statusUrl)
+    {
+        Process = process;
+        StatusUrl = statusUrl;
+    }
+
+    public ProductProcess Process { get; }
+
+    public Uri StatusUrl { get; }
+
+    public static AgentProcess Start(RegisteredAgent agent, Uri gateway, Uri upstream, IEnumerable<string> extraArgs)
+    {
+        var observability = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var process = ProductProcess.Start("AgentK",
+        [
+            $"--Agent:GatewayUrl={gateway}",
+            $"--Agent:Token={agent.Token}",
+            $"--Agent:InstanceId={agent.Name}-pod",
+            $"--Agent:Upstream:Url={upstream}",
+            $"--Agent:ObservabilityUrl={observability}",
+            "--Agent:Tunnels:MaxIdleTime=00:00:02",
+            "--Agent:Reconnect:InitialBackoff=00:00:00.200",
+            "--Agent:Reconnect:MaxBackoff=00:00:01",
+            .. extraArgs,
+        ], name: "AgentK " + agent.Name);
+        return new AgentProcess(process, new Uri(observability, "/status"));
+    }
+
+    public async Task<JsonElement> StatusAsync() => await StatusClient.GetFromJsonAsync<JsonElement>(StatusUrl);
+
+    public async Task<int> TotalTunnelsAsync() => (await StatusAsync()).GetProperty("totalTunnels").GetInt32();
+
+    public ValueTask DisposeAsync() => Process.DisposeAsync();
+}

@@ -1,0 +1,137 @@
+using System.Net.Http.Headers;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+using Plural.Protocol.Server;
+
+namespace Plural.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// A silo and a separate gateway process (an Orleans client of it), as in production, plus an
+/// upstream HTTP server. Leases and waits are shortened so status changes show within seconds.
+/// </summary>
+public sealed class PlatformFixture : IAsyncLifetime
+{
+    public const string AdminToken = "e2e-admin-token-0123456789";
+    internal static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly int _siloPort = FreePort.Next();
+    private readonly int _orleansGatewayPort = FreePort.Next();
+    private GrpcChannel? _apiChannel;
+    private int _gatewayGeneration;
+
+    internal ProductProcess Silo { get; private set; } = null!;
+    internal ProductProcess Gateway { get; private set; } = null!;
+    internal UpstreamServer Upstream { get; private set; } = null!;
+
+    public Uri AgentUrl { get; } = new($"http://127.0.0.1:{FreePort.Next()}");
+    public Uri ApiUrl { get; } = new($"http://127.0.0.1:{FreePort.Next()}");
+    public Uri HttpUrl { get; } = new($"http://127.0.0.1:{FreePort.Next()}");
+
+    public ServerApi.ServerApiClient Api { get; private set; } = null!;
+
+    /// <summary>Client for the gateway's HTTP listener, carrying the admin token.</summary>
+    public HttpClient Http { get; private set; } = null!;
+
+    public string GatewayId => $"gw-e2e-{_gatewayGeneration}";
+
+    public async Task InitializeAsync()
+    {
+        Upstream = await UpstreamServer.StartAsync();
+        Silo = ProductProcess.Start("Silo",
+        [
+            "--Orleans:HostGateway=false",
+            $"--Orleans:SiloPort={_siloPort}",
+            $"--Orleans:GatewayPort={_orleansGatewayPort}",
+            $"--urls=http://127.0.0.1:{FreePort.Next()}",
+        ]);
+        await Silo.WaitForOutputAsync("Application started", StartTimeout);
+        await StartGatewayAsync();
+
+        _apiChannel = GrpcChannel.ForAddress(ApiUrl);
+        Api = new ServerApi.ServerApiClient(_apiChannel.Intercept(metadata =>
+        {
+            metadata.Add("authorization", "Bearer " + AdminToken);
+            return metadata;
+        }));
+        Http = new HttpClient { BaseAddress = HttpUrl, Timeout = TimeSpan.FromMinutes(5) };
+        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+    }
+
+    /// <summary>Kills the gateway process (no drain) and starts a new one on the same addresses.</summary>
+    internal async Task RestartGatewayAsync()
+    {
+        await Gateway.KillAsync();
+        await Gateway.DisposeAsync();
+        await StartGatewayAsync();
+    }
+
+    internal async Task<RegisteredAgent> RegisterAgentAsync(string prefix)
+    {
+        var name = $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
+        var response = await Api.RegisterAgentAsync(new RegisterAgentRequest { Name = name });
+        return new RegisteredAgent(name, response.Token.TokenId, response.Token.Token);
+    }
+
+    /// <summary>Starts an agent process for <paramref name="agent"/> and waits until its session is up.</summary>
+    internal async Task<AgentProcess> StartAgentAsync(RegisteredAgent agent, Uri? upstream = null, params string[] extraArgs)
+    {
+        var agentProcess = AgentProcess.Start(agent, AgentUrl, upstream ?? Upstream.Url, extraArgs);
+        await agentProcess.Process.WaitForOutputAsync("Agent connected", StartTimeout);
+        return agentProcess;
+    }
+
+    internal async Task<Agent> WaitForAgentAsync(string name, Func<Agent, bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        Agent agent;
+        do
+        {
+            agent = await Api.GetAgentAsync(new GetAgentRequest { Name = name });
+            if (condition(agent))
+            {
+                return agent;
+            }
+
+            await Task.Delay(200);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        throw new TimeoutException($"agent {name} did not reach the expected state within {timeout}; last: {agent}");
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http?.Dispose();
+        _apiChannel?.Dispose();
+        await Gateway.DisposeAsync();
+        await Silo.DisposeAsync();
+        await Upstream.DisposeAsync();
+    }
+
+    private async Task StartGatewayAsync()
+    {
+        _gatewayGeneration++;
+        Gateway = ProductProcess.Start("Gateway",
+        [
+            $"--Orleans:GatewayPort={_orleansGatewayPort}",
+            $"--Gateway:Id={GatewayId}",
+            $"--Gateway:AdminToken={AdminToken}",
+            $"--Gateway:AgentListenUrl={AgentUrl}",
+            $"--Gateway:ApiListenUrl={ApiUrl}",
+            $"--Gateway:HttpListenUrl={HttpUrl}",
+            "--Gateway:Leases:TimeToLive=00:00:03",
+            "--Gateway:Leases:RefreshInterval=00:00:00.500",
+            "--Gateway:Tunnels:WaitTimeout=00:00:03",
+            "--Gateway:HeartbeatInterval=00:00:01",
+        ]);
+        await Gateway.WaitForOutputAsync("Application started", StartTimeout);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PlatformCollection : ICollectionFixture<PlatformFixture>
+{
+    public const string Name = "platform";
+}
+
+internal sealed record RegisteredAgent(string Name, string TokenId, string Token);
