@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Plural.AgentK.Tests.Infrastructure;
 
 namespace Plural.AgentK.Tests.Tunnels;
@@ -18,5 +19,71 @@ public sealed class TunnelPoolTests
         var status = agent.Status.Snapshot();
         Assert.Equal((3, 0, 3), (status.IdleTunnels, status.ActiveTunnels, status.TotalTunnels));
         Assert.All(gateway.SlotConnectionIds, id => Assert.Equal(gateway.Sessions.Single().ConnectionId, id));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Burst_of_concurrent_requests_grows_the_pool_then_it_shrinks_back_to_the_minimum()
+    {
+        const int Requests = 200;
+        var inFlight = 0;
+        var peakInFlight = 0;
+        await using var upstream = await FakeUpstream.StartAsync(async context =>
+        {
+            var now = Interlocked.Increment(ref inFlight);
+            InterlockedMax(ref peakInFlight, now);
+            await Task.Delay(300);
+            Interlocked.Decrement(ref inFlight);
+            await context.Response.WriteAsync("ok");
+        });
+        await using var gateway = await FakeGateway.StartAsync();
+        await using var agent = await AgentUnderTest.StartAsync(gateway, upstream, s => s["Agent:Tunnels:MaxIdleTime"] = "00:00:01");
+        await Eventually.HoldsAsync(() => gateway.OpenSlots == 2, Timeout, "the minimum idle slots");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, Requests)
+            .Select(i => gateway.ForwardAsync(TunnelForwardingTests.Get($"/burst/{i}"), timeout: TimeSpan.FromSeconds(30))));
+
+        Assert.All(responses, r => Assert.Equal("ok", r.BodyText));
+        Assert.True(peakInFlight > 50, $"only {peakInFlight} requests were in flight at once; the pool did not grow");
+        await Eventually.HoldsAsync(() => gateway.OpenSlots == 2 && agent.Status.Snapshot() is { IdleTunnels: 2, ActiveTunnels: 0, TotalTunnels: 2 },
+            TimeSpan.FromSeconds(20), "the pool back at the minimum idle");
+        await Task.Delay(1500);
+        Assert.Equal(2, gateway.OpenSlots);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Pool_never_exceeds_the_maximum_total()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var upstream = await FakeUpstream.StartAsync(async context =>
+        {
+            await release.Task;
+            await context.Response.WriteAsync("ok");
+        });
+        await using var gateway = await FakeGateway.StartAsync();
+        await using var agent = await AgentUnderTest.StartAsync(gateway, upstream, s =>
+        {
+            s["Agent:Tunnels:MaxTotal"] = "5";
+            s["Agent:Tunnels:ScaleUpStep"] = "10";
+        });
+
+        var requests = Enumerable.Range(0, 8)
+            .Select(i => gateway.ForwardAsync(TunnelForwardingTests.Get($"/held/{i}"), timeout: TimeSpan.FromSeconds(20)))
+            .ToList();
+        await Eventually.HoldsAsync(() => agent.Status.Snapshot().ActiveTunnels == 5, Timeout, "five active tunnels");
+        await Task.Delay(300);
+        Assert.Equal(5, agent.Status.Snapshot().TotalTunnels);
+        Assert.True(gateway.OpenSlots <= 5);
+
+        release.SetResult();
+        var responses = await Task.WhenAll(requests);
+        Assert.All(responses, r => Assert.Equal("ok", r.BodyText));
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while ((current = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
     }
 }
