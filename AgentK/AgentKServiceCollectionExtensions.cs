@@ -26,7 +26,7 @@ public static class AgentKServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<AgentOptions>, AgentOptionsDefaults>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HostOptions>, AgentHostOptionsSetup>());
+        services.Configure<HostOptions>(host => WaitForGracePeriod(host, configuration));
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AgentStatus>();
@@ -45,5 +45,20 @@ public static class AgentKServiceCollectionExtensions
         services.AddHostedService(provider => provider.GetRequiredService<ObservabilityServer>());
         services.AddHostedService<GatewayConnectionLoop>();
         return services;
+    }
+
+    /// <summary>
+    /// The host must wait on stop for the agent's grace period plus room to cut and close. Read from
+    /// configuration directly: resolving the agent options here would validate them before start.
+    /// </summary>
+    private static void WaitForGracePeriod(HostOptions host, IConfiguration configuration)
+    {
+        var grace = configuration.GetSection(AgentOptions.SectionName).GetValue<TimeSpan?>(nameof(AgentOptions.ShutdownGracePeriod))
+            ?? new AgentOptions().ShutdownGracePeriod;
+        var needed = grace + TimeSpan.FromSeconds(10);
+        if (host.ShutdownTimeout < needed)
+        {
+            host.ShutdownTimeout = needed;
+        }
     }
 }
