@@ -32,6 +32,8 @@ internal sealed class FailureState
             $"the gateway is rate limiting this agent (ResourceExhausted: {rpc.Status.Detail})",
         RpcException { StatusCode: StatusCode.PermissionDenied } rpc =>
             $"the gateway denied the agent (PermissionDenied: {rpc.Status.Detail})",
+        RpcException { StatusCode: StatusCode.Unavailable } rpc =>
+            $"the gateway is unreachable (Unavailable: {rpc.Status.Detail}); check Agent:GatewayUrl and the network path",
         RpcException rpc => $"{rpc.StatusCode}: {rpc.Status.Detail}",
         _ => exception.Message,
     };

@@ -1,6 +1,5 @@
 using System.Net.Http;
 using Grpc.Net.Client;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Plural.AgentK.Tls;
 
@@ -10,7 +9,7 @@ namespace Plural.AgentK.Connection;
 /// Creates the single HTTP/2 connection to the gateway. Each call returns a new channel with a
 /// new handler, so that a reconnect lets the load balancer pick another gateway.
 /// </summary>
-internal sealed class GatewayChannelFactory(IOptions<AgentOptions> options, ILoggerFactory loggerFactory)
+internal sealed class GatewayChannelFactory(IOptions<AgentOptions> options)
 {
     // Larger than the 64 KiB HTTP/2 default so that one stream can fill a fast link; the agent
     // reads promptly, so the window bounds memory per stream rather than growing it.
@@ -44,7 +43,8 @@ internal sealed class GatewayChannelFactory(IOptions<AgentOptions> options, ILog
         {
             HttpHandler = handler,
             DisposeHttpClient = true,
-            LoggerFactory = loggerFactory,
+            // No logger factory: the client logs every failed call, while the agent reports failures
+            // once per change of state itself.
         });
     }
 }
