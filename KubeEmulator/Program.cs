@@ -1,1 +1,53 @@
-Console.WriteLine("placeholder");
+using Microsoft.Extensions.Logging;
+using Plural.KubeEmulator;
+
+var options = new KubeEmulatorOptions { ConfigureLogging = l => l.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Warning) };
+string? kubeconfig = null;
+for (var i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--port" when i + 1 < args.Length && int.TryParse(args[i + 1], out var port):
+            options.Port = port;
+            i++;
+            break;
+        case "--kubeconfig" when i + 1 < args.Length:
+            kubeconfig = args[++i];
+            break;
+        case "--empty":
+            options.Empty = true;
+            break;
+        case "--help" or "-h":
+            Console.WriteLine("usage: Plural.KubeEmulator [--port <n>] [--kubeconfig <path>] [--empty]");
+            return 0;
+        default:
+            Console.Error.WriteLine($"unknown or incomplete argument: {args[i]}");
+            return 2;
+    }
+}
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c =>
+{
+    c.Cancel = true;
+    stop.Cancel();
+});
+
+await using var server = await KubeEmulatorServer.StartAsync(options, stop.Token);
+if (kubeconfig is not null) await server.WriteKubeconfigAsync(kubeconfig, ct: stop.Token);
+Console.WriteLine($"KubeEmulator listening on {server.Url.GetLeftPart(UriPartial.Authority)}");
+if (kubeconfig is not null) Console.WriteLine($"Kubeconfig written to {Path.GetFullPath(kubeconfig)}");
+try
+{
+    await Task.Delay(Timeout.Infinite, stop.Token);
+}
+catch (OperationCanceledException)
+{
+    // SIGINT or SIGTERM: shut down cleanly.
+}
+return 0;

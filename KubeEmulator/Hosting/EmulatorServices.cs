@@ -1,0 +1,44 @@
+using Microsoft.Extensions.DependencyInjection;
+using Plural.KubeEmulator.Api;
+using Plural.KubeEmulator.Auth;
+using Plural.KubeEmulator.Controllers;
+using Plural.KubeEmulator.Logs;
+using Plural.KubeEmulator.Resources;
+using Plural.KubeEmulator.Storage;
+using Plural.KubeEmulator.Watch;
+
+namespace Plural.KubeEmulator.Hosting;
+
+/// <summary>Service wiring of one emulator instance; everything is per instance, nothing is static.</summary>
+internal static class EmulatorServices
+{
+    public static IServiceCollection AddKubeEmulator(this IServiceCollection services, KubeEmulatorOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => new ObjectStore(options.WatchHistorySize, options.WatcherBufferSize));
+        services.AddSingleton<ObjectService>();
+        services.AddSingleton<ResourceRegistry>();
+        services.AddSingleton<TokenDirectory>();
+        services.AddSingleton<ReadHandlers>();
+        services.AddSingleton<WriteHandlers>();
+        services.AddSingleton<PatchHandler>();
+        services.AddSingleton<ScaleHandler>();
+        services.AddSingleton<WatchStreamer>();
+        services.AddSingleton<PodLogStreamer>();
+        services.AddSingleton<ResourceRouter>();
+        services.AddSingleton<EventRecorder>();
+        services.AddSingleton<PodFactory>();
+        services.AddSingleton<IReconciler, CrdController>();
+        services.AddSingleton<IReconciler, NamespaceController>();
+        services.AddSingleton<IReconciler, GarbageCollector>();
+        services.AddSingleton<IReconciler, DeploymentController>();
+        services.AddSingleton<IReconciler, ReplicaSetController>();
+        services.AddSingleton<IReconciler, StatefulSetController>();
+        services.AddSingleton<IReconciler, DaemonSetController>();
+        services.AddSingleton<IReconciler, JobController>();
+        services.AddSingleton<IReconciler, PodLifecycle>();
+        services.AddHostedService<ControllerLoop>();
+        return services;
+    }
+}
