@@ -65,18 +65,14 @@ public sealed class GatewayConnectionTests
     [Fact(Timeout = 30_000)]
     public async Task Reconnect_message_moves_the_agent_to_a_new_connection_after_in_flight_requests()
     {
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var upstream = await FakeUpstream.StartAsync(async context =>
-        {
-            await release.Task;
-            await context.Response.WriteAsync("finished on the old connection");
-        });
+        var probe = new UpstreamProbe();
+        await using var upstream = await FakeUpstream.StartAsync(probe.HoldUntilReleased("finished on the old connection"));
         await using var gateway = await FakeGateway.StartAsync();
         await using var agent = await AgentUnderTest.StartAsync(gateway, upstream);
         await Eventually.HoldsAsync(() => gateway.OpenSlots == 2, Timeout, "the first pool");
         var first = gateway.Sessions.Single();
         var inFlight = gateway.ForwardAsync(TunnelForwardingTests.Get("/in-flight"), timeout: Timeout);
-        await Eventually.HoldsAsync(() => !upstream.Requests.IsEmpty, Timeout, "the request reaching the upstream");
+        await probe.Started.Task.WaitAsync(Timeout);
 
         await first.SendReconnectAsync("gateway draining", delayMs: 100);
 
@@ -87,7 +83,7 @@ public sealed class GatewayConnectionTests
         await Eventually.HoldsAsync(() => gateway.SlotConnectionIds.Count(id => id == second.ConnectionId) >= 2, Timeout,
             "new slots on the new connection");
 
-        release.SetResult();
+        probe.Release();
         var response = await inFlight;
         Assert.Equal("finished on the old connection", response.BodyText);
         await Eventually.HoldsAsync(() => gateway.OpenSlots == 2, Timeout, "the old connection's slots gone");
@@ -119,24 +115,19 @@ public sealed class GatewayConnectionTests
     [Fact(Timeout = 30_000)]
     public async Task Stop_cuts_requests_still_running_after_the_grace_period()
     {
-        var upstreamSawAbort = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var upstream = await FakeUpstream.StartAsync(async context =>
-        {
-            context.RequestAborted.Register(() => upstreamSawAbort.TrySetResult());
-            await Task.Delay(System.Threading.Timeout.Infinite, context.RequestAborted);
-        });
+        var probe = new UpstreamProbe();
+        await using var upstream = await FakeUpstream.StartAsync(probe.HangUntilAborted());
         await using var gateway = await FakeGateway.StartAsync();
         var agent = await AgentUnderTest.StartAsync(gateway, upstream, s => s["Agent:ShutdownGracePeriod"] = "00:00:00.300");
         var slot = await gateway.TakeSlotAsync();
-        await slot.SendAsync(new Plural.Protocol.Agent.TunnelDown { RequestHead = TunnelForwardingTests.Get("/watch") });
-        await slot.SendAsync(new Plural.Protocol.Agent.TunnelDown { End = new Plural.Protocol.Agent.RequestEnd() });
-        await Eventually.HoldsAsync(() => !upstream.Requests.IsEmpty, Timeout, "the request reaching the upstream");
+        await slot.SendRequestAsync(TunnelForwardingTests.Get("/watch"));
+        await probe.Started.Task.WaitAsync(Timeout);
 
         var stopping = System.Diagnostics.Stopwatch.StartNew();
         await agent.StopAsync(Timeout);
 
         Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(5), $"stop took {stopping.Elapsed}");
-        await upstreamSawAbort.Task.WaitAsync(Timeout);
+        await probe.Aborted.Task.WaitAsync(Timeout);
         await agent.DisposeAsync();
     }
 }

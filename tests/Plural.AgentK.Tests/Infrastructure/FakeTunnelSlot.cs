@@ -26,6 +26,13 @@ public sealed class FakeTunnelSlot(
 
     public Task SendAsync(TunnelDown frame) => down.WriteAsync(frame, Aborted);
 
+    /// <summary>Sends a request without a body: its head, then its end.</summary>
+    public async Task SendRequestAsync(RequestHead head)
+    {
+        await SendAsync(new TunnelDown { RequestHead = head });
+        await SendAsync(new TunnelDown { End = new RequestEnd() });
+    }
+
     public async Task<TunnelUp?> ReceiveAsync() => await up.MoveNext(Aborted) ? up.Current : null;
 
     /// <summary>Ends the call from the gateway side, as a gateway does after the exchange or for an unused slot.</summary>

@@ -114,27 +114,17 @@ public sealed class TunnelForwardingTests
     [Fact(Timeout = 30_000)]
     public async Task Cancel_frame_aborts_the_upstream_request()
     {
-        var upstreamSawAbort = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var upstreamStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var upstream = await FakeUpstream.StartAsync(async context =>
-        {
-            context.RequestAborted.Register(() => upstreamSawAbort.TrySetResult());
-            context.Response.StatusCode = 200;
-            await context.Response.WriteAsync("first event\n");
-            await context.Response.Body.FlushAsync();
-            upstreamStarted.TrySetResult();
-            await Task.Delay(System.Threading.Timeout.Infinite, context.RequestAborted);
-        });
+        var probe = new UpstreamProbe();
+        await using var upstream = await FakeUpstream.StartAsync(probe.HangUntilAborted("first event\n"));
         await using var gateway = await FakeGateway.StartAsync();
         await using var agent = await AgentUnderTest.StartAsync(gateway, upstream);
 
         var slot = await gateway.TakeSlotAsync();
-        await slot.SendAsync(new TunnelDown { RequestHead = Get("/api/v1/pods", "watch=true") });
-        await slot.SendAsync(new TunnelDown { End = new RequestEnd() });
-        await upstreamStarted.Task.WaitAsync(Timeout);
+        await slot.SendRequestAsync(Get("/api/v1/pods", "watch=true"));
+        await probe.Started.Task.WaitAsync(Timeout);
         await slot.SendAsync(new TunnelDown { Cancel = new Cancel { Reason = "caller went away" } });
 
-        await upstreamSawAbort.Task.WaitAsync(Timeout);
+        await probe.Aborted.Task.WaitAsync(Timeout);
         var response = await slot.ReadResponseAsync().WaitAsync(Timeout);
         Assert.Equal(200, response.Status);
         Assert.Equal(TunnelErrorCode.Cancelled, response.Error?.Code);
@@ -144,24 +134,17 @@ public sealed class TunnelForwardingTests
     [Fact(Timeout = 30_000)]
     public async Task Gateway_stream_dying_aborts_the_upstream_request()
     {
-        var upstreamSawAbort = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var upstreamStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var upstream = await FakeUpstream.StartAsync(async context =>
-        {
-            context.RequestAborted.Register(() => upstreamSawAbort.TrySetResult());
-            upstreamStarted.TrySetResult();
-            await Task.Delay(System.Threading.Timeout.Infinite, context.RequestAborted);
-        });
+        var probe = new UpstreamProbe();
+        await using var upstream = await FakeUpstream.StartAsync(probe.HangUntilAborted());
         await using var gateway = await FakeGateway.StartAsync();
         await using var agent = await AgentUnderTest.StartAsync(gateway, upstream);
 
         var slot = await gateway.TakeSlotAsync();
-        await slot.SendAsync(new TunnelDown { RequestHead = Get("/slow") });
-        await slot.SendAsync(new TunnelDown { End = new RequestEnd() });
-        await upstreamStarted.Task.WaitAsync(Timeout);
+        await slot.SendRequestAsync(Get("/slow"));
+        await probe.Started.Task.WaitAsync(Timeout);
         slot.Finish(); // the gateway ends the call without an answer
 
-        await upstreamSawAbort.Task.WaitAsync(Timeout);
+        await probe.Aborted.Task.WaitAsync(Timeout);
     }
 
     [Fact(Timeout = 30_000)]
@@ -201,16 +184,12 @@ public sealed class TunnelForwardingTests
     [Fact(Timeout = 30_000)]
     public async Task Frames_out_of_order_give_PROTOCOL_VIOLATION()
     {
-        await using var upstream = await FakeUpstream.StartAsync(async context =>
-        {
-            await Task.Delay(System.Threading.Timeout.Infinite, context.RequestAborted);
-        });
+        await using var upstream = await FakeUpstream.StartAsync(new UpstreamProbe().HangUntilAborted());
         await using var gateway = await FakeGateway.StartAsync();
         await using var agent = await AgentUnderTest.StartAsync(gateway, upstream);
 
         var slot = await gateway.TakeSlotAsync();
-        await slot.SendAsync(new TunnelDown { RequestHead = Get("/api") });
-        await slot.SendAsync(new TunnelDown { End = new RequestEnd() });
+        await slot.SendRequestAsync(Get("/api"));
         await slot.SendAsync(new TunnelDown { RequestHead = Get("/again") });
 
         var response = await slot.ReadResponseAsync().WaitAsync(Timeout);

@@ -53,12 +53,8 @@ public sealed class TunnelPoolTests
     [Fact(Timeout = 30_000)]
     public async Task Pool_never_exceeds_the_maximum_total()
     {
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var upstream = await FakeUpstream.StartAsync(async context =>
-        {
-            await release.Task;
-            await context.Response.WriteAsync("ok");
-        });
+        var probe = new UpstreamProbe();
+        await using var upstream = await FakeUpstream.StartAsync(probe.HoldUntilReleased("ok"));
         await using var gateway = await FakeGateway.StartAsync();
         await using var agent = await AgentUnderTest.StartAsync(gateway, upstream, s =>
         {
@@ -74,7 +70,7 @@ public sealed class TunnelPoolTests
         Assert.Equal(5, agent.Status.Snapshot().TotalTunnels);
         Assert.True(gateway.OpenSlots <= 5);
 
-        release.SetResult();
+        probe.Release();
         var responses = await Task.WhenAll(requests);
         Assert.All(responses, r => Assert.Equal("ok", r.BodyText));
     }
