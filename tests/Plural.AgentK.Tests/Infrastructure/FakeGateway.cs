@@ -4,12 +4,8 @@ using System.Threading.Channels;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Plural.Protocol.Agent;
 
 namespace Plural.AgentK.Tests.Infrastructure;
@@ -53,8 +49,7 @@ public sealed class FakeGateway : IAsyncDisposable
 
     public static async Task<FakeGateway> StartAsync(int port = 0, string gatewayId = "gateway-1")
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        var builder = LoopbackServer.CreateBuilder();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // The agent puts all its tunnel streams on one connection; Kestrel's default of 100 is too few.
@@ -64,13 +59,10 @@ public sealed class FakeGateway : IAsyncDisposable
         var gateway = new FakeGateway(gatewayId);
         builder.Services.AddSingleton(gateway);
         builder.Services.AddGrpc();
-        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
         var app = builder.Build();
         gateway._app = app;
         app.MapGrpcService<FakeAgentGatewayService>();
-        await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(10));
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        gateway.Address = new Uri(address);
+        gateway.Address = await LoopbackServer.StartAsync(app);
         return gateway;
     }
 
