@@ -38,6 +38,14 @@ public static class GatewayHostingExtensions
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<TunnelRegistry>();
         services.AddSingleton<TunnelForwarder>();
+        services.AddSingleton<PeerGatewayForwarder>();
+        services.AddHttpClient(PeerGatewayForwarder.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                // Responses may be watches or log streams that stay open for hours.
+                PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+                EnableMultipleHttp2Connections = true,
+            });
         services.AddSingleton<LeaseKeeper>();
         services.AddHostedService(sp => sp.GetRequiredService<LeaseKeeper>());
         services.AddHostedService<GatewayStartupBanner>();

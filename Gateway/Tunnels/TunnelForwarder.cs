@@ -12,6 +12,7 @@ namespace Plural.Gateway.Tunnels;
 /// </summary>
 public sealed partial class TunnelForwarder(
     TunnelRegistry registry,
+    PeerGatewayForwarder peers,
     IGrainFactory grains,
     IOptions<TunnelOptions> options,
     ILogger<TunnelForwarder> logger)
@@ -25,7 +26,15 @@ public sealed partial class TunnelForwarder(
             bodyLimit.MaxRequestBodySize = settings.MaxRequestBodyBytes;
         }
 
-        var tunnel = registry.TryTake(agentName) ?? await WaitForTunnelAsync(context, agentName, settings.WaitTimeout);
+        var tunnel = registry.TryTake(agentName);
+        if (tunnel is null && !PeerGatewayForwarder.IsForwarded(context.Request)
+            && peers.PickPeer(await grains.GetGrain<IAgentGrain>(agentName).GetLeases()) is { } peer)
+        {
+            await peers.ForwardAsync(context, agentName, path, peer);
+            return;
+        }
+
+        tunnel ??= await WaitForTunnelAsync(context, agentName, settings.WaitTimeout);
         if (tunnel is null)
         {
             return;

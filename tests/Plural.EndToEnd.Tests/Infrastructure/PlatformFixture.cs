@@ -108,24 +108,38 @@ public sealed class PlatformFixture : IAsyncLifetime
         await Upstream.DisposeAsync();
     }
 
+    /// <summary>Starts one more gateway on fresh ports; the caller disposes it.</summary>
+    internal async Task<(ProductProcess Process, Uri HttpUrl, string Id)> StartExtraGatewayAsync()
+    {
+        var id = "gw-extra-" + Guid.NewGuid().ToString("N")[..6];
+        var http = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var process = StartGatewayProcess(id, new Uri($"http://127.0.0.1:{FreePort.Next()}"),
+            new Uri($"http://127.0.0.1:{FreePort.Next()}"), http);
+        await process.WaitForOutputAsync("Application started", StartTimeout);
+        return (process, http, id);
+    }
+
     private async Task StartGatewayAsync()
     {
         _gatewayGeneration++;
-        Gateway = ProductProcess.Start("Gateway",
+        Gateway = StartGatewayProcess(GatewayId, AgentUrl, ApiUrl, HttpUrl);
+        await Gateway.WaitForOutputAsync("Application started", StartTimeout);
+    }
+
+    private ProductProcess StartGatewayProcess(string id, Uri agentUrl, Uri apiUrl, Uri httpUrl) =>
+        ProductProcess.Start("Gateway",
         [
             $"--Orleans:GatewayPort={_orleansGatewayPort}",
-            $"--Gateway:Id={GatewayId}",
+            $"--Gateway:Id={id}",
             $"--Gateway:AdminToken={AdminToken}",
-            $"--Gateway:AgentListenUrl={AgentUrl}",
-            $"--Gateway:ApiListenUrl={ApiUrl}",
-            $"--Gateway:HttpListenUrl={HttpUrl}",
+            $"--Gateway:AgentListenUrl={agentUrl}",
+            $"--Gateway:ApiListenUrl={apiUrl}",
+            $"--Gateway:HttpListenUrl={httpUrl}",
             "--Gateway:Leases:TimeToLive=00:00:03",
             "--Gateway:Leases:RefreshInterval=00:00:00.500",
             "--Gateway:Tunnels:WaitTimeout=00:00:03",
             "--Gateway:HeartbeatInterval=00:00:01",
-        ]);
-        await Gateway.WaitForOutputAsync("Application started", StartTimeout);
-    }
+        ], name: "Gateway " + id);
 }
 
 [CollectionDefinition(Name)]

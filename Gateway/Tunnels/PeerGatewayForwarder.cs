@@ -1,0 +1,93 @@
+using System.Net.Http.Headers;
+using Plural.Gateway.Errors;
+using Plural.Gateway.Hosting;
+using Plural.Grains.Agents;
+
+namespace Plural.Gateway.Tunnels;
+
+/// <summary>
+/// Carries a request to the gateway an agent is connected to, when it is not connected here: one
+/// private hop, found through the agent's leases. A forwarded request is marked so the receiving
+/// gateway serves it locally and never forwards it again (no cycles).
+/// </summary>
+public sealed partial class PeerGatewayForwarder(
+    IHttpClientFactory clients,
+    GatewayIdentity gateway,
+    ServerApi.AdminToken adminToken,
+    ILogger<PeerGatewayForwarder> logger)
+{
+    /// <summary>Header naming the gateway that forwarded a request.</summary>
+    public const string ForwardedByHeader = "X-Plural-Forwarded-By";
+
+    /// <summary>Name of the HTTP client used for the hop.</summary>
+    public const string ClientName = "peer-gateways";
+
+    private static readonly HashSet<string> NotForwarded = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Transfer-Encoding", "Upgrade", "Host",
+        "Authorization", "Cookie", ForwardedByHeader,
+    };
+
+    /// <summary>True when this request already crossed a gateway hop.</summary>
+    public static bool IsForwarded(HttpRequest request) => request.Headers.ContainsKey(ForwardedByHeader);
+
+    /// <summary>The lease of another gateway that can take the request, preferring the one with most idle tunnels.</summary>
+    public TunnelLease? PickPeer(IReadOnlyList<TunnelLease> leases) =>
+        leases.Where(l => l.GatewayId != gateway.Id).OrderByDescending(l => l.IdleTunnels).FirstOrDefault();
+
+    /// <summary>Sends the current request to <paramref name="peer"/> and streams its answer back.</summary>
+    public async Task ForwardAsync(HttpContext context, string agentName, string path, TunnelLease peer)
+    {
+        var ct = context.RequestAborted;
+        var target = new Uri(new Uri(peer.GatewayAddress), $"{AgentProxyEndpoint.Prefix}/{agentName}/proxy{path}{context.Request.QueryString}");
+        using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), target);
+        if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+        {
+            request.Content = new StreamContent(context.Request.Body);
+        }
+
+        foreach (var (name, values) in context.Request.Headers)
+        {
+            if (NotForwarded.Contains(name) || name.StartsWith(':'))
+            {
+                continue;
+            }
+
+            if (!request.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values))
+            {
+                request.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
+            }
+        }
+
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminToken.Value);
+        request.Headers.Add(ForwardedByHeader, gateway.Id);
+        LogForwarding(logger, agentName, peer.GatewayId);
+        try
+        {
+            using var response = await clients.CreateClient(ClientName)
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            context.Response.StatusCode = (int)response.StatusCode;
+            foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
+            {
+                if (!NotForwarded.Contains(name))
+                {
+                    context.Response.Headers.Append(name, values.ToArray());
+                }
+            }
+
+            await response.Content.CopyToAsync(context.Response.Body, ct);
+        }
+        catch (HttpRequestException ex)
+        {
+            LogPeerFailed(logger, peer.GatewayId, ex.Message);
+            await KubernetesStatus.BadGateway(context.Response,
+                $"agent \"{agentName}\" is connected through gateway \"{peer.GatewayId}\", which could not be reached", ct);
+        }
+    }
+
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Debug, Message = "Forwarding a request for agent {AgentName} to gateway {PeerGatewayId}")]
+    private static partial void LogForwarding(ILogger logger, string agentName, string peerGatewayId);
+
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "Gateway {PeerGatewayId} could not be reached: {Reason}")]
+    private static partial void LogPeerFailed(ILogger logger, string peerGatewayId, string reason);
+}
