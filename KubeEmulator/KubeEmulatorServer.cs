@@ -9,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Plural.KubeEmulator.Api;
 using Plural.KubeEmulator.Auth;
+using Plural.KubeEmulator.Controllers;
 using Plural.KubeEmulator.Discovery;
 using Plural.KubeEmulator.Hosting;
 using Plural.KubeEmulator.OpenApi;
@@ -65,7 +66,7 @@ public sealed class KubeEmulatorServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         if (options.ConfigureLogging is { } configure) configure(builder.Logging);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(5));
-        builder.Services.AddKubeEmulator(options);
+        builder.Services.AddKubeEmulator(options, new ClusterAuthority(certificates?.AuthorityPem));
 
         var app = builder.Build();
         app.Use(EndStreamsOnShutdown(app.Lifetime));

@@ -8,10 +8,12 @@ namespace Plural.KubeEmulator.Controllers;
 
 /// <summary>
 /// Empties terminating namespaces and removes them once empty; gives every active namespace its
-/// <c>default</c> ServiceAccount, as the real control plane does.
+/// <c>default</c> ServiceAccount and <c>kube-root-ca.crt</c> ConfigMap, as the real control plane does.
 /// </summary>
-internal sealed class NamespaceController(ObjectService objects, ResourceRegistry registry) : IReconciler
+internal sealed class NamespaceController(ObjectService objects, ResourceRegistry registry, ClusterAuthority authority) : IReconciler
 {
+    private const string RootCaConfigMap = "kube-root-ca.crt";
+
     public void Reconcile()
     {
         var namespaced = registry.All().Where(k => k.Namespaced && k.Stored).GroupBy(k => k.StorageKey).Select(g => g.First()).ToList();
@@ -21,6 +23,12 @@ internal sealed class NamespaceController(ObjectService objects, ResourceRegistr
             {
                 if (objects.Find(BuiltInKinds.ServiceAccount, ns.Name(), "default") is null)
                     objects.Create(BuiltInKinds.ServiceAccount, ns.Name(), new JsonObject { ["metadata"] = new JsonObject { ["name"] = "default" } }, null);
+                if (objects.Find(BuiltInKinds.ConfigMap, ns.Name(), RootCaConfigMap) is null)
+                    objects.Create(BuiltInKinds.ConfigMap, ns.Name(), new JsonObject
+                    {
+                        ["metadata"] = new JsonObject { ["name"] = RootCaConfigMap },
+                        ["data"] = new JsonObject { ["ca.crt"] = authority.Pem ?? "" },
+                    }, null);
                 continue;
             }
             var remaining = 0;

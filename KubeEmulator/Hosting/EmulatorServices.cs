@@ -12,9 +12,10 @@ namespace Plural.KubeEmulator.Hosting;
 /// <summary>Service wiring of one emulator instance; everything is per instance, nothing is static.</summary>
 internal static class EmulatorServices
 {
-    public static IServiceCollection AddKubeEmulator(this IServiceCollection services, KubeEmulatorOptions options)
+    public static IServiceCollection AddKubeEmulator(this IServiceCollection services, KubeEmulatorOptions options, ClusterAuthority authority)
     {
         services.AddSingleton(options);
+        services.AddSingleton(authority);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => new ObjectStore(options.WatchHistorySize, options.WatcherBufferSize));
         services.AddSingleton<ObjectService>();

@@ -1,0 +1,100 @@
+using Plural.KubeEmulator.Tests.Support;
+
+namespace Plural.KubeEmulator.Tests;
+
+/// <summary>kubectl apply, client-side and server-side, with field managers and conflicts; validation stays on.</summary>
+public sealed class KubectlApplyTests
+{
+    private const string Manifests = """
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: apps
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: settings
+          namespace: apps
+        data:
+          level: info
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: api
+          namespace: apps
+        spec:
+          replicas: REPLICAS
+          selector:
+            matchLabels: {app: api}
+          template:
+            metadata:
+              labels: {app: api}
+            spec:
+              containers:
+              - name: api
+                image: IMAGE
+                ports:
+                - containerPort: 8080
+        """;
+
+    private static string Manifest(int replicas = 2, string image = "api:1") =>
+        Manifests.Replace("REPLICAS", replicas.ToString()).Replace("IMAGE", image);
+
+    [Fact]
+    public async Task Kubectl_apply_creates_then_configures_a_multi_document_file()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var first = cluster.WriteFile("v1.yaml", Manifest());
+        var second = cluster.WriteFile("v2.yaml", Manifest(replicas: 3, image: "api:2"));
+
+        var created = (await cluster.Kubectl.RunAsync("apply", "-f", first)).EnsureSuccess();
+        var configured = (await cluster.Kubectl.RunAsync("apply", "-f", second)).EnsureSuccess();
+
+        Assert.Contains("namespace/apps created", created.Stdout);
+        Assert.Contains("configmap/settings created", created.Stdout);
+        Assert.Contains("deployment.apps/api created", created.Stdout);
+        Assert.Contains("configmap/settings unchanged", configured.Stdout);
+        Assert.Contains("deployment.apps/api configured", configured.Stdout);
+        var image = (await cluster.Kubectl.RunAsync("get", "deployment", "api", "-n", "apps", "-o", "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].ports[0].containerPort}")).EnsureSuccess();
+        Assert.Equal("3 api:2 8080", image.Stdout);
+        Assert.DoesNotContain("validate=false", created.Stderr + configured.Stderr);
+    }
+
+    [Fact]
+    public async Task Kubectl_apply_server_side_reports_conflict_for_second_manager()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var mine = cluster.WriteFile("mine.yaml", Manifest(replicas: 2));
+        var theirs = cluster.WriteFile("theirs.yaml", Manifest(replicas: 4));
+
+        var applied = (await cluster.Kubectl.RunAsync("apply", "--server-side", "-f", mine)).EnsureSuccess();
+        var conflict = await cluster.Kubectl.RunAsync("apply", "--server-side", "--field-manager=other", "-f", theirs);
+
+        Assert.Contains("deployment.apps/api serverside-applied", applied.Stdout);
+        Assert.NotEqual(0, conflict.ExitCode);
+        Assert.Contains("Apply failed with 1 conflict: conflict with \"kubectl\" using apps/v1: .spec.replicas", conflict.Stderr);
+        var replicas = (await cluster.Kubectl.RunAsync("get", "deployment", "api", "-n", "apps", "-o", "jsonpath={.spec.replicas}")).EnsureSuccess();
+        Assert.Equal("2", replicas.Stdout);
+    }
+
+    [Fact]
+    public async Task Kubectl_apply_server_side_with_force_conflicts_takes_ownership()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        (await cluster.Kubectl.RunAsync("apply", "--server-side", "-f", cluster.WriteFile("mine.yaml", Manifest(replicas: 2)))).EnsureSuccess();
+        var theirs = cluster.WriteFile("theirs.yaml", Manifest(replicas: 4));
+
+        var forced = await cluster.Kubectl.RunAsync("apply", "--server-side", "--field-manager=other", "--force-conflicts", "-f", theirs);
+        var again = await cluster.Kubectl.RunAsync("apply", "--server-side", "--field-manager=other", "-f", theirs);
+
+        forced.EnsureSuccess();
+        again.EnsureSuccess();
+        var state = (await cluster.Kubectl.RunAsync("get", "deployment", "api", "-n", "apps", "-o",
+            "jsonpath={.spec.replicas} {.metadata.managedFields[?(@.manager==\"other\")].operation}")).EnsureSuccess();
+        Assert.Equal("4 Apply", state.Stdout);
+        var original = await cluster.Kubectl.RunAsync("apply", "--server-side", "-f", cluster.WriteFile("mine2.yaml", Manifest(replicas: 2)));
+        Assert.Contains("conflict with \"other\"", original.Stderr);
+    }
+}
