@@ -44,7 +44,7 @@ public sealed class FakeAgentGatewayService(FakeGateway gateway) : AgentGateway.
 
     public override async Task Connect(IAsyncStreamReader<TunnelUp> requestStream, IServerStreamWriter<TunnelDown> responseStream, ServerCallContext context)
     {
-        gateway.Authorize(context);
+        gateway.AuthorizeTunnel(context);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, gateway.ShutdownToken);
         if (!await requestStream.MoveNext(cts.Token) || requestStream.Current.FrameCase != TunnelUp.FrameOneofCase.Ready)
         {

@@ -32,7 +32,14 @@ public sealed class FakeGateway : IAsyncDisposable
     /// <summary>When set, every call is refused with this status (after the token check).</summary>
     public StatusCode? RefuseWith { get; set; }
 
+    /// <summary>When set, tunnel streams (not sessions) are refused with this status.</summary>
+    public StatusCode? RefuseTunnelsWith { get; set; }
+
     public int HeartbeatIntervalMs { get; set; } = 100;
+
+    private int _connectAttempts;
+
+    public int ConnectAttempts => Volatile.Read(ref _connectAttempts);
 
     public Uri Address { get; private set; } = null!;
 
@@ -129,6 +136,16 @@ public sealed class FakeGateway : IAsyncDisposable
         if (RefuseWith is { } status)
         {
             throw new RpcException(new Status(status, "refused by the test"));
+        }
+    }
+
+    internal void AuthorizeTunnel(ServerCallContext context)
+    {
+        Interlocked.Increment(ref _connectAttempts);
+        Authorize(context);
+        if (RefuseTunnelsWith is { } status)
+        {
+            throw new RpcException(new Status(status, "tunnels refused by the test"));
         }
     }
 

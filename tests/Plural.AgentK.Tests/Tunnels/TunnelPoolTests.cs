@@ -75,6 +75,28 @@ public sealed class TunnelPoolTests
         Assert.All(responses, r => Assert.Equal("ok", r.BodyText));
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task Failed_tunnel_opens_back_off_instead_of_spinning()
+    {
+        await using var gateway = await FakeGateway.StartAsync();
+        gateway.RefuseTunnelsWith = Grpc.Core.StatusCode.ResourceExhausted;
+        await using var agent = await AgentUnderTest.StartAsync(gateway, configure: s =>
+        {
+            s["Agent:Reconnect:InitialBackoff"] = "00:00:00.100";
+            s["Agent:Reconnect:Factor"] = "2";
+        });
+        await Eventually.HoldsAsync(() => agent.Status.IsConnected, Timeout, "connected");
+
+        await Task.Delay(1500);
+
+        // Two workers, each about 6 attempts in 1.5 s with 100, 200, 400, 400... ms between them.
+        Assert.InRange(gateway.ConnectAttempts, 4, 20);
+        Assert.Equal(1, agent.Logs.Count(302));
+
+        gateway.RefuseTunnelsWith = null;
+        await Eventually.HoldsAsync(() => gateway.OpenSlots == 2, Timeout, "the pool opened once the gateway accepts");
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         int current;
