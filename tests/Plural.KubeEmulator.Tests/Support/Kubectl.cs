@@ -104,7 +104,9 @@ public sealed class KubectlStream : IAsyncDisposable
         get { lock (_lines) return _lines.ToList(); }
     }
 
-    public bool HasExited => _process.HasExited;
+    private bool _disposed;
+
+    public bool HasExited => _disposed || _process.HasExited;
 
     /// <summary>Waits until some line satisfies <paramref name="predicate"/>; fails with what was seen on timeout.</summary>
     public async Task<string> WaitForLineAsync(Func<string, bool> predicate, TimeSpan timeout)
@@ -138,10 +140,12 @@ public sealed class KubectlStream : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        await WaitForExitAsync(TimeSpan.FromSeconds(10));
+        _disposed = true;
         _process.Dispose();
-        return ValueTask.CompletedTask;
     }
 }
