@@ -60,6 +60,7 @@ internal sealed class ObjectService(ObjectStore store, TimeProvider time)
         {
             if (current is null) throw Errors.NotFound(kind.GroupResource, name);
             var next = change(current.CloneObject());
+            ObjectShape.Check(next);
             return Commit(kind, current, next, manager, subresource);
         })!;
     }
@@ -154,6 +155,7 @@ internal sealed class ObjectService(ObjectStore store, TimeProvider time)
     /// <summary>Checks the body against the URL and fills apiVersion, kind and namespace.</summary>
     private static JsonObject Prepare(ResourceKind kind, string? ns, JsonObject body)
     {
+        ObjectShape.Check(body);
         var o = body.CloneObject();
         if (o.Str("kind") is { } k && k != kind.Kind)
             throw Errors.BadRequest($"the object provided is unrecognized (must be of type {kind.Kind}): kind \"{k}\" does not match");
