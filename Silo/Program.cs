@@ -1,7 +1,14 @@
+using Plural.Silo.Dev;
 using Plural.Silo.Hosting;
+
+if (args.FirstOrDefault() == "dev")
+{
+    return await DevEnvironment.RunAsync(args);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddPluralSilo();
 var app = builder.Build();
 app.MapPluralSilo();
 await app.RunAsync();
+return 0;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Plural.Gateway.Hosting;
@@ -10,19 +11,19 @@ namespace Plural.Gateway.Hosting;
 /// </summary>
 public sealed class GatewayListeners
 {
-    private readonly List<(ListenerKind Kind, IPEndPoint EndPoint)> _listeners = [];
+    private readonly List<(ListenerKind Kind, IPEndPoint EndPoint, string Scheme)> _listeners = [];
 
     internal void Configure(KestrelServerOptions kestrel, GatewayOptions options)
     {
-        Add(kestrel, ListenerKind.Agent, options.AgentListenUrl, HttpProtocols.Http2);
-        Add(kestrel, ListenerKind.Api, options.ApiListenUrl, HttpProtocols.Http2);
-        Add(kestrel, ListenerKind.Http, options.HttpListenUrl, HttpProtocols.Http1AndHttp2);
+        Add(kestrel, options, ListenerKind.Agent, options.AgentListenUrl, HttpProtocols.Http2);
+        Add(kestrel, options, ListenerKind.Api, options.ApiListenUrl, HttpProtocols.Http2);
+        Add(kestrel, options, ListenerKind.Http, options.HttpListenUrl, HttpProtocols.Http1AndHttp2);
     }
 
     /// <summary>The listener that owns a local port, or null for ports the gateway does not own.</summary>
     public ListenerKind? KindOf(int localPort)
     {
-        foreach (var (kind, endPoint) in _listeners)
+        foreach (var (kind, endPoint, _) in _listeners)
         {
             if (endPoint.Port == localPort)
             {
@@ -36,28 +37,41 @@ public sealed class GatewayListeners
     /// <summary>The URL a listener is reachable at from this machine.</summary>
     public Uri UrlOf(ListenerKind kind)
     {
-        var endPoint = _listeners.First(l => l.Kind == kind).EndPoint;
+        var (_, endPoint, scheme) = _listeners.First(l => l.Kind == kind);
         var host = endPoint.Address.Equals(IPAddress.Any) ? "127.0.0.1"
             : endPoint.Address.Equals(IPAddress.IPv6Any) ? "[::1]"
             : endPoint.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{endPoint.Address}]"
             : endPoint.Address.ToString();
-        return new Uri($"http://{host}:{endPoint.Port}");
+        return new Uri($"{scheme}://{host}:{endPoint.Port}");
     }
 
-    private void Add(KestrelServerOptions kestrel, ListenerKind kind, string url, HttpProtocols protocols)
+    private void Add(KestrelServerOptions kestrel, GatewayOptions options, ListenerKind kind, string url, HttpProtocols protocols)
     {
         var uri = new Uri(url);
-        if (uri.Scheme != Uri.UriSchemeHttp)
+        var tls = uri.Scheme == Uri.UriSchemeHttps;
+        if (!tls && uri.Scheme != Uri.UriSchemeHttp)
         {
-            throw new InvalidOperationException($"Listener {kind}: only http:// URLs are supported, got '{url}'.");
+            throw new InvalidOperationException($"Listener {kind}: only http:// and https:// URLs are supported, got '{url}'.");
+        }
+
+        if (tls && (string.IsNullOrEmpty(options.TlsCertificateFile) || string.IsNullOrEmpty(options.TlsKeyFile)))
+        {
+            throw new InvalidOperationException($"Listener {kind} is https:// but Gateway:TlsCertificateFile and Gateway:TlsKeyFile are not both set.");
         }
 
         var address = uri.Host is "*" or "+" or "0.0.0.0" ? IPAddress.Any
             : uri.Host == "localhost" ? IPAddress.Loopback
             : IPAddress.Parse(uri.Host.Trim('[', ']'));
         var endPoint = new IPEndPoint(address, uri.Port == 0 ? FreePort(address) : uri.Port);
-        _listeners.Add((kind, endPoint));
-        kestrel.Listen(endPoint, listen => listen.Protocols = protocols);
+        _listeners.Add((kind, endPoint, uri.Scheme));
+        kestrel.Listen(endPoint, listen =>
+        {
+            listen.Protocols = protocols;
+            if (tls)
+            {
+                listen.UseHttps(X509Certificate2.CreateFromPemFile(options.TlsCertificateFile!, options.TlsKeyFile));
+            }
+        });
     }
 
     private static int FreePort(IPAddress address)

@@ -20,6 +20,12 @@ public sealed class GatewayOptions
     /// <summary>Where users reach agents over HTTP/1.1 (proxy, health).</summary>
     [Required] public string HttpListenUrl { get; set; } = "http://127.0.0.1:8154";
 
+    /// <summary>PEM certificate (chain) for listeners given as <c>https://</c>.</summary>
+    public string? TlsCertificateFile { get; set; }
+
+    /// <summary>PEM private key of <see cref="TlsCertificateFile"/>.</summary>
+    public string? TlsKeyFile { get; set; }
+
     /// <summary>Address other gateways use to reach this one; recorded in leases. Default: the HTTP listener.</summary>
     public string? PrivateAddress { get; set; }
 

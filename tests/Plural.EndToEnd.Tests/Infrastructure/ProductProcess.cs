@@ -26,14 +26,14 @@ internal sealed class ProductProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static ProductProcess Start(string folder, IEnumerable<string> args, string? name = null)
+    public static ProductProcess Start(string folder, IEnumerable<string> args, string? name = null, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(RepositoryLayout.ProgramPath(folder))!,
+            WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(RepositoryLayout.ProgramPath(folder))!,
         };
         info.ArgumentList.Add(RepositoryLayout.ProgramPath(folder));
         foreach (var arg in args)

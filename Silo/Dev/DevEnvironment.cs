@@ -1,0 +1,110 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Configuration;
+using Plural.AgentK;
+using Plural.Gateway.Agents;
+using Plural.Gateway.Hosting;
+using Plural.Grains.Agents;
+using Plural.KubeEmulator;
+using Plural.Silo.Hosting;
+
+namespace Plural.Silo.Dev;
+
+/// <summary>
+/// <c>dev</c>: the whole platform on one machine. A silo with the gateway, a Kubernetes emulator
+/// with sample workloads, and one agent connected through the tunnel; a kubeconfig that goes through
+/// the tunnel is written to <c>.plural-dev/</c>. Runs until SIGINT/SIGTERM.
+/// </summary>
+internal static partial class DevEnvironment
+{
+    public const string AgentName = "dev";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var stateDirectory = Path.GetFullPath(".plural-dev");
+        Directory.CreateDirectory(stateDirectory);
+        var adminToken = "plrl_admin_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        await File.WriteAllTextAsync(Path.Combine(stateDirectory, "admin-token"), adminToken);
+
+        await using var emulator = await KubeEmulatorServer.StartAsync(new KubeEmulatorOptions(), CancellationToken.None);
+        await emulator.WriteKubeconfigAsync(Path.Combine(stateDirectory, "kubeconfig-direct"));
+        var agentCredentials = Path.Combine(stateDirectory, "agent-upstream-token");
+        await File.WriteAllTextAsync(agentCredentials, emulator.AgentToken);
+        string? emulatorCa = null;
+        if (emulator.CertificateAuthorityPem is { } pem)
+        {
+            emulatorCa = Path.Combine(stateDirectory, "emulator-ca.pem");
+            await File.WriteAllTextAsync(emulatorCa, pem);
+        }
+
+        var certificates = await DevCertificates.WriteAsync(stateDirectory);
+        // Settings ship next to the program; the working directory is where the user wants .plural-dev/.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args.Skip(1).ToArray(),
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Gateway:Id"] = "dev-gateway",
+            ["Gateway:AdminToken"] = adminToken,
+            ["Gateway:HttpListenUrl"] = "https://127.0.0.1:8154",
+            ["Gateway:TlsCertificateFile"] = certificates.CertificateFile,
+            ["Gateway:TlsKeyFile"] = certificates.KeyFile,
+        });
+        builder.Configuration.AddCommandLine(args.Skip(1).ToArray());
+        builder.AddPluralSilo();
+        await using var app = builder.Build();
+        app.MapPluralSilo();
+        await app.StartAsync();
+
+        var listeners = app.Services.GetRequiredService<GatewayListeners>();
+        var agentToken = await RegisterAgentAsync(app.Services);
+        using var agent = await StartAgentAsync(listeners.UrlOf(ListenerKind.Agent), agentToken, emulator.Url, agentCredentials, emulatorCa);
+
+        var proxy = new Uri(listeners.UrlOf(ListenerKind.Http), $"/agents/{AgentName}/proxy");
+        var kubeconfig = Path.Combine(stateDirectory, "kubeconfig");
+        await File.WriteAllTextAsync(kubeconfig, DevKubeconfig.Render(proxy, certificates.AuthorityPem, adminToken, AgentName));
+
+        var logger = app.Services.GetRequiredService<ILogger<DevEnvironmentMarker>>();
+        LogReady(logger, listeners.UrlOf(ListenerKind.Http), listeners.UrlOf(ListenerKind.Api), emulator.Url, kubeconfig);
+        Console.WriteLine($"Plural dev environment ready. Gateway: {listeners.UrlOf(ListenerKind.Http)}");
+        Console.WriteLine($"  kubectl --kubeconfig {kubeconfig} get pods -A");
+
+        await app.WaitForShutdownAsync();
+        await agent.StopAsync(TimeSpan.FromSeconds(10));
+        return 0;
+    }
+
+    private static async Task<string> RegisterAgentAsync(IServiceProvider services)
+    {
+        var registrar = services.GetRequiredService<AgentRegistrar>();
+        var (_, _, token) = await registrar.RegisterAsync(AgentName, new Dictionary<string, string> { ["env"] = "dev" }, "dev-mode agent");
+        return token;
+    }
+
+    private static async Task<IHost> StartAgentAsync(Uri gateway, string token, Uri upstream, string upstreamTokenFile, string? upstreamCa)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Agent:GatewayUrl"] = gateway.ToString(),
+            ["Agent:Token"] = token,
+            ["Agent:InstanceId"] = "dev-agent",
+            ["Agent:Upstream:Url"] = upstream.ToString(),
+            ["Agent:Upstream:BearerTokenFile"] = upstreamTokenFile,
+            ["Agent:Upstream:CaFile"] = upstreamCa,
+            ["Agent:ObservabilityUrl"] = "",
+        });
+        builder.Services.AddAgentK(builder.Configuration);
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    /// <summary>Category for dev-mode log lines.</summary>
+    private sealed class DevEnvironmentMarker;
+
+    [LoggerMessage(EventId = 9001, Level = LogLevel.Information,
+        Message = "Dev environment ready: gateway {GatewayUrl}, ServerApi {ApiUrl}, emulator {EmulatorUrl}, kubeconfig {Kubeconfig}")]
+    private static partial void LogReady(ILogger logger, Uri gatewayUrl, Uri apiUrl, Uri emulatorUrl, string kubeconfig);
+}
