@@ -41,6 +41,7 @@ internal static class HttpJson
     public static async Task<JsonObject> ReadObjectAsync(HttpRequest request, CancellationToken ct)
     {
         var mediaType = MediaType(request.ContentType) ?? JsonType;
+        if (mediaType == Protobuf.ProtobufDecoder.MediaType) return Protobuf.ProtobufDecoder.Decode(await ReadBytesAsync(request, ct));
         if (mediaType is not (JsonType or "application/yaml" or "*/*"))
             throw Errors.UnsupportedMediaType($"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf");
         var bytes = await ReadBytesAsync(request, ct);

@@ -9,7 +9,7 @@ namespace Plural.KubeEmulator.Api;
 /// </summary>
 internal static class ObjectDefaults
 {
-    public static void Apply(JsonObject o, Func<string> allocateClusterIp)
+    public static void Apply(JsonObject o, ClusterNetwork network)
     {
         switch (o.Str("kind"))
         {
@@ -26,7 +26,7 @@ internal static class ObjectDefaults
                 spec["replicas"] ??= 1;
                 spec["revisionHistoryLimit"] ??= 10;
                 spec["progressDeadlineSeconds"] ??= 600;
-                spec["strategy"] ??= new JsonObject
+                if (spec.Str("strategy", "type") is null) spec["strategy"] = new JsonObject
                 {
                     ["type"] = "RollingUpdate",
                     ["rollingUpdate"] = new JsonObject { ["maxUnavailable"] = "25%", ["maxSurge"] = "25%" },
@@ -50,7 +50,7 @@ internal static class ObjectDefaults
                 Template(job);
                 break;
             case "Service":
-                Service(o.Obj("spec"), allocateClusterIp);
+                Service(o.Obj("spec"), network);
                 break;
             case "Secret":
                 o["type"] ??= "Opaque";
@@ -81,13 +81,14 @@ internal static class ObjectDefaults
         }
     }
 
-    private static void Service(JsonObject spec, Func<string> allocateClusterIp)
+    private static void Service(JsonObject spec, ClusterNetwork network)
     {
+        var exposesNodePorts = spec.Str("type") is "NodePort" or "LoadBalancer";
         spec["type"] ??= "ClusterIP";
         spec["sessionAffinity"] ??= "None";
         if (spec.Str("clusterIP") is null)
         {
-            var ip = allocateClusterIp();
+            var ip = network.NextClusterIp();
             spec["clusterIP"] = ip;
             spec["clusterIPs"] = new JsonArray(ip);
         }
@@ -98,6 +99,7 @@ internal static class ObjectDefaults
         {
             p["protocol"] ??= "TCP";
             p["targetPort"] ??= p["port"]?.DeepClone();
+            if (exposesNodePorts && p.Long("nodePort") is null or 0) p["nodePort"] = network.NextNodePort();
         }
     }
 }

@@ -13,7 +13,7 @@ namespace Plural.KubeEmulator.Api;
 /// </summary>
 internal sealed class ObjectService(ObjectStore store, TimeProvider time)
 {
-    private int _nextClusterIp = 10;
+    private readonly ClusterNetwork _network = new();
 
     public ObjectStore Store => store;
 
@@ -38,7 +38,7 @@ internal sealed class ObjectService(ObjectStore store, TimeProvider time)
         metadata["creationTimestamp"] = KubeTime.Format(Now);
         metadata["generation"] = 1;
         if (kind.HasStatus) o.Remove("status");
-        ObjectDefaults.Apply(o, AllocateClusterIp);
+        ObjectDefaults.Apply(o, _network);
         if (appliedManagedFields is not null) metadata["managedFields"] = appliedManagedFields.DeepClone();
         else if (manager is not null) FieldOwnership.RecordUpdate(kind, null, o, manager, null, Now);
         return store.Write(kind.StorageKey, ns, o.Name(), current =>
@@ -134,7 +134,7 @@ internal sealed class ObjectService(ObjectStore store, TimeProvider time)
         }
         next["apiVersion"] ??= current["apiVersion"]?.DeepClone();
         next["kind"] ??= current["kind"]?.DeepClone();
-        ObjectDefaults.Apply(next, AllocateClusterIp);
+        ObjectDefaults.Apply(next, _network);
         if (subresource is null) ObjectValidation.Validate(kind, next);
         if (!JsonNode.DeepEquals(Spec(current), Spec(next))) metadata["generation"] = (current.Long("metadata", "generation") ?? 1) + 1;
         if (manager is not null) FieldOwnership.RecordUpdate(kind, current, next, manager, subresource, Now);
@@ -182,12 +182,6 @@ internal sealed class ObjectService(ObjectStore store, TimeProvider time)
         var namespaceObject = store.Get(BuiltInKinds.Namespace.StorageKey, null, ns) ?? throw Errors.NotFound("namespaces", ns);
         if (namespaceObject.At("metadata", "deletionTimestamp") is not null)
             throw Errors.Forbidden($"unable to create new content in namespace {ns} because it is being terminated", "namespaces", ns);
-    }
-
-    private string AllocateClusterIp()
-    {
-        var n = Interlocked.Increment(ref _nextClusterIp);
-        return $"10.96.{n / 250 % 250}.{n % 250 + 1}";
     }
 
     private static string RandomSuffix()

@@ -70,7 +70,7 @@ internal sealed partial class ResourceRouter(
 
         if (!kind.Stored)
         {
-            await SelfSubjectReviews.CreateAsync(request);
+            await (kind.Kind == "SelfSubjectAccessReview" ? SelfSubjectReviews.CreateAccessReviewAsync(request) : SelfSubjectReviews.CreateAsync(request));
             return;
         }
         var task = (verb, sub) switch

@@ -11,9 +11,11 @@ internal static class AccessRules
 {
     private static readonly HashSet<string> ReadVerbs = ["get", "list", "watch"];
 
+    public static bool IsAllowed(RequestIdentity identity, string verb) => !identity.IsReadOnly || ReadVerbs.Contains(verb);
+
     public static void Authorize(RequestIdentity identity, string verb, ResourceKind kind, string? ns, string? subresource)
     {
-        if (!identity.IsReadOnly || ReadVerbs.Contains(verb) || kind.Kind == "SelfSubjectReview") return;
+        if (IsAllowed(identity, verb) || !kind.Stored) return;
         var resource = subresource is null ? kind.Plural : $"{kind.Plural}/{subresource}";
         var scope = ns is null ? "at the cluster scope" : $"in the namespace \"{ns}\"";
         throw Errors.Forbidden($"{kind.GroupResource} is forbidden: User \"{identity.User}\" cannot {verb} resource \"{resource}\" in API group \"{kind.Group}\" {scope}", kind.GroupResource);

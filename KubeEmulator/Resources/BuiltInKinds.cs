@@ -85,9 +85,14 @@ internal static class BuiltInKinds
         Verbs = ["create"], Stored = false,
     };
 
+    public static readonly ResourceKind SelfSubjectAccessReview = new("authorization.k8s.io", "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", "selfsubjectaccessreview", false)
+    {
+        Verbs = ["create"], Stored = false,
+    };
+
     public static readonly IReadOnlyList<ResourceKind> All =
     [
         Namespace, Node, Pod, Service, ConfigMap, Secret, ServiceAccount, Event,
-        Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CustomResourceDefinition, SelfSubjectReview,
+        Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CustomResourceDefinition, SelfSubjectReview, SelfSubjectAccessReview,
     ];
 }

@@ -45,7 +45,7 @@ internal static class ColumnSets
         Text("Type", o => o.Str("spec", "type") ?? "ClusterIP"),
         Text("Cluster-IP", o => o.Str("spec", "clusterIP") ?? "<none>"),
         Text("External-IP", o => o.At("spec", "externalIPs").Strings().DefaultIfEmpty("<none>").Aggregate((a, b) => a + "," + b)),
-        Text("Port(s)", o => string.Join(",", o.At("spec", "ports").Objects().Select(p => $"{p.Long("port")}/{p.Str("protocol") ?? "TCP"}")).OrNone()),
+        Text("Port(s)", o => string.Join(",", o.At("spec", "ports").Objects().Select(p => p.Long("nodePort") is { } node ? $"{p.Long("port")}:{node}/{p.Str("protocol") ?? "TCP"}" : $"{p.Long("port")}/{p.Str("protocol") ?? "TCP"}")).OrNone()),
         Age,
         Text("Selector", o => Selector(o.At("spec", "selector")), 1),
     ];

@@ -97,4 +97,19 @@ public sealed class AuthenticationTests
         Assert.NotEqual(0, write.ExitCode);
         Assert.Contains("configmaps is forbidden: User \"viewer\" cannot create resource \"configmaps\" in API group \"\" in the namespace \"default\"", write.Stderr);
     }
+
+    [Fact]
+    public async Task Kubectl_auth_can_i_follows_the_read_only_rule()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+
+        var admin = await cluster.Kubectl.RunAsync("auth", "can-i", "create", "pods");
+        var viewerWrite = await cluster.Kubectl.RunAsync("auth", "can-i", "create", "pods", "--as=viewer", "--as-group=" + KubeEmulatorOptions.ReadOnlyGroup);
+        var viewerRead = await cluster.Kubectl.RunAsync("auth", "can-i", "list", "pods", "--as=viewer", "--as-group=" + KubeEmulatorOptions.ReadOnlyGroup);
+
+        Assert.Equal((0, "yes"), (admin.ExitCode, admin.Stdout.Trim()));
+        Assert.Equal(1, viewerWrite.ExitCode);
+        Assert.StartsWith("no", viewerWrite.Stdout.Trim());
+        Assert.Equal("yes", viewerRead.Stdout.Trim());
+    }
 }
