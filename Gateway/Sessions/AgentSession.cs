@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Plural.Gateway.Agents;
+using Plural.Gateway.Streams;
 using Plural.Protocol.Agent;
 
 namespace Plural.Gateway.Sessions;
@@ -7,8 +8,7 @@ namespace Plural.Gateway.Sessions;
 /// <summary>One agent process's control stream on this gateway.</summary>
 public sealed class AgentSession : IDisposable
 {
-    private readonly IServerStreamWriter<GatewayMessage> _writer;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly SerializedStreamWriter<GatewayMessage> _writer;
     private readonly CancellationTokenSource _closed;
 
     internal AgentSession(AgentIdentity identity, Hello hello, DateTimeOffset connectedAt,
@@ -19,7 +19,7 @@ public sealed class AgentSession : IDisposable
         AgentVersion = hello.AgentVersion;
         Capabilities = [.. hello.Capabilities];
         ConnectedAt = connectedAt;
-        _writer = writer;
+        _writer = new SerializedStreamWriter<GatewayMessage>(writer);
         _closed = CancellationTokenSource.CreateLinkedTokenSource(callAborted);
     }
 
@@ -50,18 +50,7 @@ public sealed class AgentSession : IDisposable
     internal void OnHeartbeat(Heartbeat heartbeat) => ActiveTunnels = Math.Max(0, heartbeat.ActiveTunnels);
 
     /// <summary>Sends a message down the session.</summary>
-    public async Task SendAsync(GatewayMessage message, CancellationToken ct)
-    {
-        await _writeLock.WaitAsync(ct);
-        try
-        {
-            await _writer.WriteAsync(message, ct);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
+    public ValueTask SendAsync(GatewayMessage message, CancellationToken ct) => _writer.WriteAsync(message, ct);
 
     /// <summary>Ends the session with a status the agent will see.</summary>
     public void Close(Status status)
@@ -74,6 +63,6 @@ public sealed class AgentSession : IDisposable
     public void Dispose()
     {
         _closed.Dispose();
-        _writeLock.Dispose();
+        _writer.Dispose();
     }
 }

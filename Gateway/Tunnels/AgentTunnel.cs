@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Plural.Gateway.Agents;
+using Plural.Gateway.Streams;
 using Plural.Protocol.Agent;
 
 namespace Plural.Gateway.Tunnels;
@@ -14,8 +15,7 @@ public sealed class AgentTunnel
     private const int Idle = 0, Claimed = 1, Retired = 2;
 
     private readonly IAsyncStreamReader<TunnelUp> _reader;
-    private readonly IServerStreamWriter<TunnelDown> _writer;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly SerializedStreamWriter<TunnelDown> _writer;
     private readonly TaskCompletionSource _claimed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationToken _callAborted;
@@ -28,7 +28,7 @@ public sealed class AgentTunnel
         Identity = identity;
         InstanceId = instanceId;
         _reader = reader;
-        _writer = writer;
+        _writer = new SerializedStreamWriter<TunnelDown>(writer);
         _callAborted = callAborted;
         _nextFrame = reader.MoveNext(callAborted);
     }
@@ -83,18 +83,7 @@ public sealed class AgentTunnel
     }
 
     /// <summary>Sends a frame to the agent; writes are serialised because gRPC allows one at a time.</summary>
-    public async ValueTask WriteAsync(TunnelDown frame, CancellationToken ct)
-    {
-        await _writeLock.WaitAsync(ct);
-        try
-        {
-            await _writer.WriteAsync(frame, ct);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
+    public ValueTask WriteAsync(TunnelDown frame, CancellationToken ct) => _writer.WriteAsync(frame, ct);
 
     /// <summary>Ends the exchange; the stream then completes, with <paramref name="failure"/> as its status if given.</summary>
     public void Release(RpcException? failure = null)
