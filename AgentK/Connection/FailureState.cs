@@ -8,13 +8,46 @@ namespace Plural.AgentK.Connection;
 /// </summary>
 internal sealed class FailureState
 {
+    // One refusal can surface as its status or, when a write races it, as a cancelled call or a
+    // failed write. Such side effects only count as a state of their own when nothing else shows.
+    private static readonly HashSet<string> Incidental =
+    [
+        nameof(StatusCode.Cancelled), nameof(StatusCode.Unknown),
+        nameof(InvalidOperationException), nameof(IOException), nameof(OperationCanceledException), nameof(TaskCanceledException),
+    ];
+
+    private const int IncidentalRunToReport = 3;
+
+    private readonly object _gate = new();
     private string? _last;
+    private int _incidentalRun;
 
     /// <summary>Records a failure; true when it differs from the previous one and so deserves a log line.</summary>
-    public bool Changed(string kind) => !string.Equals(Interlocked.Exchange(ref _last, kind), kind, StringComparison.Ordinal);
+    public bool Changed(string kind)
+    {
+        lock (_gate)
+        {
+            if (Incidental.Contains(kind) && (_last is not null || ++_incidentalRun < IncidentalRunToReport))
+            {
+                return false;
+            }
+
+            _incidentalRun = 0;
+            var changed = !string.Equals(_last, kind, StringComparison.Ordinal);
+            _last = kind;
+            return changed;
+        }
+    }
 
     /// <summary>Records a success, so that the next failure is logged again.</summary>
-    public void Recovered() => Interlocked.Exchange(ref _last, null);
+    public void Recovered()
+    {
+        lock (_gate)
+        {
+            _last = null;
+            _incidentalRun = 0;
+        }
+    }
 
     /// <summary>A short, stable name for a failure, used to tell one state from another.</summary>
     public static string KindOf(Exception exception) => exception switch

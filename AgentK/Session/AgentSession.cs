@@ -17,6 +17,9 @@ internal sealed class AgentSession(AgentOptions options, GatewayCredentials cred
 
     private static readonly TimeSpan DefaultHeartbeatInterval = TimeSpan.FromSeconds(10);
 
+    // A gateway that accepts the call but never welcomes is as broken as one that refuses it.
+    private static readonly TimeSpan WelcomeTimeout = TimeSpan.FromSeconds(30);
+
     // After the agent half-closes, the gateway is expected to end the session promptly.
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
 
@@ -41,7 +44,19 @@ internal sealed class AgentSession(AgentOptions options, GatewayCredentials cred
                 Hello = new Hello { AgentVersion = AgentVersion, InstanceId = options.InstanceId, Capabilities = { HttpTunnelCapability } },
             }, stopping);
 
-            if (!await call.ResponseStream.MoveNext(stopping))
+            using var welcomeWait = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            welcomeWait.CancelAfter(WelcomeTimeout);
+            bool answered;
+            try
+            {
+                answered = await call.ResponseStream.MoveNext(welcomeWait.Token);
+            }
+            catch (Exception) when (welcomeWait.IsCancellationRequested && !stopping.IsCancellationRequested)
+            {
+                throw new SessionProtocolException($"the gateway did not welcome the agent within {WelcomeTimeout.TotalSeconds} s");
+            }
+
+            if (!answered)
             {
                 throw new SessionProtocolException("the gateway ended the session before welcoming the agent");
             }
@@ -63,7 +78,8 @@ internal sealed class AgentSession(AgentOptions options, GatewayCredentials cred
 
             var first = await Task.WhenAny(reading, heartbeats, stopped);
             heartbeatStop.Cancel();
-            await heartbeats.ContinueWith(static _ => { }, TaskScheduler.Default);
+            // A heartbeat write stuck on a dead connection must not hold the session open; disposing the call ends it.
+            await SettleAsync(heartbeats, CloseTimeout);
 
             SessionOutcome outcome;
             if (first == reading)
@@ -128,6 +144,18 @@ internal sealed class AgentSession(AgentOptions options, GatewayCredentials cred
             var (idle, active) = tunnelCounts();
             // No token on the write: cancelling a write would cancel the whole call.
             await session.WriteAsync(new AgentMessage { Heartbeat = new Heartbeat { IdleTunnels = idle, ActiveTunnels = active } });
+        }
+    }
+
+    /// <summary>Waits for a task to finish without observing how; the caller reads its outcome from the task.</summary>
+    private static async Task SettleAsync(Task task, TimeSpan timeout)
+    {
+        try
+        {
+            await task.WaitAsync(timeout);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
         }
     }
 
