@@ -19,6 +19,14 @@ internal sealed record ApiRequest(HttpContext Http, ApiPath Path, ResourceKind K
 
     public bool Flag(string name) => Query(name) is "1" or "true" or "True";
 
+    /// <summary><c>dryRun=All</c>: validate and compute the result without storing it.</summary>
+    public bool DryRun => Query("dryRun") switch
+    {
+        null or "" => false,
+        "All" => true,
+        var other => throw Errors.Invalid("CreateOptions", "meta.k8s.io", "", [FieldError.InvalidValue("dryRun", other, "supported values: \"All\"")]),
+    };
+
     public bool WantsTable => Tables.TableRenderer.IsRequested(Http.Request.Headers.Accept.ToString());
 
     /// <summary>The field manager of a write: <c>fieldManager</c>, else the user agent's product name, like the real server.</summary>

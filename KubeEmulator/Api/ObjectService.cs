@@ -26,7 +26,7 @@ internal sealed class ObjectService(ObjectStore store, TimeProvider time)
 
     public List<JsonObject> List(ResourceKind kind, string? ns = null) => store.List(kind.StorageKey, ns).Items;
 
-    public JsonObject Create(ResourceKind kind, string? ns, JsonObject body, string? manager, JsonNode? appliedManagedFields = null)
+    public JsonObject Create(ResourceKind kind, string? ns, JsonObject body, string? manager, JsonNode? appliedManagedFields = null, bool dryRun = false)
     {
         var o = Prepare(kind, ns, body);
         var metadata = o.Metadata();
@@ -42,19 +42,19 @@ internal sealed class ObjectService(ObjectStore store, TimeProvider time)
         if (appliedManagedFields is not null) metadata["managedFields"] = appliedManagedFields.DeepClone();
         else if (manager is not null) FieldOwnership.RecordUpdate(kind, null, o, manager, null, Now);
         return store.Write(kind.StorageKey, ns, o.Name(), current =>
-            current is null ? StoreWrite.Put(o) : throw Errors.AlreadyExists(kind.GroupResource, o.Name()))!;
+            current is null ? StoreWrite.Put(o) : throw Errors.AlreadyExists(kind.GroupResource, o.Name()), dryRun)!;
     }
 
     /// <summary>PUT semantics: the body replaces the object; its resourceVersion, when given, must be current.</summary>
-    public JsonObject Replace(ResourceKind kind, string? ns, string name, JsonObject body, string? manager, string? subresource)
+    public JsonObject Replace(ResourceKind kind, string? ns, string name, JsonObject body, string? manager, string? subresource, bool dryRun = false)
     {
         var o = Prepare(kind, ns, body);
         if (o.Name() != name) throw Errors.BadRequest($"the name of the object ({o.Name()}) does not match the name on the URL ({name})");
-        return Change(kind, ns, name, _ => o, manager, subresource);
+        return Change(kind, ns, name, _ => o, manager, subresource, dryRun);
     }
 
     /// <summary>Read-modify-write under the store lock; <paramref name="change"/> gets a private copy of the live object.</summary>
-    public JsonObject Change(ResourceKind kind, string? ns, string name, Func<JsonObject, JsonObject> change, string? manager, string? subresource)
+    public JsonObject Change(ResourceKind kind, string? ns, string name, Func<JsonObject, JsonObject> change, string? manager, string? subresource, bool dryRun = false)
     {
         return store.Write(kind.StorageKey, ns, name, current =>
         {
@@ -62,11 +62,11 @@ internal sealed class ObjectService(ObjectStore store, TimeProvider time)
             var next = change(current.CloneObject());
             ObjectShape.Check(next);
             return Commit(kind, current, next, manager, subresource);
-        })!;
+        }, dryRun)!;
     }
 
     /// <summary>Server-side apply, creating the object when it does not exist yet.</summary>
-    public JsonObject Apply(ResourceKind kind, string? ns, string name, JsonObject applied, string manager, bool force, string? subresource)
+    public JsonObject Apply(ResourceKind kind, string? ns, string name, JsonObject applied, string manager, bool force, string? subresource, bool dryRun = false)
     {
         var o = Prepare(kind, ns, applied);
         if (o.Name() != name) throw Errors.BadRequest($"the name of the object ({o.Name()}) does not match the name on the URL ({name})");
@@ -74,12 +74,12 @@ internal sealed class ObjectService(ObjectStore store, TimeProvider time)
         if (existing is null && subresource is null)
         {
             var created = ServerSideApply.Apply(kind, null, o, manager, force, null, Now);
-            return Create(kind, ns, created, null, created.At("metadata", "managedFields") ?? new JsonArray());
+            return Create(kind, ns, created, null, created.At("metadata", "managedFields") ?? new JsonArray(), dryRun);
         }
-        return Change(kind, ns, name, current => ServerSideApply.Apply(kind, current, o, manager, force, subresource, Now), null, subresource);
+        return Change(kind, ns, name, current => ServerSideApply.Apply(kind, current, o, manager, force, subresource, Now), null, subresource, dryRun);
     }
 
-    public JsonObject? Delete(ResourceKind kind, string? ns, string name, DeleteRequest request)
+    public JsonObject? Delete(ResourceKind kind, string? ns, string name, DeleteRequest request, bool dryRun = false)
     {
         var result = store.Write(kind.StorageKey, ns, name, current =>
         {
@@ -106,7 +106,7 @@ internal sealed class ObjectService(ObjectStore store, TimeProvider time)
             next.Metadata()["deletionGracePeriodSeconds"] = 0;
             if (terminatingNamespace) next.Obj("status")["phase"] = "Terminating";
             return StoreWrite.Put(next);
-        });
+        }, dryRun);
         return result;
     }
 

@@ -29,7 +29,7 @@ internal sealed class PatchHandler(ObjectService objects)
             return;
         }
         var patch = HttpJson.ParseJson(bytes);
-        var patched = objects.Change(request.Kind, request.Namespace, request.Name, current => Patch(request, type, current, patch), request.FieldManager, subresource);
+        var patched = objects.Change(request.Kind, request.Namespace, request.Name, current => Patch(request, type, current, patch), request.FieldManager, subresource, request.DryRun);
         await request.RespondObjectAsync(200, patched);
     }
 
@@ -51,7 +51,7 @@ internal sealed class PatchHandler(ObjectService objects)
             throw Errors.Invalid("PatchOptions", "meta.k8s.io", "", [FieldError.Required("fieldManager", "is required for apply patch")]);
         var applied = bytes.Length > 0 && bytes[0] == (byte)'{' ? HttpJson.ParseObject(bytes, yaml: false) : HttpJson.ParseObject(bytes, yaml: true);
         var existed = objects.Find(request.Kind, request.Namespace, request.Name) is not null;
-        var result = objects.Apply(request.Kind, request.Namespace, request.Name, applied, manager, request.Flag("force"), subresource);
+        var result = objects.Apply(request.Kind, request.Namespace, request.Name, applied, manager, request.Flag("force"), subresource, request.DryRun);
         await request.RespondObjectAsync(existed ? 200 : 201, result);
     }
 }

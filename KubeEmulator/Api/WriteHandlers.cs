@@ -9,20 +9,20 @@ internal sealed class WriteHandlers(ObjectService objects)
     public async Task CreateAsync(ApiRequest request)
     {
         var body = await HttpJson.ReadObjectAsync(request.Http.Request, request.Aborted);
-        await request.RespondObjectAsync(201, objects.Create(request.Kind, request.Namespace, body, request.FieldManager));
+        await request.RespondObjectAsync(201, objects.Create(request.Kind, request.Namespace, body, request.FieldManager, dryRun: request.DryRun));
     }
 
     public async Task ReplaceAsync(ApiRequest request, string? subresource)
     {
         var body = await HttpJson.ReadObjectAsync(request.Http.Request, request.Aborted);
-        await request.RespondObjectAsync(200, objects.Replace(request.Kind, request.Namespace, request.Name, body, request.FieldManager, subresource));
+        await request.RespondObjectAsync(200, objects.Replace(request.Kind, request.Namespace, request.Name, body, request.FieldManager, subresource, request.DryRun));
     }
 
     public async Task DeleteAsync(ApiRequest request)
     {
         var options = await ReadDeleteOptionsAsync(request);
-        var result = objects.Delete(request.Kind, request.Namespace, request.Name, options);
-        var stillThere = result?.At("metadata", "deletionTimestamp") is not null && objects.Find(request.Kind, request.Namespace, request.Name) is not null;
+        var result = objects.Delete(request.Kind, request.Namespace, request.Name, options, request.DryRun);
+        var stillThere = !request.DryRun && result?.At("metadata", "deletionTimestamp") is not null && objects.Find(request.Kind, request.Namespace, request.Name) is not null;
         await request.RespondObjectAsync(stillThere ? 202 : 200, result!);
     }
 
@@ -35,7 +35,7 @@ internal sealed class WriteHandlers(ObjectService objects)
         {
             try
             {
-                if (objects.Delete(request.Kind, o.Namespace(), o.Name(), options) is { } d) deleted.Add(d);
+                if (objects.Delete(request.Kind, o.Namespace(), o.Name(), options, request.DryRun) is { } d) deleted.Add(d);
             }
             catch (ApiException e) when (e.Code == 404)
             {

@@ -57,8 +57,9 @@ internal sealed class ObjectStore
     /// <summary>
     /// Reads the current object, lets <paramref name="decide"/> choose the outcome, and commits it atomically.
     /// <paramref name="decide"/> receives the stored (frozen) object and must return a new tree to change it.
+    /// With <paramref name="dryRun"/> the outcome is computed and returned but nothing is stored or published.
     /// </summary>
-    public JsonObject? Write(string storageKey, string? ns, string name, Func<JsonObject?, StoreWrite> decide)
+    public JsonObject? Write(string storageKey, string? ns, string name, Func<JsonObject?, StoreWrite> decide, bool dryRun = false)
     {
         JsonObject? result;
         lock (_gate)
@@ -71,6 +72,7 @@ internal sealed class ObjectStore
             var key = Key(ns, name);
             objects.TryGetValue(key, out var current);
             var write = decide(current);
+            if (dryRun) return write.Remove ? current : write.Object ?? current;
             if (write.Remove)
             {
                 if (current is null) return null;

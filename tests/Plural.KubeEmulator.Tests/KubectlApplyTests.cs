@@ -97,4 +97,20 @@ public sealed class KubectlApplyTests
         var original = await cluster.Kubectl.RunAsync("apply", "--server-side", "-f", cluster.WriteFile("mine2.yaml", Manifest(replicas: 2)));
         Assert.Contains("conflict with \"other\"", original.Stderr);
     }
+
+    [Fact]
+    public async Task Kubectl_server_dry_run_validates_without_storing()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        (await cluster.Kubectl.RunAsync("create", "namespace", "apps")).EnsureSuccess();
+        var file = cluster.WriteFile("app.yaml", Manifest());
+
+        var dryApply = (await cluster.Kubectl.RunAsync("apply", "--dry-run=server", "-f", file)).EnsureSuccess();
+        var dryCreate = (await cluster.Kubectl.RunAsync("create", "configmap", "probe", "--from-literal=a=b", "-n", "apps", "--dry-run=server", "-o", "name")).EnsureSuccess();
+        var stored = (await cluster.Kubectl.RunAsync("get", "deployments,configmaps", "-n", "apps", "-o", "name")).EnsureSuccess();
+
+        Assert.Contains("deployment.apps/api created (server dry run)", dryApply.Stdout);
+        Assert.Equal("configmap/probe", dryCreate.Stdout.Trim());
+        Assert.Equal(["configmap/kube-root-ca.crt"], stored.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
 }
