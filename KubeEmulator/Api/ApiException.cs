@@ -40,8 +40,6 @@ internal static class Errors
     public static ApiException MethodNotAllowed(string verb, string groupResource) =>
         new(405, "MethodNotAllowed", $"the server does not allow this method on the requested resource", Describe(groupResource, "", verb));
 
-    public static ApiException NotAcceptable(string message) => new(406, "NotAcceptable", message);
-
     public static ApiException UnsupportedMediaType(string message) => new(415, "UnsupportedMediaType", message);
 
     public static ApiException Expired(string message) => new(410, "Expired", message);

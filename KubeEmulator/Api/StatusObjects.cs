@@ -17,14 +17,4 @@ internal static class StatusObjects
             ["details"] = details,
             ["code"] = code,
         };
-
-    public static JsonObject Success(string kind, string group, string name, string uid) =>
-        new()
-        {
-            ["kind"] = "Status",
-            ["apiVersion"] = "v1",
-            ["metadata"] = new JsonObject(),
-            ["status"] = "Success",
-            ["details"] = new JsonObject { ["name"] = name, ["group"] = group, ["kind"] = kind, ["uid"] = uid },
-        };
 }

@@ -89,20 +89,11 @@ internal static class JsonTree
         return map;
     }
 
-    public static JsonObject FromMap(IEnumerable<KeyValuePair<string, string>> map)
-    {
-        var o = new JsonObject();
-        foreach (var (k, v) in map) o[k] = v;
-        return o;
-    }
-
     public static IEnumerable<JsonObject> Objects(this JsonNode? node) =>
         node is JsonArray a ? a.OfType<JsonObject>() : [];
 
     public static IEnumerable<string> Strings(this JsonNode? node) =>
         node is JsonArray a ? a.OfType<JsonValue>().Select(v => v.TryGetValue<string>(out var s) ? s : null).OfType<string>() : [];
-
-    public static JsonArray ToJsonArray(this IEnumerable<JsonNode?> nodes) => new(nodes.ToArray());
 
     /// <summary>Parses a request body, mapping syntax errors to the caller's error handling.</summary>
     public static JsonNode? Parse(ReadOnlySpan<byte> utf8) => JsonNode.Parse(utf8, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false });

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-using Plural.KubeEmulator.Json;
 using Plural.KubeEmulator.Tables;
 
 namespace Plural.KubeEmulator.Resources;
@@ -44,6 +42,4 @@ internal sealed record ResourceKind(string Group, string Version, string Kind, s
 
     public string CollectionPath(string? ns) =>
         (Group.Length == 0 ? $"/api/{Version}" : $"/apis/{Group}/{Version}") + (Namespaced && ns is not null ? $"/namespaces/{ns}" : "") + $"/{Plural}";
-
-    public bool Matches(JsonObject o) => o.Str("kind") == Kind;
 }

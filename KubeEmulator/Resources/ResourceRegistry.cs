@@ -23,6 +23,4 @@ internal sealed class ResourceRegistry(ObjectStore store)
 
     /// <summary>Group → versions, in the order discovery lists them.</summary>
     public IEnumerable<IGrouping<string, ResourceKind>> Groups() => All().GroupBy(k => k.Group);
-
-    public bool IsServedStorageKey(string storageKey) => All().Any(k => k.StorageKey == storageKey);
 }

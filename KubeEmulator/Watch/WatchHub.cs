@@ -18,11 +18,6 @@ internal sealed class WatchHub(Lock gate, int historySize, int watcherBuffer)
         get { lock (gate) return _compactedThrough; }
     }
 
-    public int WatcherCount
-    {
-        get { lock (gate) return _watchers.Count; }
-    }
-
     internal void Publish(StoredEvent e)
     {
         _history.Enqueue(e);

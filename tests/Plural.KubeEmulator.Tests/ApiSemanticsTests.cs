@@ -15,18 +15,26 @@ public sealed class ApiSemanticsTests
          "template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"web","image":"web:1","env":[{"name":"A","value":"1"}]},{"name":"proxy","image":"proxy:1"}]}}}}
         """;
 
-    private static async Task<(TestCluster Cluster, ApiClient Api)> StartAsync()
+    private static async Task<Session> StartAsync()
     {
         var cluster = await TestCluster.StartAsync();
-        return (cluster, new ApiClient(cluster.Http()));
+        return new Session(cluster, new ApiClient(cluster.Http()));
+    }
+
+    private sealed record Session(TestCluster Cluster, ApiClient Api) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            Api.Dispose();
+            await Cluster.DisposeAsync();
+        }
     }
 
     [Fact]
     public async Task Deleting_an_object_with_finalizers_marks_it_until_the_finalizers_are_cleared()
     {
-        var (cluster, api) = await StartAsync();
-        await using var _ = cluster;
-        using var __ = api;
+        await using var session = await StartAsync();
+        var api = session.Api;
         await api.PostAsync(ConfigMaps, """{"metadata":{"name":"held","finalizers":["example.com/hold"]}}""");
 
         var marked = await api.DeleteAsync($"{ConfigMaps}/held", HttpStatusCode.Accepted);
@@ -42,9 +50,8 @@ public sealed class ApiSemanticsTests
     [Fact]
     public async Task Generate_name_creates_unique_names_with_the_prefix()
     {
-        var (cluster, api) = await StartAsync();
-        await using var _ = cluster;
-        using var __ = api;
+        await using var session = await StartAsync();
+        var api = session.Api;
 
         var first = await api.PostAsync(ConfigMaps, """{"metadata":{"generateName":"job-"}}""");
         var second = await api.PostAsync(ConfigMaps, """{"metadata":{"generateName":"job-"}}""");
@@ -57,9 +64,8 @@ public sealed class ApiSemanticsTests
     [Fact]
     public async Task Status_is_only_written_through_the_status_subresource()
     {
-        var (cluster, api) = await StartAsync();
-        await using var _ = cluster;
-        using var __ = api;
+        await using var session = await StartAsync();
+        var api = session.Api;
         await api.PostAsync("/api/v1/namespaces", """{"metadata":{"name":"quiet"}}""");
         await api.PostAsync("/apis/apps/v1/namespaces/quiet/deployments", Deployment.Replace("\"replicas\":1", "\"replicas\":0"));
 
@@ -75,9 +81,8 @@ public sealed class ApiSemanticsTests
     [Fact]
     public async Task Generation_increments_only_when_the_spec_changes()
     {
-        var (cluster, api) = await StartAsync();
-        await using var _ = cluster;
-        using var __ = api;
+        await using var session = await StartAsync();
+        var api = session.Api;
         var created = await api.PostAsync(Deployments, Deployment);
 
         var labelled = await api.PatchAsync($"{Deployments}/web", """{"metadata":{"labels":{"a":"b"}}}""", "application/merge-patch+json");
@@ -89,9 +94,8 @@ public sealed class ApiSemanticsTests
     [Fact]
     public async Task Strategic_merge_patch_merges_containers_by_name_and_json_patch_edits_by_path()
     {
-        var (cluster, api) = await StartAsync();
-        await using var _ = cluster;
-        using var __ = api;
+        await using var session = await StartAsync();
+        var api = session.Api;
         await api.PostAsync(Deployments, Deployment);
 
         var merged = await api.PatchAsync($"{Deployments}/web",
@@ -112,9 +116,8 @@ public sealed class ApiSemanticsTests
     [Fact]
     public async Task Server_side_apply_removes_fields_its_manager_stops_applying()
     {
-        var (cluster, api) = await StartAsync();
-        await using var _ = cluster;
-        using var __ = api;
+        await using var session = await StartAsync();
+        var api = session.Api;
         const string apply = "application/apply-patch+yaml";
 
         await api.PatchAsync($"{ConfigMaps}/applied?fieldManager=tool", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\ndata:\n  a: \"1\"\n  b: \"2\"\n", apply, HttpStatusCode.Created);
@@ -130,9 +133,8 @@ public sealed class ApiSemanticsTests
     [Fact]
     public async Task Field_and_label_selectors_filter_pods()
     {
-        var (cluster, api) = await StartAsync();
-        await using var _ = cluster;
-        using var __ = api;
+        await using var session = await StartAsync();
+        var api = session.Api;
         foreach (var (name, node, tier) in new[] { ("a", "emulator-node-1", "web"), ("b", "emulator-node-2", "web"), ("c", "emulator-node-2", "db") })
         {
             await api.PostAsync("/api/v1/namespaces/default/pods",
@@ -154,9 +156,8 @@ public sealed class ApiSemanticsTests
     [Fact]
     public async Task Table_output_has_column_definitions_and_one_row_per_object()
     {
-        var (cluster, api) = await StartAsync();
-        await using var _ = cluster;
-        using var __ = api;
+        await using var session = await StartAsync();
+        var api = session.Api;
         await api.PostAsync(ConfigMaps, """{"metadata":{"name":"t"},"data":{"a":"1","b":"2"}}""");
 
         var table = await api.GetAsync($"{ConfigMaps}?fieldSelector=metadata.name%3Dt", accept: "application/json;as=Table;v=v1;g=meta.k8s.io,application/json");
@@ -172,9 +173,8 @@ public sealed class ApiSemanticsTests
     [Fact]
     public async Task Deleting_a_namespace_removes_its_contents_and_then_itself()
     {
-        var (cluster, api) = await StartAsync();
-        await using var _ = cluster;
-        using var __ = api;
+        await using var session = await StartAsync();
+        var api = session.Api;
         await api.PostAsync("/api/v1/namespaces", """{"metadata":{"name":"doomed"}}""");
         await api.PostAsync("/api/v1/namespaces/doomed/configmaps", """{"metadata":{"name":"inside"}}""");
 
