@@ -53,5 +53,5 @@ internal sealed record ApiRequest(HttpContext Http, ApiPath Path, ResourceKind K
     public Task RespondAsync(int code, JsonObject body) => HttpJson.WriteAsync(Http, code, body, Aborted);
 
     public Task RespondObjectAsync(int code, JsonObject stored) =>
-        WantsTable ? RespondAsync(code, Tables.TableRenderer.Render(Kind, [stored], null, Query("includeObject") != "None")) : RespondAsync(code, Present(stored));
+        WantsTable ? RespondAsync(code, Tables.TableRenderer.Render(Kind, [Present(stored)], null, Query("includeObject"))) : RespondAsync(code, Present(stored));
 }

@@ -29,7 +29,7 @@ internal sealed class ReadHandlers(ObjectService objects)
         }
         if (request.WantsTable)
         {
-            await request.RespondAsync(200, TableRenderer.Render(request.Kind, page, metadata, request.Query("includeObject") != "None"));
+            await request.RespondAsync(200, TableRenderer.Render(request.Kind, page.Select(request.Present), metadata, request.Query("includeObject")));
             return;
         }
         await WriteListAsync(request, page, metadata);

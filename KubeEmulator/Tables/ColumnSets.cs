@@ -58,7 +58,7 @@ internal static class ColumnSets
 
     public static readonly IReadOnlyList<TableColumn> Events =
     [
-        Text("Last Seen", o => KubeTime.Age(o.Str("lastTimestamp") ?? o.Str("eventTime") ?? o.Str("metadata", "creationTimestamp"), DateTimeOffset.UtcNow)),
+        new("Last Seen", "string", (o, now) => KubeTime.Age(o.Str("lastTimestamp") ?? o.Str("eventTime") ?? o.Str("metadata", "creationTimestamp"), now)),
         Text("Type", o => o.Str("type") ?? ""),
         Text("Reason", o => o.Str("reason") ?? ""),
         Text("Object", o => $"{o.Str("involvedObject", "kind")?.ToLowerInvariant()}/{o.Str("involvedObject", "name")}"),

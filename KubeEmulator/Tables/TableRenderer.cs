@@ -11,7 +11,8 @@ internal static class TableRenderer
 
     public static bool IsRequested(string? accept) => accept is not null && accept.Contains(AcceptMarker, StringComparison.Ordinal);
 
-    public static JsonObject Render(ResourceKind kind, IEnumerable<JsonObject> objects, JsonObject? listMetadata, bool includeObject = true)
+    /// <summary>One row per object; <paramref name="includeObject"/> is the query parameter: None, Metadata (default) or Object.</summary>
+    public static JsonObject Render(ResourceKind kind, IEnumerable<JsonObject> objects, JsonObject? listMetadata, string? includeObject)
     {
         var now = DateTimeOffset.UtcNow;
         var columns = kind.Columns.Count == 0 ? ColumnSets.Default : kind.Columns;
@@ -20,7 +21,11 @@ internal static class TableRenderer
         {
             var cells = new JsonArray(columns.Select(c => c.Cell(o, now)?.DeepClone()).ToArray());
             var row = new JsonObject { ["cells"] = cells };
-            if (includeObject)
+            if (includeObject == "Object")
+            {
+                row["object"] = o.DeepClone();
+            }
+            else if (includeObject != "None")
             {
                 row["object"] = new JsonObject
                 {

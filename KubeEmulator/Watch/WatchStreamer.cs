@@ -82,7 +82,7 @@ internal sealed partial class WatchStreamer(ObjectStore store, KubeEmulatorOptio
 
     private static Task WriteEventAsync(ApiRequest request, string type, JsonObject stored, CancellationToken ct)
     {
-        JsonNode payload = request.WantsTable ? TableRenderer.Render(request.Kind, [stored], null) : request.Present(stored);
+        JsonNode payload = request.WantsTable ? TableRenderer.Render(request.Kind, [request.Present(stored)], null, request.Query("includeObject")) : request.Present(stored);
         return WriteAsync(request, type, payload, ct);
     }
 

@@ -85,4 +85,16 @@ public sealed class KubectlReadTests
         Assert.Matches(@"Node:\s+emulator-node-\d/10\.0\.0\.\d+", pod);
         Assert.Contains("Started container postgres", pod);
     }
+
+    [Fact]
+    public async Task Kubectl_get_sort_by_and_custom_columns_read_full_objects()
+    {
+        await using var cluster = await TestCluster.StartAsync(empty: false);
+
+        var sorted = (await cluster.Kubectl.RunAsync("get", "deployments", "-A", "--sort-by=.spec.replicas", "--no-headers", "-o", "custom-columns=NAME:.metadata.name,REPLICAS:.spec.replicas")).EnsureSuccess();
+        var events = (await cluster.Kubectl.RunAsync("get", "events", "-n", "demo", "--sort-by=.lastTimestamp")).EnsureSuccess();
+
+        Assert.Equal(["backend 1", "web 2", "frontend 3"], sorted.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))));
+        Assert.Contains("ScalingReplicaSet", events.Stdout);
+    }
 }
