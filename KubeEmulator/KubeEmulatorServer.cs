@@ -59,10 +59,15 @@ public sealed class KubeEmulatorServer : IAsyncDisposable
             ContentRootPath = AppContext.BaseDirectory,
         });
         var certificates = options.UseTls ? EmulatorCertificates.Create() : null;
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port, listen =>
+        builder.WebHost.ConfigureKestrel(k =>
         {
-            if (certificates is not null) listen.UseHttps(certificates.Server);
-        }));
+            // client-go multiplexes every watch of a process over one HTTP/2 connection; agents with many informers need room.
+            k.Limits.Http2.MaxStreamsPerConnection = 1000;
+            k.Listen(IPAddress.Loopback, options.Port, listen =>
+            {
+                if (certificates is not null) listen.UseHttps(certificates.Server);
+            });
+        });
         builder.Logging.ClearProviders();
         if (options.ConfigureLogging is { } configure) configure(builder.Logging);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(5));

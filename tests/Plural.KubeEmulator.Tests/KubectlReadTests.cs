@@ -90,6 +90,7 @@ public sealed class KubectlReadTests
     public async Task Kubectl_get_sort_by_and_custom_columns_read_full_objects()
     {
         await using var cluster = await TestCluster.StartAsync(empty: false);
+        await cluster.Kubectl.RunAsync("rollout", "status", "deployment/web", "-n", "demo", "--timeout=20s");
 
         var sorted = (await cluster.Kubectl.RunAsync("get", "deployments", "-A", "--sort-by=.spec.replicas", "--no-headers", "-o", "custom-columns=NAME:.metadata.name,REPLICAS:.spec.replicas")).EnsureSuccess();
         var events = (await cluster.Kubectl.RunAsync("get", "events", "-n", "demo", "--sort-by=.lastTimestamp")).EnsureSuccess();
