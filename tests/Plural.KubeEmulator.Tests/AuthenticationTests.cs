@@ -25,7 +25,16 @@ public sealed class AuthenticationTests
         await using var cluster = await TestCluster.StartAsync();
 
         var whoami = (await cluster.Kubectl.RunAsync("auth", "whoami", "--as=jane", "--as-group=developers", "--as-uid=42")).EnsureSuccess();
+        using var http = cluster.Http();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/apis/authentication.k8s.io/v1/selfsubjectreviews") { Content = new StringContent("{}") };
+        request.Headers.Add("Impersonate-User", "jane");
+        request.Headers.Add("Impersonate-Extra-Scopes", "read");
+        request.Headers.Add("Impersonate-Extra-Team", "blue");
+        var review = JsonDocument.Parse(await (await http.SendAsync(request)).Content.ReadAsStringAsync()).RootElement;
 
+        var extra = review.GetProperty("status").GetProperty("userInfo").GetProperty("extra");
+        Assert.Equal(["read"], extra.GetProperty("scopes").EnumerateArray().Select(v => v.GetString()));
+        Assert.Equal(["blue"], extra.GetProperty("team").EnumerateArray().Select(v => v.GetString()));
         Assert.Matches(@"Username\s+jane", whoami.Stdout);
         Assert.Matches(@"UID\s+42", whoami.Stdout);
         Assert.Matches(@"Groups\s+\[developers system:authenticated\]", whoami.Stdout);

@@ -117,4 +117,41 @@ public sealed class WatchTests
 
         Assert.Equal(("ADDED", "existing"), (first!.Type, first.Name));
     }
+
+    [Fact]
+    public async Task Watch_with_a_label_selector_reports_objects_leaving_the_selection_as_deleted()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        using var http = cluster.Http();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        using var watch = await WatchReader.OpenAsync(http, $"{ConfigMaps}?watch=1&labelSelector=team%3Dblue&resourceVersion={await ListVersionAsync(http)}", cts.Token);
+
+        (await http.PostAsJsonAsync(ConfigMaps, new JsonObject { ["metadata"] = new JsonObject { ["name"] = "moving", ["labels"] = new JsonObject { ["team"] = "blue" } } })).EnsureSuccessStatusCode();
+        await http.PostAsJsonAsync(ConfigMaps, new JsonObject { ["metadata"] = new JsonObject { ["name"] = "other", ["labels"] = new JsonObject { ["team"] = "red" } } });
+        var relabel = new StringContent("{\"metadata\":{\"labels\":{\"team\":\"red\"}}}", System.Text.Encoding.UTF8, "application/merge-patch+json");
+        (await http.PatchAsync($"{ConfigMaps}/moving", relabel, cts.Token)).EnsureSuccessStatusCode();
+
+        var added = await watch.NextAsync(cts.Token);
+        var left = await watch.NextAsync(cts.Token);
+
+        Assert.Equal(("ADDED", "moving"), (added!.Type, added.Name));
+        Assert.Equal(("DELETED", "moving"), (left!.Type, left.Name));
+    }
+
+    [Fact]
+    public async Task Watch_with_sendInitialEvents_marks_the_end_of_the_initial_state_with_a_bookmark()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        using var http = cluster.Http();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        (await CreateAsync(http, "initial")).EnsureSuccessStatusCode();
+
+        using var watch = await WatchReader.OpenAsync(http, $"{ConfigMaps}?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&fieldSelector=metadata.name%3Dinitial", cts.Token);
+        var first = await watch.NextAsync(cts.Token);
+        var bookmark = await watch.NextAsync(cts.Token);
+
+        Assert.Equal(("ADDED", "initial"), (first!.Type, first.Name));
+        Assert.Equal("BOOKMARK", bookmark!.Type);
+        Assert.True(bookmark.ResourceVersion >= first.ResourceVersion);
+    }
 }
