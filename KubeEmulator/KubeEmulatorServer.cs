@@ -58,6 +58,9 @@ public sealed class KubeEmulatorServer : IAsyncDisposable
             ApplicationName = typeof(KubeEmulatorServer).Assembly.GetName().Name,
             ContentRootPath = AppContext.BaseDirectory,
         });
+        // The emulator often runs inside another app's process: that app's appsettings.json and
+        // ASPNETCORE_/Kestrel__ environment must not add endpoints or settings to it.
+        builder.Configuration.Sources.Clear();
         var certificates = options.UseTls ? EmulatorCertificates.Create() : null;
         builder.WebHost.ConfigureKestrel(k =>
         {

@@ -13,7 +13,7 @@ internal sealed class DaemonSetController(ObjectService objects, PodFactory pods
         var nodes = objects.List(BuiltInKinds.Node).Where(n => Conditions.IsTrue(n, "Ready")).Select(n => n.Name()).ToList();
         foreach (var ds in objects.List(BuiltInKinds.DaemonSet).Where(d => !d.IsTerminating()))
         {
-            var owned = pods.OwnedPods(ds).Where(p => !p.IsTerminating()).ToList();
+            var owned = pods.LivePods(ds);
             foreach (var node in nodes.Where(n => owned.All(p => p.Str("spec", "nodeName") != n)))
             {
                 owned.Add(pods.Create(ds, null, node));

@@ -11,6 +11,9 @@ internal sealed class PodFactory(ObjectService objects, EventRecorder events)
     public List<JsonObject> OwnedPods(JsonObject owner) =>
         objects.List(BuiltInKinds.Pod, owner.Namespace()).Where(p => p.IsControlledBy(owner)).ToList();
 
+    /// <summary>Owned pods that are not on their way out: the ones that count towards a workload's replicas.</summary>
+    public List<JsonObject> LivePods(JsonObject owner) => OwnedPods(owner).Where(p => !p.IsTerminating()).ToList();
+
     public JsonObject Create(JsonObject owner, string? name, string? nodeName = null, IEnumerable<KeyValuePair<string, string>>? extraLabels = null)
     {
         var template = owner.At("spec", "template") as JsonObject ?? new JsonObject();

@@ -13,7 +13,7 @@ internal sealed class ReplicaSetController(ObjectService objects, PodFactory pod
         foreach (var rs in objects.List(BuiltInKinds.ReplicaSet).Where(r => !r.IsTerminating()))
         {
             var desired = rs.Long("spec", "replicas") ?? 1;
-            var owned = pods.OwnedPods(rs).Where(p => !p.IsTerminating()).ToList();
+            var owned = pods.LivePods(rs);
             for (var i = owned.Count; i < desired; i++) owned.Add(pods.Create(rs, null));
             foreach (var extra in owned.OrderBy(PodFactory.IsReady).ThenByDescending(p => p.Str("metadata", "creationTimestamp")).Take(Math.Max(0, owned.Count - (int)desired)).ToList())
             {

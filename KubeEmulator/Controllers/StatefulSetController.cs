@@ -13,7 +13,7 @@ internal sealed class StatefulSetController(ObjectService objects, PodFactory po
         foreach (var sts in objects.List(BuiltInKinds.StatefulSet).Where(s => !s.IsTerminating()))
         {
             var desired = sts.Long("spec", "replicas") ?? 1;
-            var owned = pods.OwnedPods(sts).Where(p => !p.IsTerminating()).ToList();
+            var owned = pods.LivePods(sts);
             var revision = $"{sts.Name()}-{Ownership.StableHash(sts.At("spec", "template"))}";
             for (var i = 0; i < desired; i++)
             {
