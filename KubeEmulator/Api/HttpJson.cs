@@ -13,10 +13,10 @@ internal static class HttpJson
     public const string JsonType = "application/json";
     private const int MaxBodyBytes = 3 * 1024 * 1024;
 
-    public static async Task WriteAsync(HttpContext context, int statusCode, JsonNode node, CancellationToken ct)
+    public static async Task WriteAsync(HttpContext context, int statusCode, JsonNode node, CancellationToken ct, string contentType = JsonType)
     {
         context.Response.StatusCode = statusCode;
-        context.Response.ContentType = JsonType;
+        context.Response.ContentType = contentType;
         var bytes = JsonSerializer.SerializeToUtf8Bytes(node, JsonTree.WriteOptions);
         await context.Response.Body.WriteAsync(bytes, ct);
     }

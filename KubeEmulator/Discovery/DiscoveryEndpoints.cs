@@ -19,8 +19,12 @@ internal static class DiscoveryEndpoints
         {
             app.MapGet(probe, () => Results.Text("ok"));
         }
-        app.MapGet("/api", (HttpContext c) => HttpJson.WriteAsync(c, 200, DiscoveryDocuments.CoreVersions(c.Request.Host.Value ?? ""), c.RequestAborted));
-        app.MapGet("/apis", (HttpContext c, ResourceRegistry registry) => HttpJson.WriteAsync(c, 200, DiscoveryDocuments.GroupList(registry), c.RequestAborted));
+        app.MapGet("/api", (HttpContext c, ResourceRegistry registry) => AggregatedDiscovery.IsRequested(c.Request.Headers.Accept.ToString())
+            ? WriteAggregatedAsync(c, AggregatedDiscovery.List(registry, core: true))
+            : HttpJson.WriteAsync(c, 200, DiscoveryDocuments.CoreVersions(c.Request.Host.Value ?? ""), c.RequestAborted));
+        app.MapGet("/apis", (HttpContext c, ResourceRegistry registry) => AggregatedDiscovery.IsRequested(c.Request.Headers.Accept.ToString())
+            ? WriteAggregatedAsync(c, AggregatedDiscovery.List(registry, core: false))
+            : HttpJson.WriteAsync(c, 200, DiscoveryDocuments.GroupList(registry), c.RequestAborted));
         app.MapGet("/apis/{group}", (HttpContext c, string group, ResourceRegistry registry) =>
         {
             var kinds = registry.All().Where(k => k.Group == group).ToList();
@@ -29,6 +33,9 @@ internal static class DiscoveryEndpoints
                 : HttpJson.WriteAsync(c, 200, DiscoveryDocuments.Group(group, kinds), c.RequestAborted);
         });
     }
+
+    private static Task WriteAggregatedAsync(HttpContext c, JsonObject list) =>
+        HttpJson.WriteAsync(c, 200, list, c.RequestAborted, AggregatedDiscovery.ContentType);
 
     /// <summary>The APIResourceList of one group version, or null when nothing is served there.</summary>
     public static JsonObject? ResourceList(ResourceRegistry registry, string group, string version)
