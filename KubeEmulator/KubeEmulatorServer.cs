@@ -22,7 +22,7 @@ namespace Plural.KubeEmulator;
 /// An in-memory Kubernetes API server on 127.0.0.1 that kubectl and client libraries accept.
 /// Each instance has its own state; several may run in one process.
 /// </summary>
-public sealed class KubeEmulatorServer : IAsyncDisposable
+public sealed partial class KubeEmulatorServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly KubeEmulatorOptions _options;
@@ -92,7 +92,9 @@ public sealed class KubeEmulatorServer : IAsyncDisposable
 
         await app.StartAsync(ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new KubeEmulatorServer(app, options, certificates, new Uri(address.Replace("[::]", "127.0.0.1")));
+        var url = new Uri(address.Replace("[::]", "127.0.0.1"));
+        LogListening(app.Logger, url, options.Empty);
+        return new KubeEmulatorServer(app, options, certificates, url);
     }
 
     /// <summary>Writes a kubeconfig for this emulator; by default for the administrator.</summary>
@@ -129,4 +131,7 @@ public sealed class KubeEmulatorServer : IAsyncDisposable
         context.RequestAborted = linked.Token;
         await next(context);
     };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kube emulator listening on {Url} (empty: {Empty})")]
+    private static partial void LogListening(ILogger logger, Uri url, bool empty);
 }

@@ -31,6 +31,7 @@ internal sealed partial class ResourceRouter(
         }
         catch (ApiException e) when (!context.Response.HasStarted)
         {
+            LogRejected(logger, context.Request.Method, context.Request.Path, e.Code, e.Reason);
             await HttpJson.WriteStatusAsync(context, e, context.RequestAborted);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
@@ -102,6 +103,9 @@ internal sealed partial class ResourceRouter(
         if (HttpMethods.IsDelete(method)) return named ? "delete" : "deletecollection";
         return method.ToLowerInvariant();
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Method} {Path} answered {Code} {Reason}")]
+    private static partial void LogRejected(ILogger logger, string method, string path, int code, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure serving {Method} {Path}")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string method, string path);
