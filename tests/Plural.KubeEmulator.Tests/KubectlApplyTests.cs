@@ -113,4 +113,63 @@ public sealed class KubectlApplyTests
         Assert.Equal("configmap/probe", dryCreate.Stdout.Trim());
         Assert.Equal(["configmap/kube-root-ca.crt"], stored.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
+
+    [Fact]
+    public async Task Kubectl_apply_accepts_kinds_without_controllers_such_as_ingress_cronjob_and_rbac()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        var file = cluster.WriteFile("extras.yaml", """
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata: {name: web}
+            spec:
+              rules:
+              - host: shop.example.com
+                http:
+                  paths:
+                  - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+            ---
+            apiVersion: batch/v1
+            kind: CronJob
+            metadata: {name: nightly}
+            spec:
+              schedule: "0 3 * * *"
+              jobTemplate:
+                spec:
+                  template:
+                    spec:
+                      restartPolicy: Never
+                      containers: [{name: job, image: "job:1"}]
+            ---
+            apiVersion: v1
+            kind: PersistentVolumeClaim
+            metadata: {name: data}
+            spec:
+              accessModes: [ReadWriteOnce]
+              resources: {requests: {storage: 1Gi}}
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata: {name: reader}
+            rules:
+            - {apiGroups: [""], resources: [pods], verbs: [get, list]}
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata: {name: readers}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+            subjects:
+            - {kind: User, name: jane, apiGroup: rbac.authorization.k8s.io}
+            """);
+
+        var applied = (await cluster.Kubectl.RunAsync("apply", "-f", file)).EnsureSuccess();
+        var listed = (await cluster.Kubectl.RunAsync("get", "ingress,cronjobs,pvc,roles", "-o", "name")).EnsureSuccess();
+        var ingress = (await cluster.Kubectl.RunAsync("get", "ingress", "web")).EnsureSuccess();
+
+        Assert.Contains("clusterrolebinding.rbac.authorization.k8s.io/readers created", applied.Stdout);
+        Assert.Equal(
+            ["ingress.networking.k8s.io/web", "cronjob.batch/nightly", "persistentvolumeclaim/data", "role.rbac.authorization.k8s.io/reader"],
+            listed.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Matches(@"web\s+<none>\s+shop\.example\.com", ingress.Stdout);
+    }
 }
