@@ -106,7 +106,7 @@ internal sealed class ObjectStore
             var initial = fromVersion is null
                 ? Select(filter.StorageKey, filter.Namespace).Where(filter.Accepts).Select(o => new WatchItem(StoredEvent.Added, o)).ToList()
                 : null;
-            return Hub.Subscribe(filter, fromVersion ?? _version, _version, initial);
+            return Hub.Subscribe(filter, fromVersion ?? _version, initial);
         }
     }
 

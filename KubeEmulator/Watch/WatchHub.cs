@@ -29,7 +29,7 @@ internal sealed class WatchHub(Lock gate, int historySize, int watcherBuffer)
         }
     }
 
-    internal WatchSubscription Subscribe(WatchFilter filter, long fromVersion, long currentVersion, List<WatchItem>? initial)
+    internal WatchSubscription Subscribe(WatchFilter filter, long fromVersion, List<WatchItem>? initial)
     {
         if (initial is null && fromVersion < _compactedThrough)
             throw Errors.Expired($"too old resource version: {fromVersion} ({_compactedThrough + 1})");
