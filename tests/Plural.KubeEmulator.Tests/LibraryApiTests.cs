@@ -84,7 +84,7 @@ public sealed class LibraryApiTests
         {
         }
 
-        Assert.True(timer.Elapsed < TimeSpan.FromSeconds(8), $"shutdown took {timer.Elapsed}");
+        Assert.True(timer.Elapsed < TimeSpan.FromSeconds(10), $"shutdown took {timer.Elapsed}");
         Assert.True(await follow.WaitForExitAsync(TimeSpan.FromSeconds(10)));
         await follow.DisposeAsync();
     }

@@ -67,7 +67,7 @@ public sealed class WatchTests
         while (await stalled.NextAsync(cts.Token) is not null) received++;
 
         Assert.True(timer.Elapsed < TimeSpan.FromSeconds(20), $"writes took {timer.Elapsed}");
-        Assert.InRange(received, 1, count - 1);
+        Assert.InRange(received, 0, count - 1);
         Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync(ConfigMaps)).StatusCode);
     }
 
@@ -83,7 +83,7 @@ public sealed class WatchTests
         var next = await watch.NextAsync(cts.Token);
 
         Assert.Null(next);
-        Assert.InRange(timer.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(5));
+        Assert.InRange(timer.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(10));
     }
 
     [Fact]
