@@ -39,6 +39,7 @@ internal static class EmulatorServices
         services.AddSingleton<IReconciler, DaemonSetController>();
         services.AddSingleton<IReconciler, JobController>();
         services.AddSingleton<IReconciler, PodLifecycle>();
+        services.AddSingleton<IReconciler, ServiceEndpointsController>();
         services.AddSingleton<IReconciler, EventExpiry>();
         services.AddHostedService<ControllerLoop>();
         return services;

@@ -5,7 +5,8 @@ namespace Plural.KubeEmulator.Resources;
 
 /// <summary>
 /// Kinds that are stored and served with full API semantics but have no controller behind them
-/// (nothing schedules CronJobs, binds claims or enforces RBAC): enough for manifests that include
+/// (nothing schedules CronJobs, binds claims or enforces RBAC; Endpoints and EndpointSlices are
+/// kept up to date by the service endpoints controller): enough for manifests that include
 /// them to apply, and for clients that list them to find them.
 /// </summary>
 internal static class StoredOnlyKinds
@@ -24,7 +25,16 @@ internal static class StoredOnlyKinds
             Columns = [Name, Text("Status", o => o.Str("status", "phase") ?? "Pending"), Text("Volume", o => o.Str("spec", "volumeName") ?? ""), Text("StorageClass", o => o.Str("spec", "storageClassName") ?? ""), Age],
         },
         new("", "v1", "PersistentVolume", "persistentvolumes", "persistentvolume", false) { ShortNames = ["pv"], HasStatus = true },
-        new("", "v1", "Endpoints", "endpoints", "endpoints", true) { ShortNames = ["ep"] },
+        new("", "v1", "Endpoints", "endpoints", "endpoints", true)
+        {
+            ShortNames = ["ep"],
+            Columns = [Name, Text("Endpoints", o => string.Join(",", o.At("subsets").Objects().SelectMany(s => s.At("addresses").Objects().SelectMany(a => s.At("ports").Objects().Select(p => $"{a.Str("ip")}:{p.Long("port")}")))).OrDefault("<none>")), Age],
+        },
+        new("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", "endpointslice", true)
+        {
+            Columns = [Name, Text("AddressType", o => o.Str("addressType") ?? ""), Text("Ports", o => string.Join(",", o.At("ports").Objects().Select(p => p.Long("port")?.ToString() ?? "")).OrDefault("<unset>")),
+                Text("Endpoints", o => string.Join(",", o.At("endpoints").Objects().SelectMany(e => e.At("addresses").Strings())).OrDefault("<unset>")), Age],
+        },
         new("", "v1", "ResourceQuota", "resourcequotas", "resourcequota", true) { ShortNames = ["quota"], HasStatus = true },
         new("", "v1", "LimitRange", "limitranges", "limitrange", true) { ShortNames = ["limits"] },
         new("batch", "v1", "CronJob", "cronjobs", "cronjob", true)

@@ -160,6 +160,28 @@ public sealed class KubectlWorkloadTests
         Assert.Equal("Succeeded Succeeded", pods.Stdout);
     }
 
+    [Fact]
+    public async Task Kubectl_describe_service_lists_the_ready_pods_as_endpoints()
+    {
+        await using var cluster = await ClusterWithDeploymentAsync();
+        (await cluster.Kubectl.RunAsync("expose", "deployment", "shop", "--port=8080", "--target-port=80")).EnsureSuccess();
+
+        var two = await Eventually.Async(() => EndpointCountAsync(cluster), n => n == 2, Timeout);
+        (await cluster.Kubectl.RunAsync("scale", "deployment/shop", "--replicas=3")).EnsureSuccess();
+        var three = await Eventually.Async(() => EndpointCountAsync(cluster), n => n == 3, Timeout);
+
+        Assert.Equal((2, 3), (two, three));
+        var slice = (await cluster.Kubectl.RunAsync("get", "endpointslices", "-l", "kubernetes.io/service-name=shop", "-o", "jsonpath={.items[0].ports[0].port}")).EnsureSuccess();
+        Assert.Equal("80", slice.Stdout);
+    }
+
+    private static async Task<int> EndpointCountAsync(TestCluster cluster)
+    {
+        var describe = (await cluster.Kubectl.RunAsync("describe", "service", "shop")).EnsureSuccess().Stdout;
+        var line = describe.Split('\n').FirstOrDefault(l => l.StartsWith("Endpoints:", StringComparison.Ordinal)) ?? "";
+        return System.Text.RegularExpressions.Regex.Matches(line, @"10\.244\.\d+\.\d+:80").Count;
+    }
+
     private static int Sequence(string line) =>
         int.Parse(System.Text.RegularExpressions.Regex.Match(line, @"seq=(\d+)").Groups[1].Value);
 }
