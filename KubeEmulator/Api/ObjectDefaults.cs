@@ -58,6 +58,26 @@ internal static class ObjectDefaults
         }
     }
 
+    /// <summary>
+    /// Values the server allocated that an update may leave out (a re-applied Service manifest has no
+    /// cluster IP or node ports): they carry over from the stored object instead of being reallocated.
+    /// </summary>
+    public static void CarryOver(JsonObject current, JsonObject next)
+    {
+        if (next.Str("kind") != "Service" || next["spec"] is not JsonObject spec) return;
+        if (spec.Str("clusterIP") is null)
+        {
+            spec["clusterIP"] = current.At("spec", "clusterIP")?.DeepClone();
+            spec["clusterIPs"] = current.At("spec", "clusterIPs")?.DeepClone();
+        }
+        var allocated = current.At("spec", "ports").Objects().Where(p => p.Long("nodePort") is not null).ToList();
+        foreach (var port in spec["ports"].Objects().Where(p => p.Long("nodePort") is null or 0))
+        {
+            var previous = allocated.FirstOrDefault(p => p.Long("port") == port.Long("port") && (p.Str("protocol") ?? "TCP") == (port.Str("protocol") ?? "TCP"));
+            if (previous is not null) port["nodePort"] = previous.Long("nodePort");
+        }
+    }
+
     private static void Template(JsonObject spec)
     {
         if (spec["template"] is JsonObject t && t["spec"] is JsonObject podSpec) PodSpec(podSpec);

@@ -134,8 +134,13 @@ internal sealed class ObjectService(ObjectStore store, TimeProvider time)
         }
         next["apiVersion"] ??= current["apiVersion"]?.DeepClone();
         next["kind"] ??= current["kind"]?.DeepClone();
+        ObjectDefaults.CarryOver(current, next);
         ObjectDefaults.Apply(next, _network);
-        if (subresource is null) ObjectValidation.Validate(kind, next);
+        if (subresource is null)
+        {
+            ObjectValidation.Validate(kind, next);
+            ObjectValidation.ValidateUpdate(kind, current, next);
+        }
         if (!JsonNode.DeepEquals(Spec(current), Spec(next))) metadata["generation"] = (current.Long("metadata", "generation") ?? 1) + 1;
         if (manager is not null) FieldOwnership.RecordUpdate(kind, current, next, manager, subresource, Now);
         metadata["resourceVersion"] = currentRv;

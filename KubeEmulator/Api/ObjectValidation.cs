@@ -12,6 +12,8 @@ internal static partial class ObjectValidation
     private const string SubdomainHelp = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
     private const string LabelHelp = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
 
+    private const int MaxAnnotationBytes = 256 * 1024;
+
     public static void Validate(ResourceKind kind, JsonObject o)
     {
         var errors = new List<FieldError>();
@@ -19,10 +21,10 @@ internal static partial class ObjectValidation
         if (name.Length == 0) errors.Add(FieldError.Required("metadata.name", "name or generateName is required"));
         else if (kind.Kind is "Namespace" or "Service" ? !LabelPattern().IsMatch(name) || name.Length > 63 : !SubdomainPattern().IsMatch(name) || name.Length > 253)
             errors.Add(FieldError.InvalidValue("metadata.name", name, kind.Kind is "Namespace" or "Service" ? LabelHelp : SubdomainHelp));
-        foreach (var (key, _) in o.Labels())
-        {
-            if (key.Length == 0 || key.Length > 317) errors.Add(FieldError.InvalidValue("metadata.labels", key, "name part must be no more than 63 characters"));
-        }
+        Labels(o, errors);
+        var annotationBytes = JsonTree.StringMap(o.At("metadata", "annotations")).Sum(kv => kv.Key.Length + kv.Value.Length);
+        if (annotationBytes > MaxAnnotationBytes)
+            errors.Add(new FieldError("metadata.annotations", "FieldValueTooLong", $"Too long: must have at most {MaxAnnotationBytes} bytes"));
         switch (kind.Kind)
         {
             case "Pod":
@@ -36,6 +38,34 @@ internal static partial class ObjectValidation
                 break;
         }
         if (errors.Count > 0) throw Errors.Invalid(kind.Kind, kind.Group, name, errors);
+    }
+
+    /// <summary>Rules that compare the new object with the stored one: fields the real server treats as immutable.</summary>
+    public static void ValidateUpdate(ResourceKind kind, JsonObject current, JsonObject next)
+    {
+        var errors = new List<FieldError>();
+        if (kind.Kind is "Deployment" or "ReplicaSet" or "StatefulSet" or "DaemonSet" && !JsonNode.DeepEquals(current.At("spec", "selector"), next.At("spec", "selector")))
+            errors.Add(FieldError.Immutable("spec.selector", next.At("spec", "selector")));
+        if (kind.Kind == "Service" && current.Str("spec", "clusterIP") is { } ip && next.Str("spec", "clusterIP") is { } nextIp && ip != nextIp)
+            errors.Add(FieldError.Immutable("spec.clusterIPs[0]", next.At("spec", "clusterIP")));
+        if (kind.Kind is "ConfigMap" or "Secret" && current.Bool("immutable") == true)
+        {
+            if (!JsonNode.DeepEquals(current["data"], next["data"]) || !JsonNode.DeepEquals(current["binaryData"], next["binaryData"]))
+                errors.Add(new FieldError("data", "FieldValueForbidden", "Forbidden: field is immutable when `immutable` is set"));
+            if (next.Bool("immutable") != true) errors.Add(new FieldError("immutable", "FieldValueForbidden", "Forbidden: field is immutable when `immutable` is set"));
+        }
+        if (errors.Count > 0) throw Errors.Invalid(kind.Kind, kind.Group, next.Name(), errors);
+    }
+
+    private static void Labels(JsonObject o, List<FieldError> errors)
+    {
+        foreach (var (key, value) in o.Labels())
+        {
+            if (!LabelSelector.KeyPattern().IsMatch(key) || key.Split('/')[^1].Length > 63)
+                errors.Add(FieldError.InvalidValue("metadata.labels", key, "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"));
+            if (value.Length > 0 && !LabelSelector.ValuePattern().IsMatch(value))
+                errors.Add(FieldError.InvalidValue("metadata.labels", value, "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"));
+        }
     }
 
     private static void Workload(JsonObject o, List<FieldError> errors)

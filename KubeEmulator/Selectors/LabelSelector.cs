@@ -122,8 +122,8 @@ internal sealed partial class LabelSelector
     private static partial Regex BinaryPattern();
 
     [GeneratedRegex(@"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")]
-    private static partial Regex KeyPattern();
+    internal static partial Regex KeyPattern();
 
     [GeneratedRegex(@"^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")]
-    private static partial Regex ValuePattern();
+    internal static partial Regex ValuePattern();
 }

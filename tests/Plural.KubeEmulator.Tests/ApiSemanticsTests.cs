@@ -185,4 +185,37 @@ public sealed class ApiSemanticsTests
         Assert.Equal(404, gone);
         Assert.Empty((await api.GetAsync("/api/v1/namespaces/doomed/configmaps"))["items"]!.AsArray());
     }
+
+    [Fact]
+    public async Task Immutable_fields_and_bad_labels_are_rejected_as_invalid()
+    {
+        await using var session = await StartAsync();
+        var api = session.Api;
+        await api.PostAsync(Deployments, Deployment);
+        await api.PostAsync(ConfigMaps, """{"metadata":{"name":"frozen"},"data":{"a":"1"},"immutable":true}""");
+
+        var selector = await api.PatchAsync($"{Deployments}/web", """{"spec":{"selector":{"matchLabels":{"app":"other"}},"template":{"metadata":{"labels":{"app":"other"}}}}}""", "application/merge-patch+json", (HttpStatusCode)422);
+        var frozen = await api.PatchAsync($"{ConfigMaps}/frozen", """{"data":{"a":"2"}}""", "application/merge-patch+json", (HttpStatusCode)422);
+        var label = await api.PostAsync(ConfigMaps, """{"metadata":{"name":"labelled","labels":{"app":"not valid!"}}}""", (HttpStatusCode)422);
+
+        Assert.Contains("spec.selector: Invalid value", selector["message"]!.GetValue<string>());
+        Assert.Contains("field is immutable", selector["message"]!.GetValue<string>());
+        Assert.Contains("field is immutable when `immutable` is set", frozen["message"]!.GetValue<string>());
+        Assert.Contains("metadata.labels: Invalid value: \"not valid!\"", label["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Replacing_a_service_without_its_cluster_ip_keeps_the_allocated_one()
+    {
+        await using var session = await StartAsync();
+        var api = session.Api;
+        const string service = """{"metadata":{"name":"svc"},"spec":{"type":"NodePort","selector":{"app":"x"},"ports":[{"port":80}]}}""";
+        var created = await api.PostAsync("/api/v1/namespaces/default/services", service);
+
+        var replaced = await api.SendAsync(HttpMethod.Put, "/api/v1/namespaces/default/services/svc", service);
+
+        Assert.Equal(created["spec"]!["clusterIP"]!.GetValue<string>(), replaced["spec"]!["clusterIP"]!.GetValue<string>());
+        Assert.Equal(created["spec"]!["ports"]![0]!["nodePort"]!.GetValue<int>(), replaced["spec"]!["ports"]![0]!["nodePort"]!.GetValue<int>());
+        Assert.InRange(created["spec"]!["ports"]![0]!["nodePort"]!.GetValue<int>(), 30000, 32767);
+    }
 }
