@@ -67,7 +67,12 @@ internal sealed partial class ResourceRouter(
         var verb = Verb(method, path, request);
         if (!kind.Verbs.Contains(verb) && sub is null) throw Errors.MethodNotAllowed(verb, kind.GroupResource);
         AccessRules.Authorize(request.Identity, verb, kind, request.Namespace, sub);
-        if (kind.Namespaced && path.Name is not null && path.Namespace is null) throw Errors.NoResource();
+        if (kind.Namespaced && path.Namespace is null)
+        {
+            // Namespaced kinds are only listed and watched across namespaces; everything else needs one.
+            if (path.Name is not null) throw Errors.NoResource();
+            if (verb is not ("list" or "watch")) throw Errors.MethodNotAllowed(verb, kind.GroupResource);
+        }
 
         if (!kind.Stored)
         {

@@ -112,6 +112,7 @@ public sealed class BadInputTests
         var again = await ExpectAsync(await http.PostAsync("/api/v1/namespaces/default/configmaps", Body("{\"metadata\":{\"name\":\"once\"}}", "application/json")), HttpStatusCode.Conflict, "AlreadyExists");
         var stale = await ExpectAsync(await http.PutAsync("/api/v1/namespaces/default/configmaps/once", Body("{\"metadata\":{\"name\":\"once\",\"resourceVersion\":\"1\"}}", "application/json")), HttpStatusCode.Conflict, "Conflict");
         await ExpectAsync(await http.PutAsync("/api/v1/namespaces/default/configmaps", Body("{}", "application/json")), HttpStatusCode.MethodNotAllowed, "MethodNotAllowed");
+        await ExpectAsync(await http.PostAsync("/api/v1/configmaps", Body("{\"metadata\":{\"name\":\"nowhere\"}}", "application/json")), HttpStatusCode.MethodNotAllowed, "MethodNotAllowed");
         await ExpectAsync(await http.PostAsync("/apis/authentication.k8s.io/v1/selfsubjectreviews/me", Body("{}", "application/json")), HttpStatusCode.MethodNotAllowed, "MethodNotAllowed");
 
         Assert.Equal("configmaps \"once\" already exists", again.Message);
