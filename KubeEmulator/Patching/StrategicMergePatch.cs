@@ -13,6 +13,7 @@ internal static class StrategicMergePatch
 {
     private const string Directive = "$patch";
     private const string DeleteFromPrimitiveList = "$deleteFromPrimitiveList/";
+    private const string SetElementOrder = "$setElementOrder/";
 
     /// <summary>Primitive lists whose patch strategy is "merge" (set union) rather than replace.</summary>
     private static readonly HashSet<string> MergedPrimitiveLists = ["finalizers"];
@@ -34,7 +35,7 @@ internal static class StrategicMergePatch
         }
         foreach (var (key, value) in patch)
         {
-            if (key is Directive or "$retainKeys" || key.StartsWith("$setElementOrder/", StringComparison.Ordinal)) continue;
+            if (key is Directive or "$retainKeys" || key.StartsWith(SetElementOrder, StringComparison.Ordinal)) continue;
             if (key.StartsWith(DeleteFromPrimitiveList, StringComparison.Ordinal))
             {
                 var field = key[DeleteFromPrimitiveList.Length..];
@@ -53,7 +54,29 @@ internal static class StrategicMergePatch
             if (merged.Deleted) target.Remove(key);
             else target[key] = merged.Value;
         }
+        foreach (var (key, value) in patch.Where(kv => kv.Key.StartsWith(SetElementOrder, StringComparison.Ordinal)).ToList())
+        {
+            var field = key[SetElementOrder.Length..];
+            if (target[field] is JsonArray list && value is JsonArray order) target[field] = Reorder(list, order, mergeKeys.GetValueOrDefault(field));
+        }
         return target;
+    }
+
+    /// <summary>
+    /// <c>$setElementOrder</c>: the items named in the directive come first, in its order; items only the
+    /// server knows keep their relative order after them.
+    /// </summary>
+    private static JsonArray Reorder(JsonArray list, JsonArray order, string? mergeKey)
+    {
+        JsonNode? KeyOf(JsonNode? item) => mergeKey is not null && item is JsonObject o ? o[mergeKey] : item;
+        var items = list.ToList();
+        var ordered = order
+            .Select(entry => items.FirstOrDefault(i => JsonNode.DeepEquals(KeyOf(i), KeyOf(entry))))
+            .Where(i => i is not null)
+            .Distinct()
+            .ToList();
+        var rest = items.Where(i => !ordered.Contains(i));
+        return new JsonArray(ordered.Concat(rest).Select(i => i?.DeepClone()).ToArray());
     }
 
     private static (JsonNode? Value, bool Deleted) MergeValue(string field, JsonNode? current, JsonNode patch, IReadOnlyDictionary<string, string> mergeKeys)

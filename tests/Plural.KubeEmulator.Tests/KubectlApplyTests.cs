@@ -172,4 +172,39 @@ public sealed class KubectlApplyTests
             listed.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Matches(@"web\s+<none>\s+shop\.example\.com", ingress.Stdout);
     }
+
+    [Fact]
+    public async Task Kubectl_apply_removes_list_items_and_labels_dropped_from_the_manifest()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        const string template = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: env
+              labels: LABELS
+            spec:
+              selector:
+                matchLabels: {app: env}
+              template:
+                metadata:
+                  labels: {app: env}
+                spec:
+                  containers:
+                  - name: main
+                    image: main:1
+                    env: ENV
+                  - name: side
+                    image: side:1
+            """;
+        var before = cluster.WriteFile("before.yaml", template.Replace("LABELS", "{team: a, tier: web}").Replace("ENV", "[{name: A, value: '1'}, {name: B, value: '2'}, {name: C, value: '3'}]"));
+        var after = cluster.WriteFile("after.yaml", template.Replace("LABELS", "{team: a}").Replace("ENV", "[{name: C, value: '3'}, {name: A, value: '10'}]"));
+
+        (await cluster.Kubectl.RunAsync("apply", "-f", before)).EnsureSuccess();
+        (await cluster.Kubectl.RunAsync("apply", "-f", after)).EnsureSuccess();
+
+        var state = (await cluster.Kubectl.RunAsync("get", "deployment", "env", "-o",
+            "jsonpath={.metadata.labels} {.spec.template.spec.containers[0].env[*].name}={.spec.template.spec.containers[0].env[*].value} {.spec.template.spec.containers[*].name}")).EnsureSuccess();
+        Assert.Equal("{\"team\":\"a\"} C A=3 10 main side", state.Stdout);
+    }
 }
