@@ -43,6 +43,7 @@ internal static class ServerSideApply
             }
             patch["metadata"] = metadataPatch;
         }
+        StrategicMergePatch.KeepListOrder(patch, kind.MergeKeys);
         result = StrategicMergePatch.Apply(result, patch, kind.MergeKeys);
         if (live is null && applied["metadata"] is JsonObject m)
         {

@@ -21,6 +21,24 @@ internal static class StrategicMergePatch
     public static JsonObject Apply(JsonObject target, JsonObject patch, IReadOnlyDictionary<string, string> mergeKeys) =>
         MergeObject((JsonObject)target.DeepClone(), patch, mergeKeys) ?? new JsonObject();
 
+    /// <summary>Adds <c>$setElementOrder</c> for every keyed list of a full configuration, so merging keeps its order.</summary>
+    public static void KeepListOrder(JsonObject patch, IReadOnlyDictionary<string, string> mergeKeys)
+    {
+        foreach (var (key, value) in patch.ToList())
+        {
+            switch (value)
+            {
+                case JsonObject child:
+                    KeepListOrder(child, mergeKeys);
+                    break;
+                case JsonArray list when mergeKeys.TryGetValue(key, out var mergeKey) && list.All(i => i is JsonObject o && o[mergeKey] is not null):
+                    foreach (var item in list.OfType<JsonObject>()) KeepListOrder(item, mergeKeys);
+                    patch[SetElementOrder + key] = new JsonArray(list.Select(i => (JsonNode)new JsonObject { [mergeKey] = i![mergeKey]!.DeepClone() }).ToArray());
+                    break;
+            }
+        }
+    }
+
     private static JsonObject? MergeObject(JsonObject target, JsonObject patch, IReadOnlyDictionary<string, string> mergeKeys)
     {
         switch (patch[Directive]?.GetValue<string>())

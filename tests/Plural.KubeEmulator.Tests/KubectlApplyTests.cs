@@ -174,7 +174,12 @@ public sealed class KubectlApplyTests
     }
 
     [Fact]
-    public async Task Kubectl_apply_removes_list_items_and_labels_dropped_from_the_manifest()
+    public Task Kubectl_apply_removes_list_items_and_labels_dropped_from_the_manifest() => AppliesRemovalsAsync();
+
+    [Fact]
+    public Task Kubectl_apply_server_side_removes_list_items_and_labels_dropped_from_the_manifest() => AppliesRemovalsAsync("--server-side");
+
+    private static async Task AppliesRemovalsAsync(params string[] flags)
     {
         await using var cluster = await TestCluster.StartAsync();
         const string template = """
@@ -200,8 +205,8 @@ public sealed class KubectlApplyTests
         var before = cluster.WriteFile("before.yaml", template.Replace("LABELS", "{team: a, tier: web}").Replace("ENV", "[{name: A, value: '1'}, {name: B, value: '2'}, {name: C, value: '3'}]"));
         var after = cluster.WriteFile("after.yaml", template.Replace("LABELS", "{team: a}").Replace("ENV", "[{name: C, value: '3'}, {name: A, value: '10'}]"));
 
-        (await cluster.Kubectl.RunAsync("apply", "-f", before)).EnsureSuccess();
-        (await cluster.Kubectl.RunAsync("apply", "-f", after)).EnsureSuccess();
+        (await cluster.Kubectl.RunAsync(["apply", .. flags, "-f", before])).EnsureSuccess();
+        (await cluster.Kubectl.RunAsync(["apply", .. flags, "-f", after])).EnsureSuccess();
 
         var state = (await cluster.Kubectl.RunAsync("get", "deployment", "env", "-o",
             "jsonpath={.metadata.labels} {.spec.template.spec.containers[0].env[*].name}={.spec.template.spec.containers[0].env[*].value} {.spec.template.spec.containers[*].name}")).EnsureSuccess();
