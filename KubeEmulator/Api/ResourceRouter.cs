@@ -62,7 +62,7 @@ internal sealed partial class ResourceRouter(
         if (path.Namespace is not null && !kind.Namespaced) throw Errors.NoResource();
         var request = new ApiRequest(context, path, kind, context.Identity());
         var sub = path.Subresource;
-        if (sub is not null && !(sub == "status" && kind.HasStatus || sub == "scale" && kind.HasScale || sub == "log" && kind.HasLog))
+        if (sub is not null && !(sub == "status" && kind.HasStatus || sub == "scale" && kind.HasScale || sub == "log" && kind.HasLog || sub == "eviction" && kind.HasEviction))
             throw Errors.NoResource();
         var verb = Verb(method, path, request);
         if (!kind.Verbs.Contains(verb) && sub is null) throw Errors.MethodNotAllowed(verb, kind.GroupResource);
@@ -87,6 +87,7 @@ internal sealed partial class ResourceRouter(
             ("get", "log") => logs.StreamAsync(request),
             ("get", _) => reads.GetAsync(request),
             ("create", null) => writes.CreateAsync(request),
+            ("create-named", "eviction") => writes.EvictAsync(request),
             ("update", "scale") => scales.ReplaceAsync(request),
             ("update", _) => writes.ReplaceAsync(request, sub),
             ("patch", "scale") => scales.PatchAsync(request),

@@ -26,6 +26,21 @@ internal sealed class WriteHandlers(ObjectService objects)
         await request.RespondObjectAsync(stillThere ? 202 : 200, result!);
     }
 
+    /// <summary>Evicts a pod (no disruption budgets are consulted): it is deleted, and its controller replaces it elsewhere.</summary>
+    public async Task EvictAsync(ApiRequest request)
+    {
+        await HttpJson.ReadBytesAsync(request.Http.Request, request.Aborted);
+        objects.Delete(request.Kind, request.Namespace, request.Name, DeleteRequest.Background, request.DryRun);
+        await request.RespondAsync(201, new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Success",
+            ["code"] = 201,
+        });
+    }
+
     public async Task DeleteCollectionAsync(ApiRequest request)
     {
         var options = await ReadDeleteOptionsAsync(request);

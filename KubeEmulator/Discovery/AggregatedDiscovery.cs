@@ -55,6 +55,7 @@ internal static class AggregatedDiscovery
         if (k.HasStatus) subresources.Add(Subresource("status", Gvk(k.Group, k.Version, k.Kind)));
         if (k.HasScale) subresources.Add(Subresource("scale", Gvk("autoscaling", "v1", "Scale")));
         if (k.HasLog) subresources.Add(new JsonObject { ["subresource"] = "log", ["verbs"] = Strings(["get"]) });
+        if (k.HasEviction) subresources.Add(new JsonObject { ["subresource"] = "eviction", ["responseKind"] = Gvk("policy", "v1", "Eviction"), ["verbs"] = Strings(["create"]) });
         if (subresources.Count > 0) resource["subresources"] = subresources;
         return resource;
     }

@@ -47,6 +47,7 @@ internal static class DiscoveryDocuments
             if (k.HasStatus) resources.Add(Resource(k, $"{k.Plural}/status", ["get", "patch", "update"]));
             if (k.HasScale) resources.Add(Subresource(k, "scale", "autoscaling", "v1", "Scale", ["get", "patch", "update"]));
             if (k.HasLog) resources.Add(Resource(k, $"{k.Plural}/log", ["get"]));
+            if (k.HasEviction) resources.Add(Subresource(k, "eviction", "policy", "v1", "Eviction", ["create"]));
         }
         return new JsonObject
         {

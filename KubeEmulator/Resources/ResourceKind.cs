@@ -17,6 +17,9 @@ internal sealed record ResourceKind(string Group, string Version, string Kind, s
     public bool HasScale { get; init; }
     public bool HasLog { get; init; }
 
+    /// <summary>Pods only: <c>POST pods/{name}/eviction</c>, which <c>kubectl drain</c> uses.</summary>
+    public bool HasEviction { get; init; }
+
     /// <summary>False for virtual kinds such as SelfSubjectReview that are answered, not stored.</summary>
     public bool Stored { get; init; } = true;
 

@@ -21,7 +21,8 @@ internal static class ColumnSets
     public static readonly IReadOnlyList<TableColumn> Nodes =
     [
         Name,
-        Text("Status", o => o.At("status", "conditions").Objects().Any(c => c.Str("type") == "Ready" && c.Str("status") == "True") ? "Ready" : "NotReady"),
+        Text("Status", o => (o.At("status", "conditions").Objects().Any(c => c.Str("type") == "Ready" && c.Str("status") == "True") ? "Ready" : "NotReady")
+            + (o.Bool("spec", "unschedulable") == true ? ",SchedulingDisabled" : "")),
         Text("Roles", o => Roles(o)),
         Age,
         Text("Version", o => o.Str("status", "nodeInfo", "kubeletVersion") ?? ""),

@@ -175,6 +175,24 @@ public sealed class KubectlWorkloadTests
         Assert.Equal("80", slice.Stdout);
     }
 
+    [Fact]
+    public async Task Kubectl_drain_evicts_pods_and_their_replacements_land_on_other_nodes()
+    {
+        await using var cluster = await ClusterWithDeploymentAsync();
+        (await cluster.Kubectl.RunAsync("scale", "deployment/shop", "--replicas=6")).EnsureSuccess();
+        await Eventually.Async(() => RunningPodsAsync(cluster), n => n == 6, Timeout);
+
+        var drain = (await cluster.Kubectl.RunAsync("drain", "emulator-node-2", "--ignore-daemonsets", "--timeout=20s")).EnsureSuccess();
+        var nodes = await Eventually.Async(
+            async () => (await cluster.Kubectl.RunAsync("get", "pods", "-l", "app=shop", "--field-selector=status.phase=Running", "-o", "jsonpath={.items[*].spec.nodeName}")).EnsureSuccess().Stdout,
+            s => s.Split(' ', StringSplitOptions.RemoveEmptyEntries) is { Length: 6 } all && all.All(n => n == "emulator-node-1"), Timeout);
+        var node = (await cluster.Kubectl.RunAsync("get", "node", "emulator-node-2")).EnsureSuccess();
+
+        Assert.Contains("node/emulator-node-2 drained", drain.Stdout);
+        Assert.Contains("Ready,SchedulingDisabled", node.Stdout);
+        Assert.Equal(6, nodes.Split(' ').Length);
+    }
+
     private static async Task<int> EndpointCountAsync(TestCluster cluster)
     {
         var describe = (await cluster.Kubectl.RunAsync("describe", "service", "shop")).EnsureSuccess().Stdout;
