@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Plural.KubeEmulator.Auth;
 using Plural.KubeEmulator.Discovery;
 using Plural.KubeEmulator.Logs;
+using Plural.KubeEmulator.Metrics;
 using Plural.KubeEmulator.Resources;
 using Plural.KubeEmulator.Watch;
 
@@ -21,6 +22,7 @@ internal sealed partial class ResourceRouter(
     ScaleHandler scales,
     WatchStreamer watches,
     PodLogStreamer logs,
+    ResourceMetrics metrics,
     ILogger<ResourceRouter> logger)
 {
     public async Task HandleAsync(HttpContext context)
@@ -76,7 +78,12 @@ internal sealed partial class ResourceRouter(
 
         if (!kind.Stored)
         {
-            await (kind.Kind == "SelfSubjectAccessReview" ? SelfSubjectReviews.CreateAccessReviewAsync(request) : SelfSubjectReviews.CreateAsync(request));
+            await (kind.Kind switch
+            {
+                "SelfSubjectAccessReview" => SelfSubjectReviews.CreateAccessReviewAsync(request),
+                "SelfSubjectReview" => SelfSubjectReviews.CreateAsync(request),
+                _ => metrics.ServeAsync(request),
+            });
             return;
         }
         var task = (verb, sub) switch

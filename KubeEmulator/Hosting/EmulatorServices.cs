@@ -27,6 +27,7 @@ internal static class EmulatorServices
         services.AddSingleton<ScaleHandler>();
         services.AddSingleton<WatchStreamer>();
         services.AddSingleton<PodLogStreamer>();
+        services.AddSingleton<Metrics.ResourceMetrics>();
         services.AddSingleton<ResourceRouter>();
         services.AddSingleton<EventRecorder>();
         services.AddSingleton<PodFactory>();

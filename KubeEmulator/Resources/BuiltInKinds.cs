@@ -95,5 +95,6 @@ internal static class BuiltInKinds
         Namespace, Node, Pod, Service, ConfigMap, Secret, ServiceAccount, Event,
         Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CustomResourceDefinition, SelfSubjectReview, SelfSubjectAccessReview,
         .. StoredOnlyKinds.All,
+        Metrics.ResourceMetrics.NodeMetrics, Metrics.ResourceMetrics.PodMetrics,
     ];
 }

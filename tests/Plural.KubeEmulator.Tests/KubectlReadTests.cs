@@ -98,4 +98,19 @@ public sealed class KubectlReadTests
         Assert.Equal(["backend 1", "web 2", "frontend 3"], sorted.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))));
         Assert.Contains("ScalingReplicaSet", events.Stdout);
     }
+
+    [Fact]
+    public async Task Kubectl_top_shows_usage_for_nodes_and_running_pods()
+    {
+        await using var cluster = await TestCluster.StartAsync(empty: false);
+        await cluster.Kubectl.RunAsync("rollout", "status", "deployment/web", "-n", "demo", "--timeout=20s");
+
+        var nodes = (await cluster.Kubectl.RunAsync("top", "nodes")).EnsureSuccess();
+        var pods = (await cluster.Kubectl.RunAsync("top", "pods", "-n", "demo", "-l", "app=web")).EnsureSuccess();
+
+        Assert.Matches(@"emulator-node-1\s+\d+m\s+\d+%\s+\d+Mi\s+\d+%", nodes.Stdout);
+        var rows = pods.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, r => Assert.Matches(@"^web-\S+\s+\d+m\s+\d+Mi", r));
+    }
 }
