@@ -15,8 +15,7 @@ public sealed class AgentRegistrar(IGrainFactory grains, AgentTokenIssuer issuer
     {
         if (!AgentName.IsValid(name))
         {
-            throw new ArgumentException(
-                $"must be an RFC 1123 label: lower-case letters, digits and '-', at most {AgentName.MaxLength} characters", nameof(name));
+            throw new ArgumentException(AgentName.Requirement, nameof(name));
         }
 
         var (record, secret) = issuer.Issue("initial token");

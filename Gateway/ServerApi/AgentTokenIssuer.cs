@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using Plural.Grains.Agents;
 using Plural.Grains.Tokens;
@@ -16,11 +17,8 @@ public sealed class AgentTokenIssuer(TimeProvider clock)
     /// <summary>A new secret and the record (hash and metadata) to store for it.</summary>
     public (AgentTokenRecord Record, string Secret) Issue(string description)
     {
-        var secret = Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+        var secret = Prefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var tokenId = "tok_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
         return (new AgentTokenRecord(tokenId, AgentTokenHash.Compute(secret), description, clock.GetUtcNow()), secret);
     }
-
-    private static string Base64Url(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -28,9 +28,9 @@ public sealed class ServerApiService(
                 Token = new IssuedToken { TokenId = tokenId, Token = token },
             };
         }
-        catch (ArgumentException ex)
+        catch (ArgumentException)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"name: {ex.Message.Split(" (Parameter")[0]}"));
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"name: {AgentName.Requirement}"));
         }
         catch (AgentAlreadyExistsException ex)
         {
@@ -89,7 +89,7 @@ public sealed class ServerApiService(
     {
         if (!AgentName.IsValid(name))
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "name: not a valid agent name"));
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"name: {AgentName.Requirement}"));
         }
 
         return await grains.GetGrain<IAgentGrain>(name).Get()

@@ -20,17 +20,19 @@ public static class HttpHeaderFilter
         "Authorization", "Cookie",
     };
 
+    /// <summary>True for a request header that may cross to another hop (not hop-by-hop, not a credential).</summary>
+    public static bool IsForwardable(string name) =>
+        !HopByHop.Contains(name) && !Credentials.Contains(name) && !name.StartsWith(':');
+
     /// <summary>Request headers to send to the agent.</summary>
     public static IEnumerable<HeaderField> ForAgent(IHeaderDictionary headers)
     {
         foreach (var (name, values) in headers)
         {
-            if (HopByHop.Contains(name) || Credentials.Contains(name) || name.StartsWith(':'))
+            if (IsForwardable(name))
             {
-                continue;
+                yield return ToField(name, values);
             }
-
-            yield return ToField(name, values);
         }
     }
 
@@ -45,6 +47,18 @@ public static class HttpHeaderFilter
             }
 
             response.Headers.Append(field.Name, new StringValues([.. field.Values]));
+        }
+    }
+
+    /// <summary>Copies response headers from a peer gateway onto the caller's response.</summary>
+    public static void CopyToResponse(IEnumerable<KeyValuePair<string, IEnumerable<string>>> headers, HttpResponse response)
+    {
+        foreach (var (name, values) in headers)
+        {
+            if (!HopByHop.Contains(name))
+            {
+                response.Headers.Append(name, new StringValues([.. values]));
+            }
         }
     }
 

@@ -22,12 +22,6 @@ public sealed partial class PeerGatewayForwarder(
     /// <summary>Name of the HTTP client used for the hop.</summary>
     public const string ClientName = "peer-gateways";
 
-    private static readonly HashSet<string> NotForwarded = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Transfer-Encoding", "Upgrade", "Host",
-        "Authorization", "Cookie", ForwardedByHeader,
-    };
-
     /// <summary>True when this request already crossed a gateway hop.</summary>
     public static bool IsForwarded(HttpRequest request) => request.Headers.ContainsKey(ForwardedByHeader);
 
@@ -48,7 +42,7 @@ public sealed partial class PeerGatewayForwarder(
 
         foreach (var (name, values) in context.Request.Headers)
         {
-            if (NotForwarded.Contains(name) || name.StartsWith(':'))
+            if (!HttpHeaderFilter.IsForwardable(name) || name.Equals(ForwardedByHeader, StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
@@ -67,13 +61,7 @@ public sealed partial class PeerGatewayForwarder(
             using var response = await clients.CreateClient(ClientName)
                 .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
             context.Response.StatusCode = (int)response.StatusCode;
-            foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
-            {
-                if (!NotForwarded.Contains(name))
-                {
-                    context.Response.Headers.Append(name, values.ToArray());
-                }
-            }
+            HttpHeaderFilter.CopyToResponse(response.Headers.Concat(response.Content.Headers), context.Response);
 
             await response.Content.CopyToAsync(context.Response.Body, ct);
         }

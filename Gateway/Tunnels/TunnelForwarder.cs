@@ -27,33 +27,37 @@ public sealed partial class TunnelForwarder(
         }
 
         var tunnel = registry.TryTake(agentName);
-        if (tunnel is null && !PeerGatewayForwarder.IsForwarded(context.Request)
-            && peers.PickPeer(await grains.GetGrain<IAgentGrain>(agentName).GetLeases()) is { } peer)
-        {
-            await peers.ForwardAsync(context, agentName, path, peer);
-            return;
-        }
-
-        tunnel ??= await WaitForTunnelAsync(context, agentName, settings.WaitTimeout);
         if (tunnel is null)
         {
-            return;
+            // Slow path: one grain call tells whether the agent exists and where else it is connected.
+            var agent = grains.GetGrain<IAgentGrain>(agentName);
+            var snapshot = await agent.Get();
+            if (snapshot is null)
+            {
+                await KubernetesStatus.AgentNotFound(context.Response, agentName, context.RequestAborted);
+                return;
+            }
+
+            if (!PeerGatewayForwarder.IsForwarded(context.Request) && peers.PickPeer(snapshot.Status.Leases) is { } peer)
+            {
+                await peers.ForwardAsync(context, agentName, path, peer);
+                return;
+            }
+
+            tunnel = await WaitForTunnelAsync(context, agent, agentName, settings.WaitTimeout);
+            if (tunnel is null)
+            {
+                return;
+            }
         }
 
         LogForwarding(logger, context.Request.Method, agentName, context.TraceIdentifier);
         await new TunnelExchange(context, tunnel, settings.ChunkSize, logger).RunAsync(path);
     }
 
-    private async Task<AgentTunnel?> WaitForTunnelAsync(HttpContext context, string agentName, TimeSpan timeout)
+    private async Task<AgentTunnel?> WaitForTunnelAsync(HttpContext context, IAgentGrain agent, string agentName, TimeSpan timeout)
     {
         var ct = context.RequestAborted;
-        var agent = grains.GetGrain<IAgentGrain>(agentName);
-        if (await agent.Get() is null)
-        {
-            await KubernetesStatus.AgentNotFound(context.Response, agentName, ct);
-            return null;
-        }
-
         var tunnel = await registry.AcquireAsync(agentName, timeout, ct);
         if (tunnel is not null)
         {
