@@ -1,4 +1,5 @@
 using Plural.Gateway.Hosting;
+using Plural.Grains.Streams;
 
 namespace Plural.Silo.Hosting;
 
@@ -14,6 +15,8 @@ public static class SiloHostingExtensions
         {
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
             silo.AddMemoryGrainStorageAsDefault();
+            silo.AddMemoryGrainStorage(StreamNames.PubSubStore);
+            silo.AddMemoryStreams(StreamNames.Provider);
         });
         if (options.HostGateway)
         {

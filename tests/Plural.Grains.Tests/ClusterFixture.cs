@@ -1,3 +1,4 @@
+using Plural.Grains.Streams;
 using Orleans.TestingHost;
 
 namespace Plural.Grains.Tests;
@@ -12,7 +13,11 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
-        builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorageAsDefault());
+        builder.ConfigureSilo((_, silo) => silo
+            .AddMemoryGrainStorageAsDefault()
+            .AddMemoryGrainStorage(StreamNames.PubSubStore)
+            .AddMemoryStreams(StreamNames.Provider));
+        builder.ConfigureClient(client => client.AddMemoryStreams(StreamNames.Provider));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
