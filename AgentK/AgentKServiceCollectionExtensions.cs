@@ -39,7 +39,8 @@ public static class AgentKServiceCollectionExtensions
         services.TryAddSingleton(provider => new UpstreamForwarder(
             provider.GetRequiredService<IOptions<AgentOptions>>(),
             provider.GetRequiredService<UpstreamCredentials>(),
-            UpstreamClientFactory.Create(provider.GetRequiredService<IOptions<AgentOptions>>())));
+            UpstreamClientFactory.Create(provider.GetRequiredService<IOptions<AgentOptions>>()),
+            UpstreamClientFactory.Create(provider.GetRequiredService<IOptions<AgentOptions>>(), repeatHeaders: true)));
 
         services.TryAddSingleton<ObservabilityServer>();
         services.AddHostedService(provider => provider.GetRequiredService<ObservabilityServer>());

@@ -2,6 +2,7 @@ using System.Buffers;
 using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
+using Plural.AgentK.Local;
 using Plural.AgentK.Upstream;
 using Plural.Protocol.Agent;
 
@@ -11,8 +12,10 @@ namespace Plural.AgentK.Tunnels;
 /// Serves the one request of a tunnel slot: forwards it to the upstream and streams the answer
 /// back as <c>response_head</c>, <c>body</c>* and <c>end</c>, or as <c>error</c>.
 /// </summary>
-internal sealed class TunnelExchange(UpstreamForwarder forwarder, ILogger<TunnelExchange> logger)
+internal sealed class TunnelExchange(UpstreamForwarder forwarder, IEnumerable<IAgentRequestHandler> localHandlers, ILogger<TunnelExchange> logger)
 {
+    private readonly IAgentRequestHandler? _localHandler = localHandlers.LastOrDefault();
+
     /// <summary>Chunk size of response body frames; well below gRPC's 4 MB message limit.</summary>
     public const int ChunkSize = 64 * 1024;
 
@@ -23,7 +26,8 @@ internal sealed class TunnelExchange(UpstreamForwarder forwarder, ILogger<Tunnel
     {
         using var exchange = CancellationTokenSource.CreateLinkedTokenSource(abort);
         var reader = new TunnelFrameReader(call.ResponseStream, exchange);
-        var expectBody = head.ContentLength != 0 && !head.Upgrade;
+        // After a switch of protocols the gateway's body frames are the caller's bytes.
+        var expectBody = head.ContentLength != 0 || head.Upgrade;
         var reading = reader.RunAsync(expectBody, abort);
         var tunnel = call.RequestStream;
 
@@ -61,12 +65,9 @@ internal sealed class TunnelExchange(UpstreamForwarder forwarder, ILogger<Tunnel
         CancellationToken exchange,
         CancellationToken abort)
     {
-        if (head.Upgrade)
+        if (head.Target == RequestTarget.Agent)
         {
-            // Upgrades need body frames both ways after a 101; the frame reader and content are ready
-            // for it, the duplex copy is not written yet.
-            await SendErrorAsync(tunnel, TunnelErrorCode.Rejected,
-                "protocol upgrades (exec, attach, port-forward) are not supported by this agent version", abort);
+            await ServeLocallyAsync(head, reader, expectBody, tunnel, exchange, abort);
             return;
         }
 
@@ -78,7 +79,7 @@ internal sealed class TunnelExchange(UpstreamForwarder forwarder, ILogger<Tunnel
             {
                 HttpContent? content = null;
                 // An unknown length may still mean "no body" (a GET): peek until the first chunk or the end.
-                if (expectBody && (head.ContentLength > 0 || await reader.Body.WaitToReadAsync(exchange)))
+                if (expectBody && !head.Upgrade && (head.ContentLength > 0 || await reader.Body.WaitToReadAsync(exchange)))
                 {
                     content = new TunnelRequestContent(reader.Body, head.ContentLength);
                 }
@@ -104,6 +105,13 @@ internal sealed class TunnelExchange(UpstreamForwarder forwarder, ILogger<Tunnel
             {
                 ResponseHead = new ResponseHead { Status = (int)response.StatusCode, Headers = { TunnelHeaders.FromResponse(response, head.Upgrade) } },
             }, abort);
+
+            if (head.Upgrade && response.StatusCode == System.Net.HttpStatusCode.SwitchingProtocols)
+            {
+                await using var upstream = await response.Content.ReadAsStreamAsync(exchange);
+                await new UpgradedConnection(upstream, reader, tunnel, logger).RunAsync(head.RequestId, exchange, abort);
+                return;
+            }
 
             if (await CopyBodyAsync(response, tunnel, reader, head, exchange, abort))
             {
@@ -163,6 +171,63 @@ internal sealed class TunnelExchange(UpstreamForwarder forwarder, ILogger<Tunnel
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>Answers a request addressed to the agent itself (a cached query) without touching the upstream.</summary>
+    private async Task ServeLocallyAsync(
+        RequestHead head,
+        TunnelFrameReader reader,
+        bool expectBody,
+        IClientStreamWriter<TunnelUp> tunnel,
+        CancellationToken exchange,
+        CancellationToken abort)
+    {
+        AgentResponse response;
+        try
+        {
+            var body = expectBody ? await ReadBoundedAsync(reader, AgentRequest.MaxBodyBytes, exchange) : ReadOnlyMemory<byte>.Empty;
+            response = _localHandler is null
+                ? new AgentResponse(404, "text/plain", "this agent serves no local requests"u8.ToArray())
+                : await _localHandler.HandleAsync(new AgentRequest(head.Method, head.Path, head.Query, body), exchange);
+        }
+        catch (Exception) when (reader.Interruption != TunnelInterruption.None || abort.IsCancellationRequested)
+        {
+            await ReportInterruptionAsync(tunnel, reader, head, abort);
+            return;
+        }
+        catch (RequestRejectedException rejected)
+        {
+            await SendErrorAsync(tunnel, TunnelErrorCode.Rejected, rejected.Message, abort);
+            return;
+        }
+
+        await tunnel.WriteAsync(new TunnelUp
+        {
+            ResponseHead = new ResponseHead { Status = response.Status, Headers = { new HeaderField { Name = "Content-Type", Values = { response.ContentType } } } },
+        }, abort);
+        for (var offset = 0; offset < response.Body.Length; offset += ChunkSize)
+        {
+            var chunk = response.Body.Slice(offset, Math.Min(ChunkSize, response.Body.Length - offset));
+            await tunnel.WriteAsync(new TunnelUp { Body = new BodyChunk { Data = ByteString.CopyFrom(chunk.Span) } }, abort);
+        }
+
+        await tunnel.WriteAsync(new TunnelUp { End = new ResponseEnd() }, abort);
+    }
+
+    private static async Task<ReadOnlyMemory<byte>> ReadBoundedAsync(TunnelFrameReader reader, int limit, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        await foreach (var chunk in reader.Body.ReadAllAsync(ct))
+        {
+            if (buffer.Length + chunk.Length > limit)
+            {
+                throw new RequestRejectedException($"a local request body may not exceed {limit} bytes");
+            }
+
+            buffer.Write(chunk.Span);
+        }
+
+        return buffer.ToArray();
     }
 
     private async Task ReportInterruptionAsync(IClientStreamWriter<TunnelUp> tunnel, TunnelFrameReader reader, RequestHead head, CancellationToken abort)

@@ -28,4 +28,7 @@ internal static partial class TunnelLog
 
     [LoggerMessage(307, LogLevel.Debug, "Request {RequestId}: the tunnel stream closed before the response was sent")]
     public static partial void TunnelLost(ILogger logger, string requestId);
+
+    [LoggerMessage(308, LogLevel.Debug, "Request {RequestId}: the upgraded connection ended")]
+    public static partial void UpgradeEnded(ILogger logger, string requestId);
 }

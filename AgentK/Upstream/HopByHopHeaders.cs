@@ -25,7 +25,9 @@ internal static class HopByHopHeaders
 
     /// <summary>True when a caller's request header is forwarded to the upstream.</summary>
     public static bool ForwardRequestHeader(string name, bool upgrade, IReadOnlySet<string> connectionTokens) =>
-        !IsHopByHop(name, upgrade, connectionTokens) && !SetByAgent.Contains(name) && !Credentials.Contains(name);
+        !IsHopByHop(name, upgrade, connectionTokens) && !SetByAgent.Contains(name) && !Credentials.Contains(name)
+        // The agent's own marker for repeated header lines is never taken from a caller.
+        && !name.StartsWith(RepeatedHeaderStream.MarkerPrefix, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>True when an upstream response header or trailer is sent back through the tunnel.</summary>
     public static bool ForwardResponseHeader(string name, bool upgrade, IReadOnlySet<string> connectionTokens) =>

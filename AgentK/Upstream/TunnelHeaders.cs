@@ -18,6 +18,14 @@ internal static class TunnelHeaders
                 continue;
             }
 
+            if (field.Values.Count > 1 && field.Name.StartsWith("Impersonate-", StringComparison.OrdinalIgnoreCase))
+            {
+                // Each line is one value to Kubernetes; HttpClient would join them into one.
+                var (marker, encoded) = RepeatedHeaderStream.Marker(field.Name, field.Values);
+                request.Headers.TryAddWithoutValidation(marker, encoded);
+                continue;
+            }
+
             // Content-Type and friends live on the content; without a body they are meaningless.
             if (!request.Headers.TryAddWithoutValidation(field.Name, field.Values))
             {

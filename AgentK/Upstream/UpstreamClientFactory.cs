@@ -7,7 +7,11 @@ namespace Plural.AgentK.Upstream;
 /// <summary>Creates the HTTP client the agent forwards requests with: a transparent one.</summary>
 internal static class UpstreamClientFactory
 {
-    public static HttpMessageInvoker Create(IOptions<AgentOptions> options)
+    /// <summary>
+    /// Creates the client; with <paramref name="repeatHeaders"/> it speaks HTTP/1.1 only and writes marked headers
+    /// as repeated lines (see <see cref="RepeatedHeaderStream"/>), which impersonated requests need.
+    /// </summary>
+    public static HttpMessageInvoker Create(IOptions<AgentOptions> options, bool repeatHeaders = false)
     {
         var upstream = options.Value.Upstream;
         var handler = new SocketsHttpHandler
@@ -27,6 +31,11 @@ internal static class UpstreamClientFactory
         if (validator is not null)
         {
             handler.SslOptions.RemoteCertificateValidationCallback = validator;
+        }
+
+        if (repeatHeaders)
+        {
+            handler.PlaintextStreamFilter = (context, _) => ValueTask.FromResult<Stream>(new RepeatedHeaderStream(context.PlaintextStream));
         }
 
         return new HttpMessageInvoker(handler, disposeHandler: true);

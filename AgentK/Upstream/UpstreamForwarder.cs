@@ -4,7 +4,15 @@ using Plural.Protocol.Agent;
 namespace Plural.AgentK.Upstream;
 
 /// <summary>Turns a tunnel request head into a request to the upstream and sends it.</summary>
-internal sealed class UpstreamForwarder(IOptions<AgentOptions> options, UpstreamCredentials credentials, HttpMessageInvoker client)
+/// <remarks>
+/// Impersonated requests go through a second, HTTP/1.1-only client that can write repeated header lines, because
+/// Kubernetes reads every <c>Impersonate-Group</c> line as one group.
+/// </remarks>
+internal sealed class UpstreamForwarder(
+    IOptions<AgentOptions> options,
+    UpstreamCredentials credentials,
+    HttpMessageInvoker client,
+    HttpMessageInvoker impersonatingClient)
 {
     private readonly string _baseUrl = options.Value.Upstream.Url.TrimEnd('/');
 
@@ -37,15 +45,29 @@ internal sealed class UpstreamForwarder(IOptions<AgentOptions> options, Upstream
         {
             Content = content,
             Version = System.Net.HttpVersion.Version11,
-            // HTTP/2 when the upstream offers it over TLS (many watches on one connection), HTTP/1.1 otherwise.
-            VersionPolicy = HttpVersionPolicy.RequestVersionOrHigher,
+            // HTTP/2 when the upstream offers it over TLS (many watches on one connection), HTTP/1.1 otherwise;
+            // a switch of protocols (exec, port-forward) exists only in HTTP/1.1.
+            VersionPolicy = head.Upgrade ? HttpVersionPolicy.RequestVersionExact : HttpVersionPolicy.RequestVersionOrHigher,
         };
         TunnelHeaders.CopyToRequest(head, request);
+        if (head.Impersonation is { } identity)
+        {
+            ImpersonationHeaders.Apply(identity, request);
+        }
+
         request.Headers.Authorization = credentials.Current();
         return request;
     }
 
     /// <summary>Sends the request; completes once the response headers arrived, the body streams afterwards.</summary>
-    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        client.SendAsync(request, cancellationToken);
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (!request.Headers.Any(h => h.Key.StartsWith(RepeatedHeaderStream.MarkerPrefix, StringComparison.OrdinalIgnoreCase)))
+        {
+            return client.SendAsync(request, cancellationToken);
+        }
+
+        request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        return impersonatingClient.SendAsync(request, cancellationToken);
+    }
 }

@@ -39,6 +39,7 @@ public static class GatewayHostingExtensions
         services.AddSingleton<TunnelRegistry>();
         services.AddSingleton<TunnelForwarder>();
         services.AddSingleton<PeerGatewayForwarder>();
+        services.AddSingleton<AgentRequestClient>();
         services.AddHttpClient(PeerGatewayForwarder.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {

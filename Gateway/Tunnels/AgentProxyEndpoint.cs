@@ -30,6 +30,8 @@ public static class AgentProxyEndpoint
         // The raw remainder keeps escaped slashes and the exact spelling the caller used.
         var prefix = new PathString($"{Prefix}/{agent}/proxy");
         context.Request.Path.StartsWithSegments(prefix, out var rest);
-        await forwarder.ForwardAsync(context, agent, rest.HasValue ? rest.ToUriComponent() : "/");
+        // Only the gateways' shared credential reaches this point, so route headers from a peer are trusted.
+        var route = TunnelRouteHeaders.Read(agent, rest.HasValue ? rest.ToUriComponent() : "/", context.Request.Headers);
+        await forwarder.ForwardAsync(context, route);
     }
 }

@@ -20,21 +20,51 @@ public static class HttpHeaderFilter
         "Authorization", "Cookie",
     };
 
-    /// <summary>True for a request header that may cross to another hop (not hop-by-hop, not a credential).</summary>
+    /// <summary>
+    /// True for a request header that may cross to another hop: not hop-by-hop, not a credential, not one of the
+    /// platform's own control headers.
+    /// </summary>
     public static bool IsForwardable(string name) =>
-        !HopByHop.Contains(name) && !Credentials.Contains(name) && !name.StartsWith(':');
+        !HopByHop.Contains(name) && !Credentials.Contains(name) && !name.StartsWith(':') && !IsPlatformHeader(name);
 
-    /// <summary>Request headers to send to the agent.</summary>
-    public static IEnumerable<HeaderField> ForAgent(IHeaderDictionary headers)
+    /// <summary>True for the headers an upgrade needs to reach the far side (the handshake is end to end).</summary>
+    public static bool IsUpgradeHeader(string name) =>
+        name.Equals("Upgrade", StringComparison.OrdinalIgnoreCase) || name.Equals("Connection", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>True for <c>Impersonate-*</c> headers, which only some agents let callers send.</summary>
+    public static bool IsImpersonationHeader(string name) =>
+        name.StartsWith("Impersonate-", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Request headers to send to the agent; with <paramref name="upgrade"/> the handshake headers too.</summary>
+    public static IEnumerable<HeaderField> ForAgent(IHeaderDictionary headers, bool upgrade)
     {
         foreach (var (name, values) in headers)
         {
-            if (IsForwardable(name))
+            if (IsForwardable(name) || (upgrade && IsUpgradeHeader(name)))
             {
                 yield return ToField(name, values);
             }
         }
     }
+
+    /// <summary>Copies the handshake headers of a <c>101</c> (Upgrade and protocol-specific ones) onto the caller's response.</summary>
+    public static void CopyToSwitchingResponse(IEnumerable<HeaderField> fields, HttpResponse response)
+    {
+        foreach (var field in fields)
+        {
+            // Kestrel writes Connection itself when it switches protocols.
+            if (field.Name.Equals("Connection", StringComparison.OrdinalIgnoreCase) || field.Name.StartsWith(':'))
+            {
+                continue;
+            }
+
+            response.Headers.Append(field.Name, new StringValues([.. field.Values]));
+        }
+    }
+
+    private static bool IsPlatformHeader(string name) =>
+        name.StartsWith(TunnelRouteHeaders.Prefix, StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("X-" + TunnelRouteHeaders.Prefix, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Copies response headers from the agent onto the caller's response.</summary>
     public static void CopyToResponse(IEnumerable<HeaderField> fields, HttpResponse response)

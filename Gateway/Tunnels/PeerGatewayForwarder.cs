@@ -1,4 +1,7 @@
+using System.Net;
 using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Http.Features;
+using Plural.Protocol.Agent;
 using Plural.Gateway.Errors;
 using Plural.Gateway.Hosting;
 using Plural.Grains.Agents;
@@ -30,19 +33,27 @@ public sealed partial class PeerGatewayForwarder(
         leases.Where(l => l.GatewayId != gateway.Id).OrderByDescending(l => l.IdleTunnels).FirstOrDefault();
 
     /// <summary>Sends the current request to <paramref name="peer"/> and streams its answer back.</summary>
-    public async Task ForwardAsync(HttpContext context, string agentName, string path, TunnelLease peer)
+    public async Task ForwardAsync(HttpContext context, TunnelRoute route, TunnelLease peer)
     {
         var ct = context.RequestAborted;
-        var target = new Uri(new Uri(peer.GatewayAddress), $"{AgentProxyEndpoint.Prefix}/{agentName}/proxy{path}{context.Request.QueryString}");
+        var agentName = route.AgentName;
+        var upgrade = context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } feature ? feature : null;
+        var target = new Uri(new Uri(peer.GatewayAddress), $"{AgentProxyEndpoint.Prefix}/{agentName}/proxy{route.Path}{context.Request.QueryString}");
         using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), target);
-        if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+        if (upgrade is not null)
+        {
+            // The switch of protocols is an HTTP/1.1 affair end to end.
+            request.Version = HttpVersion.Version11;
+            request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        }
+        else if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
         {
             request.Content = new StreamContent(context.Request.Body);
         }
 
         foreach (var (name, values) in context.Request.Headers)
         {
-            if (!HttpHeaderFilter.IsForwardable(name) || name.Equals(ForwardedByHeader, StringComparison.OrdinalIgnoreCase))
+            if (!HttpHeaderFilter.IsForwardable(name) && !(upgrade is not null && HttpHeaderFilter.IsUpgradeHeader(name)))
             {
                 continue;
             }
@@ -55,11 +66,22 @@ public sealed partial class PeerGatewayForwarder(
 
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminToken.Value);
         request.Headers.Add(ForwardedByHeader, gateway.Id);
+        TunnelRouteHeaders.Write(route, request.Headers);
         LogForwarding(logger, agentName, peer.GatewayId);
         try
         {
             using var response = await clients.CreateClient(ClientName)
                 .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            if (upgrade is not null && response.StatusCode == HttpStatusCode.SwitchingProtocols)
+            {
+                HttpHeaderFilter.CopyToSwitchingResponse(
+                    response.Headers.Select(h => new HeaderField { Name = h.Key, Values = { h.Value } }), context.Response);
+                await using var peerStream = await response.Content.ReadAsStreamAsync(ct);
+                await using var callerStream = await upgrade.UpgradeAsync();
+                await DuplexCopy.RunAsync(callerStream, peerStream, ct);
+                return;
+            }
+
             context.Response.StatusCode = (int)response.StatusCode;
             HttpHeaderFilter.CopyToResponse(response.Headers.Concat(response.Content.Headers), context.Response);
 

@@ -17,18 +17,21 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
 {
     private static readonly TimeSpan CancelFrameTimeout = TimeSpan.FromSeconds(2);
     private bool _responseStarted;
+    private IHttpUpgradeFeature? _upgrade;
 
-    public async Task RunAsync(string path)
+    public async Task RunAsync(TunnelRoute route)
     {
         var callerAborted = context.RequestAborted;
         using var exchange = CancellationTokenSource.CreateLinkedTokenSource(callerAborted);
         Task upload = Task.CompletedTask;
         RpcException? streamFailure = null;
+        _upgrade = context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade ? upgrade : null;
         try
         {
-            await tunnel.WriteAsync(new TunnelDown { RequestHead = Head(path) }, exchange.Token);
-            upload = UploadAsync(exchange);
-            await DownloadAsync(exchange.Token);
+            await tunnel.WriteAsync(new TunnelDown { RequestHead = Head(route) }, exchange.Token);
+            // An upgrade has no body before the switch; afterwards bytes flow both ways (see PumpUpgradedAsync).
+            upload = _upgrade is null ? UploadAsync(exchange) : Task.CompletedTask;
+            await DownloadAsync(exchange);
         }
         catch (OperationCanceledException) when (callerAborted.IsCancellationRequested)
         {
@@ -63,18 +66,21 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
         }
     }
 
-    private RequestHead Head(string path)
+    private RequestHead Head(TunnelRoute route)
     {
         var request = context.Request;
         var head = new RequestHead
         {
             RequestId = context.TraceIdentifier,
             Method = request.Method,
-            Path = path,
+            Path = route.Path,
             Query = request.QueryString.HasValue ? request.QueryString.Value![1..] : "",
-            ContentLength = request.ContentLength ?? -1,
+            ContentLength = _upgrade is null ? request.ContentLength ?? -1 : 0,
+            Upgrade = _upgrade is not null,
+            Target = route.Target,
+            Impersonation = route.Impersonation,
         };
-        head.Headers.AddRange(HttpHeaderFilter.ForAgent(request.Headers));
+        head.Headers.AddRange(HttpHeaderFilter.ForAgent(request.Headers, head.Upgrade));
         return head;
     }
 
@@ -104,8 +110,9 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
         }
     }
 
-    private async Task DownloadAsync(CancellationToken ct)
+    private async Task DownloadAsync(CancellationTokenSource exchange)
     {
+        var ct = exchange.Token;
         var response = context.Response;
         while (true)
         {
@@ -115,6 +122,15 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
             {
                 case TunnelUp.FrameOneofCase.ResponseHead when !_responseStarted:
                     var status = frame.ResponseHead.Status;
+                    if (status == StatusCodes.Status101SwitchingProtocols && _upgrade is not null)
+                    {
+                        HttpHeaderFilter.CopyToSwitchingResponse(frame.ResponseHead.Headers, response);
+                        _responseStarted = true;
+                        await using var upgraded = await _upgrade.UpgradeAsync();
+                        await PumpUpgradedAsync(upgraded, exchange);
+                        return;
+                    }
+
                     if (status is < 200 or > 599)
                     {
                         throw new TunnelProtocolException($"response status {status} is not allowed");
@@ -146,6 +162,68 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
                     throw new TunnelProtocolException(
                         $"unexpected '{frame.FrameCase}' frame {(_responseStarted ? "after" : "before")} the response head");
             }
+        }
+    }
+
+    /// <summary>
+    /// After a switch of protocols (exec, attach, port-forward) the tunnel carries raw bytes both ways until one
+    /// side ends: the caller closing its connection sends <c>end</c>, the agent's <c>end</c> closes the caller's.
+    /// </summary>
+    private async Task PumpUpgradedAsync(Stream caller, CancellationTokenSource exchange)
+    {
+        var ct = exchange.Token;
+        var upload = CopyCallerToAgentAsync(caller, exchange);
+        try
+        {
+            while (true)
+            {
+                var frame = await tunnel.ReadAsync(ct);
+                switch (frame?.FrameCase)
+                {
+                    case TunnelUp.FrameOneofCase.Body:
+                        await caller.WriteAsync(frame.Body.Data.Memory, ct);
+                        await caller.FlushAsync(ct);
+                        break;
+                    case TunnelUp.FrameOneofCase.End or null:
+                        return;
+                    case TunnelUp.FrameOneofCase.Error:
+                        LogUpstreamFailed(logger, tunnel.Identity.AgentName, frame.Error.Code.ToString(), frame.Error.Message);
+                        return;
+                    default:
+                        throw new TunnelProtocolException($"unexpected '{frame.FrameCase}' frame on an upgraded connection");
+                }
+            }
+        }
+        finally
+        {
+            await exchange.CancelAsync();
+            await ObserveAsync(upload);
+        }
+    }
+
+    private async Task CopyCallerToAgentAsync(Stream caller, CancellationTokenSource exchange)
+    {
+        var ct = exchange.Token;
+        var buffer = ArrayPool<byte>.Shared.Rent(chunkSize);
+        try
+        {
+            int read;
+            while ((read = await caller.ReadAsync(buffer.AsMemory(0, chunkSize), ct)) > 0)
+            {
+                await tunnel.WriteAsync(new TunnelDown { Body = new BodyChunk { Data = ByteString.CopyFrom(buffer, 0, read) } }, ct);
+            }
+
+            await tunnel.WriteAsync(new TunnelDown { End = new RequestEnd() }, ct);
+        }
+        catch when (!ct.IsCancellationRequested)
+        {
+            // The caller's connection broke: stop waiting for the agent, which the cancel frame then tells.
+            await exchange.CancelAsync();
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -7,8 +7,8 @@ using Plural.Grains.Agents;
 namespace Plural.Gateway.Tunnels;
 
 /// <summary>
-/// Sends an HTTP request to an agent's upstream through one of the agent's tunnels on this gateway.
-/// The common case (an idle tunnel is parked here) costs no grain call at all.
+/// Sends an HTTP request to an agent through one of the agent's tunnels on this gateway, or through the peer
+/// gateway the agent is connected to. The common case (an idle tunnel is parked here) costs no grain call at all.
 /// </summary>
 public sealed partial class TunnelForwarder(
     TunnelRegistry registry,
@@ -17,8 +17,8 @@ public sealed partial class TunnelForwarder(
     IOptions<TunnelOptions> options,
     ILogger<TunnelForwarder> logger)
 {
-    /// <summary>Forwards the current request to <paramref name="path"/> on agent <paramref name="agentName"/>'s upstream.</summary>
-    public async Task ForwardAsync(HttpContext context, string agentName, string path)
+    /// <summary>Forwards the current request along <paramref name="route"/> and streams the answer back.</summary>
+    public async Task ForwardAsync(HttpContext context, TunnelRoute route)
     {
         var settings = options.Value;
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
@@ -26,58 +26,64 @@ public sealed partial class TunnelForwarder(
             bodyLimit.MaxRequestBodySize = settings.MaxRequestBodyBytes;
         }
 
-        var tunnel = registry.TryTake(agentName);
-        if (tunnel is null)
+        var location = await LocateAsync(route.AgentName, allowPeer: !PeerGatewayForwarder.IsForwarded(context.Request), context.RequestAborted);
+        if (location.Peer is { } peer)
         {
-            // Slow path: one grain call tells whether the agent exists and where else it is connected.
-            var agent = grains.GetGrain<IAgentGrain>(agentName);
-            var snapshot = await agent.Get();
-            if (snapshot is null)
-            {
-                await KubernetesStatus.AgentNotFound(context.Response, agentName, context.RequestAborted);
-                return;
-            }
-
-            if (!PeerGatewayForwarder.IsForwarded(context.Request) && peers.PickPeer(snapshot.Status.Leases) is { } peer)
-            {
-                await peers.ForwardAsync(context, agentName, path, peer);
-                return;
-            }
-
-            tunnel = await WaitForTunnelAsync(context, agent, agentName, settings.WaitTimeout);
-            if (tunnel is null)
-            {
-                return;
-            }
+            await peers.ForwardAsync(context, route, peer);
         }
-
-        LogForwarding(logger, context.Request.Method, agentName, context.TraceIdentifier);
-        await new TunnelExchange(context, tunnel, settings.ChunkSize, logger).RunAsync(path);
+        else if (location.Tunnel is { } tunnel)
+        {
+            LogForwarding(logger, context.Request.Method, route.AgentName, context.TraceIdentifier);
+            await new TunnelExchange(context, tunnel, settings.ChunkSize, logger).RunAsync(route);
+        }
+        else
+        {
+            var failure = location.Failure!;
+            await KubernetesStatus.WriteAsync(context.Response, failure.HttpStatus, failure.Reason, failure.Message, context.RequestAborted);
+        }
     }
 
-    private async Task<AgentTunnel?> WaitForTunnelAsync(HttpContext context, IAgentGrain agent, string agentName, TimeSpan timeout)
+    /// <summary>
+    /// Finds a way to <paramref name="agentName"/>: an idle local tunnel (claimed for the caller), else a peer
+    /// gateway holding the agent when <paramref name="allowPeer"/>, else a local tunnel that frees up within the
+    /// wait timeout.
+    /// </summary>
+    public async Task<TunnelLocation> LocateAsync(string agentName, bool allowPeer, CancellationToken ct)
     {
-        var ct = context.RequestAborted;
-        var tunnel = await registry.AcquireAsync(agentName, timeout, ct);
-        if (tunnel is not null)
+        if (registry.TryTake(agentName) is { } idle)
         {
-            return tunnel;
+            return new TunnelLocation(idle, null, null);
+        }
+
+        // Slow path: one grain call tells whether the agent exists and where else it is connected.
+        var agent = grains.GetGrain<IAgentGrain>(agentName);
+        var snapshot = await agent.Get();
+        if (snapshot is null)
+        {
+            return new TunnelLocation(null, null, TunnelUnavailable.NotFound(agentName));
+        }
+
+        if (allowPeer && peers.PickPeer(snapshot.Status.Leases) is { } peer)
+        {
+            return new TunnelLocation(null, peer, null);
+        }
+
+        var timeout = options.Value.WaitTimeout;
+        if (await registry.AcquireAsync(agentName, timeout, ct) is { } freed)
+        {
+            return new TunnelLocation(freed, null, null);
         }
 
         var status = (await agent.Get())?.Status;
         if (status is { Connected: true })
         {
-            await KubernetesStatus.WriteAsync(context.Response, StatusCodes.Status504GatewayTimeout, "Timeout",
-                $"agent \"{agentName}\" is connected but no tunnel became free within {timeout.TotalSeconds:0.#}s", ct);
-        }
-        else
-        {
-            var since = status?.Since is { } at ? $" since {at:u}" : "";
-            await KubernetesStatus.WriteAsync(context.Response, StatusCodes.Status503ServiceUnavailable, "ServiceUnavailable",
-                $"agent \"{agentName}\" is not connected{since}", ct);
+            return new TunnelLocation(null, null, new TunnelUnavailable(StatusCodes.Status504GatewayTimeout, "Timeout",
+                $"agent \"{agentName}\" is connected but no tunnel became free within {timeout.TotalSeconds:0.#}s"));
         }
 
-        return null;
+        var since = status?.Since is { } at ? $" since {at:u}" : "";
+        return new TunnelLocation(null, null, new TunnelUnavailable(StatusCodes.Status503ServiceUnavailable, "ServiceUnavailable",
+            $"agent \"{agentName}\" is not connected{since}"));
     }
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Debug, Message = "Forwarding {Method} to agent {AgentName} as request {RequestId}")]

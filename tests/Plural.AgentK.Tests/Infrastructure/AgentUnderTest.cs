@@ -42,7 +42,11 @@ public sealed class AgentUnderTest : IAsyncDisposable
         ["Agent:ShutdownGracePeriod"] = "00:00:05",
     };
 
-    public static async Task<AgentUnderTest> StartAsync(FakeGateway gateway, FakeUpstream? upstream = null, Action<Dictionary<string, string?>>? configure = null)
+    public static async Task<AgentUnderTest> StartAsync(
+        FakeGateway gateway,
+        FakeUpstream? upstream = null,
+        Action<Dictionary<string, string?>>? configure = null,
+        Action<IServiceCollection>? services = null)
     {
         var settings = Settings(gateway.Address, upstream?.Address);
         configure?.Invoke(settings);
@@ -51,6 +55,7 @@ public sealed class AgentUnderTest : IAsyncDisposable
         var logs = new CapturedLogs();
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
         builder.Services.AddAgentK(builder.Configuration);
+        services?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync().WaitAsync(TimeSpan.FromSeconds(10));
         return new AgentUnderTest(host, logs);

@@ -197,20 +197,6 @@ public sealed class TunnelForwardingTests
         slot.Finish();
     }
 
-    [Fact(Timeout = 30_000)]
-    public async Task Upgrade_requests_are_rejected_with_a_clear_message()
-    {
-        await using var gateway = await FakeGateway.StartAsync();
-        await using var agent = await AgentUnderTest.StartAsync(gateway);
-
-        var head = Get("/api/v1/namespaces/default/pods/p/exec");
-        head.Upgrade = true;
-        var response = await gateway.ForwardAsync(head);
-
-        Assert.Equal(TunnelErrorCode.Rejected, response.Error?.Code);
-        Assert.Contains("upgrade", response.Error!.Message);
-    }
-
     internal static RequestHead Get(string path, string query = "") =>
         new() { RequestId = Guid.NewGuid().ToString("n"), Method = "GET", Path = path, Query = query, ContentLength = 0 };
 

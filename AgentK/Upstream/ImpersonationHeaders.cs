@@ -1,0 +1,55 @@
+using System.Net.Http.Headers;
+
+namespace Plural.AgentK.Upstream;
+
+/// <summary>
+/// Makes the upstream act as the identity the gateway chose: the agent's own credentials plus Kubernetes
+/// <c>Impersonate-*</c> headers, so the cluster's RBAC decides what the user may do. Any impersonation headers
+/// the caller sent are dropped first; only the gateway picks the identity.
+/// </summary>
+internal static class ImpersonationHeaders
+{
+    private const string Prefix = "Impersonate-";
+
+    public static void Apply(Protocol.Agent.Impersonation identity, HttpRequestMessage request)
+    {
+        RemoveCallerHeaders(request.Headers);
+        if (identity.User.Length == 0)
+        {
+            throw new RequestRejectedException("an impersonation without a user name");
+        }
+
+        request.Headers.TryAddWithoutValidation("Impersonate-User", identity.User);
+        AddRepeated(request, "Impersonate-Group", identity.Groups);
+
+        if (identity.Uid.Length > 0)
+        {
+            request.Headers.TryAddWithoutValidation("Impersonate-Uid", identity.Uid);
+        }
+
+        foreach (var extra in identity.Extra)
+        {
+            // Extra keys travel percent-encoded in header names (Kubernetes' own rule).
+            AddRepeated(request, "Impersonate-Extra-" + Uri.EscapeDataString(extra.Name), extra.Values);
+        }
+    }
+
+    private static void AddRepeated(HttpRequestMessage request, string name, IReadOnlyCollection<string> values)
+    {
+        if (values.Count > 0)
+        {
+            var (marker, encoded) = RepeatedHeaderStream.Marker(name, values);
+            request.Headers.TryAddWithoutValidation(marker, encoded);
+        }
+    }
+
+    private static void RemoveCallerHeaders(HttpRequestHeaders headers)
+    {
+        foreach (var name in headers.Select(h => h.Key)
+                     .Where(n => n.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) || n.StartsWith(RepeatedHeaderStream.MarkerPrefix, StringComparison.OrdinalIgnoreCase))
+                     .ToList())
+        {
+            headers.Remove(name);
+        }
+    }
+}
