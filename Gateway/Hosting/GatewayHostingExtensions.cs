@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
+using Plural.Gateway.Access;
 using Plural.Gateway.Agents;
 using Plural.Gateway.Health;
+using Plural.Gateway.KubernetesProxy;
 using Plural.Gateway.ServerApi;
 using Plural.Gateway.Sessions;
 using Plural.Gateway.Tunnels;
@@ -40,6 +42,12 @@ public static class GatewayHostingExtensions
         services.AddSingleton<TunnelForwarder>();
         services.AddSingleton<PeerGatewayForwarder>();
         services.AddSingleton<AgentRequestClient>();
+        services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<MainAppJwtValidator>();
+        services.AddSingleton<CallerAuthenticator>();
+        services.AddSingleton<ClusterIdentity>();
+        services.AddSingleton<KubeconfigBuilder>();
+        services.AddSingleton<UserTokenIssuer>();
         services.AddHttpClient(PeerGatewayForwarder.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
@@ -76,6 +84,8 @@ public static class GatewayHostingExtensions
         app.MapGrpcService<AgentGatewayService>().WithMetadata(new ListenerMetadata(ListenerKind.Agent));
         app.MapGrpcService<ServerApiService>().WithMetadata(new ListenerMetadata(ListenerKind.Api));
         app.MapAgentProxy();
+        app.MapKubernetesProxy();
+        app.MapKubeconfig();
         app.MapHealth();
         return app;
     }

@@ -8,7 +8,7 @@ using Plural.Protocol.Server;
 namespace Plural.Gateway.ServerApi;
 
 /// <summary>The main application's API. Errors are typed gRPC statuses naming the field at fault.</summary>
-public sealed class ServerApiService(
+public sealed partial class ServerApiService(
     AgentRegistrar registrar,
     IGrainFactory grains,
     SessionRegistry sessions,

@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using Plural.Gateway.ServerApi;
+using Plural.Grains.Access;
+using Plural.Grains.Tokens;
+
+namespace Plural.Gateway.Access;
+
+/// <summary>
+/// Turns a presented credential (user access token, main-application JWT or the admin token) into a
+/// <see cref="Caller"/>. User tokens are remembered for <see cref="AccessOptions.TokenCacheTime"/>, which bounds
+/// how long a revocation takes to reach every gateway.
+/// </summary>
+public sealed partial class CallerAuthenticator(
+    IGrainFactory grains,
+    AdminToken admin,
+    MainAppJwtValidator jwts,
+    IOptions<AccessOptions> options,
+    TimeProvider clock,
+    ILogger<CallerAuthenticator> logger)
+{
+    private const int MaxCachedTokens = 100_000;
+    private readonly ConcurrentDictionary<string, (UserTokenGrant? Grant, DateTimeOffset Until)> _tokens = new();
+
+    /// <summary>The caller, or null when the credential proves nothing.</summary>
+    public async ValueTask<Caller?> AuthenticateAsync(string credential, CancellationToken ct) =>
+        (await AuthenticateWithReasonAsync(credential, ct)).Caller;
+
+    /// <summary>The caller, or null plus a reason a user can act on.</summary>
+    public async ValueTask<(Caller? Caller, string Refusal)> AuthenticateWithReasonAsync(string credential, CancellationToken ct)
+    {
+        credential = credential.Trim();
+        if (credential.Length == 0)
+        {
+            return (null, "no credential");
+        }
+
+        if (UserAccessToken.TryParseId(credential, out var tokenId))
+        {
+            var grant = await ResolveAsync(tokenId, credential, ct);
+            if (grant is null)
+            {
+                return (null, "unknown user token");
+            }
+
+            if (!grant.IsValidAt(clock.GetUtcNow()))
+            {
+                return (null, grant.RevokedAt is null ? "user token expired" : "user token revoked");
+            }
+
+            var agents = grant.Agents.Contains(UserTokenGrant.AllAgents) ? null : grant.Agents.ToHashSet(StringComparer.Ordinal);
+            return (new Caller(CallerKind.UserToken, grant.User, grant.Groups, agents), "");
+        }
+
+        if (MainAppJwtValidator.LooksLikeJwt(credential))
+        {
+            var caller = jwts.Validate(credential, out var refusal);
+            if (caller is null)
+            {
+                LogJwtRefused(logger, refusal);
+            }
+
+            return (caller, refusal);
+        }
+
+        return admin.Accepts("Bearer " + credential)
+            ? (new Caller(CallerKind.Admin, "admin", [], null), "")
+            : (null, "unknown credential");
+    }
+
+    /// <summary>Reads the bearer token of an <c>Authorization</c> header; empty when there is none.</summary>
+    public static string BearerOf(string? authorization) =>
+        authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            ? authorization["Bearer ".Length..].Trim()
+            : "";
+
+    private async ValueTask<UserTokenGrant?> ResolveAsync(string tokenId, string token, CancellationToken ct)
+    {
+        var hash = AgentTokenHash.Compute(token);
+        var now = clock.GetUtcNow();
+        if (_tokens.TryGetValue(hash, out var cached) && cached.Until > now)
+        {
+            return cached.Grant;
+        }
+
+        var grant = await grains.GetGrain<IUserTokenGrain>(tokenId).Resolve(hash).WaitAsync(ct);
+        if (_tokens.Count >= MaxCachedTokens)
+        {
+            _tokens.Clear(); // Bounded memory beats a perfect hit rate under a flood of distinct tokens.
+        }
+
+        _tokens[hash] = (grant, now + options.Value.TokenCacheTime);
+        return grant;
+    }
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Refused a main-application token: {Refusal}")]
+    private static partial void LogJwtRefused(ILogger logger, string refusal);
+}

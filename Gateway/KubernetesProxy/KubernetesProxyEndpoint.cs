@@ -1,0 +1,67 @@
+using Plural.Gateway.Access;
+using Plural.Gateway.Errors;
+using Plural.Gateway.Hosting;
+using Plural.Gateway.Tunnels;
+using Plural.Grains.Access;
+
+namespace Plural.Gateway.KubernetesProxy;
+
+/// <summary>
+/// <c>/k8s-proxy/{agent}/...</c>: the Kubernetes API of the cluster behind an agent, for kubectl and any Kubernetes
+/// client. The caller's credential (user token, main-application JWT or admin token) stays at the gateway; the
+/// agent sends its own credentials plus the impersonation the agent's policy chooses, so the cluster's RBAC decides.
+/// </summary>
+public static partial class KubernetesProxyEndpoint
+{
+    /// <summary>The route prefix; the agent name follows.</summary>
+    public const string Prefix = "/k8s-proxy";
+
+    /// <summary>Maps the route on the HTTP listener.</summary>
+    public static IEndpointConventionBuilder MapKubernetesProxy(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.Map(Prefix + "/{agent}", HandleAsync).WithMetadata(new ListenerMetadata(ListenerKind.Http));
+        return endpoints.Map(Prefix + "/{agent}/{**path}", HandleAsync).WithMetadata(new ListenerMetadata(ListenerKind.Http));
+    }
+
+    private static async Task HandleAsync(
+        HttpContext context,
+        string agent,
+        CallerAuthenticator authenticator,
+        ClusterIdentity identities,
+        TunnelForwarder forwarder,
+        ILoggerFactory loggers)
+    {
+        var ct = context.RequestAborted;
+        var (caller, refusal) = await authenticator.AuthenticateWithReasonAsync(CallerAuthenticator.BearerOf(context.Request.Headers.Authorization), ct);
+        if (caller is null)
+        {
+            await KubernetesStatus.WriteAsync(context.Response, StatusCodes.Status401Unauthorized, "Unauthorized", refusal, ct);
+            return;
+        }
+
+        if (!caller.MayAccess(agent))
+        {
+            LogForbidden(loggers.CreateLogger(typeof(KubernetesProxyEndpoint)), caller.User, agent);
+            await KubernetesStatus.WriteAsync(context.Response, StatusCodes.Status403Forbidden, "Forbidden",
+                $"user \"{caller.User}\" may not access agent \"{agent}\"", ct);
+            return;
+        }
+
+        var policy = await identities.PolicyAsync(agent, ct);
+        var callerImpersonates = context.Request.Headers.Keys.Any(HttpHeaderFilter.IsImpersonationHeader);
+        if (callerImpersonates && policy.Mode != ClusterIdentityMode.AgentServiceAccount)
+        {
+            await KubernetesStatus.WriteAsync(context.Response, StatusCodes.Status400BadRequest, "BadRequest",
+                $"agent \"{agent}\" chooses the identity itself; Impersonate-* headers (kubectl --as) are not allowed", ct);
+            return;
+        }
+
+        var prefix = new PathString($"{Prefix}/{agent}");
+        context.Request.Path.StartsWithSegments(prefix, out var rest);
+        var path = rest.HasValue ? rest.ToUriComponent() : "/";
+        await forwarder.ForwardAsync(context, new TunnelRoute(agent, path, Impersonation: identities.For(caller, policy)));
+    }
+
+    [LoggerMessage(EventId = 4201, Level = LogLevel.Information, Message = "User {User} was refused access to agent {AgentName}")]
+    private static partial void LogForbidden(ILogger logger, string user, string agentName);
+}
