@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
 using Plural.AgentK;
+using Plural.Gateway.Access;
+using Plural.Gateway.KubernetesProxy;
 using Plural.Gateway.Agents;
 using Plural.Gateway.Hosting;
 using Plural.Grains.Agents;
@@ -17,6 +19,9 @@ namespace Plural.Silo.Dev;
 internal static partial class DevEnvironment
 {
     public const string AgentName = "dev";
+
+    /// <summary>The user the dev kubeconfig acts as; the cluster sees <c>plural:user:developer</c>.</summary>
+    public const string DevUser = "developer";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -50,6 +55,7 @@ internal static partial class DevEnvironment
             ["Gateway:HttpListenUrl"] = "https://127.0.0.1:8154",
             ["Gateway:TlsCertificateFile"] = certificates.CertificateFile,
             ["Gateway:TlsKeyFile"] = certificates.KeyFile,
+            ["Gateway:Access:KubeconfigCaFile"] = Path.Combine(stateDirectory, "gateway-ca.pem"),
         });
         builder.Configuration.AddCommandLine(args.Skip(1).ToArray());
         builder.AddPluralSilo();
@@ -61,9 +67,11 @@ internal static partial class DevEnvironment
         var agentToken = await RegisterAgentAsync(app.Services);
         using var agent = await StartAgentAsync(listeners.UrlOf(ListenerKind.Agent), agentToken, emulator.Url, agentCredentials, emulatorCa);
 
-        var proxy = new Uri(listeners.UrlOf(ListenerKind.Http), $"/agents/{AgentName}/proxy");
+        // kubectl goes the way a user's does: a user token, the Kubernetes proxy, impersonation in the cluster.
+        var (_, userToken) = await app.Services.GetRequiredService<UserTokenIssuer>().IssueAsync(DevUser, ["developers"], [AgentName], TimeSpan.FromDays(30));
+        await File.WriteAllTextAsync(Path.Combine(stateDirectory, "user-token"), userToken);
         var kubeconfig = Path.Combine(stateDirectory, "kubeconfig");
-        await File.WriteAllTextAsync(kubeconfig, DevKubeconfig.Render(proxy, certificates.AuthorityPem, adminToken, AgentName));
+        await File.WriteAllTextAsync(kubeconfig, app.Services.GetRequiredService<KubeconfigBuilder>().Build([AgentName], userToken, DevUser));
 
         var logger = app.Services.GetRequiredService<ILogger<DevEnvironmentMarker>>();
         LogReady(logger, listeners.UrlOf(ListenerKind.Http), listeners.UrlOf(ListenerKind.Api), emulator.Url, kubeconfig);
