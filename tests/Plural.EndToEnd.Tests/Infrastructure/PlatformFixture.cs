@@ -139,6 +139,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             "--Gateway:Leases:RefreshInterval=00:00:00.500",
             "--Gateway:Tunnels:WaitTimeout=00:00:03",
             "--Gateway:HeartbeatInterval=00:00:01",
+            "--Gateway:Access:TokenCacheTime=00:00:00.500",
         ], name: "Gateway " + id);
 }
 

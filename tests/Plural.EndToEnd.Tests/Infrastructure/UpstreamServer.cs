@@ -48,6 +48,7 @@ internal sealed class UpstreamServer : IAsyncDisposable
             k.Limits.MaxRequestBodySize = null;
         });
         var app = builder.Build();
+        app.UseWebSockets();
         var server = new UpstreamServer(app, new Uri($"http://127.0.0.1:{port}"));
         server.Map(app);
         await app.StartAsync();
@@ -56,6 +57,32 @@ internal sealed class UpstreamServer : IAsyncDisposable
 
     private void Map(WebApplication app)
     {
+        // Echoes WebSocket messages, prefixed with the impersonated user the upstream saw.
+        app.Map("/ws-echo", async (HttpContext context) =>
+        {
+            if (!context.WebSockets.IsWebSocketRequest)
+            {
+                context.Response.StatusCode = 400;
+                return;
+            }
+
+            var user = context.Request.Headers["Impersonate-User"].ToString();
+            using var socket = await context.WebSockets.AcceptWebSocketAsync("echo.v1");
+            var buffer = new byte[4096];
+            while (true)
+            {
+                var received = await socket.ReceiveAsync(buffer, context.RequestAborted);
+                if (received.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+                {
+                    await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "bye", context.RequestAborted);
+                    return;
+                }
+
+                var reply = System.Text.Encoding.UTF8.GetBytes($"{user}: {System.Text.Encoding.UTF8.GetString(buffer, 0, received.Count)}");
+                await socket.SendAsync(reply, System.Net.WebSockets.WebSocketMessageType.Text, true, context.RequestAborted);
+            }
+        });
+
         app.Map("/echo/{**rest}", async (HttpContext context) =>
         {
             SeenHeaders.Enqueue(new HeaderDictionary(context.Request.Headers.ToDictionary()));
