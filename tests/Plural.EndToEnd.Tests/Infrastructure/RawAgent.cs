@@ -24,7 +24,17 @@ internal sealed class RawAgent : IDisposable
     public async Task<GatewayMessage> HelloAsync(string? token, CancellationToken ct)
     {
         using var call = Client.Session(Bearer(token), cancellationToken: ct);
-        await call.RequestStream.WriteAsync(new AgentMessage { Hello = new Hello { AgentVersion = "raw", InstanceId = "raw" } }, ct);
+        try
+        {
+            await call.RequestStream.WriteAsync(new AgentMessage { Hello = new Hello { AgentVersion = "raw", InstanceId = "raw" } }, ct);
+        }
+        catch (RpcException)
+        {
+            // A refusal can end the call before the hello is written; the status the gateway sent is what counts.
+            await call.ResponseHeadersAsync.ContinueWith(_ => { }, TaskScheduler.Default);
+            throw new RpcException(call.GetStatus());
+        }
+
         Assert.True(await call.ResponseStream.MoveNext(ct), "the gateway ended the session without a word");
         return call.ResponseStream.Current;
     }
