@@ -33,7 +33,17 @@ public sealed class DevEnvironmentFixture : IAsyncLifetime
     }
 
     /// <summary>Runs kubectl with the dev kubeconfig; returns its exit code, stdout and stderr.</summary>
-    public async Task<(int ExitCode, string Output, string Error)> KubectlAsync(params string[] args)
+    public Task<(int ExitCode, string Output, string Error)> KubectlAsync(params string[] args) => RunKubectlAsync("kubeconfig", args);
+
+    /// <summary>Runs kubectl straight against the emulator (no tunnel) and fails the test unless it succeeds.</summary>
+    public async Task<string> KubectlOkDirectAsync(params string[] args)
+    {
+        var (code, output, error) = await RunKubectlAsync("kubeconfig-direct", args);
+        Assert.True(code == 0, $"kubectl {string.Join(' ', args)} failed: {error}");
+        return output;
+    }
+
+    private async Task<(int ExitCode, string Output, string Error)> RunKubectlAsync(string kubeconfig, string[] args)
     {
         var info = new ProcessStartInfo("kubectl")
         {
@@ -42,7 +52,7 @@ public sealed class DevEnvironmentFixture : IAsyncLifetime
             WorkingDirectory = WorkingDirectory,
         };
         info.ArgumentList.Add("--kubeconfig");
-        info.ArgumentList.Add(Path.Combine(StateDirectory, "kubeconfig"));
+        info.ArgumentList.Add(Path.Combine(StateDirectory, kubeconfig));
         info.ArgumentList.Add("--request-timeout=20s");
         foreach (var arg in args)
         {

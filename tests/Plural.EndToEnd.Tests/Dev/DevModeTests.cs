@@ -38,4 +38,38 @@ public sealed class DevModeTests(DevEnvironmentFixture dev) : IClassFixture<DevE
         Assert.NotEqual(0, code);
         Assert.True(error.Contains("Impersonate-* headers"), error);
     }
+
+    [Fact]
+    public async Task A_watch_through_the_tunnel_delivers_a_change_made_directly_on_the_cluster()
+    {
+        var name = "watched-" + Guid.NewGuid().ToString("N")[..6];
+        var info = new System.Diagnostics.ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "--kubeconfig", Path.Combine(dev.StateDirectory, "kubeconfig"), "get", "configmaps", "-n", "default", "-w", "-o", "name" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var watch = System.Diagnostics.Process.Start(info)!;
+        try
+        {
+            var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            watch.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data?.Contains(name) == true)
+                {
+                    seen.TrySetResult();
+                }
+            };
+            watch.BeginOutputReadLine();
+            await Task.Delay(TimeSpan.FromSeconds(2)); // let the watch start; its initial list has no such object
+
+            await dev.KubectlOkDirectAsync("create", "configmap", name, "-n", "default", "--from-literal=k=v");
+
+            await seen.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        }
+        finally
+        {
+            watch.Kill(entireProcessTree: true);
+        }
+    }
 }
