@@ -87,9 +87,16 @@ public sealed partial class PeerGatewayForwarder(
 
             await response.Content.CopyToAsync(context.Response.Body, ct);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or IOException && !ct.IsCancellationRequested)
         {
             LogPeerFailed(logger, peer.GatewayId, ex.Message);
+            if (context.Response.HasStarted)
+            {
+                // Part of the answer is out (a watch, a log stream): only a broken connection tells the caller.
+                context.Abort();
+                return;
+            }
+
             await KubernetesStatus.BadGateway(context.Response,
                 $"agent \"{agentName}\" is connected through gateway \"{peer.GatewayId}\", which could not be reached", ct);
         }

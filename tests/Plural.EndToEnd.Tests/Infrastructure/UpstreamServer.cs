@@ -144,6 +144,20 @@ internal sealed class UpstreamServer : IAsyncDisposable
             }
         });
 
+        // Like a watch: one line at once, then silence until the caller leaves.
+        app.MapGet("/stream", async (HttpContext context) =>
+        {
+            await context.Response.WriteAsync("first\n", context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+
         app.MapGet("/slow-ok", async (HttpContext context) =>
         {
             await Task.Delay(TimeSpan.FromMilliseconds(int.Parse(context.Request.Query["ms"].ToString())), context.RequestAborted);

@@ -111,6 +111,28 @@ public sealed class KubernetesProxyTests(PlatformFixture platform)
         Assert.Equal(WebSocketState.Closed, socket.State);
     }
 
+    [Fact]
+    public async Task A_stream_through_another_gateway_ends_with_an_error_when_the_agents_gateway_dies_and_a_new_one_works()
+    {
+        var agent = await platform.RegisterAgentAsync("k8s-watch");
+        await using var agentProcess = await platform.StartAgentAsync(agent);
+        var (gateway, httpUrl, _) = await platform.StartExtraGatewayAsync();
+        await using var _ = gateway;
+        using var client = Client(httpUrl, (await IssueAsync("frank", [], agent.Name)).Token);
+        using var response = await client.GetAsync($"/k8s-proxy/{agent.Name}/stream", HttpCompletionOption.ResponseHeadersRead);
+        var body = new StreamReader(await response.Content.ReadAsStreamAsync());
+        Assert.Equal("first", await body.ReadLineAsync());
+
+        await platform.RestartGatewayAsync();
+        var ending = Record.ExceptionAsync(async () => await body.ReadToEndAsync());
+
+        var error = await ending.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.NotNull(error);
+        await platform.WaitForAgentAsync(agent.Name, a => a.Status.Connected, TimeSpan.FromSeconds(30));
+        using var again = await client.GetAsync($"/k8s-proxy/{agent.Name}/echo/after", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+    }
+
     private async Task<IssueUserTokenResponse> IssueAsync(string user, string[] groups, string agent) =>
         await platform.Api.IssueUserTokenAsync(new IssueUserTokenRequest { User = user, Groups = { groups }, Agents = { agent } });
 
