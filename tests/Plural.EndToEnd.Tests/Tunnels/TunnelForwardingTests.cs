@@ -116,8 +116,9 @@ public sealed class TunnelForwardingTests(PlatformFixture platform) : IAsyncLife
         await sampler;
         Assert.Equal(size, result.GetProperty("bytes").GetInt64());
         Assert.Equal(upload.Sha256, result.GetProperty("sha256").GetString());
-        // Buffering a body would show as growth of at least its size; streaming stays far below.
-        const long bound = 96L * 1024 * 1024;
+        // Buffering a body would show as growth of at least its size (200 MiB); streaming stays well below. The
+        // margin absorbs GC heap sizing on a loaded 2-core machine, where an agent has been seen at 101 MiB.
+        const long bound = 140L * 1024 * 1024;
         Assert.True(gatewayPeak - gatewayBaseline < bound, $"gateway grew by {(gatewayPeak - gatewayBaseline) >> 20} MiB");
         Assert.True(agentPeak - agentBaseline < bound, $"agent grew by {(agentPeak - agentBaseline) >> 20} MiB");
     }
