@@ -11,8 +11,11 @@ public sealed partial class AgentGrain(
     ILogger<AgentGrain> logger) : Grain, IAgentGrain
 {
     private readonly LeaseTable _leases = new();
+    private AgentStatusAnnouncer? _announcer;
 
     private string Name => this.GetPrimaryKeyString();
+
+    private AgentStatusAnnouncer Announcer => _announcer ??= new AgentStatusAnnouncer(this, _leases, clock, logger);
 
     public async Task<AgentSnapshot> Register(AgentRegistration registration, AgentTokenRecord firstToken)
     {
@@ -78,6 +81,7 @@ public sealed partial class AgentGrain(
         if (!state.State.Tokens.Any(t => t.TokenId == renewal.TokenId && t.IsActive))
         {
             _leases.Drop(renewal.GatewayId, renewal.InstanceId);
+            await Announcer.UpdateAsync(renewal.GatewayId, renewal.InstanceId, renewal.TimeToLive);
             return LeaseDecision.TokenRevoked;
         }
 
@@ -92,6 +96,7 @@ public sealed partial class AgentGrain(
             LogConnected(logger, Name, renewal.GatewayId);
         }
 
+        await Announcer.UpdateAsync(renewal.GatewayId, renewal.InstanceId, renewal.TimeToLive);
         return LeaseDecision.Accepted;
     }
 
@@ -105,6 +110,8 @@ public sealed partial class AgentGrain(
             await RecordTransition(now);
             LogDisconnected(logger, Name, gatewayId);
         }
+
+        await Announcer.UpdateAsync(gatewayId, instanceId, TimeSpan.Zero);
     }
 
     public Task<IReadOnlyList<TunnelLease>> GetLeases() =>

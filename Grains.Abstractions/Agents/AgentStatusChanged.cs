@@ -1,0 +1,26 @@
+namespace Plural.Grains.Agents;
+
+/// <summary>
+/// An agent became reachable (its first lease) or unreachable (its last lease dropped or lapsed). Published by the
+/// agent grain on <see cref="Streams.StreamNames.AgentStatus"/>, once keyed by the agent and once under
+/// <see cref="FleetKey"/> for subscribers that watch every agent.
+/// </summary>
+/// <param name="AgentId">The agent's name.</param>
+/// <param name="Connected">True when the agent became reachable, false when it stopped being reachable.</param>
+/// <param name="GatewayId">The gateway whose lease caused the change.</param>
+/// <param name="InstanceId">The agent process behind that lease.</param>
+/// <param name="At">When the change happened, by the agent grain's clock.</param>
+[GenerateSerializer, Immutable, Alias("plural.agents.AgentStatusChanged")]
+public sealed record AgentStatusChanged(
+    [property: Id(0)] string AgentId,
+    [property: Id(1)] bool Connected,
+    [property: Id(2)] string GatewayId,
+    [property: Id(3)] string InstanceId,
+    [property: Id(4)] DateTimeOffset At)
+{
+    /// <summary>
+    /// Stream key carrying the status changes of every agent. Agent names are RFC 1123 labels, so it never
+    /// collides with one.
+    /// </summary>
+    public const string FleetKey = "*";
+}

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Logging;
+using Plural.Grains.Streams;
+
+namespace Plural.Grains.Agents;
+
+/// <summary>
+/// Publishes an agent's connected/disconnected transitions on the agent-status streams. Leases lapse without
+/// any call reaching the grain, so while the agent is connected a timer looks for the moment the last one
+/// expires. Grain-owned: every method runs on the grain's scheduler.
+/// </summary>
+internal sealed partial class AgentStatusAnnouncer(Grain grain, LeaseTable leases, TimeProvider clock, ILogger logger)
+{
+    private bool _connected;
+    private IGrainTimer? _expiryTimer;
+    private (string GatewayId, string InstanceId) _last = ("", "");
+
+    /// <summary>Announces a transition if the live leases say the agent's reachability changed.</summary>
+    public async Task UpdateAsync(string gatewayId, string instanceId, TimeSpan leaseTimeToLive)
+    {
+        _last = (gatewayId, instanceId);
+        var now = clock.GetUtcNow();
+        var connected = leases.AnyLive(now);
+        if (connected && _expiryTimer is null)
+        {
+            // A third of the time to live: a lapsed lease shows within 1.33 TTL at worst.
+            var period = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(250).Ticks, leaseTimeToLive.Ticks / 3));
+            _expiryTimer = grain.RegisterGrainTimer(CheckExpiryAsync,
+                new GrainTimerCreationOptions(period, period) { KeepAlive = true });
+        }
+
+        if (connected == _connected)
+        {
+            return;
+        }
+
+        _connected = connected;
+        if (!connected)
+        {
+            _expiryTimer?.Dispose();
+            _expiryTimer = null;
+        }
+
+        var change = new AgentStatusChanged(grain.GetPrimaryKeyString(), connected, gatewayId, instanceId, now);
+        try
+        {
+            var provider = grain.GetStreamProvider(StreamNames.Provider);
+            await provider.GetStream<AgentStatusChanged>(StreamId.Create(StreamNames.AgentStatus, change.AgentId)).OnNextAsync(change);
+            await provider.GetStream<AgentStatusChanged>(StreamId.Create(StreamNames.AgentStatus, AgentStatusChanged.FleetKey)).OnNextAsync(change);
+        }
+        catch (Exception ex)
+        {
+            // Status is also readable from the grain; a lost notification must never fail a lease renewal.
+            LogPublishFailed(logger, change.AgentId, ex);
+        }
+    }
+
+    private Task CheckExpiryAsync(CancellationToken ct) =>
+        _connected && !leases.AnyLive(clock.GetUtcNow()) ? UpdateAsync(_last.GatewayId, _last.InstanceId, TimeSpan.Zero) : Task.CompletedTask;
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "Could not publish the status change of agent {AgentName}")]
+    private static partial void LogPublishFailed(ILogger logger, string agentName, Exception exception);
+}
