@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Plural.Gateway.Access;
 using Plural.Gateway.Agents;
+using Plural.Gateway.Cable;
 using Plural.Gateway.Health;
 using Plural.Gateway.KubernetesProxy;
 using Plural.Gateway.ServerApi;
@@ -58,6 +59,7 @@ public static class GatewayHostingExtensions
         services.AddSingleton<LeaseKeeper>();
         services.AddHostedService(sp => sp.GetRequiredService<LeaseKeeper>());
         services.AddHostedService<GatewayStartupBanner>();
+        services.AddCable();
 
         services.AddGrpc(o => o.MaxReceiveMessageSize = 8 * 1024 * 1024)
             .AddServiceOptions<ServerApiService>(o => o.Interceptors.Add<AdminAuthInterceptor>());
@@ -87,6 +89,7 @@ public static class GatewayHostingExtensions
         app.MapKubernetesProxy();
         app.MapKubeconfig();
         app.MapHealth();
+        app.MapCable();
         return app;
     }
 }
