@@ -3,10 +3,16 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Plural.AgentK.Cache;
+using Plural.AgentK.Cache.Queries;
 using Plural.AgentK.Connection;
+using Plural.AgentK.Events;
+using Plural.AgentK.Local;
 using Plural.AgentK.Observability;
+using Plural.AgentK.Session;
 using Plural.AgentK.Tunnels;
 using Plural.AgentK.Upstream;
+using Plural.AgentK.Views;
 
 namespace Plural.AgentK;
 
@@ -42,10 +48,31 @@ public static class AgentKServiceCollectionExtensions
             UpstreamClientFactory.Create(provider.GetRequiredService<IOptions<AgentOptions>>()),
             UpstreamClientFactory.Create(provider.GetRequiredService<IOptions<AgentOptions>>(), repeatHeaders: true)));
 
+        AddClusterCache(services);
+
         services.TryAddSingleton<ObservabilityServer>();
         services.AddHostedService(provider => provider.GetRequiredService<ObservabilityServer>());
         services.AddHostedService<GatewayConnectionLoop>();
         return services;
+    }
+
+    /// <summary>Informers, the events and views they feed, and the cached queries answered from them.</summary>
+    private static void AddClusterCache(IServiceCollection services)
+    {
+        services.TryAddSingleton<ClusterCache>();
+        services.TryAddSingleton<KubernetesClientFactory>();
+        services.TryAddSingleton<InformerService>();
+        services.AddHostedService(provider => provider.GetRequiredService<InformerService>());
+        services.TryAddSingleton<ClusterEventQueue>();
+        services.TryAddSingleton<ClusterEventReporter>();
+        services.TryAddSingleton<ClusterViewCalculator>();
+        services.TryAddSingleton<ClusterViewReporter>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISessionReporter, ClusterEventReporter>(p => p.GetRequiredService<ClusterEventReporter>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISessionReporter, ClusterViewReporter>(p => p.GetRequiredService<ClusterViewReporter>()));
+        services.TryAddSingleton<SessionFeatures>();
+        services.TryAddSingleton<CacheQueryHandler>();
+        // Registered first: a host that brings its own handler registers after AddAgentK, and the last one wins.
+        services.Insert(0, ServiceDescriptor.Singleton<IAgentRequestHandler>(p => p.GetRequiredService<CacheQueryHandler>()));
     }
 
     /// <summary>

@@ -1,6 +1,9 @@
+using Plural.AgentK.Cache;
 using Plural.AgentK.Connection;
+using Plural.AgentK.Events;
 using Plural.AgentK.Tunnels;
 using Plural.AgentK.Upstream;
+using Plural.AgentK.Views;
 
 namespace Plural.AgentK;
 
@@ -54,4 +57,13 @@ public sealed class AgentOptions
 
     /// <summary>Backoff between attempts to reach the gateway.</summary>
     public ReconnectOptions Reconnect { get; set; } = new();
+
+    /// <summary>The informer cache (kinds watched, what is kept).</summary>
+    public CacheOptions Cache { get; set; } = new();
+
+    /// <summary>Cluster events sent up the session.</summary>
+    public ClusterEventOptions Events { get; set; } = new();
+
+    /// <summary>The precomputed cluster view sent up the session.</summary>
+    public ClusterViewOptions Views { get; set; } = new();
 }

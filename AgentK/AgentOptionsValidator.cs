@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Plural.AgentK.Cache;
 
 namespace Plural.AgentK;
 
@@ -51,7 +52,37 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         if (options.KeepAlivePingTimeout <= TimeSpan.Zero) errors.Add("Agent:KeepAlivePingTimeout must be positive.");
         if (options.Upstream.ConnectTimeout <= TimeSpan.Zero) errors.Add("Agent:Upstream:ConnectTimeout must be positive.");
 
+        ValidateCluster(options, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateCluster(AgentOptions options, List<string> errors)
+    {
+        var cache = options.Cache;
+        foreach (var kind in cache.Kinds.Where(k => ResourceKinds.Find(k) is null))
+        {
+            errors.Add($"Agent:Cache:Kinds: '{kind}' is not a supported kind ({ResourceKinds.Supported}).");
+        }
+
+        if (cache.MaxObjectsPerKind < 1) errors.Add("Agent:Cache:MaxObjectsPerKind must be at least 1.");
+        if (cache.ListPageSize is < 1 or > 10_000) errors.Add("Agent:Cache:ListPageSize must be between 1 and 10000.");
+        if (cache.WatchTimeout < TimeSpan.FromSeconds(1)) errors.Add("Agent:Cache:WatchTimeout must be at least 1 second.");
+        if (cache.InitialBackoff <= TimeSpan.Zero) errors.Add("Agent:Cache:InitialBackoff must be positive.");
+        if (cache.MaxBackoff < cache.InitialBackoff) errors.Add("Agent:Cache:MaxBackoff must be at least InitialBackoff.");
+        if (cache.EventMessageLength < 0) errors.Add("Agent:Cache:EventMessageLength must not be negative.");
+        if (cache.DefaultQueryLimit < 1) errors.Add("Agent:Cache:DefaultQueryLimit must be at least 1.");
+        if (cache.MaxQueryLimit < cache.DefaultQueryLimit) errors.Add("Agent:Cache:MaxQueryLimit must be at least DefaultQueryLimit.");
+
+        var events = options.Events;
+        if (events.BatchInterval < TimeSpan.Zero) errors.Add("Agent:Events:BatchInterval must not be negative.");
+        if (events.MaxBatchSize < 1) errors.Add("Agent:Events:MaxBatchSize must be at least 1.");
+        if (events.MaxEventsPerSecond < 1) errors.Add("Agent:Events:MaxEventsPerSecond must be at least 1.");
+        if (events.MaxPending < 1) errors.Add("Agent:Events:MaxPending must be at least 1.");
+
+        var views = options.Views;
+        if (views.Debounce < TimeSpan.Zero) errors.Add("Agent:Views:Debounce must not be negative.");
+        if (views.RefreshInterval < TimeSpan.FromSeconds(1)) errors.Add("Agent:Views:RefreshInterval must be at least 1 second.");
+        if (views.WarningWindow < TimeSpan.FromMinutes(1)) errors.Add("Agent:Views:WarningWindow must be at least 1 minute.");
     }
 
     private static bool IsHttpUrl(string? value) =>

@@ -13,11 +13,12 @@ internal sealed class GatewayConnectionFactory(
     GatewayCredentials credentials,
     TunnelPoolFactory pools,
     AgentStatus status,
+    SessionFeatures features,
     ILogger<GatewayConnection> logger)
 {
     public GatewayConnection Create(FailureState failures) => new(
         channels.Create(),
-        new AgentSession(options.Value, credentials, logger),
+        new AgentSession(options.Value, credentials, logger, features),
         pools,
         status,
         failures,

@@ -10,8 +10,10 @@ namespace Plural.AgentK.Session;
 /// The control stream of one gateway connection: hello up, welcome down, heartbeats up at the
 /// gateway's pace, until the gateway asks the agent to move, the stream fails, or the agent stops.
 /// </summary>
-internal sealed class AgentSession(AgentOptions options, GatewayCredentials credentials, ILogger logger)
+internal sealed class AgentSession(AgentOptions options, GatewayCredentials credentials, ILogger logger, SessionFeatures? features = null)
 {
+    private readonly SessionFeatures _features = features ?? SessionFeatures.None;
+
     /// <summary>The feature this agent build implements; the gateway sends no other work.</summary>
     public const string HttpTunnelCapability = "tunnel.http.v1";
 
@@ -41,7 +43,7 @@ internal sealed class AgentSession(AgentOptions options, GatewayCredentials cred
         {
             await call.RequestStream.WriteAsync(new AgentMessage
             {
-                Hello = new Hello { AgentVersion = AgentVersion, InstanceId = options.InstanceId, Capabilities = { HttpTunnelCapability } },
+                Hello = new Hello { AgentVersion = AgentVersion, InstanceId = options.InstanceId, Capabilities = { HttpTunnelCapability, _features.Capabilities } },
             }, stopping);
 
             using var welcomeWait = CancellationTokenSource.CreateLinkedTokenSource(stopping);
@@ -71,22 +73,28 @@ internal sealed class AgentSession(AgentOptions options, GatewayCredentials cred
             welcomed(welcome);
 
             using var heartbeatStop = new CancellationTokenSource();
+            var writer = new SessionWriter(call.RequestStream);
             var interval = welcome.HeartbeatIntervalMs > 0 ? TimeSpan.FromMilliseconds(welcome.HeartbeatIntervalMs) : DefaultHeartbeatInterval;
-            var heartbeats = SendHeartbeatsAsync(call.RequestStream, interval, tunnelCounts, heartbeatStop.Token);
+            var heartbeats = SendHeartbeatsAsync(writer, interval, tunnelCounts, heartbeatStop.Token);
+            // Reports go up only when the gateway said it takes them; an older gateway would end the session.
+            var accepted = welcome.AcceptedCapabilities.ToHashSet(StringComparer.Ordinal);
+            List<Task> uplinks = [heartbeats, .. _features.Reporters
+                .Where(r => accepted.Contains(r.Capability!))
+                .Select(r => RunReporterAsync(r, writer, heartbeatStop.Token))];
             reading = ReadCommandsAsync(call.ResponseStream, Healthy);
             var stopped = Task.Delay(Timeout.Infinite, stopping);
 
-            var first = await Task.WhenAny(reading, heartbeats, stopped);
+            var first = await Task.WhenAny([reading, stopped, .. uplinks]);
             heartbeatStop.Cancel();
-            // A heartbeat write stuck on a dead connection must not hold the session open; disposing the call ends it.
-            await SettleAsync(heartbeats, CloseTimeout);
+            // A write stuck on a dead connection must not hold the session open; disposing the call ends it.
+            await SettleAsync(Task.WhenAll(uplinks), CloseTimeout);
 
             SessionOutcome outcome;
             if (first == reading)
             {
                 outcome = await reading;
             }
-            else if (first == heartbeats && heartbeats.Exception?.InnerException is { } failure)
+            else if (first != stopped && first.Exception?.InnerException is { } failure)
             {
                 outcome = SessionOutcome.Failed(failure, Healthy());
             }
@@ -133,7 +141,7 @@ internal sealed class AgentSession(AgentOptions options, GatewayCredentials cred
     }
 
     private static async Task SendHeartbeatsAsync(
-        IClientStreamWriter<AgentMessage> session,
+        SessionWriter session,
         TimeSpan interval,
         Func<(int Idle, int Active)> tunnelCounts,
         CancellationToken stop)
@@ -142,9 +150,16 @@ internal sealed class AgentSession(AgentOptions options, GatewayCredentials cred
         while (await timer.WaitForNextTickAsync(stop))
         {
             var (idle, active) = tunnelCounts();
-            // No token on the write: cancelling a write would cancel the whole call.
-            await session.WriteAsync(new AgentMessage { Heartbeat = new Heartbeat { IdleTunnels = idle, ActiveTunnels = active } });
+            await session.WriteAsync(new AgentMessage { Heartbeat = new Heartbeat { IdleTunnels = idle, ActiveTunnels = active } }, stop);
         }
+    }
+
+    /// <summary>Runs a reporter for the session; a reporter that gives up while the session lives is a failure.</summary>
+    private static async Task RunReporterAsync(ISessionReporter reporter, SessionWriter writer, CancellationToken sessionEnded)
+    {
+        await reporter.RunAsync(writer, sessionEnded);
+        sessionEnded.ThrowIfCancellationRequested();
+        throw new InvalidOperationException($"the {reporter.Capability} reporter stopped while the session was open");
     }
 
     /// <summary>Waits for a task to finish without observing how; the caller reads its outcome from the task.</summary>

@@ -40,6 +40,8 @@ public sealed class AgentUnderTest : IAsyncDisposable
         ["Agent:Reconnect:Jitter"] = "0",
         ["Agent:Reconnect:ResetAfter"] = "00:00:01",
         ["Agent:ShutdownGracePeriod"] = "00:00:05",
+        // Informers would add their own requests to what a test's upstream records; cache tests turn them on.
+        ["Agent:Cache:Enabled"] = "false",
     };
 
     public static async Task<AgentUnderTest> StartAsync(

@@ -1,0 +1,23 @@
+namespace Plural.AgentK.Events;
+
+/// <summary>Compact cluster events sent up the session. Section <c>Agent:Events</c>.</summary>
+public sealed class ClusterEventOptions
+{
+    /// <summary>Send events (needs the cache).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How long the first pending event waits for others to share its message.</summary>
+    public TimeSpan BatchInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Most events in one session message.</summary>
+    public int MaxBatchSize { get; set; } = 500;
+
+    /// <summary>Sustained events per second sent to the gateway; bursts up to the same number pass at once.</summary>
+    public int MaxEventsPerSecond { get; set; } = 200;
+
+    /// <summary>
+    /// Events held while the rate limit or a disconnection holds them back. Beyond it, a newer change of an object
+    /// replaces its pending one, and otherwise the oldest pending event is dropped.
+    /// </summary>
+    public int MaxPending { get; set; } = 10_000;
+}

@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Options;
+using Plural.AgentK.Cache;
+using Plural.AgentK.Session;
+using Plural.Protocol.Agent;
+
+namespace Plural.AgentK.Events;
+
+/// <summary>
+/// Sends pending cluster events up the session in batches: the first pending event waits one batch interval for
+/// company, and a token bucket holds the agent to its rate.
+/// </summary>
+internal sealed class ClusterEventReporter(
+    ClusterEventQueue queue,
+    ClusterCache cache,
+    IOptions<AgentOptions> options,
+    TimeProvider clock) : ISessionReporter
+{
+    /// <summary>Capability of agents that send <c>cluster_events</c>.</summary>
+    public const string EventsCapability = "cluster.events.v1";
+
+    private readonly ClusterEventOptions _options = options.Value.Events;
+
+    public string? Capability => cache.Enabled && _options.Enabled ? EventsCapability : null;
+
+    public async Task RunAsync(SessionWriter session, CancellationToken sessionEnded)
+    {
+        var rate = _options.MaxEventsPerSecond;
+        double tokens = rate;
+        var refilledAt = clock.GetTimestamp();
+        while (true)
+        {
+            await queue.WaitAsync(sessionEnded);
+            await Task.Delay(_options.BatchInterval, clock, sessionEnded);
+
+            tokens = Math.Min(rate, tokens + clock.GetElapsedTime(refilledAt).TotalSeconds * rate);
+            refilledAt = clock.GetTimestamp();
+            if (tokens < 1)
+            {
+                await Task.Delay(TimeSpan.FromSeconds((1 - tokens) / rate), clock, sessionEnded);
+                continue;
+            }
+
+            var batch = queue.Take(Math.Min(_options.MaxBatchSize, (int)tokens));
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            tokens -= batch.Count;
+            await session.WriteAsync(new AgentMessage { ClusterEvents = new ClusterEventBatch { Events = { batch } } }, sessionEnded);
+        }
+    }
+}
