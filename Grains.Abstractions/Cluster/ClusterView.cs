@@ -28,4 +28,14 @@ public sealed record ClusterView(
     [property: Id(5)] IReadOnlyList<UnavailableWorkload> WorkloadsNotAvailable,
     [property: Id(6)] double WarningEventsPerMinute,
     [property: Id(7)] TimeSpan WarningWindow,
-    [property: Id(8)] DateTimeOffset ComputedAt);
+    [property: Id(8)] DateTimeOffset ComputedAt)
+{
+    /// <summary>True when both views say the same about the cluster, whenever and in whichever order they were computed.</summary>
+    public bool SameStateAs(ClusterView other) =>
+        NodeCount == other.NodeCount
+        && NodesReady == other.NodesReady
+        && WarningEventsPerMinute.Equals(other.WarningEventsPerMinute)
+        && WarningWindow == other.WarningWindow
+        && PodsByNamespace.SequenceEqual(other.PodsByNamespace)
+        && WorkloadsNotAvailable.SequenceEqual(other.WorkloadsNotAvailable);
+}
