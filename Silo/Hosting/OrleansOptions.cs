@@ -1,8 +1,9 @@
 using System.ComponentModel.DataAnnotations;
+using Plural.Gateway.Clustering;
 
 namespace Plural.Silo.Hosting;
 
-/// <summary>Orleans cluster membership of this silo. Section <c>Orleans</c>.</summary>
+/// <summary>Orleans cluster membership, state and reminders of this silo. Section <c>Orleans</c>.</summary>
 public sealed class OrleansOptions
 {
     /// <summary>Configuration section name.</summary>
@@ -22,4 +23,37 @@ public sealed class OrleansOptions
 
     /// <summary>Co-host the gateway in the silo process (the default; set false for a silo-only process).</summary>
     public bool HostGateway { get; set; } = true;
+
+    /// <summary>How silos find each other.</summary>
+    public ClusteringProvider ClusteringProvider { get; set; } = ClusteringProvider.Localhost;
+
+    /// <summary>Where grain state (and the stream provider's subscriptions) is kept.</summary>
+    public StorageProvider StorageProvider { get; set; } = StorageProvider.Memory;
+
+    /// <summary>Where reminders are kept.</summary>
+    public StorageProvider ReminderProvider { get; set; } = StorageProvider.Memory;
+
+    /// <summary>
+    /// Address other silos and gateways use to reach this silo, with a clustering other than localhost.
+    /// Default: env <c>POD_IP</c>, else the host's first address.
+    /// </summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>Name of this silo in membership and logs. Default: env <c>POD_NAME</c>, else Orleans' generated name.</summary>
+    public string? SiloName { get; set; }
+
+    /// <summary>Apply the PostgreSQL schema scripts at start (when any provider is Postgres) instead of by <c>migrate</c>.</summary>
+    public bool MigrateOnStart { get; set; }
+
+    /// <summary>
+    /// Use Orleans' Kubernetes hosting: the silo reads its identity from the pod and deletes pods of silos
+    /// declared dead. It supplements the clustering provider; needs the RBAC in deploy/kubernetes.
+    /// </summary>
+    public bool KubernetesHosting { get; set; }
+
+    /// <summary>How long a liveness probe to another silo may take before it counts as missed.</summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Missed probes after which a silo is suspected and voted dead.</summary>
+    [Range(1, 10)] public int NumMissedProbesLimit { get; set; } = 3;
 }

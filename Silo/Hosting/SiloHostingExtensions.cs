@@ -10,12 +10,20 @@ public static class SiloHostingExtensions
     public static WebApplicationBuilder AddPluralSilo(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(OrleansOptions.Section).Get<OrleansOptions>() ?? new OrleansOptions();
+        OrleansOptionsValidation.ThrowIfInvalid(options, builder.Configuration);
         builder.Services.AddOptions<OrleansOptions>().BindConfiguration(OrleansOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        if (options.MigrateOnStart && OrleansOptionsValidation.UsesPostgres(options))
+        {
+            // Hosted services start in registration order: this one must finish before the silo joins.
+            builder.Services.AddHostedService<SchemaMigrationOnStart>();
+        }
+
+        var configuration = builder.Configuration;
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
-            silo.AddMemoryGrainStorageAsDefault();
-            silo.AddMemoryGrainStorage(StreamNames.PubSubStore);
+            silo.UsePluralClustering(options, configuration);
+            silo.AddPluralStorage(options, configuration);
+            silo.UsePluralReminders(options, configuration);
             silo.AddMemoryStreams(StreamNames.Provider);
         });
         if (options.HostGateway)
@@ -26,7 +34,7 @@ public static class SiloHostingExtensions
         return builder;
     }
 
-    /// <summary>Maps the gateway's endpoints when it is co-hosted.</summary>
+    /// <summary>Maps the gateway's endpoints when it is co-hosted, else the silo's own probes.</summary>
     public static WebApplication MapPluralSilo(this WebApplication app)
     {
         var options = app.Configuration.GetSection(OrleansOptions.Section).Get<OrleansOptions>() ?? new OrleansOptions();
@@ -36,7 +44,7 @@ public static class SiloHostingExtensions
         }
         else
         {
-            app.MapGet("/healthz", () => Results.Text("ok"));
+            app.MapSiloHealth();
         }
 
         return app;

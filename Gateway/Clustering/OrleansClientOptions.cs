@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Plural.Gateway.Clustering;
+
+/// <summary>How a standalone gateway reaches the silo cluster as an Orleans client. Section <c>Orleans</c>.</summary>
+public sealed class OrleansClientOptions
+{
+    /// <summary>Configuration section name (shared with the silo's own settings).</summary>
+    public const string Section = "Orleans";
+
+    /// <summary>Identity of the service; must match the silos'.</summary>
+    [Required] public string ServiceId { get; set; } = "plural";
+
+    /// <summary>Identity of the cluster deployment; must match the silos'.</summary>
+    [Required] public string ClusterId { get; set; } = "dev";
+
+    /// <summary>How the gateway finds silos.</summary>
+    public ClusteringProvider ClusteringProvider { get; set; } = ClusteringProvider.Localhost;
+
+    /// <summary>The local silo's gateway port, with <see cref="ClusteringProvider.Localhost"/> clustering.</summary>
+    [Range(1, 65535)] public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>How often the list of silos is re-read from the membership table; new silos get traffic after at most this long.</summary>
+    public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(30);
+}
