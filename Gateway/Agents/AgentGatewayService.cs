@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
+using Plural.Gateway.Cluster;
 using Plural.Gateway.Hosting;
 using Plural.Gateway.Sessions;
 using Plural.Gateway.Tunnels;
@@ -17,6 +18,7 @@ public sealed partial class AgentGatewayService(
     GatewayIdentity gateway,
     IOptions<GatewayOptions> options,
     TimeProvider clock,
+    ClusterReportPublisher cluster,
     ILogger<AgentGatewayService> logger) : AgentGateway.AgentGatewayBase
 {
     /// <inheritdoc />
@@ -52,9 +54,10 @@ public sealed partial class AgentGatewayService(
                     AgentId = identity.AgentName,
                     GatewayId = gateway.Id,
                     HeartbeatIntervalMs = (int)options.Value.HeartbeatInterval.TotalMilliseconds,
+                    AcceptedCapabilities = { ClusterReportPublisher.AcceptedCapabilities.Intersect(session.Capabilities) },
                 },
             }, ct);
-            await ReadHeartbeatsAsync(requestStream, session);
+            await ReadHeartbeatsAsync(requestStream, session, cluster);
         }
         catch (OperationCanceledException) when (session.CloseStatus is { } closed && !ct.IsCancellationRequested)
         {
@@ -100,8 +103,11 @@ public sealed partial class AgentGatewayService(
         await tunnel.Released.WaitAsync(ct);
     }
 
-    private static async Task ReadHeartbeatsAsync(IAsyncStreamReader<AgentMessage> requestStream, AgentSession session)
+    private static async Task ReadHeartbeatsAsync(IAsyncStreamReader<AgentMessage> requestStream, AgentSession session, ClusterReportPublisher cluster)
     {
+        var agentId = session.Identity.AgentName;
+        var events = session.Capabilities.Contains(ClusterReportPublisher.EventsCapability);
+        var views = session.Capabilities.Contains(ClusterReportPublisher.ViewsCapability);
         while (await requestStream.MoveNext(session.Closed))
         {
             switch (requestStream.Current.KindCase)
@@ -109,9 +115,28 @@ public sealed partial class AgentGatewayService(
                 case AgentMessage.KindOneofCase.Heartbeat:
                     session.OnHeartbeat(requestStream.Current.Heartbeat);
                     break;
+                // Reports are awaited in order: a slow stream holds back this agent's session, nobody else's.
+                case AgentMessage.KindOneofCase.ClusterEvents when events:
+                    await Report(() => cluster.PublishEventsAsync(agentId, requestStream.Current.ClusterEvents));
+                    break;
+                case AgentMessage.KindOneofCase.ClusterView when views:
+                    await Report(() => cluster.PublishViewAsync(agentId, requestStream.Current.ClusterView));
+                    break;
                 default:
                     throw Violation($"unexpected '{requestStream.Current.KindCase}' message on an established session");
             }
+        }
+    }
+
+    private static async Task Report(Func<Task> publish)
+    {
+        try
+        {
+            await publish();
+        }
+        catch (ArgumentException malformed)
+        {
+            throw Violation(malformed.Message);
         }
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Plural.Gateway.Access;
 using Plural.Gateway.Agents;
+using Plural.Gateway.Cluster;
 using Plural.Gateway.Cable;
 using Plural.Gateway.Health;
 using Plural.Gateway.KubernetesProxy;
@@ -43,6 +44,7 @@ public static class GatewayHostingExtensions
         services.AddSingleton<TunnelForwarder>();
         services.AddSingleton<PeerGatewayForwarder>();
         services.AddSingleton<AgentRequestClient>();
+        services.AddClusterViews();
         services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<MainAppJwtValidator>();
         services.AddSingleton<CallerAuthenticator>();

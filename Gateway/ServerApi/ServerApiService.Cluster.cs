@@ -1,0 +1,28 @@
+using Grpc.Core;
+using Plural.Gateway.Cluster;
+using Plural.Protocol.Server;
+
+namespace Plural.Gateway.ServerApi;
+
+// Cluster views and cached queries: delegated to the cluster feature.
+public sealed partial class ServerApiService
+{
+    /// <inheritdoc />
+    public override Task<ClusterViewInfo> GetClusterView(GetClusterViewRequest request, ServerCallContext context) =>
+        Cluster(context).GetViewAsync(request);
+
+    /// <inheritdoc />
+    public override Task<ListClusterViewsResponse> ListClusterViews(ListClusterViewsRequest request, ServerCallContext context) =>
+        Cluster(context).ListViewsAsync(request);
+
+    /// <inheritdoc />
+    public override Task<ClusterQueryResult> QueryCluster(QueryClusterRequest request, ServerCallContext context) =>
+        Cluster(context).QueryAsync(request, context.CancellationToken);
+
+    /// <inheritdoc />
+    public override Task<QueryFleetResponse> QueryFleet(QueryFleetRequest request, ServerCallContext context) =>
+        Cluster(context).QueryFleetAsync(request, context.CancellationToken);
+
+    private static ClusterApi Cluster(ServerCallContext context) =>
+        context.GetHttpContext().RequestServices.GetRequiredService<ClusterApi>();
+}
