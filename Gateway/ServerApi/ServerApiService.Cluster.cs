@@ -23,6 +23,10 @@ public sealed partial class ServerApiService
     public override Task<QueryFleetResponse> QueryFleet(QueryFleetRequest request, ServerCallContext context) =>
         Cluster(context).QueryFleetAsync(request, context.CancellationToken);
 
+    /// <inheritdoc />
+    public override Task WatchClusterEvents(WatchClusterEventsRequest request, IServerStreamWriter<ClusterEventInfo> responseStream, ServerCallContext context) =>
+        context.GetHttpContext().RequestServices.GetRequiredService<ClusterEventWatcher>().WatchAsync(request, responseStream, context);
+
     private static ClusterApi Cluster(ServerCallContext context) =>
         context.GetHttpContext().RequestServices.GetRequiredService<ClusterApi>();
 }
