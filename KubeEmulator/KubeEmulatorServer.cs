@@ -29,15 +29,16 @@ public sealed partial class KubeEmulatorServer : IAsyncDisposable
 
     private readonly EmulatorCertificates? _certificates;
 
-    private KubeEmulatorServer(WebApplication app, KubeEmulatorOptions options, EmulatorCertificates? certificates, Uri url)
+    private KubeEmulatorServer(WebApplication app, KubeEmulatorOptions options, EmulatorCertificates? certificates, Uri url, ApiRequestCounter requests)
     {
         _app = app;
         _options = options;
         _certificates = certificates;
         Url = url;
+        Requests = requests;
     }
 
-    /// <summary>Base URL, e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    /// <summary>Base URL, e.g. <c>https://127.0.0.1:41234</c>.</summary>
     public Uri Url { get; }
 
     /// <summary>PEM of the certificate authority that signed the serving certificate; null when serving plain HTTP.</summary>
@@ -45,6 +46,12 @@ public sealed partial class KubeEmulatorServer : IAsyncDisposable
 
     /// <summary>Bearer token of the cluster administrator (<c>kubernetes-admin</c>).</summary>
     public string AdminToken => _options.AdminToken;
+
+    /// <summary>
+    /// Requests served so far, in total and by verb and resource (<c>Requests.Count("list", "pods")</c>).
+    /// Every request counts, including rejected ones, discovery and health checks.
+    /// </summary>
+    public ApiRequestCounter Requests { get; }
 
     /// <summary>Bearer token of the agent service account <c>system:serviceaccount:plural:agentk</c>, allowed to impersonate.</summary>
     public string AgentToken => _options.AgentToken;
@@ -77,6 +84,8 @@ public sealed partial class KubeEmulatorServer : IAsyncDisposable
         builder.Services.AddKubeEmulator(options, new ClusterAuthority(certificates?.AuthorityPem));
 
         var app = builder.Build();
+        var requests = new ApiRequestCounter();
+        app.Use(RequestCounting.Middleware(requests));
         app.Use(EndStreamsOnShutdown(app.Lifetime));
         app.UseMiddleware<AuthenticationMiddleware>();
         DiscoveryEndpoints.Map(app);
@@ -94,7 +103,7 @@ public sealed partial class KubeEmulatorServer : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var url = new Uri(address.Replace("[::]", "127.0.0.1"));
         LogListening(app.Logger, url, options.Empty);
-        return new KubeEmulatorServer(app, options, certificates, url);
+        return new KubeEmulatorServer(app, options, certificates, url, requests);
     }
 
     /// <summary>Writes a kubeconfig for this emulator; by default for the administrator.</summary>
