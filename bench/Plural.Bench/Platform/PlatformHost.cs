@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+using Plural.Bench.Processes;
+using Plural.Bench.Runner;
+using Plural.Protocol.Server;
+
+namespace Plural.Bench.Platform;
+
+/// <summary>
+/// The platform as operators run it: a silo process and a separate gateway process (an Orleans client
+/// of it), started from the built outputs with production defaults, logging at Warning so console
+/// output does not cost CPU inside the measurement.
+/// </summary>
+public sealed class PlatformHost : IDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private readonly ScenarioContext _context;
+    private readonly GrpcChannel _apiChannel;
+
+    private PlatformHost(ScenarioContext context, ChildProcess silo, ChildProcess gateway, Uri agentUrl, Uri apiUrl, Uri httpUrl, string adminToken)
+    {
+        _context = context;
+        Silo = silo;
+        Gateway = gateway;
+        AgentUrl = agentUrl;
+        HttpUrl = httpUrl;
+        AdminToken = adminToken;
+        _apiChannel = GrpcChannel.ForAddress(apiUrl, new GrpcChannelOptions { MaxReceiveMessageSize = 64 << 20 });
+        Api = new ServerApi.ServerApiClient(_apiChannel.Intercept(metadata =>
+        {
+            metadata.Add("authorization", "Bearer " + adminToken);
+            return metadata;
+        }));
+    }
+
+    /// <summary>The silo process.</summary>
+    public ChildProcess Silo { get; }
+
+    /// <summary>The gateway process.</summary>
+    public ChildProcess Gateway { get; }
+
+    /// <summary>The gateway's agent listener (h2c).</summary>
+    public Uri AgentUrl { get; }
+
+    /// <summary>The gateway's HTTP listener, where <c>/agents/{agent}/proxy/...</c> is served.</summary>
+    public Uri HttpUrl { get; }
+
+    /// <summary>The admin bearer token, for ServerApi and the proxy route.</summary>
+    public string AdminToken { get; }
+
+    /// <summary>ServerApi with the admin token.</summary>
+    public ServerApi.ServerApiClient Api { get; }
+
+    /// <summary>The Authorization header value for the proxy route.</summary>
+    public AuthenticationHeaderValue AdminAuthorization => new("Bearer", AdminToken);
+
+    /// <summary>Starts a silo and a gateway and waits until the gateway is ready.</summary>
+    public static async Task<PlatformHost> StartAsync(ScenarioContext context, IEnumerable<string> extraGatewayArgs, CancellationToken ct)
+    {
+        var siloPort = FreePort.Next();
+        var orleansGatewayPort = FreePort.Next();
+        var siloHealth = FreePort.Next();
+        var silo = context.Children.Start("silo", "dotnet",
+        [
+            context.Layout.ProgramPath("Silo"),
+            "--Orleans:HostGateway=false",
+            $"--Orleans:SiloPort={siloPort}",
+            $"--Orleans:GatewayPort={orleansGatewayPort}",
+            $"--urls=http://127.0.0.1:{siloHealth}",
+        ], ProductEnvironment, Path.GetDirectoryName(context.Layout.ProgramPath("Silo")));
+        await WaitReadyAsync(silo, new Uri($"http://127.0.0.1:{siloHealth}/readyz"), ct);
+
+        var adminToken = "bench-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var agentUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var apiUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var httpUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var gateway = context.Children.Start("gateway", "dotnet",
+        [
+            context.Layout.ProgramPath("Gateway"),
+            $"--Orleans:GatewayPort={orleansGatewayPort}",
+            "--Gateway:Id=bench-gw",
+            $"--Gateway:AdminToken={adminToken}",
+            $"--Gateway:AgentListenUrl={agentUrl}",
+            $"--Gateway:ApiListenUrl={apiUrl}",
+            $"--Gateway:HttpListenUrl={httpUrl}",
+            .. extraGatewayArgs,
+        ], ProductEnvironment, Path.GetDirectoryName(context.Layout.ProgramPath("Gateway")));
+        await WaitReadyAsync(gateway, new Uri(httpUrl, "/readyz"), ct);
+        context.Log($"platform up: silo pid {silo.Id}, gateway pid {gateway.Id}");
+        return new PlatformHost(context, silo, gateway, agentUrl, apiUrl, httpUrl, adminToken);
+    }
+
+    /// <summary>Registers an agent and returns its token.</summary>
+    public async Task<string> RegisterAgentAsync(string name, CancellationToken ct)
+    {
+        var response = await Api.RegisterAgentAsync(new RegisterAgentRequest { Name = name, Description = "benchmark" }, cancellationToken: ct);
+        return response.Token.Token;
+    }
+
+    /// <summary>Starts a real AgentK process for a registered agent, forwarding to <paramref name="upstream"/>, and waits until it is ready.</summary>
+    public async Task<ChildProcess> StartAgentAsync(string name, string token, Uri upstream, IEnumerable<string> extraArgs, CancellationToken ct)
+    {
+        var observability = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var environment = new Dictionary<string, string>(ProductEnvironment) { ["AGENTK_TOKEN"] = token };
+        var agent = _context.Children.Start("agent", "dotnet",
+        [
+            _context.Layout.ProgramPath("AgentK"),
+            $"--Agent:GatewayUrl={AgentUrl}",
+            $"--Agent:InstanceId={name}-bench",
+            $"--Agent:Upstream:Url={upstream}",
+            "--Agent:Upstream:BearerTokenFile=",
+            "--Agent:Upstream:CaFile=",
+            $"--Agent:ObservabilityUrl={observability}",
+            .. extraArgs,
+        ], environment, Path.GetDirectoryName(_context.Layout.ProgramPath("AgentK")));
+        await WaitReadyAsync(agent, new Uri(observability, "/readyz"), ct);
+        return agent;
+    }
+
+    /// <summary>A sentence on the errors the platform's processes logged, or null when there were none.</summary>
+    public static string? ErrorSummary(IEnumerable<ChildProcess> processes)
+    {
+        var failing = processes.Where(p => p.ErrorLines > 0).ToList();
+        return failing.Count == 0 ? null : "Errors logged by the product during the run: " + string.Join("; ", failing.Select(p =>
+            $"{p.Name}: {p.ErrorLines} (last: `{p.LastErrorLine}`)")) + ".";
+    }
+
+    /// <summary>The URL of an agent's upstream path through the gateway's proxy route.</summary>
+    public Uri ProxyUrl(string agent, string path = "") => new(HttpUrl, $"/agents/{agent}/proxy{path}");
+
+    /// <inheritdoc />
+    public void Dispose() => _apiChannel.Dispose();
+
+    private static readonly Dictionary<string, string> ProductEnvironment = new()
+    {
+        ["DOTNET_ENVIRONMENT"] = "Production",
+        ["Logging__LogLevel__Default"] = "Warning",
+        ["Logging__Console__FormatterName"] = "simple",
+        ["Logging__Console__FormatterOptions__SingleLine"] = "true",
+    };
+
+    private static async Task WaitReadyAsync(ChildProcess process, Uri probe, CancellationToken ct)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + StartTimeout;
+        while (true)
+        {
+            process.ThrowIfExited();
+            try
+            {
+                using var response = await http.GetAsync(probe, ct);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // Listening but slow to answer while starting.
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException(string.Create(CultureInfo.InvariantCulture,
+                    $"{process.Name} was not ready at {probe} within {StartTimeout.TotalSeconds} s. Output:\n{process.Output}"));
+            }
+
+            await Task.Delay(200, ct);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace Plural.Bench.Processes;
+
+/// <summary>Resident memory and CPU time of a process and all its descendants, read from /proc.</summary>
+public static partial class ProcessStats
+{
+    private static readonly double TicksPerSecond = ReadTicksPerSecond();
+
+    /// <summary>Memory and CPU of the tree rooted at <paramref name="pid"/> now; zero when it is gone.</summary>
+    public static ProcessSample Sample(int pid)
+    {
+        long rss = 0;
+        double cpu = 0;
+        foreach (var member in TreeOf(pid))
+        {
+            if (TryRead(member, out var stat))
+            {
+                rss += stat.RssBytes;
+                cpu += stat.CpuSeconds;
+            }
+        }
+
+        return new ProcessSample(rss, cpu);
+    }
+
+    /// <summary>
+    /// CPU seconds of the tree rooted at <paramref name="pid"/>, including children it already reaped,
+    /// so short-lived helpers (wrk, ssh-keygen) still count as the bench's own load.
+    /// </summary>
+    public static double TreeCpuWithReaped(int pid)
+    {
+        double cpu = 0;
+        foreach (var member in TreeOf(pid))
+        {
+            if (ReadStatFields(member) is { } fields)
+            {
+                // utime(11) stime(12) cutime(13) cstime(14)
+                cpu += fields.Skip(11).Take(4).Sum(f => double.Parse(f, CultureInfo.InvariantCulture));
+            }
+        }
+
+        return cpu / TicksPerSecond;
+    }
+
+    /// <summary>CPU seconds used by the whole machine (all cores) since boot, and the elapsed core-seconds.</summary>
+    public static (double Busy, double Total) MachineCpu()
+    {
+        var fields = File.ReadLines("/proc/stat").First()
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(f => double.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        // user nice system idle iowait irq softirq steal
+        var busy = fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7];
+        var total = busy + fields[3] + fields[4];
+        return (busy / TicksPerSecond, total / TicksPerSecond);
+    }
+
+    private static List<int> TreeOf(int root)
+    {
+        var children = new Dictionary<int, List<int>>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && TryReadParent(pid, out var parent))
+            {
+                if (!children.TryGetValue(parent, out var list))
+                {
+                    children[parent] = list = [];
+                }
+
+                list.Add(pid);
+            }
+        }
+
+        List<int> tree = [root];
+        for (var i = 0; i < tree.Count; i++)
+        {
+            if (children.TryGetValue(tree[i], out var list))
+            {
+                tree.AddRange(list);
+            }
+        }
+
+        return tree;
+    }
+
+    private static bool TryReadParent(int pid, out int parent)
+    {
+        parent = 0;
+        var fields = ReadStatFields(pid);
+        return fields is not null && int.TryParse(fields[1], out parent);
+    }
+
+    private static bool TryRead(int pid, out ProcessSample sample)
+    {
+        sample = default;
+        var fields = ReadStatFields(pid);
+        if (fields is null)
+        {
+            return false;
+        }
+
+        // After the command name: state(0) ppid(1) ... utime(11) stime(12) ... rss pages(21).
+        var cpuTicks = double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture);
+        var rssPages = long.Parse(fields[21], CultureInfo.InvariantCulture);
+        sample = new ProcessSample(rssPages * Environment.SystemPageSize, cpuTicks / TicksPerSecond);
+        return true;
+    }
+
+    private static string[]? ReadStatFields(int pid)
+    {
+        try
+        {
+            var text = File.ReadAllText($"/proc/{pid}/stat");
+            // The command name may hold spaces and parentheses; it ends at the last ')'.
+            return text[(text.LastIndexOf(')') + 2)..].Split(' ');
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static double ReadTicksPerSecond()
+    {
+        const int scClkTck = 2;
+        var ticks = OperatingSystem.IsLinux() ? SysConf(scClkTck) : 100;
+        return ticks > 0 ? ticks : 100;
+    }
+
+    [LibraryImport("libc", EntryPoint = "sysconf")]
+    private static partial long SysConf(int name);
+}

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Plural.Bench.Platform;
+using Plural.Bench.Processes;
+using Plural.Bench.Runner;
+
+// Internal mode: the upstream server every route ends at, started by the bench itself.
+if (args is ["upstream", "--port", var portText, "--parent", var parentText])
+{
+    using var stop = new CancellationTokenSource();
+    _ = WatchParentAsync(int.Parse(parentText, CultureInfo.InvariantCulture), stop);
+    await UpstreamServer.RunAsync(int.Parse(portText, CultureInfo.InvariantCulture), stop.Token);
+    return 0;
+}
+
+// 10,000 agents are 10,000 sockets in this process and in the gateway; children inherit the limit.
+FileLimits.Raise(65_536);
+using var cancel = new CancellationTokenSource();
+var interrupts = 0;
+void OnSignal(PosixSignalContext signal)
+{
+    signal.Cancel = true;
+    if (Interlocked.Increment(ref interrupts) > 1)
+    {
+        ChildProcesses.KillEverything();
+        Environment.Exit(130);
+    }
+
+    Console.Error.WriteLine("stopping (again to stop at once)...");
+    cancel.Cancel();
+}
+
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+AppDomain.CurrentDomain.ProcessExit += (_, _) => ChildProcesses.KillEverything();
+try
+{
+    return await BenchRunner.RunAsync(args, cancel.Token);
+}
+finally
+{
+    ChildProcesses.KillEverything();
+}
+
+// The upstream has no reason to outlive the bench, even one killed with SIGKILL.
+static async Task WatchParentAsync(int parent, CancellationTokenSource stop)
+{
+    while (true)
+    {
+        await Task.Delay(1000);
+        try
+        {
+            using var process = Process.GetProcessById(parent);
+            if (process.HasExited)
+            {
+                break;
+            }
+        }
+        catch (ArgumentException)
+        {
+            break;
+        }
+    }
+
+    await stop.CancelAsync();
+}

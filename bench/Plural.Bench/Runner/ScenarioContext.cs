@@ -1,0 +1,45 @@
+using Plural.Bench.Processes;
+
+namespace Plural.Bench.Runner;
+
+/// <summary>What a running scenario gets from the runner: its options, the repository, child processes, a scratch folder, progress output.</summary>
+public sealed class ScenarioContext(
+    IScenario scenario,
+    IReadOnlyDictionary<string, string> arguments,
+    RepositoryLayout layout,
+    ChildProcesses children,
+    string scratchDirectory,
+    TextWriter progress)
+{
+    /// <summary>Where the product's built programs are.</summary>
+    public RepositoryLayout Layout { get; } = layout;
+
+    /// <summary>Starts processes that are killed when the scenario ends or the run is interrupted.</summary>
+    public ChildProcesses Children { get; } = children;
+
+    /// <summary>A folder of this scenario's own, deleted afterwards (keys, configuration, scripts).</summary>
+    public string ScratchDirectory { get; } = scratchDirectory;
+
+    /// <summary>Prints one progress line, prefixed with the scenario name.</summary>
+    public void Log(string line) => progress.WriteLine($"[{DateTime.Now:HH:mm:ss}] {scenario.Name}: {line}");
+
+    /// <summary>The option's text as given, or its declared default.</summary>
+    public string Text(string name)
+    {
+        var declared = scenario.Options.FirstOrDefault(o => o.Name == name)
+            ?? throw new InvalidOperationException($"scenario {scenario.Name} reads option '{name}' without declaring it");
+        return arguments.TryGetValue(name, out var given) ? given : declared.Default;
+    }
+
+    /// <summary>A size option in bytes.</summary>
+    public long Size(string name) => Quantity.ParseSize(name, Text(name));
+
+    /// <summary>A duration option.</summary>
+    public TimeSpan Duration(string name) => Quantity.ParseDuration(name, Text(name));
+
+    /// <summary>A count option.</summary>
+    public int Count(string name) => Quantity.ParseCount(name, Text(name));
+
+    /// <summary>A comma-separated list of counts.</summary>
+    public IReadOnlyList<int> Counts(string name) => Quantity.ParseCounts(name, Text(name));
+}

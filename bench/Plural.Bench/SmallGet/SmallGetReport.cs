@@ -1,0 +1,128 @@
+using System.Globalization;
+using Plural.Bench.Reporting;
+using Plural.Bench.Runner;
+
+namespace Plural.Bench.SmallGet;
+
+/// <summary>Turns the small-GET measurements into tables, ratios against the baselines, and notes.</summary>
+public static class SmallGetReport
+{
+    /// <summary>Builds the report.</summary>
+    public static ScenarioReport Build(IReadOnlyList<SmallGetMeasurement> measurements, IReadOnlyList<int> levels,
+        IReadOnlyList<string> skipped, string client, TimeSpan duration, TimeSpan warmup)
+    {
+        var report = new ScenarioReport
+        {
+            Method =
+                $"`GET /small` (a {Platform.UpstreamServer.SmallBody.Length}-byte JSON body, like a Kubernetes `/version`) against one upstream " +
+                $"process, closed loop with {client} over HTTP/1.1 keep-alive connections, one per request in flight, " +
+                $"{warmup.TotalSeconds:0} s warm-up then {duration.TotalSeconds:0} s measured per route and concurrency. " +
+                "Routes: **direct** (client to upstream), **tunnel** (client to the gateway's `/agents/{agent}/proxy/` " +
+                "route, over the agent's gRPC tunnel stream to a real AgentK process, which calls the upstream; silo and gateway are " +
+                "separate processes with production defaults), **ssh -R** (OpenSSH sshd on loopback, an `ssh -R` client as the agent), " +
+                "**nghttpx x2** (two nghttpx proxies with an HTTP/2 link between them, shaped like the tunnel's two hops). " +
+                "Everything, load client included, shares the same cores, so ratios matter more than absolute figures. " +
+                "CPU per request is user+system time of each process over the measured window divided by the requests completed.",
+        };
+        var direct = measurements.Where(m => m.Route == "direct").ToDictionary(m => m.Load.Concurrency);
+        var table = new ResultTable("Latency and throughput",
+            "route", "concurrency", "req/s", "p50", "p90", "p99", "errors", "p50 vs direct", "req/s vs direct");
+        foreach (var m in measurements)
+        {
+            var baseline = direct.GetValueOrDefault(m.Load.Concurrency);
+            table.Add(m.Route, m.Load.Concurrency.ToString(CultureInfo.InvariantCulture), Format.Count(m.Load.RequestsPerSecond),
+                Format.Micros(m.Load.P50), Format.Micros(m.Load.P90), Format.Micros(m.Load.P99), Format.Count(m.Load.Errors),
+                baseline is null ? "" : Format.Ratio(m.Load.P50 / baseline.Load.P50),
+                baseline is null ? "" : Format.Ratio(m.Load.RequestsPerSecond / baseline.Load.RequestsPerSecond));
+        }
+
+        report.Tables.Add(table);
+        var cpu = new ResultTable("CPU per request (µs of user+system time, per process)", "route", "concurrency", "per process", "total");
+        foreach (var m in measurements)
+        {
+            var requests = Math.Max(1, m.Load.Requests);
+            cpu.Add(m.Route, m.Load.Concurrency.ToString(CultureInfo.InvariantCulture),
+                string.Join(", ", m.Cpu.Select(c => $"{c.Component} {Format.One(c.Seconds * 1e6 / requests)}")),
+                Format.One(m.Cpu.Sum(c => c.Seconds) * 1e6 / requests));
+        }
+
+        report.Tables.Add(cpu);
+        foreach (var level in levels)
+        {
+            var tunnel = measurements.FirstOrDefault(m => m.Route == "tunnel" && m.Load.Concurrency == level);
+            if (tunnel is null)
+            {
+                continue;
+            }
+
+            foreach (var other in measurements.Where(m => m.Route != "tunnel" && m.Load.Concurrency == level))
+            {
+                report.Ratios[$"tunnel p50 / {other.Route} p50 at concurrency {level}"] = tunnel.Load.P50 / other.Load.P50;
+                report.Ratios[$"tunnel req/s / {other.Route} req/s at concurrency {level}"] = tunnel.Load.RequestsPerSecond / other.Load.RequestsPerSecond;
+            }
+        }
+
+        if (WhereTimeGoes(measurements) is { } analysis)
+        {
+            report.Notes.Add(analysis);
+        }
+
+        foreach (var reason in skipped)
+        {
+            report.Notes.Add($"Skipped: {reason}.");
+        }
+
+        report.Data = measurements;
+        return report;
+    }
+
+    /// <summary>
+    /// When the tunnel is over 2× direct latency or under half its throughput, explains from the CPU
+    /// counters where the time goes and what would change it.
+    /// </summary>
+    private static string? WhereTimeGoes(IReadOnlyList<SmallGetMeasurement> measurements)
+    {
+        var pairs = measurements.Where(m => m.Route == "tunnel")
+            .Select(t => (Tunnel: t, Direct: measurements.FirstOrDefault(d => d.Route == "direct" && d.Load.Concurrency == t.Load.Concurrency)))
+            .Where(p => p.Direct is not null)
+            .ToList();
+        if (pairs.Count == 0)
+        {
+            return null;
+        }
+
+        var (tunnel, direct) = pairs.MaxBy(p => p.Tunnel.Load.P50 / p.Direct!.Load.P50);
+        var latency = tunnel.Load.P50 / direct!.Load.P50;
+        var throughput = tunnel.Load.RequestsPerSecond / direct.Load.RequestsPerSecond;
+        if (latency <= 2 && throughput >= 0.5)
+        {
+            return null;
+        }
+
+        var level = tunnel.Load.Concurrency;
+        string PerRequest(SmallGetMeasurement m) => string.Join(", ", m.Cpu.Select(c => $"{c.Component} {c.Seconds * 1e6 / Math.Max(1, m.Load.Requests):0}"));
+        double Total(SmallGetMeasurement m) => m.Cpu.Sum(c => c.Seconds) * 1e6 / Math.Max(1, m.Load.Requests);
+        var ssh = measurements.FirstOrDefault(m => m.Route == "ssh -R" && m.Load.Concurrency == level);
+        var pool = measurements.FirstOrDefault(m => m.Route.StartsWith("tunnel, ", StringComparison.Ordinal) && m.Load.Concurrency == level);
+        var tunnelCpu = tunnel.Cpu.Where(c => c.Component is "gateway" or "agent").Sum(c => c.Seconds) * 1e6 / Math.Max(1, tunnel.Load.Requests);
+        var text = new System.Text.StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"**Where the time goes.** At concurrency {level} the tunnel's median latency is {Format.Ratio(latency)} direct's and its throughput {Format.Ratio(throughput)}. ");
+        text.Append(CultureInfo.InvariantCulture, $"CPU per request, in µs: tunnel {PerRequest(tunnel)} (total {Total(tunnel):0}); direct {PerRequest(direct)} (total {Total(direct):0})");
+        text.Append(ssh is null ? ". " : string.Create(CultureInfo.InvariantCulture, $"; ssh -R {PerRequest(ssh)} (total {Total(ssh):0}). "));
+        text.Append(CultureInfo.InvariantCulture, $"The gateway and the agent together spend {tunnelCpu:0} µs of CPU on every request, so on {Environment.ProcessorCount} cores shared with the client and the upstream the tunnel cannot go much beyond {Environment.ProcessorCount * 1e6 / Total(tunnel):0} requests/s: ");
+        text.Append("the gap is CPU work per request in the two .NET processes, not the network. ");
+        if (pool is not null)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"With {RouteSetPoolNote()} the p50 at concurrency {level} is {Format.Micros(pool.Load.P50)} instead of {Format.Micros(tunnel.Load.P50)} and throughput {Format.Count(pool.Load.RequestsPerSecond)}/s instead of {Format.Count(tunnel.Load.RequestsPerSecond)}/s, which is what waiting for streams to be opened costs. ");
+        }
+
+        text.AppendLine().AppendLine();
+        text.AppendLine("**What would fix it** (read from the counters above and the code, to be confirmed with a profile):").AppendLine();
+        text.AppendLine("1. *A stream per request.* Every request consumes a `Connect` stream and the agent opens a new one to replace it: a new gRPC call on both sides, the bearer token checked again, the slot parked in the registry. Letting a stream return to the idle pool after `end` (a new capability next to `tunnel.http.v1`) takes that setup off every request.");
+        text.AppendLine("2. *A small pool that grows only when a stream turns active.* With 2 idle streams (AgentK's default) a burst waits for streams being opened; the pool should grow ahead of demand (towards recent peak concurrency) and shrink slowly.");
+        text.AppendLine("3. *Per-request allocations on the hot path.* Headers are copied into protobuf `HeaderField` lists and back, body chunks into new `ByteString`s (`ByteString.CopyFrom`) on both sides; pooled buffers and `UnsafeByteOperations.UnsafeWrap` would cut copies and GC work.");
+        return text.ToString().TrimEnd();
+    }
+
+    private static string RouteSetPoolNote() => $"{Baselines.RouteSet.PoolMinIdle} idle streams kept open by the agent";
+}

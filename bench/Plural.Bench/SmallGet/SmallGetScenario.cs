@@ -1,0 +1,78 @@
+using Plural.Bench.Baselines;
+using Plural.Bench.Load;
+using Plural.Bench.Processes;
+using Plural.Bench.Reporting;
+using Plural.Bench.Runner;
+
+namespace Plural.Bench.SmallGet;
+
+/// <summary>
+/// Scenario 1: latency percentiles and throughput of a small GET at fixed concurrency, through the
+/// tunnel and through each baseline to the same upstream, with the CPU each process spent per request.
+/// </summary>
+public sealed class SmallGetScenario : IScenario
+{
+    /// <inheritdoc />
+    public string Name => "small-get";
+
+    /// <inheritdoc />
+    public string Title => "Small GET: latency and throughput through the tunnel vs direct, ssh -R and nghttpx";
+
+    /// <inheritdoc />
+    public IReadOnlyList<ScenarioOption> Options { get; } =
+    [
+        new("duration", OptionKind.Duration, "10s", "measured time per route and concurrency"),
+        new("warmup", OptionKind.Duration, "2s", "unmeasured load before each measurement"),
+        new("concurrency", OptionKind.Counts, "1,16,64", "requests kept in flight"),
+        new("client", OptionKind.Text, "wrk", "load client: wrk, or own (the bench's HttpClient loop)"),
+        new("routes", OptionKind.Text, RouteSet.AllNames, "routes to measure, comma-separated"),
+    ];
+
+    /// <inheritdoc />
+    public async Task<ScenarioReport> RunAsync(ScenarioContext context, CancellationToken ct)
+    {
+        var duration = context.Duration("duration");
+        var warmup = context.Duration("warmup");
+        var levels = context.Counts("concurrency");
+        var clientName = context.Text("client");
+        if (clientName is not ("wrk" or "own"))
+        {
+            throw new BenchUsageException($"--client: '{clientName}' is neither wrk nor own");
+        }
+
+        var wrk = clientName == "wrk" ? await WrkLoad.FindAsync(context, ct) : null;
+        if (clientName == "wrk" && wrk is null)
+        {
+            context.Log("wrk is not available; using the bench's own client");
+        }
+
+        using var routes = await RouteSet.StartAsync(context, context.Text("routes"), [], ct);
+        var measurements = new List<SmallGetMeasurement>();
+        foreach (var route in routes.Routes)
+        {
+            foreach (var concurrency in levels)
+            {
+                var url = route.UrlOf("/small");
+                await RunLoadAsync(url, concurrency, warmup);
+                var components = new[] { routes.Upstream.Process }.Concat(route.Components).ToArray();
+                var before = components.Select(c => c.Sample().CpuSeconds).ToArray();
+                var result = await RunLoadAsync(url, concurrency, duration);
+                var cpu = components.Select((c, i) => new ComponentCpu(c.Name, c.Sample().CpuSeconds - before[i])).ToArray();
+                measurements.Add(new SmallGetMeasurement(route.Name, result, cpu));
+                context.Log($"{route.Name} c={concurrency}: {result.RequestsPerSecond:0} req/s, p50 {Format.Micros(result.P50)}, p99 {Format.Micros(result.P99)}, errors {result.Errors}");
+
+                Task<LoadResult> RunLoadAsync(Uri target, int c, TimeSpan length) => wrk is not null
+                    ? WrkLoad.RunAsync(context, wrk, target, route.Authorization, c, length, ct)
+                    : HttpLoad.RunAsync(_ => target, route.Authorization, c, length, ct);
+            }
+        }
+
+        var report = SmallGetReport.Build(measurements, levels, routes.Skipped, wrk is not null ? "wrk" : "own", duration, warmup);
+        if (routes.ErrorSummary() is { } errors)
+        {
+            report.Notes.Add(errors);
+        }
+
+        return report;
+    }
+}

@@ -1,0 +1,83 @@
+using Plural.Bench.Reporting;
+using Plural.Bench.Runner;
+
+namespace Plural.Bench.Streaming;
+
+/// <summary>Turns the transfers into tables (median per route and direction), ratios and notes.</summary>
+public static class StreamingReport
+{
+    /// <summary>Builds the report.</summary>
+    public static ScenarioReport Build(IReadOnlyList<Transfer> transfers, long size, int repeat, IReadOnlyList<string> skipped)
+    {
+        var report = new ScenarioReport
+        {
+            Method =
+                $"One {Quantity.FormatSize(size)} body per transfer: `GET /bytes/{size}` (download) and `POST /upload` with a " +
+                $"Content-Length (upload), {repeat} times per route and direction, one at a time, over HTTP/1.1 from the bench's own " +
+                "client; the median transfer is reported. Bodies are generated from a reused buffer on both ends and only counted, " +
+                "so the figures are about the route. Resident memory (RSS, including child processes) of every process on the route " +
+                "is sampled every 100 ms; \"growth\" is the peak minus the value just before the transfer. CPU is user+system " +
+                "seconds per GiB moved. Same routes as the small-GET scenario.",
+        };
+        var medians = transfers.GroupBy(t => (t.Route, t.Direction))
+            .Select(g => g.OrderBy(t => t.Seconds).ElementAt(g.Count() / 2))
+            .ToList();
+        var gib = (double)size / (1L << 30);
+        var table = new ResultTable("Throughput and memory (median transfer)",
+            "route", "direction", "MiB/s", "vs direct", "seconds", "peak RSS (growth), MiB", "CPU s per GiB");
+        foreach (var t in medians)
+        {
+            var direct = medians.FirstOrDefault(m => m.Route == "direct" && m.Direction == t.Direction);
+            table.Add(t.Route, t.Direction, Format.Count(t.MibPerSecond),
+                direct is null ? "" : Format.Ratio(t.MibPerSecond / direct.MibPerSecond),
+                Format.One(t.Seconds),
+                string.Join(", ", t.Processes.Select(p => $"{p.Component} {Format.MiB(p.PeakRssBytes)} (+{Format.MiB(Math.Max(0, p.PeakRssBytes - p.RssBeforeBytes))})")),
+                string.Join(", ", t.Processes.Select(p => $"{p.Component} {p.CpuSeconds / gib:0.00}")));
+        }
+
+        report.Tables.Add(table);
+        var all = new ResultTable("Every transfer", "route", "direction", "MiB/s", "seconds");
+        foreach (var t in transfers)
+        {
+            all.Add(t.Route, t.Direction, Format.Count(t.MibPerSecond), Format.One(t.Seconds));
+        }
+
+        report.Tables.Add(all);
+        foreach (var tunnel in medians.Where(m => m.Route == "tunnel"))
+        {
+            foreach (var other in medians.Where(m => m.Route != "tunnel" && m.Direction == tunnel.Direction))
+            {
+                report.Ratios[$"tunnel / {other.Route} throughput, {tunnel.Direction}"] = tunnel.MibPerSecond / other.MibPerSecond;
+            }
+        }
+
+        foreach (var tunnel in medians.Where(m => m.Route == "tunnel"))
+        {
+            var direct = medians.FirstOrDefault(m => m.Route == "direct" && m.Direction == tunnel.Direction);
+            if (direct is null || tunnel.MibPerSecond >= direct.MibPerSecond / 2)
+            {
+                continue;
+            }
+
+            var ssh = medians.FirstOrDefault(m => m.Route == "ssh -R" && m.Direction == tunnel.Direction);
+            string Cpu(Transfer t) => string.Join(", ", t.Processes.Select(p => $"{p.Component} {p.CpuSeconds / gib:0.00}"));
+            report.Notes.Add(
+                $"**Where the time goes ({tunnel.Direction}).** The tunnel moved {Format.Count(tunnel.MibPerSecond)} MiB/s, {Format.Ratio(tunnel.MibPerSecond / direct.MibPerSecond)} direct. " +
+                $"CPU seconds per GiB: tunnel {Cpu(tunnel)}; direct {Cpu(direct)}" + (ssh is null ? ". " : $"; ssh -R {Cpu(ssh)}. ") +
+                "The tunnel's processes burn several times the CPU per byte of the baselines' proxies, and every 64 KiB chunk is a " +
+                "round of read, copy into a new protobuf `ByteString`, gRPC message write awaited to completion, then the next read, on " +
+                "both the gateway and the agent; with one frame in flight per direction the copy and the scheduling latency of each hop add up. " +
+                "What would fix it (to be confirmed with a profile): larger frames for bulk bodies (the gateway's `Tunnels:ChunkSize` " +
+                "reaches 4 MiB, the agent's 64 KiB is a constant), reading the next chunk while the previous frame is being written, and " +
+                "wrapping pooled buffers (`UnsafeByteOperations.UnsafeWrap`) instead of copying each chunk.");
+        }
+
+        foreach (var reason in skipped)
+        {
+            report.Notes.Add($"Skipped: {reason}.");
+        }
+
+        report.Data = transfers;
+        return report;
+    }
+}
