@@ -1,0 +1,163 @@
+using System.Net.Http.Headers;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+using Plural.KubeEmulator;
+using Plural.Protocol.Server;
+
+namespace Plural.Cable.Tests.Infrastructure;
+
+/// <summary>
+/// One silo and two gateway processes (Orleans clients of it), as in production; a Kubernetes emulator for
+/// agents to talk to; and an Orleans client of the test's own for looking at the silo's stream subscriptions.
+/// Leases are short so status changes show within seconds.
+/// </summary>
+public sealed class CablePlatform : IAsyncLifetime
+{
+    public const string AdminToken = "cable-admin-token-0123456789";
+    internal static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly int _siloPort = FreePort.Next();
+    private readonly int _orleansGatewayPort = FreePort.Next();
+    private readonly string _directory = Directory.CreateTempSubdirectory("plural-cable-").FullName;
+    private GrpcChannel? _apiChannel;
+
+    internal ProductProcess Silo { get; private set; } = null!;
+    internal GatewayEndpoints GatewayA { get; private set; } = null!;
+    internal GatewayEndpoints GatewayB { get; private set; } = null!;
+    internal KubeEmulatorServer Emulator { get; private set; } = null!;
+    internal ClusterProbe Cluster { get; private set; } = null!;
+
+    public ServerApi.ServerApiClient Api { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Emulator = await KubeEmulatorServer.StartAsync(new KubeEmulatorOptions { Port = 0, UseTls = false, Empty = true }, CancellationToken.None);
+        await File.WriteAllTextAsync(Path.Combine(_directory, "upstream-token"), KubeEmulatorOptions.DefaultAgentToken);
+        Silo = ProductProcess.Start("Silo",
+        [
+            "--Orleans:HostGateway=false",
+            $"--Orleans:SiloPort={_siloPort}",
+            $"--Orleans:GatewayPort={_orleansGatewayPort}",
+            $"--urls=http://127.0.0.1:{FreePort.Next()}",
+        ]);
+        await Silo.WaitForOutputAsync("Application started", StartTimeout);
+        var starting = new[] { StartGatewayAsync("gw-cable-a"), StartGatewayAsync("gw-cable-b") };
+        var gateways = await Task.WhenAll(starting);
+        (GatewayA, GatewayB) = (gateways[0], gateways[1]);
+        Cluster = await ClusterProbe.ConnectAsync(_orleansGatewayPort);
+
+        _apiChannel = GrpcChannel.ForAddress(GatewayA.ApiUrl);
+        Api = new ServerApi.ServerApiClient(_apiChannel.Intercept(metadata =>
+        {
+            metadata.Add("authorization", "Bearer " + AdminToken);
+            return metadata;
+        }));
+    }
+
+    internal async Task<RegisteredAgent> RegisterAgentAsync(string prefix)
+    {
+        var name = $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
+        var response = await Api.RegisterAgentAsync(new RegisterAgentRequest { Name = name });
+        return new RegisteredAgent(name, response.Token.Token);
+    }
+
+    /// <summary>A user token that reaches only <paramref name="agents"/>.</summary>
+    internal async Task<string> IssueUserTokenAsync(string user, params string[] agents)
+    {
+        var request = new IssueUserTokenRequest { User = user };
+        request.Agents.AddRange(agents);
+        return (await Api.IssueUserTokenAsync(request)).Token;
+    }
+
+    /// <summary>Starts an AgentK process connected to <paramref name="gateway"/> and waits for its session.</summary>
+    internal async Task<ProductProcess> StartAgentAsync(RegisteredAgent agent, GatewayEndpoints gateway)
+    {
+        var process = ProductProcess.Start("AgentK",
+        [
+            $"--Agent:GatewayUrl={gateway.AgentUrl}",
+            $"--Agent:Token={agent.Token}",
+            $"--Agent:InstanceId={agent.Name}-pod",
+            $"--Agent:Upstream:Url={Emulator.Url}",
+            $"--Agent:Upstream:BearerTokenFile={Path.Combine(_directory, "upstream-token")}",
+            "--Agent:ObservabilityUrl=",
+            "--Agent:Reconnect:InitialBackoff=00:00:00.200",
+            "--Agent:Reconnect:MaxBackoff=00:00:01",
+        ], name: "AgentK " + agent.Name);
+        await process.WaitForOutputAsync("Agent connected", StartTimeout);
+        return process;
+    }
+
+    /// <summary>Waits until the silo reports the agent (dis)connected.</summary>
+    internal async Task WaitForAgentAsync(string name, bool connected, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while ((await Api.GetAgentAsync(new GetAgentRequest { Name = name })).Status.Connected != connected)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"agent {name} did not become connected={connected} within {timeout}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        _apiChannel?.Dispose();
+        if (Cluster is not null)
+        {
+            await Cluster.DisposeAsync();
+        }
+
+        foreach (var gateway in new[] { GatewayA, GatewayB })
+        {
+            if (gateway is not null)
+            {
+                await gateway.Process.DisposeAsync();
+            }
+        }
+
+        await Silo.DisposeAsync();
+        await Emulator.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private async Task<GatewayEndpoints> StartGatewayAsync(string id)
+    {
+        var agent = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var api = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var http = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var process = ProductProcess.Start("Gateway",
+        [
+            $"--Orleans:GatewayPort={_orleansGatewayPort}",
+            $"--Gateway:Id={id}",
+            $"--Gateway:AdminToken={AdminToken}",
+            $"--Gateway:AgentListenUrl={agent}",
+            $"--Gateway:ApiListenUrl={api}",
+            $"--Gateway:HttpListenUrl={http}",
+            "--Gateway:Leases:TimeToLive=00:00:03",
+            "--Gateway:Leases:RefreshInterval=00:00:00.500",
+            "--Gateway:HeartbeatInterval=00:00:01",
+            "--Gateway:Access:TokenCacheTime=00:00:00.500",
+            "--Gateway:Cable:TopicLinger=00:00:15",
+            "--Gateway:Cable:ReauthenticateInterval=00:00:02",
+        ], name: "Gateway " + id);
+        await process.WaitForOutputAsync("Application started", StartTimeout);
+        return new GatewayEndpoints(id, process, agent, api, http);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class CablePlatformCollection : ICollectionFixture<CablePlatform>
+{
+    public const string Name = "cable platform";
+}
+
+internal sealed record RegisteredAgent(string Name, string Token);
+
+internal sealed record GatewayEndpoints(string Id, ProductProcess Process, Uri AgentUrl, Uri ApiUrl, Uri HttpUrl)
+{
+    /// <summary>The cable URL with a credential in the query string.</summary>
+    public Uri CableUrl(string token) => new($"ws://{HttpUrl.Authority}/cable?token={Uri.EscapeDataString(token)}");
+}

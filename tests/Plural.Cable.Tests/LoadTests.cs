@@ -1,0 +1,76 @@
+using System.Text.Json.Nodes;
+using Plural.Cable.Tests.Infrastructure;
+using Plural.Grains.Agents;
+using Plural.Grains.Streams;
+using Xunit.Abstractions;
+
+namespace Plural.Cable.Tests;
+
+/// <summary>Fan-out to many subscribers on one gateway, with one that stops reading.</summary>
+[Collection(CablePlatformCollection.Name)]
+public sealed class LoadTests(CablePlatform platform, ITestOutputHelper output)
+{
+    private const int Subscribers = 1000;
+    private const int Burst = 50;
+
+    [Fact]
+    public async Task Thousand_subscribers_get_a_burst_while_a_stalled_subscriber_is_disconnected_without_slowing_them()
+    {
+        var agent = await platform.RegisterAgentAsync("burst");
+        var identifier = new JsonObject { ["channel"] = "AgentStatusChannel", ["agent"] = agent.Name }.ToJsonString();
+        await using var swarm = await SubscriberSwarm.ConnectAsync(platform.GatewayA.CableUrl(CablePlatform.AdminToken),
+            identifier, Subscribers, TimeSpan.FromMinutes(3));
+
+        // The stalled subscriber holds 100 subscriptions to the same topic (100 frames per event) on a socket with
+        // a tiny receive buffer, and stops reading once they are confirmed.
+        await using var stalled = await RawCable.ConnectAsync(platform.GatewayA.CableUrl(CablePlatform.AdminToken), receiveBuffer: 4096);
+        for (var i = 0; i < 100; i++)
+        {
+            await stalled.SubscribeAsync(new JsonObject { ["channel"] = "AgentStatusChannel", ["agent"] = agent.Name, ["copy"] = i }.ToJsonString());
+        }
+
+        for (var snapshots = 0; snapshots < 100;)
+        {
+            var frame = await stalled.ReadUntilAsync(_ => true, TimeSpan.FromSeconds(60));
+            snapshots += (string?)frame["message"]?["type"] == "snapshot" ? 1 : 0;
+        }
+
+        for (var i = 0; i < Burst; i++)
+        {
+            await platform.Cluster.PublishAsync(StreamNames.AgentStatus, agent.Name,
+                new AgentStatusChanged(agent.Name, i % 2 == 0, "gw-load", "pod", DateTimeOffset.UtcNow));
+        }
+
+        var complete = await swarm.WaitForAllAsync(Burst, TimeSpan.FromMinutes(2));
+        var latencies = swarm.LatenciesMs();
+        var (p50, p99, max) = (SubscriberSwarm.Percentile(latencies, 50), SubscriberSwarm.Percentile(latencies, 99), latencies.LastOrDefault());
+        output.WriteLine($"{Subscribers} subscribers x {Burst} events: {latencies.Count} delivered, p50 {p50:F0} ms, p99 {p99:F0} ms, max {max:F0} ms");
+
+        Assert.True(complete, $"only {swarm.Received} of {Subscribers * Burst} messages arrived");
+        Assert.Equal(0, swarm.Broken);
+        Assert.True(p99 < 5000, $"p99 latency {p99:F0} ms with a stalled subscriber present");
+
+        // The stalled client now reads what reached it: a disconnect as a slow consumer (or an aborted socket),
+        // never the whole burst on a connection that stays open.
+        var statuses = 0;
+        string? reason = null;
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            while (await stalled.ReadAsync(cts.Token) is { } frame)
+            {
+                statuses += (string?)frame["message"]?["type"] == "agent_status" ? 1 : 0;
+                reason = (string?)frame["type"] == "disconnect" ? (string?)frame["reason"] : reason;
+            }
+        }
+        catch (System.Net.WebSockets.WebSocketException)
+        {
+            reason ??= "aborted";
+        }
+
+        output.WriteLine($"stalled subscriber: {statuses} of {Burst * 100} frames before it was cut off ({reason})");
+        Assert.False(cts.IsCancellationRequested, "the stalled subscriber was never disconnected");
+        Assert.Contains(reason, new[] { "slow_consumer", "aborted" });
+        Assert.True(statuses < Burst * 100);
+    }
+}

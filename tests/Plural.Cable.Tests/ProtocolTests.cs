@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.WebSockets;
+using System.Text.Json.Nodes;
+using Plural.Cable.Tests.Infrastructure;
+
+namespace Plural.Cable.Tests;
+
+/// <summary>What the endpoint answers to input the stock client never sends.</summary>
+[Collection(CablePlatformCollection.Name)]
+public sealed class ProtocolTests(CablePlatform platform)
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Plain_http_request_gets_426_naming_the_protocol()
+    {
+        using var http = new HttpClient();
+        using var response = await http.GetAsync(new Uri(platform.GatewayA.HttpUrl, "/cable"));
+
+        Assert.Equal(HttpStatusCode.UpgradeRequired, response.StatusCode);
+        Assert.Contains("actioncable-v1-json", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task WebSocket_without_the_actioncable_subprotocol_is_refused_with_400()
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(platform.GatewayA.CableUrl(CablePlatform.AdminToken), CancellationToken.None));
+        Assert.Equal(HttpStatusCode.BadRequest, socket.HttpStatusCode);
+    }
+
+    [Fact]
+    public async Task Cable_is_not_served_on_the_api_listener()
+    {
+        using var http = new HttpClient { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using var response = await http.GetAsync(new Uri(platform.GatewayA.ApiUrl, "/cable"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Client_gets_welcome_then_pings()
+    {
+        await using var cable = await RawCable.ConnectAsync(platform.GatewayA.CableUrl(CablePlatform.AdminToken));
+        using var cts = new CancellationTokenSource(Wait);
+
+        var welcome = await cable.ReadAsync(cts.Token);
+
+        Assert.Equal("welcome", (string?)welcome!["type"]);
+    }
+
+    [Fact]
+    public async Task Invalid_json_ends_the_connection_with_disconnect_invalid_request()
+    {
+        await using var cable = await RawCable.ConnectAsync(platform.GatewayA.CableUrl(CablePlatform.AdminToken));
+        await cable.ReadUntilAsync(m => (string?)m["type"] == "welcome", Wait);
+
+        await cable.SendAsync("{not json");
+
+        var disconnect = await cable.ReadUntilAsync(m => (string?)m["type"] == "disconnect", Wait);
+        Assert.Equal("invalid_request", (string?)disconnect["reason"]);
+        Assert.False((bool)disconnect["reconnect"]!);
+        using var cts = new CancellationTokenSource(Wait);
+        Assert.Null(await cable.ReadAsync(cts.Token));
+    }
+
+    [Theory]
+    [InlineData("not json", "not valid JSON")]
+    [InlineData("""{"agent":"a"}""", "no \"channel\"")]
+    [InlineData("""{"channel":"AgentStatusChannel","agent":"Not_A_Name"}""", "RFC 1123")]
+    [InlineData("""{"channel":"AgentStatusChannel","since":-1}""", "non-negative integer")]
+    [InlineData("""{"channel":"NoSuchChannel"}""", "unknown channel NoSuchChannel")]
+    public async Task Bad_identifier_is_rejected_with_a_reason_and_the_connection_stays_usable(string identifier, string reason)
+    {
+        await using var cable = await RawCable.ConnectAsync(platform.GatewayA.CableUrl(CablePlatform.AdminToken));
+
+        await cable.SubscribeAsync(identifier);
+        var rejection = await cable.ReadUntilAsync(m => (string?)m["type"] == "reject_subscription", Wait);
+        await cable.SubscribeAsync("""{"channel":"AgentStatusChannel"}""");
+        var confirmation = await cable.ReadUntilAsync(m => (string?)m["type"] == "confirm_subscription", Wait);
+
+        Assert.Equal(identifier, (string?)rejection["identifier"]);
+        Assert.Contains(reason, (string?)rejection["reason"]);
+        Assert.Equal("""{"channel":"AgentStatusChannel"}""", (string?)confirmation["identifier"]);
+    }
+
+    [Fact]
+    public async Task Since_from_another_epoch_gets_a_reset_hint_then_a_fresh_snapshot()
+    {
+        var agent = await platform.RegisterAgentAsync("reset");
+        await using var cable = await RawCable.ConnectAsync(platform.GatewayA.CableUrl(CablePlatform.AdminToken));
+        var identifier = new JsonObject { ["channel"] = "AgentStatusChannel", ["agent"] = agent.Name, ["since"] = 41, ["epoch"] = "elsewhere" }.ToJsonString();
+
+        await cable.SubscribeAsync(identifier);
+
+        await cable.ReadUntilAsync(m => (string?)m["type"] == "confirm_subscription", Wait);
+        var reset = (await cable.ReadUntilAsync(m => m["message"] is not null, Wait))["message"]!;
+        var snapshot = (await cable.ReadUntilAsync(m => m["message"] is not null, Wait))["message"]!;
+        Assert.Equal("reset", (string?)reset["type"]);
+        Assert.Contains("epoch", (string?)reset["reason"]);
+        Assert.Equal("snapshot", (string?)snapshot["type"]);
+        Assert.Equal((string?)reset["epoch"], (string?)snapshot["epoch"]);
+    }
+
+    [Fact]
+    public async Task Cookie_credential_from_a_foreign_origin_is_refused_but_works_from_the_gateways_own_pages()
+    {
+        var url = new Uri($"ws://{platform.GatewayA.HttpUrl.Authority}/cable");
+        void WithCookie(ClientWebSocketOptions o, string origin)
+        {
+            o.SetRequestHeader("Cookie", "plural_token=" + CablePlatform.AdminToken);
+            o.SetRequestHeader("Origin", origin);
+            o.CollectHttpResponseDetails = true;
+        }
+
+        var foreign = Assert.ThrowsAsync<WebSocketException>(() => RawCable.ConnectAsync(url, o => WithCookie(o, "https://evil.example")));
+        await using var own = await RawCable.ConnectAsync(url, o => WithCookie(o, platform.GatewayA.HttpUrl.GetLeftPart(UriPartial.Authority)));
+
+        await foreign;
+        var welcome = await own.ReadUntilAsync(_ => true, Wait);
+        Assert.Equal("welcome", (string?)welcome["type"]);
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text.Json.Nodes;
+using Plural.Cable.Tests.Infrastructure;
+
+namespace Plural.Cable.Tests;
+
+/// <summary>The stock <c>@rails/actioncable</c> client (over <c>ws</c>) against a real gateway and real agents.</summary>
+[Collection(CablePlatformCollection.Name)]
+public sealed class StockClientTests(CablePlatform platform)
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Stock_client_is_confirmed_gets_a_snapshot_and_sees_a_real_agent_connect_and_disconnect()
+    {
+        var agent = await platform.RegisterAgentAsync("live");
+        await using var client = await CableDriver.StartAsync(platform.GatewayA.CableUrl(CablePlatform.AdminToken));
+
+        await client.SubscribeAsync("one", new { channel = "AgentStatusChannel", agent = agent.Name });
+        await client.SubscribeAsync("all", new { channel = "AgentStatusChannel" });
+
+        await client.WaitForAsync(e => CableDriver.Is(e, "connected") && (string?)e["sub"] == "one", Wait);
+        var snapshot = await client.WaitForMessageAsync("one", m => (string?)m["type"] == "snapshot", Wait);
+        var listed = Assert.Single(snapshot["agents"]!.AsArray())!.AsObject();
+        Assert.Equal(agent.Name, (string?)listed["agent"]);
+        Assert.False((bool)listed["connected"]!);
+
+        var process = await platform.StartAgentAsync(agent, platform.GatewayA);
+        var connected = await client.WaitForMessageAsync("one", m => (string?)m["type"] == "agent_status" && (bool)m["connected"]!, Wait);
+        Assert.Equal(platform.GatewayA.Id, (string?)connected["gateway"]);
+        Assert.Equal($"{agent.Name}-pod", (string?)connected["instance"]);
+        await client.WaitForMessageAsync("all", m => IsStatus(m, agent.Name, connected: true), Wait);
+
+        await process.KillAsync();
+        await process.DisposeAsync();
+        var disconnected = await client.WaitForMessageAsync("one", m => (string?)m["type"] == "agent_status" && !(bool)m["connected"]!, Wait);
+        Assert.Equal((long)connected["seq"]! + 1, (long)disconnected["seq"]!);
+        await client.WaitForMessageAsync("all", m => IsStatus(m, agent.Name, connected: false), Wait);
+    }
+
+    [Fact]
+    public async Task User_token_is_rejected_for_an_agent_it_does_not_reach_and_sees_only_its_agents_on_the_fleet_channel()
+    {
+        var mine = await platform.RegisterAgentAsync("mine");
+        var theirs = await platform.RegisterAgentAsync("theirs");
+        var token = await platform.IssueUserTokenAsync("alice", mine.Name);
+        await using var client = await CableDriver.StartAsync(platform.GatewayA.CableUrl(token));
+
+        await client.SubscribeAsync("theirs", new { channel = "AgentStatusChannel", agent = theirs.Name });
+        await client.SubscribeAsync("mine", new { channel = "AgentStatusChannel", agent = mine.Name });
+        await client.SubscribeAsync("fleet", new { channel = "AgentStatusChannel" });
+
+        await client.WaitForAsync(e => CableDriver.Is(e, "rejected") && (string?)e["sub"] == "theirs", Wait);
+        var rejection = await client.WaitForAsync(e => CableDriver.Is(e, "frame") && (string?)e["frame"]!["type"] == "reject_subscription", Wait);
+        Assert.Contains($"alice may not see agent {theirs.Name}", (string?)rejection["frame"]!["reason"]);
+        await client.WaitForAsync(e => CableDriver.Is(e, "connected") && (string?)e["sub"] == "mine", Wait);
+        var fleet = await client.WaitForMessageAsync("fleet", m => (string?)m["type"] == "snapshot", Wait);
+        Assert.Equal([mine.Name], fleet["agents"]!.AsArray().Select(a => (string?)a!["agent"]));
+
+        await using var other = await platform.StartAgentAsync(theirs, platform.GatewayA);
+        await using var own = await platform.StartAgentAsync(mine, platform.GatewayA);
+        await client.WaitForMessageAsync("fleet", m => IsStatus(m, mine.Name, connected: true), Wait);
+        Assert.DoesNotContain(client.Received("fleet"), m => (string?)m["agent"] == theirs.Name);
+    }
+
+    [Fact]
+    public async Task Stock_client_resumes_after_a_forced_disconnect_without_missing_a_message()
+    {
+        var agent = await platform.RegisterAgentAsync("resume");
+        await using var client = await CableDriver.StartAsync(platform.GatewayA.CableUrl(CablePlatform.AdminToken));
+        await client.SubscribeAsync("s", new { channel = "AgentStatusChannel", agent = agent.Name });
+        await client.WaitForMessageAsync("s", m => (string?)m["type"] == "snapshot", Wait);
+        var first = await platform.StartAgentAsync(agent, platform.GatewayA);
+        var before = await client.WaitForMessageAsync("s", m => IsStatus(m, agent.Name, connected: true), Wait);
+
+        await client.DropAsync();
+        await client.WaitForAsync(e => CableDriver.Is(e, "disconnected"), Wait);
+        // Two changes while the client is away: the agent goes, and comes back through the other gateway.
+        await first.KillAsync();
+        await first.DisposeAsync();
+        await platform.WaitForAgentAsync(agent.Name, connected: false, Wait);
+        await using var second = await platform.StartAgentAsync(agent, platform.GatewayB);
+        await platform.WaitForAgentAsync(agent.Name, connected: true, Wait);
+        await client.ReconnectAsync();
+
+        await client.WaitForAsync(_ => client.Events.Count(e => CableDriver.Is(e, "connected")) == 2, Wait);
+        var back = await client.WaitForMessageAsync("s", m => IsStatus(m, agent.Name, connected: true) && (long)m["seq"]! > (long)before["seq"]!, Wait);
+        var messages = client.Received("s");
+        Assert.DoesNotContain(messages, m => (string?)m["type"] == "reset");
+        Assert.Single(messages, m => (string?)m["type"] == "snapshot");
+        var statuses = messages.Where(m => (string?)m["type"] == "agent_status").ToList();
+        Assert.Equal(Enumerable.Range(1, statuses.Count).Select(i => (long)i), statuses.Select(m => (long)m["seq"]!));
+        Assert.Equal([true, false, true], statuses.Select(m => (bool)m["connected"]!));
+        Assert.Equal(platform.GatewayB.Id, (string?)back["gateway"]);
+    }
+
+    [Fact]
+    public async Task Unknown_credential_gets_disconnect_unauthorized_and_the_client_stops()
+    {
+        await using var client = await CableDriver.StartAsync(platform.GatewayA.CableUrl("not-a-token"));
+        await client.SubscribeAsync("s", new { channel = "AgentStatusChannel" });
+
+        var frame = await client.WaitForAsync(e => CableDriver.Is(e, "frame"), Wait);
+        Assert.Equal("disconnect", (string?)frame["frame"]!["type"]);
+        Assert.Equal("unauthorized", (string?)frame["frame"]!["reason"]);
+        Assert.False((bool)frame["frame"]!["reconnect"]!);
+        await client.WaitForAsync(e => CableDriver.Is(e, "socket_closed"), Wait);
+        await Task.Delay(TimeSpan.FromSeconds(8)); // longer than the stock client's stale threshold
+        Assert.Single(client.Events, e => CableDriver.Is(e, "socket_closed"));
+    }
+
+    private static bool IsStatus(JsonObject message, string agent, bool connected) =>
+        (string?)message["type"] == "agent_status" && (string?)message["agent"] == agent && (bool)message["connected"]! == connected;
+}
