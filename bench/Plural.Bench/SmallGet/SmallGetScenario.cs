@@ -12,6 +12,8 @@ namespace Plural.Bench.SmallGet;
 /// </summary>
 public sealed class SmallGetScenario : IScenario
 {
+    private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(3);
+
     /// <inheritdoc />
     public string Name => "small-get";
 
@@ -50,14 +52,20 @@ public sealed class SmallGetScenario : IScenario
         var measurements = new List<SmallGetMeasurement>();
         foreach (var route in routes.Routes)
         {
+            var components = new[] { routes.Upstream.Process }.Concat(route.Components).ToArray();
+            // Idle processes still use CPU (timers, lease renewals, GC); that rate is taken off so the
+            // figures are the cost of the requests themselves.
+            var idleRates = await IdleCpuRatesAsync(components, IdleWindow, ct);
             foreach (var concurrency in levels)
             {
                 var url = route.UrlOf("/small");
                 await RunLoadAsync(url, concurrency, warmup);
-                var components = new[] { routes.Upstream.Process }.Concat(route.Components).ToArray();
                 var before = components.Select(c => c.Sample().CpuSeconds).ToArray();
+                var stopwatch = System.Diagnostics.Stopwatch.StartNew();
                 var result = await RunLoadAsync(url, concurrency, duration);
-                var cpu = components.Select((c, i) => new ComponentCpu(c.Name, c.Sample().CpuSeconds - before[i])).ToArray();
+                var elapsed = stopwatch.Elapsed.TotalSeconds;
+                var cpu = components.Select((c, i) => new ComponentCpu(c.Name,
+                    Math.Max(0, c.Sample().CpuSeconds - before[i] - idleRates[i] * elapsed))).ToArray();
                 measurements.Add(new SmallGetMeasurement(route.Name, result, cpu));
                 context.Log($"{route.Name} c={concurrency}: {result.RequestsPerSecond:0} req/s, p50 {Format.Micros(result.P50)}, p99 {Format.Micros(result.P99)}, errors {result.Errors}");
 
@@ -74,5 +82,12 @@ public sealed class SmallGetScenario : IScenario
         }
 
         return report;
+    }
+
+    private static async Task<double[]> IdleCpuRatesAsync(IReadOnlyList<ChildProcess> components, TimeSpan window, CancellationToken ct)
+    {
+        var before = components.Select(c => c.Sample().CpuSeconds).ToArray();
+        await Task.Delay(window, ct);
+        return components.Select((c, i) => (c.Sample().CpuSeconds - before[i]) / window.TotalSeconds).ToArray();
     }
 }
