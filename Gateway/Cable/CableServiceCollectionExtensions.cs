@@ -15,6 +15,8 @@ public static class CableServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ICableChannel, AgentStatusChannel>();
+        services.AddSingleton<ICableChannel, ClusterEventsChannel>();
+        services.AddSingleton<ICableChannel, ClusterViewsChannel>();
         services.AddSingleton(sp => new CableHub(sp.GetServices<ICableChannel>(), sp.GetRequiredService<IOptions<CableOptions>>(),
             sp.GetRequiredService<ILogger<CableHub>>()));
         services.AddHostedService(sp => sp.GetRequiredService<CableHub>());
