@@ -17,6 +17,7 @@ public static class OrleansClientHostingExtensions
         builder.Services.AddOptions<OrleansClientOptions>().BindConfiguration(OrleansClientOptions.Section)
             .ValidateDataAnnotations()
             .Validate(o => o.GatewayListRefreshPeriod > TimeSpan.Zero, "Orleans:GatewayListRefreshPeriod must be positive")
+            .Validate(o => o.ResponseTimeout > TimeSpan.Zero, "Orleans:ResponseTimeout must be positive")
             .ValidateOnStart();
         var configuration = builder.Configuration;
         builder.UseOrleansClient(client =>
@@ -48,6 +49,7 @@ public static class OrleansClientHostingExtensions
             }
 
             client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = options.GatewayListRefreshPeriod);
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
             // A gateway outlives silo restarts: it keeps retrying instead of giving up and crashing.
             client.UseConnectionRetryFilter(RetryForeverAsync);
             client.AddMemoryStreams(StreamNames.Provider);

@@ -22,4 +22,10 @@ public sealed class OrleansClientOptions
 
     /// <summary>How often the list of silos is re-read from the membership table; new silos get traffic after at most this long.</summary>
     public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a grain call from this gateway may take. A call that a crashed silo was serving fails only after
+    /// this long, so it bounds how long such requests hang; Orleans' own default is 30 s.
+    /// </summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

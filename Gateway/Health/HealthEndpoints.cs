@@ -1,9 +1,10 @@
+using Plural.Gateway.Drain;
 using Plural.Gateway.Hosting;
 using Plural.Grains.Fleet;
 
 namespace Plural.Gateway.Health;
 
-/// <summary><c>/healthz</c> (process up) and <c>/readyz</c> (the Orleans cluster answers).</summary>
+/// <summary><c>/healthz</c> (process up) and <c>/readyz</c> (listening, not draining, and the Orleans cluster answers).</summary>
 public static class HealthEndpoints
 {
     private static readonly TimeSpan ReadinessTimeout = TimeSpan.FromSeconds(3);
@@ -17,8 +18,18 @@ public static class HealthEndpoints
             .WithMetadata(new ListenerMetadata(ListenerKind.Http));
     }
 
-    private static async Task<IResult> ReadyAsync(IGrainFactory grains, CancellationToken ct)
+    private static async Task<IResult> ReadyAsync(IGrainFactory grains, GatewayDrain drain, IHostApplicationLifetime lifetime, CancellationToken ct)
     {
+        if (drain.IsDraining)
+        {
+            return Results.Text("draining", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        if (!lifetime.ApplicationStarted.IsCancellationRequested)
+        {
+            return Results.Text("not listening yet", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
         try
         {
             await grains.GetGrain<IAgentDirectoryGrain>(IAgentDirectoryGrain.Key).List(null, 1).WaitAsync(ReadinessTimeout, ct);
