@@ -30,7 +30,7 @@ public sealed class AgentsScenario : IScenario
         new("steps", OptionKind.Counts, "1000,2500,5000,10000", "agent counts at which to measure (capped at --agents, which is always measured)"),
         new("tunnels", OptionKind.Count, "2", "idle tunnel streams per agent (AgentK's default minimum)"),
         new("connect-parallel", OptionKind.Count, "100", "agents dialling at the same time"),
-        new("settle", OptionKind.Duration, "10s", "idle time before memory and idle CPU are read at each step"),
+        new("settle", OptionKind.Duration, "5s", "idle time before memory and idle CPU are read at each step"),
         new("request-duration", OptionKind.Duration, "10s", "request load at each step"),
         new("request-concurrency", OptionKind.Count, "16", "requests in flight at each step, each to a random agent"),
     ];

@@ -92,7 +92,8 @@ public static class SmallGetReport
             return null;
         }
 
-        var (tunnel, direct) = pairs.MaxBy(p => p.Tunnel.Load.P50 / p.Direct!.Load.P50);
+        // The highest concurrency has the most samples and the warmest processes.
+        var (tunnel, direct) = pairs.MaxBy(p => p.Tunnel.Load.Concurrency);
         var latency = tunnel.Load.P50 / direct!.Load.P50;
         var throughput = tunnel.Load.RequestsPerSecond / direct.Load.RequestsPerSecond;
         if (latency <= 2 && throughput >= 0.5)
@@ -117,6 +118,14 @@ public static class SmallGetReport
         {
             text.Append(CultureInfo.InvariantCulture, $"With {RouteSetPoolNote()} the p50 at concurrency {level} is {Format.Micros(pool.Load.P50)} instead of {Format.Micros(tunnel.Load.P50)} and throughput {Format.Count(pool.Load.RequestsPerSecond)}/s instead of {Format.Count(tunnel.Load.RequestsPerSecond)}/s");
             text.Append(poolHelps ? ": waiting for streams to be opened is part of the cost. " : ": waiting for idle streams is not where the time goes. ");
+        }
+
+        var siloPerRequest = tunnel.Cpu.Where(c => c.Component == "silo").Sum(c => c.Seconds) * 1e6 / Math.Max(1, tunnel.Load.Requests);
+        if (siloPerRequest > 20)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"The silo spends {siloPerRequest:0} µs per request although no byte passes through it");
+            text.Append(pool is null ? ": " : string.Create(CultureInfo.InvariantCulture, $" ({pool.Cpu.Where(c => c.Component == "silo").Sum(c => c.Seconds) * 1e6 / Math.Max(1, pool.Load.Requests):0} µs with the larger pool): "));
+            text.Append("a request that finds no idle stream of its agent on the gateway asks `IAgentGrain` where the agent is connected (docs/design.md, one hop between gateways), so a pool that runs dry puts a grain call on the request path. ");
         }
 
         text.AppendLine().AppendLine();

@@ -13,6 +13,7 @@ namespace Plural.Bench.SmallGet;
 public sealed class SmallGetScenario : IScenario
 {
     private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan RouteWarmup = TimeSpan.FromSeconds(3);
 
     /// <inheritdoc />
     public string Name => "small-get";
@@ -55,6 +56,13 @@ public sealed class SmallGetScenario : IScenario
             var components = new[] { routes.Upstream.Process }.Concat(route.Components).ToArray();
             // Idle processes still use CPU (timers, lease renewals, GC); that rate is taken off so the
             // figures are the cost of the requests themselves.
+            // A fresh gateway and agent run their first requests through the JIT; one warm-up per route
+            // keeps that out of the first measured point.
+            var warmUrl = route.UrlOf("/small");
+            var warmConcurrency = Math.Min(16, levels.Max());
+            await (wrk is not null
+                ? WrkLoad.RunAsync(context, wrk, warmUrl, route.Authorization, warmConcurrency, RouteWarmup, ct)
+                : HttpLoad.RunAsync(_ => warmUrl, route.Authorization, warmConcurrency, RouteWarmup, ct));
             var idleRates = await IdleCpuRatesAsync(components, IdleWindow, ct);
             foreach (var concurrency in levels)
             {
