@@ -59,8 +59,32 @@ public sealed class KubeEmulatorOptions
     /// <summary>How long a Job's pods run before they succeed.</summary>
     public TimeSpan JobPodRunTime { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a client has to open the streams of an exec or attach session, or the second stream of a
+    /// port-forward connection, after the first (the kubelet's stream creation timeout).
+    /// </summary>
+    public TimeSpan StreamCreationTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Ping interval of exec, attach and port-forward connections. A client that sends nothing, not even
+    /// a ping answer, for four intervals (WebSocket: no pong within three) is taken to be gone and its
+    /// session is ended.
+    /// </summary>
+    public TimeSpan StreamKeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Optional logging configuration; by default only warnings go to the console.</summary>
     public Action<ILoggingBuilder>? ConfigureLogging { get; set; }
+
+    /// <summary>Throws when a setting cannot work; called when the server starts.</summary>
+    public void Validate()
+    {
+        if (Port is < 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(Port), Port, "must be 0 (any free port) or a TCP port");
+        if (StreamCreationTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(StreamCreationTimeout), StreamCreationTimeout, "must be positive");
+        if (StreamKeepAliveInterval < TimeSpan.FromMilliseconds(100) || StreamKeepAliveInterval > TimeSpan.FromHours(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(StreamKeepAliveInterval), StreamKeepAliveInterval, "must be between 100 ms and 1 hour");
+        }
+    }
 }
 
 /// <summary>A bearer token and the identity it authenticates as.</summary>

@@ -15,6 +15,7 @@ using Plural.KubeEmulator.Hosting;
 using Plural.KubeEmulator.OpenApi;
 using Plural.KubeEmulator.Resources;
 using Plural.KubeEmulator.Seeding;
+using Plural.KubeEmulator.Streaming;
 
 namespace Plural.KubeEmulator;
 
@@ -53,6 +54,9 @@ public sealed partial class KubeEmulatorServer : IAsyncDisposable
     /// </summary>
     public ApiRequestCounter Requests { get; }
 
+    /// <summary>Exec, attach and port-forward sessions in progress (each an upgraded connection).</summary>
+    public int OpenStreamingSessions => _app.Services.GetRequiredService<StreamingSessions>().Open;
+
     /// <summary>Bearer token of the agent service account <c>system:serviceaccount:plural:agentk</c>, allowed to impersonate.</summary>
     public string AgentToken => _options.AgentToken;
 
@@ -60,6 +64,7 @@ public sealed partial class KubeEmulatorServer : IAsyncDisposable
     public static async Task<KubeEmulatorServer> StartAsync(KubeEmulatorOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             ApplicationName = typeof(KubeEmulatorServer).Assembly.GetName().Name,
@@ -88,6 +93,7 @@ public sealed partial class KubeEmulatorServer : IAsyncDisposable
         app.Use(RequestCounting.Middleware(requests));
         app.Use(EndStreamsOnShutdown(app.Lifetime));
         app.UseMiddleware<AuthenticationMiddleware>();
+        app.UseWebSockets();
         DiscoveryEndpoints.Map(app);
         OpenApiEndpoints.Map(app);
         var router = app.Services.GetRequiredService<ResourceRouter>();

@@ -6,6 +6,7 @@ using Plural.KubeEmulator.Discovery;
 using Plural.KubeEmulator.Logs;
 using Plural.KubeEmulator.Metrics;
 using Plural.KubeEmulator.Resources;
+using Plural.KubeEmulator.Streaming;
 using Plural.KubeEmulator.Watch;
 
 namespace Plural.KubeEmulator.Api;
@@ -22,6 +23,7 @@ internal sealed partial class ResourceRouter(
     ScaleHandler scales,
     WatchStreamer watches,
     PodLogStreamer logs,
+    PodStreamingHandler streaming,
     ResourceMetrics metrics,
     ILogger<ResourceRouter> logger)
 {
@@ -64,8 +66,14 @@ internal sealed partial class ResourceRouter(
         if (path.Namespace is not null && !kind.Namespaced) throw Errors.NoResource();
         var request = new ApiRequest(context, path, kind, context.Identity());
         var sub = path.Subresource;
-        if (sub is not null && !(sub == "status" && kind.HasStatus || sub == "scale" && kind.HasScale || sub == "log" && kind.HasLog || sub == "eviction" && kind.HasEviction))
+        if (sub is not null && !(sub == "status" && kind.HasStatus || sub == "scale" && kind.HasScale || sub == "log" && kind.HasLog || sub == "eviction" && kind.HasEviction
+                || kind.HasStreaming && PodStreamingHandler.Subresources.Contains(sub)))
             throw Errors.NoResource();
+        if (sub is not null && kind.HasStreaming && PodStreamingHandler.Subresources.Contains(sub) && path.Namespace is not null)
+        {
+            await streaming.HandleAsync(request, sub);
+            return;
+        }
         var verb = Verb(method, path, request);
         if (!kind.Verbs.Contains(verb) && sub is null) throw Errors.MethodNotAllowed(verb, kind.GroupResource);
         AccessRules.Authorize(request.Identity, verb, kind, request.Namespace, sub);

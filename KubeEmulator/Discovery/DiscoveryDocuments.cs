@@ -48,6 +48,12 @@ internal static class DiscoveryDocuments
             if (k.HasScale) resources.Add(Subresource(k, "scale", "autoscaling", "v1", "Scale", ["get", "patch", "update"]));
             if (k.HasLog) resources.Add(Resource(k, $"{k.Plural}/log", ["get"]));
             if (k.HasEviction) resources.Add(Subresource(k, "eviction", "policy", "v1", "Eviction", ["create"]));
+            if (k.HasStreaming)
+            {
+                resources.Add(Connect(k, "attach", "PodAttachOptions"));
+                resources.Add(Connect(k, "exec", "PodExecOptions"));
+                resources.Add(Connect(k, "portforward", "PodPortForwardOptions"));
+            }
         }
         return new JsonObject
         {
@@ -66,6 +72,14 @@ internal static class DiscoveryDocuments
         ["kind"] = k.Kind,
         ["verbs"] = new JsonArray(verbs.Select(v => (JsonNode)v).ToArray()),
     };
+
+    /// <summary>A connect subresource (exec, attach, portforward): its kind is the options type, its verbs create and get.</summary>
+    private static JsonObject Connect(ResourceKind k, string sub, string optionsKind)
+    {
+        var r = Resource(k, $"{k.Plural}/{sub}", ["create", "get"]);
+        r["kind"] = optionsKind;
+        return r;
+    }
 
     private static JsonObject Subresource(ResourceKind k, string sub, string group, string version, string kind, IReadOnlyList<string> verbs)
     {

@@ -5,6 +5,7 @@ using Plural.KubeEmulator.Controllers;
 using Plural.KubeEmulator.Logs;
 using Plural.KubeEmulator.Resources;
 using Plural.KubeEmulator.Storage;
+using Plural.KubeEmulator.Streaming;
 using Plural.KubeEmulator.Watch;
 
 namespace Plural.KubeEmulator.Hosting;
@@ -27,6 +28,8 @@ internal static class EmulatorServices
         services.AddSingleton<ScaleHandler>();
         services.AddSingleton<WatchStreamer>();
         services.AddSingleton<PodLogStreamer>();
+        services.AddSingleton<StreamingSessions>();
+        services.AddSingleton<PodStreamingHandler>();
         services.AddSingleton<Metrics.ResourceMetrics>();
         services.AddSingleton<ResourceRouter>();
         services.AddSingleton<EventRecorder>();

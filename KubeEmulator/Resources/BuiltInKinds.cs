@@ -18,7 +18,7 @@ internal static class BuiltInKinds
 
     public static readonly ResourceKind Pod = new("", "v1", "Pod", "pods", "pod", true)
     {
-        ShortNames = ["po"], Categories = ["all"], HasStatus = true, HasLog = true, HasEviction = true, Columns = ColumnSets.Pods, MergeKeys = MergeKeySets.Workload,
+        ShortNames = ["po"], Categories = ["all"], HasStatus = true, HasLog = true, HasEviction = true, HasStreaming = true, Columns = ColumnSets.Pods, MergeKeys = MergeKeySets.Workload,
         FieldSelectors = ["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "status.phase", "status.podIP", "status.nominatedNodeName"],
     };
 

@@ -20,6 +20,9 @@ internal sealed record ResourceKind(string Group, string Version, string Kind, s
     /// <summary>Pods only: <c>POST pods/{name}/eviction</c>, which <c>kubectl drain</c> uses.</summary>
     public bool HasEviction { get; init; }
 
+    /// <summary>Pods only: <c>exec</c>, <c>attach</c> and <c>portforward</c>, the subresources that upgrade to a stream.</summary>
+    public bool HasStreaming { get; init; }
+
     /// <summary>False for virtual kinds such as SelfSubjectReview that are answered, not stored.</summary>
     public bool Stored { get; init; } = true;
 
