@@ -3,8 +3,10 @@ using Plural.Gateway.Access;
 using Plural.Gateway.Agents;
 using Plural.Gateway.Cluster;
 using Plural.Gateway.Cable;
+using Plural.Gateway.Drain;
 using Plural.Gateway.Health;
 using Plural.Gateway.KubernetesProxy;
+using Plural.Gateway.Metrics;
 using Plural.Gateway.ServerApi;
 using Plural.Gateway.Sessions;
 using Plural.Gateway.Tunnels;
@@ -61,6 +63,8 @@ public static class GatewayHostingExtensions
         services.AddSingleton<LeaseKeeper>();
         services.AddHostedService(sp => sp.GetRequiredService<LeaseKeeper>());
         services.AddHostedService<GatewayStartupBanner>();
+        services.AddGatewayDrain();
+        services.AddGatewayMetrics();
         services.AddCable();
 
         services.AddGrpc(o => o.MaxReceiveMessageSize = 8 * 1024 * 1024)
@@ -85,12 +89,16 @@ public static class GatewayHostingExtensions
     {
         app.UseRouting();
         app.UseMiddleware<ListenerFilterMiddleware>();
+        app.UseGatewayDrain();
+        app.UseGatewayMetrics();
         app.MapGrpcService<AgentGatewayService>().WithMetadata(new ListenerMetadata(ListenerKind.Agent));
         app.MapGrpcService<ServerApiService>().WithMetadata(new ListenerMetadata(ListenerKind.Api));
         app.MapAgentProxy();
         app.MapKubernetesProxy();
         app.MapKubeconfig();
         app.MapHealth();
+        app.MapDrain();
+        app.MapGatewayMetrics();
         app.MapCable();
         return app;
     }

@@ -1,5 +1,6 @@
 using Plural.Gateway.Hosting;
 using Plural.Grains.Streams;
+using Plural.Silo.Metrics;
 
 namespace Plural.Silo.Hosting;
 
@@ -30,11 +31,15 @@ public static class SiloHostingExtensions
         {
             builder.AddPluralGateway();
         }
+        else
+        {
+            builder.Services.AddSiloMetrics();
+        }
 
         return builder;
     }
 
-    /// <summary>Maps the gateway's endpoints when it is co-hosted, else the silo's own probes.</summary>
+    /// <summary>Maps the gateway's endpoints when it is co-hosted, else the silo's own probes and metrics.</summary>
     public static WebApplication MapPluralSilo(this WebApplication app)
     {
         var options = app.Configuration.GetSection(OrleansOptions.Section).Get<OrleansOptions>() ?? new OrleansOptions();
@@ -45,6 +50,7 @@ public static class SiloHostingExtensions
         else
         {
             app.MapSiloHealth();
+            app.MapSiloMetrics();
         }
 
         return app;

@@ -1,0 +1,80 @@
+using System.Diagnostics.Metrics;
+using Plural.Gateway.Cable;
+using Plural.Gateway.Drain;
+using Plural.Gateway.Sessions;
+using Plural.Gateway.Tunnels;
+
+namespace Plural.Gateway.Metrics;
+
+/// <summary>
+/// The gateway's instruments, defined once. Names are the Prometheus series names without the suffixes the
+/// exporter adds (<c>_total</c> for counters, the unit for histograms); docs/operations.md lists the series.
+/// </summary>
+public sealed class GatewayMetrics
+{
+    /// <summary>Name of the gateway's meter.</summary>
+    public const string MeterName = "Plural.Gateway";
+
+    /// <summary>Agent sessions open on this gateway.</summary>
+    public const string AgentsConnected = "plural_gateway_agents_connected";
+
+    /// <summary>Idle tunnel streams parked on this gateway, all agents together.</summary>
+    public const string TunnelsIdle = "plural_gateway_tunnels_idle";
+
+    /// <summary>Requests carried to agents, by HTTP status (exported as <c>_total</c>).</summary>
+    public const string TunnelRequests = "plural_gateway_tunnel_requests";
+
+    /// <summary>Duration of requests carried to agents, in seconds (exported as <c>_seconds</c>).</summary>
+    public const string TunnelRequestDuration = "plural_gateway_tunnel_request_duration";
+
+    /// <summary>Body bytes carried to and from agents, by direction (exported as <c>_total</c>).</summary>
+    public const string TunnelBytes = "plural_gateway_tunnel_bytes";
+
+    /// <summary>Open <c>/cable</c> connections (subscribers).</summary>
+    public const string CableConnections = "plural_gateway_cable_connections";
+
+    /// <summary>Agent topics this gateway holds a stream subscription for.</summary>
+    public const string CableTopics = "plural_gateway_cable_topics";
+
+    /// <summary>Requests being served (users, peers, ServerApi), as the drain waits for them.</summary>
+    public const string RequestsInFlight = "plural_gateway_requests_in_flight";
+
+    /// <summary>1 while the gateway drains, else 0.</summary>
+    public const string Draining = "plural_gateway_draining";
+
+    // Seconds, from a cached-object answer to a long upload; the default buckets are for milliseconds.
+    private static readonly double[] DurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+
+    private readonly Counter<long> _requests;
+    private readonly Histogram<double> _duration;
+    private readonly Counter<long> _bytes;
+
+    /// <summary>Creates the instruments; gauges read the registries when scraped.</summary>
+    public GatewayMetrics(IMeterFactory meters, SessionRegistry sessions, TunnelRegistry tunnels, CableHub cable,
+        InFlightRequests inFlight, GatewayDrain drain)
+    {
+        var meter = meters.Create(MeterName);
+        meter.CreateObservableGauge(AgentsConnected, () => sessions.All.Count, description: "Agent sessions open on this gateway.");
+        meter.CreateObservableGauge(TunnelsIdle, () => sessions.All.Sum(s => tunnels.IdleCount(s.Identity.AgentName, s.InstanceId)),
+            description: "Idle tunnel streams parked on this gateway.");
+        meter.CreateObservableGauge(CableConnections, () => cable.ConnectionCount, description: "Open /cable connections.");
+        meter.CreateObservableGauge(CableTopics, () => cable.TopicCount, description: "Agent topics with a stream subscription on this gateway.");
+        meter.CreateObservableGauge(RequestsInFlight, () => inFlight.Count, description: "Requests being served.");
+        meter.CreateObservableGauge(Draining, () => drain.IsDraining ? 1 : 0, description: "1 while the gateway drains.");
+        _requests = meter.CreateCounter<long>(TunnelRequests, description: "Requests carried to agents, by HTTP status.");
+        _duration = meter.CreateHistogram(TunnelRequestDuration, unit: "s", description: "Duration of requests carried to agents.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        _bytes = meter.CreateCounter<long>(TunnelBytes, unit: "By", description: "Body bytes carried to (up) and from (down) agents.");
+    }
+
+    /// <summary>Records one finished request to an agent.</summary>
+    public void RecordTunnelRequest(string route, int status, TimeSpan duration, long bytesToAgent, long bytesFromAgent)
+    {
+        var statusTag = new KeyValuePair<string, object?>("status", status);
+        var routeTag = new KeyValuePair<string, object?>("route", route);
+        _requests.Add(1, statusTag, routeTag);
+        _duration.Record(duration.TotalSeconds, statusTag, routeTag);
+        _bytes.Add(bytesToAgent, new KeyValuePair<string, object?>("direction", "to_agent"), routeTag);
+        _bytes.Add(bytesFromAgent, new KeyValuePair<string, object?>("direction", "from_agent"), routeTag);
+    }
+}
