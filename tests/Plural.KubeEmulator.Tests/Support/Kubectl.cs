@@ -10,9 +10,14 @@ public sealed class Kubectl(string kubeconfig, string cacheDirectory)
 
     public async Task<KubectlResult> RunAsync(params string[] args) => await RunAsync(TimeSpan.FromSeconds(45), args);
 
-    public async Task<KubectlResult> RunAsync(TimeSpan timeout, params string[] args)
+    public Task<KubectlResult> RunAsync(TimeSpan timeout, params string[] args) => RunWithAsync(null, null, timeout, args);
+
+    /// <summary>Runs kubectl with extra environment variables and, optionally, text fed to its stdin (which is then closed).</summary>
+    public async Task<KubectlResult> RunWithAsync(IReadOnlyDictionary<string, string>? environment, string? stdin, TimeSpan timeout, params string[] args)
     {
-        using var process = Start(args);
+        using var process = Start(args, environment);
+        if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
+        process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(timeout);
@@ -29,9 +34,12 @@ public sealed class Kubectl(string kubeconfig, string cacheDirectory)
     }
 
     /// <summary>Starts a long-running kubectl (e.g. <c>get -w</c>, <c>logs -f</c>) whose output is read line by line.</summary>
-    public KubectlStream Stream(params string[] args) => new(Start(args));
+    public KubectlStream Stream(params string[] args) => new(Start(args, null));
 
-    private Process Start(string[] args)
+    /// <summary>Like <see cref="Stream(string[])"/>, with extra environment variables (e.g. to choose a transport).</summary>
+    public KubectlStream StreamWith(IReadOnlyDictionary<string, string>? environment, params string[] args) => new(Start(args, environment));
+
+    private Process Start(string[] args, IReadOnlyDictionary<string, string>? environment)
     {
         var info = new ProcessStartInfo(Binary.Value)
         {
@@ -48,6 +56,7 @@ public sealed class Kubectl(string kubeconfig, string cacheDirectory)
         foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment["KUBECONFIG"] = kubeconfig;
         info.Environment["HOME"] = cacheDirectory;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         return Process.Start(info) ?? throw new InvalidOperationException("kubectl did not start");
     }
 
@@ -125,6 +134,17 @@ public sealed class KubectlStream : IAsyncDisposable
             await _arrived.WaitAsync(left < TimeSpan.FromMilliseconds(200) ? left : TimeSpan.FromMilliseconds(200));
         }
     }
+
+    /// <summary>Writes to kubectl's stdin (for <c>exec -i</c> and <c>attach -i</c>).</summary>
+    public async Task WriteInputAsync(string text)
+    {
+        await _process.StandardInput.WriteAsync(text);
+        await _process.StandardInput.FlushAsync();
+    }
+
+    public int ExitCode => _process.ExitCode;
+
+    public async Task<string> StderrAsync() => await _stderr;
 
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)
     {
