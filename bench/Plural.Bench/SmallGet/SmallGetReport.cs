@@ -8,7 +8,7 @@ namespace Plural.Bench.SmallGet;
 public static class SmallGetReport
 {
     /// <summary>Builds the report.</summary>
-    public static ScenarioReport Build(IReadOnlyList<SmallGetMeasurement> measurements, IReadOnlyList<int> levels,
+    public static ScenarioReport Build(IReadOnlyList<SmallGetMeasurement> measurements, IReadOnlyList<IdleCpu> idle, IReadOnlyList<int> levels,
         IReadOnlyList<string> skipped, string client, TimeSpan duration, TimeSpan warmup)
     {
         var report = new ScenarioReport
@@ -22,8 +22,9 @@ public static class SmallGetReport
                 "separate processes with production defaults), **ssh -R** (OpenSSH sshd on loopback, an `ssh -R` client as the agent), " +
                 "**nghttpx x2** (two nghttpx proxies with an HTTP/2 link between them, shaped like the tunnel's two hops). " +
                 "Everything, load client included, shares the same cores, so ratios matter more than absolute figures. " +
-                "CPU per request is user+system time of each process over the measured window, less what the process used while idle " +
-                "(measured for 3 s before each route's runs), divided by the requests completed.",
+                "CPU per request is user+system time of each process over the measured window divided by the requests completed; it " +
+                "includes what the process does anyway (timers, lease renewals, GC), which the idle table shows (3 s with no load, " +
+                "before each route's warm-up).",
         };
         var direct = measurements.Where(m => m.Route == "direct").ToDictionary(m => m.Load.Concurrency);
         var table = new ResultTable("Latency and throughput",
@@ -48,6 +49,13 @@ public static class SmallGetReport
         }
 
         report.Tables.Add(cpu);
+        var idleTable = new ResultTable("CPU with no load (% of one core, per process)", "route", "per process");
+        foreach (var route in idle)
+        {
+            idleTable.Add(route.Route, string.Join(", ", route.Processes.Select(p => $"{p.Component} {Format.One(p.Seconds * 100)}")));
+        }
+
+        report.Tables.Add(idleTable);
         foreach (var level in levels)
         {
             var tunnel = measurements.FirstOrDefault(m => m.Route == "tunnel" && m.Load.Concurrency == level);
@@ -73,7 +81,7 @@ public static class SmallGetReport
             report.Notes.Add($"Skipped: {reason}.");
         }
 
-        report.Data = measurements;
+        report.Data = new { measurements, idle };
         return report;
     }
 

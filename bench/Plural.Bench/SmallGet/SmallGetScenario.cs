@@ -51,11 +51,16 @@ public sealed class SmallGetScenario : IScenario
 
         using var routes = await RouteSet.StartAsync(context, context.Text("routes"), [], ct);
         var measurements = new List<SmallGetMeasurement>();
+        var idle = new List<IdleCpu>();
         foreach (var route in routes.Routes)
         {
             var components = new[] { routes.Upstream.Process }.Concat(route.Components).ToArray();
             // Idle processes still use CPU (timers, lease renewals, GC); that rate is taken off so the
             // figures are the cost of the requests themselves.
+            // What the processes use with no load (timers, lease renewals, GC) is reported next to the
+            // per-request figures rather than subtracted: right after load it is too unsteady to take off.
+            var idleRates = await IdleCpuRatesAsync(components, IdleWindow, ct);
+            idle.Add(new IdleCpu(route.Name, components.Select((c, i) => new ComponentCpu(c.Name, idleRates[i])).ToArray()));
             // A fresh gateway and agent run their first requests through the JIT; one warm-up per route
             // keeps that out of the first measured point.
             var warmUrl = route.UrlOf("/small");
@@ -63,17 +68,13 @@ public sealed class SmallGetScenario : IScenario
             await (wrk is not null
                 ? WrkLoad.RunAsync(context, wrk, warmUrl, route.Authorization, warmConcurrency, RouteWarmup, ct)
                 : HttpLoad.RunAsync(_ => warmUrl, route.Authorization, warmConcurrency, RouteWarmup, ct));
-            var idleRates = await IdleCpuRatesAsync(components, IdleWindow, ct);
             foreach (var concurrency in levels)
             {
                 var url = route.UrlOf("/small");
                 await RunLoadAsync(url, concurrency, warmup);
                 var before = components.Select(c => c.Sample().CpuSeconds).ToArray();
-                var stopwatch = System.Diagnostics.Stopwatch.StartNew();
                 var result = await RunLoadAsync(url, concurrency, duration);
-                var elapsed = stopwatch.Elapsed.TotalSeconds;
-                var cpu = components.Select((c, i) => new ComponentCpu(c.Name,
-                    Math.Max(0, c.Sample().CpuSeconds - before[i] - idleRates[i] * elapsed))).ToArray();
+                var cpu = components.Select((c, i) => new ComponentCpu(c.Name, c.Sample().CpuSeconds - before[i])).ToArray();
                 measurements.Add(new SmallGetMeasurement(route.Name, result, cpu));
                 context.Log($"{route.Name} c={concurrency}: {result.RequestsPerSecond:0} req/s, p50 {Format.Micros(result.P50)}, p99 {Format.Micros(result.P99)}, errors {result.Errors}");
 
@@ -83,7 +84,7 @@ public sealed class SmallGetScenario : IScenario
             }
         }
 
-        var report = SmallGetReport.Build(measurements, levels, routes.Skipped, wrk is not null ? "wrk" : "own", duration, warmup);
+        var report = SmallGetReport.Build(measurements, idle, levels, routes.Skipped, wrk is not null ? "wrk" : "own", duration, warmup);
         if (routes.ErrorSummary() is { } errors)
         {
             report.Notes.Add(errors);

@@ -64,7 +64,8 @@ public static class StreamingReport
             report.Notes.Add(
                 $"**Where the time goes ({tunnel.Direction}).** The tunnel moved {Format.Count(tunnel.MibPerSecond)} MiB/s, {Format.Ratio(tunnel.MibPerSecond / direct.MibPerSecond)} direct. " +
                 $"CPU seconds per GiB: tunnel {Cpu(tunnel)}; direct {Cpu(direct)}" + (ssh is null ? ". " : $"; ssh -R {Cpu(ssh)}. ") +
-                "The tunnel's processes burn several times the CPU per byte of the baselines' proxies, and every 64 KiB chunk is a " +
+                RelativeCpu(tunnel, medians) +
+                "Every 64 KiB chunk is a " +
                 "round of read, copy into a new protobuf `ByteString`, gRPC message write awaited to completion, then the next read, on " +
                 "both the gateway and the agent; with one frame in flight per direction the copy and the scheduling latency of each hop add up. " +
                 "What would fix it (to be confirmed with a profile): larger frames for bulk bodies (the gateway's `Tunnels:ChunkSize` " +
@@ -79,5 +80,16 @@ public static class StreamingReport
 
         report.Data = transfers;
         return report;
+    }
+
+    /// <summary>How the CPU per byte of the gateway and agent compares with the proxies of the other routes.</summary>
+    private static string RelativeCpu(Transfer tunnel, IReadOnlyList<Transfer> medians)
+    {
+        static double ProxyCpu(Transfer t) => t.Processes.Where(p => p.Component != "upstream" && p.Component != "silo").Sum(p => p.CpuSeconds);
+        var comparisons = medians
+            .Where(m => m.Direction == tunnel.Direction && m.Route is not ("tunnel" or "direct") && ProxyCpu(m) > 0)
+            .Select(m => $"{Format.Ratio(ProxyCpu(tunnel) / ProxyCpu(m))} that of {m.Route}'s two processes")
+            .ToList();
+        return comparisons.Count == 0 ? "" : $"Gateway and agent together use {string.Join(" and ", comparisons)} per byte. ";
     }
 }
