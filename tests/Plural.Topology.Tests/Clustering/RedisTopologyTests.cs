@@ -1,0 +1,23 @@
+using Plural.Topology.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Plural.Topology.Tests.Clustering;
+
+[Collection(RedisTopologyCollection.Name)]
+public sealed class RedisTopologyTests(RedisTopologyFixture fixture, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Killing_a_silo_on_redis_costs_at_most_a_short_blip()
+    {
+        var report = await TopologyScenarios.KillSiloUnderLoadAsync(fixture, output);
+
+        Assert.True(report.LongestBlip < TimeSpan.FromSeconds(20), $"blip too long: {report}");
+        await fixture.WaitForAgentsAsync(a => a.Status.Connected, TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task Stopping_and_starting_the_whole_cluster_on_redis_keeps_registrations_and_tokens()
+    {
+        await TopologyScenarios.FullRestartAsync(fixture, output);
+    }
+}

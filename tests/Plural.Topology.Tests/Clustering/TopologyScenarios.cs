@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Plural.Protocol.Server;
+using Plural.Topology.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Plural.Topology.Tests.Clustering;
+
+/// <summary>The operations scenarios, run the same way on every store.</summary>
+internal static class TopologyScenarios
+{
+    // After this long following a silo loss, every request must succeed again.
+    private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(15);
+
+    /// <summary>Kills one silo under load, then brings the cluster back to size; returns what the load saw.</summary>
+    public static async Task<LoadReport> KillSiloUnderLoadAsync(TopologyFixture fixture, ITestOutputHelper output)
+    {
+        var cluster = fixture.Cluster;
+        await using var load = new LoadGenerator(fixture.Readiness, fixture.Agents.Names, workers: 4);
+        await load.WaitForSuccessesAsync(DateTime.UtcNow, 50, TimeSpan.FromSeconds(30));
+
+        var victim = cluster.Silos[^1];
+        var killedAt = DateTime.UtcNow;
+        await cluster.StopSiloAsync(victim, kill: true);
+        await Task.Delay(RecoveryBound);
+        var settled = DateTime.UtcNow;
+        await load.WaitForSuccessesAsync(settled, 100, TimeSpan.FromSeconds(30));
+        await cluster.StartSiloAsync();
+        await load.WaitForSuccessesAsync(DateTime.UtcNow, 50, TimeSpan.FromSeconds(30));
+
+        var around = LoadReport.Of(load.Records, killedAt, settled);
+        var after = LoadReport.Of(load.Records, settled, DateTime.UtcNow);
+        output.WriteLine($"kill {victim.Name}: during the first {RecoveryBound.TotalSeconds} s: {around}");
+        output.WriteLine($"kill {victim.Name}: afterwards (incl. a replacement silo joining): {after}");
+        Assert.True(after.Failed == 0, $"requests still failed {RecoveryBound.TotalSeconds} s after the silo was killed: {after}");
+        return around;
+    }
+
+    /// <summary>Scales silos in to one by SIGTERM, then back out, under load; returns what the load saw.</summary>
+    public static async Task<LoadReport> ScaleInAndOutAsync(TopologyFixture fixture, int to, ITestOutputHelper output)
+    {
+        var cluster = fixture.Cluster;
+        var size = cluster.Silos.Count;
+        await using var load = new LoadGenerator(fixture.Readiness, fixture.Agents.Names, workers: 4);
+        var started = DateTime.UtcNow;
+        await load.WaitForSuccessesAsync(started, 50, TimeSpan.FromSeconds(30));
+
+        while (cluster.Silos.Count > to)
+        {
+            await cluster.StopSiloAsync(cluster.Silos[0], kill: false);
+            await load.WaitForSuccessesAsync(DateTime.UtcNow, 30, TimeSpan.FromSeconds(30));
+        }
+
+        var scaledIn = LoadReport.Of(load.Records, started, DateTime.UtcNow);
+        output.WriteLine($"scale {size} -> {to}: {scaledIn}");
+        var outStarted = DateTime.UtcNow;
+        await cluster.StartSilosAsync(size - to);
+        await load.WaitForSuccessesAsync(DateTime.UtcNow, 50, TimeSpan.FromSeconds(30));
+        var scaledOut = LoadReport.Of(load.Records, outStarted, DateTime.UtcNow);
+        output.WriteLine($"scale {to} -> {size}: {scaledOut}");
+        return LoadReport.Of(load.Records, started, DateTime.UtcNow);
+    }
+
+    /// <summary>
+    /// Stops every gateway and silo gracefully, starts them again, and checks that agents come back with the tokens
+    /// they had, that a user token issued before still works, and that an access policy set before is still set.
+    /// </summary>
+    public static async Task FullRestartAsync(TopologyFixture fixture, ITestOutputHelper output)
+    {
+        var cluster = fixture.Cluster;
+        var agent = fixture.Agents.Names[0];
+        var issued = await fixture.Api.IssueUserTokenAsync(new IssueUserTokenRequest { User = "restart-user", Agents = { agent }, TtlSeconds = 3600 });
+        var access = new AgentAccess { Name = agent, Mode = ClusterIdentityMode.FixedIdentity, FixedUser = "restart-sa", FixedGroups = { "restarters" } };
+        await fixture.Api.SetAgentAccessAsync(new SetAgentAccessRequest { Access = access });
+        var before = await fixture.ListAgentsAsync();
+        var siloCount = cluster.Silos.Count;
+
+        var stopping = DateTime.UtcNow;
+        foreach (var gateway in cluster.Gateways.ToList())
+        {
+            await cluster.StopGatewayAsync(gateway, kill: false);
+        }
+
+        foreach (var silo in cluster.Silos.ToList())
+        {
+            await cluster.StopSiloAsync(silo, kill: false);
+        }
+
+        output.WriteLine($"full stop took {(DateTime.UtcNow - stopping).TotalSeconds:0.0} s");
+        var starting = DateTime.UtcNow;
+        await cluster.StartSiloAsync();
+        await cluster.StartSilosAsync(siloCount - 1);
+        await Task.WhenAll(TopologyFixture.GatewayIds.Select(id => cluster.StartGatewayAsync(id)));
+        fixture.ReconnectApi();
+        var after = await fixture.WaitForAgentsAsync(a => a.Status.Connected, TimeSpan.FromSeconds(60));
+        output.WriteLine($"full start until all {after.Count} agents reconnected: {(DateTime.UtcNow - starting).TotalSeconds:0.0} s");
+
+        Assert.Equal(before.Select(a => a.Name).Order(), after.Select(a => a.Name).Order());
+        Assert.Equal(before.Select(a => a.CreatedAt).Order(), after.Select(a => a.CreatedAt).Order());
+        Assert.Equal(access, await fixture.Api.GetAgentAccessAsync(new GetAgentAccessRequest { Name = agent }));
+        var token = await fixture.Api.GetUserTokenAsync(new GetUserTokenRequest { TokenId = issued.Info.TokenId });
+        Assert.Null(token.RevokedAt);
+
+        // The user token is checked where users use it: on the Kubernetes proxy.
+        using var http = new HttpClient { BaseAddress = fixture.Readiness.Ready.Count > 0 ? fixture.Readiness.Ready[0].HttpUrl : cluster.Gateways[0].Endpoint.HttpUrl };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", issued.Token);
+        using var response = await http.GetAsync($"/k8s-proxy/{agent}/echo/after-restart");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+
+namespace Plural.Topology.Tests.Infrastructure;
+
+/// <summary>Runs the database servers' own command-line tools, dropping root where the tool refuses it.</summary>
+internal static class ExternalTool
+{
+    public static bool IsRoot => Environment.UserName == "root";
+
+    /// <summary>Finds a program on PATH or in the given extra directories; null when it is not installed.</summary>
+    public static string? Find(string program, params string[] extraDirectories)
+    {
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        foreach (var dir in path.Split(':', StringSplitOptions.RemoveEmptyEntries).Concat(extraDirectories))
+        {
+            var candidate = Path.Combine(dir, program);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Runs a tool to completion and returns its output; throws with the output when it fails.</summary>
+    public static async Task<string> RunAsync(string program, IEnumerable<string> args, string? asUser = null, TimeSpan? timeout = null)
+    {
+        var info = new ProcessStartInfo(asUser is null ? program : "runuser")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (asUser is not null)
+        {
+            info.ArgumentList.Add("-u");
+            info.ArgumentList.Add(asUser);
+            info.ArgumentList.Add("--");
+            info.ArgumentList.Add(program);
+        }
+
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var wait = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(1));
+        await process.WaitForExitAsync(wait.Token);
+        var output = await stdout + await stderr;
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{Path.GetFileName(program)} {string.Join(' ', args)} exited with {process.ExitCode}:\n{output}");
+        }
+
+        return output;
+    }
+}
