@@ -7,6 +7,9 @@ cd "$(dirname "$0")"
 need_apt=()
 command -v git >/dev/null 2>&1 || need_apt+=(git)
 command -v kubectl >/dev/null 2>&1 || need_apt+=(kubectl)
+# The topology tests start their own throwaway PostgreSQL and Redis servers from these binaries.
+{ command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || need_apt+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing: ${need_apt[*]}"
   sudo_cmd=""
