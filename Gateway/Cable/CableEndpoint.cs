@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Plural.Gateway.Access;
+using Plural.Gateway.Dashboard;
 using Plural.Gateway.Hosting;
 
 namespace Plural.Gateway.Cable;
@@ -18,12 +19,16 @@ public static partial class CableEndpoint
     /// <summary>The only subprotocol spoken.</summary>
     public const string Subprotocol = "actioncable-v1-json";
 
-    /// <summary>Adds WebSocket handling and maps <c>/cable</c> on the HTTP listener.</summary>
+    /// <summary>
+    /// Adds WebSocket handling and maps <c>/cable</c> on the HTTP listener, with the dashboard, which is a client
+    /// of <c>/cable</c> and ships with it.
+    /// </summary>
     public static WebApplication MapCable(this WebApplication app)
     {
         // Pings are ActionCable messages (every 3 s), so WebSocket-level keepalives would only add traffic.
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
         app.Map(Route, HandleAsync).WithMetadata(new ListenerMetadata(ListenerKind.Http));
+        app.MapDashboard();
         return app;
     }
 

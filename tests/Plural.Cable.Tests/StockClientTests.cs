@@ -38,6 +38,31 @@ public sealed class StockClientTests(CablePlatform platform)
     }
 
     [Fact]
+    public async Task Stock_client_sees_cluster_events_and_views_of_a_real_agent_watching_a_cluster()
+    {
+        var agent = await platform.RegisterAgentAsync("events");
+        await using var client = await CableDriver.StartAsync(platform.GatewayB.CableUrl(CablePlatform.AdminToken));
+        await client.SubscribeAsync("events", new { channel = "ClusterEventsChannel", agent = agent.Name });
+        await client.SubscribeAsync("views", new { channel = "ClusterViewsChannel", agent = agent.Name });
+        await client.SubscribeAsync("nameless", new { channel = "ClusterEventsChannel" });
+        await client.WaitForMessageAsync("events", m => (string?)m["type"] == "snapshot", Wait);
+        var empty = await client.WaitForMessageAsync("views", m => (string?)m["type"] == "snapshot", Wait);
+        Assert.Null(empty["view"]);
+        var rejection = await client.WaitForAsync(e => CableDriver.Is(e, "frame") && (string?)e["frame"]!["type"] == "reject_subscription", Wait);
+        Assert.Contains("needs \"agent\"", (string?)rejection["frame"]!["reason"]);
+
+        await using var process = await platform.StartAgentAsync(agent, platform.GatewayA);
+        var ns = "cable-" + Guid.NewGuid().ToString("N")[..6];
+        await platform.CreateNamespaceAsync(ns);
+
+        var created = await client.WaitForMessageAsync("events", m => (string?)m["type"] == "cluster_event" && (string?)m["name"] == ns, Wait);
+        Assert.Equal("ADDED", (string?)created["event_type"]);
+        Assert.Equal(agent.Name, (string?)created["agent"]);
+        var view = await client.WaitForMessageAsync("views", m => (string?)m["type"] == "cluster_view", Wait);
+        Assert.True((int)view["view"]!["node_count"]! >= 0);
+    }
+
+    [Fact]
     public async Task User_token_is_rejected_for_an_agent_it_does_not_reach_and_sees_only_its_agents_on_the_fleet_channel()
     {
         var mine = await platform.RegisterAgentAsync("mine");

@@ -82,9 +82,23 @@ public sealed class CablePlatform : IAsyncLifetime
             "--Agent:ObservabilityUrl=",
             "--Agent:Reconnect:InitialBackoff=00:00:00.200",
             "--Agent:Reconnect:MaxBackoff=00:00:01",
+            "--Agent:Views:Debounce=00:00:00.100",
+            "--Agent:Views:RefreshInterval=00:00:02",
+            "--Agent:Events:BatchInterval=00:00:00.050",
         ], name: "AgentK " + agent.Name);
         await process.WaitForOutputAsync("Agent connected", StartTimeout);
         return process;
+    }
+
+    /// <summary>Creates a namespace in the emulated cluster, which the agents' informers report as an event.</summary>
+    internal async Task CreateNamespaceAsync(string name)
+    {
+        using var http = new HttpClient { BaseAddress = Emulator.Url };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Emulator.AdminToken);
+        using var body = new StringContent("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + name + "\"}}",
+            System.Text.Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync("/api/v1/namespaces", body);
+        response.EnsureSuccessStatusCode();
     }
 
     /// <summary>Waits until the silo reports the agent (dis)connected.</summary>

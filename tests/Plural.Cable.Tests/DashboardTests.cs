@@ -1,0 +1,53 @@
+using Microsoft.Playwright;
+using Plural.Cable.Tests.Infrastructure;
+
+namespace Plural.Cable.Tests;
+
+/// <summary>The gateway's dashboard in Debian's headless Chromium, driven by Playwright.</summary>
+[Collection(CablePlatformCollection.Name)]
+public sealed class DashboardTests(CablePlatform platform)
+{
+    private const string Chromium = "/usr/bin/chromium";
+    private const float Wait = 45_000;
+
+    [Fact]
+    public async Task Dashboard_shows_an_agent_connect_report_an_event_and_disconnect()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing; test.sh installs Debian's chromium package");
+        var agent = await platform.RegisterAgentAsync("dash");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-dev-shm-usage"],
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+
+        await page.GotoAsync(new Uri(platform.GatewayA.HttpUrl, "/dashboard/#token=" + CablePlatform.AdminToken).ToString());
+        var row = page.Locator($"tr[data-agent='{agent.Name}']");
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-status", "disconnected", new() { Timeout = Wait });
+        Assert.DoesNotContain("token", page.Url);
+
+        var process = await platform.StartAgentAsync(agent, platform.GatewayA);
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-status", "connected", new() { Timeout = Wait });
+        await Assertions.Expect(row).ToContainTextAsync(platform.GatewayA.Id, new() { Timeout = Wait });
+        var ns = "dash-" + Guid.NewGuid().ToString("N")[..6];
+        await platform.CreateNamespaceAsync(ns);
+        await Assertions.Expect(page.Locator("#feed li[data-kind='cluster']", new() { HasText = ns })).ToHaveCountAsync(1, new() { Timeout = Wait });
+        await Assertions.Expect(page.Locator($".view[data-agent='{agent.Name}']")).ToContainTextAsync("nodes", new() { Timeout = Wait });
+
+        await process.KillAsync();
+        await process.DisposeAsync();
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-status", "disconnected", new() { Timeout = Wait });
+        await Assertions.Expect(page.Locator("#feed li[data-kind='status']", new() { HasText = $"{agent.Name}  disconnected" })).ToHaveCountAsync(1, new() { Timeout = Wait });
+
+        var screenshot = Path.Combine(RepositoryLayout.Artifacts, "dashboard.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+        Assert.True(new FileInfo(screenshot).Length > 0);
+        Assert.Empty(errors);
+        await Assertions.Expect(page.Locator("#connection")).ToHaveAttributeAsync("data-state", "connected");
+    }
+}
