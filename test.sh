@@ -10,12 +10,25 @@ command -v kubectl >/dev/null 2>&1 || need_apt+=(kubectl)
 # The topology tests start their own throwaway PostgreSQL and Redis servers from these binaries.
 { command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || need_apt+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+# The cable tests drive the stock @rails/actioncable client with node, and the dashboard with Debian's chromium
+# (Playwright uses it as it is; nothing downloads a browser).
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing: ${need_apt[*]}"
   sudo_cmd=""
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+# The cable client's packages, reinstalled only when its lockfile changed since the last install.
+cable_client=tests/cable-client
+lock_sum=$(sha256sum "$cable_client/package-lock.json" | cut -d' ' -f1)
+if [ "$(cat "$cable_client/node_modules/.lock-sha256" 2>/dev/null)" != "$lock_sum" ]; then
+  (cd "$cable_client" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$lock_sum" > "$cable_client/node_modules/.lock-sha256"
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
