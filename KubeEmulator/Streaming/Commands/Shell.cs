@@ -113,7 +113,11 @@ internal sealed partial class Shell
         var number = 0;
         while (!_exit)
         {
-            if (_interactive) await _process.IO.ErrAsync("# ", cancellationToken);
+            if (_interactive)
+            {
+                _process.IO.Interrupts.Reset();
+                await _process.IO.ErrAsync("# ", cancellationToken);
+            }
             string? text;
             using (var foreground = _process.Foreground(cancellationToken))
             {
@@ -170,12 +174,14 @@ internal sealed partial class Shell
         }
         foreach (var andOr in list)
         {
-            var status = await RunAndOrAsync(andOr, cancellationToken);
+            await RunAndOrAsync(andOr, cancellationToken);
             if (_exit) return true;
-            if (status == ContainerCommands.Interrupted && !_interactive)
+            if (_process.IO.Interrupts.Token.IsCancellationRequested)
             {
-                // Ctrl-C signals the whole foreground process group: a non-interactive shell dies with its command.
-                (_exit, _exitStatus) = (true, status);
+                // Ctrl-C signals the whole foreground process group: a non-interactive shell dies with its
+                // command, an interactive one abandons the rest of the line.
+                _state.Status = ContainerCommands.Interrupted;
+                if (!_interactive) (_exit, _exitStatus) = (true, ContainerCommands.Interrupted);
                 return true;
             }
         }
