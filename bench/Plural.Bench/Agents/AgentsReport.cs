@@ -53,7 +53,8 @@ public static class AgentsReport
         {
             report.Headlines[$"gateway memory per agent at {last.Agents:#,0} agents"] = Format.KiB((double)(last.GatewayRss - zero.GatewayRss) / last.Agents) + " KiB";
             report.Headlines[$"silo memory per agent at {last.Agents:#,0} agents"] = Format.KiB((double)(last.SiloRss - zero.SiloRss) / last.Agents) + " KiB";
-            report.Headlines[$"connect rate up to {last.Agents:#,0} agents"] = Format.Count(last.ConnectRate) + " agents/s";
+            var previous = steps.Count > 1 ? steps[^2].Agents : 0;
+            report.Headlines[$"connect rate from {previous:#,0} to {last.Agents:#,0} agents"] = Format.Count(last.ConnectRate) + " agents/s";
             if (last.Requests is { } atLast)
             {
                 report.Headlines[$"request latency at {last.Agents:#,0} agents (p50 / p99)"] = $"{Format.Micros(atLast.P50)} / {Format.Micros(atLast.P99)}";
