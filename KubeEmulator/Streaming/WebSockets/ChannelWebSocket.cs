@@ -136,13 +136,18 @@ internal sealed partial class ChannelWebSocket : IRemoteCommandChannel
                 if (message.Length + result.Count > StreamingLimits.MaxFrameBytes)
                 {
                     await RefuseAsync(WebSocketCloseStatus.MessageTooBig, $"message larger than {StreamingLimits.MaxFrameBytes} bytes", cancellationToken);
+                    await AwaitCloseAsync(buffer, cancellationToken);
                     return;
                 }
                 message.Write(buffer, 0, result.Count);
                 if (!result.EndOfMessage) continue;
                 var ok = await OnMessageAsync(message.GetBuffer().AsMemory(0, (int)message.Length), cancellationToken);
                 message.SetLength(0);
-                if (!ok) return;
+                if (!ok)
+                {
+                    await AwaitCloseAsync(buffer, cancellationToken);
+                    return;
+                }
             }
         }
         catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
@@ -205,6 +210,18 @@ internal sealed partial class ChannelWebSocket : IRemoteCommandChannel
         finally
         {
             _sendLock.Release();
+        }
+    }
+
+    /// <summary>After refusing a client, reads and drops what it still sends until it answers our close, so the close reaches it intact.</summary>
+    private async Task AwaitCloseAsync(byte[] buffer, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(StreamingLimits.FinishTimeout);
+        while (_socket.State == WebSocketState.CloseSent)
+        {
+            var result = await _socket.ReceiveAsync(buffer, timeout.Token);
+            if (result.MessageType == WebSocketMessageType.Close) return;
         }
     }
 
