@@ -10,6 +10,7 @@ command -v kubectl >/dev/null 2>&1 || need_apt+=(kubectl)
 # The topology tests start their own throwaway PostgreSQL and Redis servers from these binaries.
 { command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || need_apt+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+command -v dockerfilelint >/dev/null 2>&1 || command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 # The cable tests drive the stock @rails/actioncable client with node, and the dashboard with Debian's chromium
 # (Playwright uses it as it is; nothing downloads a browser).
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
@@ -29,6 +30,11 @@ lock_sum=$(sha256sum "$cable_client/package-lock.json" | cut -d' ' -f1)
 if [ "$(cat "$cable_client/node_modules/.lock-sha256" 2>/dev/null)" != "$lock_sum" ]; then
   (cd "$cable_client" && npm ci --no-audit --no-fund --loglevel=error)
   echo "$lock_sum" > "$cable_client/node_modules/.lock-sha256"
+fi
+
+# The deploy tests lint the Dockerfiles with it.
+if ! command -v dockerfilelint >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+  npm install -g --silent dockerfilelint@1.8.0 >/dev/null 2>&1 || echo "could not install dockerfilelint; the Dockerfile lint tests will fail"
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

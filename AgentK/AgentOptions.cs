@@ -28,6 +28,12 @@ public sealed class AgentOptions
     /// <summary>Name the gateway certificate must match when it differs from the host of <see cref="GatewayUrl"/>.</summary>
     public string? GatewayServerName { get; set; }
 
+    /// <summary>
+    /// HTTP proxy to reach the gateway through with <c>CONNECT</c> (<c>http://[user:password@]host:port</c>).
+    /// Default: env <c>HTTPS_PROXY</c> or <c>HTTP_PROXY</c> unless <c>NO_PROXY</c> names the gateway; <c>direct</c> ignores them.
+    /// </summary>
+    public string? Proxy { get; set; }
+
     /// <summary>The agent token sent as <c>authorization: Bearer</c> on every call.</summary>
     public string? Token { get; set; }
 

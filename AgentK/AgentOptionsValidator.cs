@@ -15,6 +15,19 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             errors.Add("Agent:GatewayUrl is required and must be an absolute http:// or https:// URL.");
         }
 
+        if (IsHttpUrl(options.GatewayUrl))
+        {
+            try
+            {
+                // Resolving checks Agent:Proxy and the proxy environment variables alike.
+                _ = Connection.GatewayProxy.Resolve(options.GatewayUrl, options.Proxy, Environment.GetEnvironmentVariable);
+            }
+            catch (ArgumentException exception)
+            {
+                errors.Add(exception.Message);
+            }
+        }
+
         if (string.IsNullOrEmpty(options.Token) && string.IsNullOrEmpty(options.TokenFile))
         {
             errors.Add($"Agent:Token, Agent:TokenFile or the {AgentOptions.TokenEnvironmentVariable} environment variable is required.");

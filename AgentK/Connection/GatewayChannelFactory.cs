@@ -33,6 +33,13 @@ internal sealed class GatewayChannelFactory(IOptions<AgentOptions> options)
             UseProxy = false,
         };
 
+        // Proxying is done here rather than by the handler's own proxy support, which does not tunnel
+        // HTTP/2 in clear text (http:// gateways) through CONNECT.
+        if (GatewayProxy.Resolve(agent.GatewayUrl, agent.Proxy, Environment.GetEnvironmentVariable) is { } proxy)
+        {
+            handler.ConnectCallback = (context, ct) => ProxyTunnel.ConnectAsync(proxy, context.DnsEndPoint, ct);
+        }
+
         var validator = CertificateTrust.CreateValidator(agent.GatewayCaFile, agent.GatewayServerName);
         if (validator is not null)
         {

@@ -31,28 +31,40 @@ internal sealed class AgentFleet : IAsyncDisposable
         var fleet = new AgentFleet([.. registered.Select(r => r.Name)]);
         foreach (var (name, token) in registered)
         {
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-            builder.Logging.ClearProviders();
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Agent:GatewayUrl"] = gateway.ToString(),
-                ["Agent:Token"] = token,
-                ["Agent:InstanceId"] = name + "-pod",
-                ["Agent:Upstream:Url"] = upstream.ToString(),
-                ["Agent:ObservabilityUrl"] = "",
-                ["Agent:Cache:Enabled"] = "false",
-                ["Agent:Tunnels:MinIdle"] = "2",
-                ["Agent:Reconnect:InitialBackoff"] = "00:00:00.200",
-                ["Agent:Reconnect:MaxBackoff"] = "00:00:02",
-                ["Agent:ShutdownGracePeriod"] = "00:00:02",
-            });
-            builder.Services.AddAgentK(builder.Configuration);
-            var host = builder.Build();
+            var host = BuildAgent(name, token, gateway, upstream);
             fleet._hosts.Add(host);
             await host.StartAsync();
         }
 
         return fleet;
+    }
+
+    /// <summary>One agent host, not started; <paramref name="extra"/> adds or overrides settings.</summary>
+    public static IHost BuildAgent(string name, string token, Uri gateway, Uri upstream, IDictionary<string, string?>? extra = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Agent:GatewayUrl"] = gateway.ToString(),
+            ["Agent:Token"] = token,
+            ["Agent:InstanceId"] = name + "-pod",
+            ["Agent:Upstream:Url"] = upstream.ToString(),
+            ["Agent:ObservabilityUrl"] = "",
+            ["Agent:Cache:Enabled"] = "false",
+            ["Agent:Tunnels:MinIdle"] = "2",
+            ["Agent:Reconnect:InitialBackoff"] = "00:00:00.200",
+            ["Agent:Reconnect:MaxBackoff"] = "00:00:02",
+            ["Agent:ShutdownGracePeriod"] = "00:00:02",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddAgentK(builder.Configuration);
+        return builder.Build();
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,101 @@
+using Plural.KubeEmulator;
+using Plural.Topology.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Plural.Topology.Tests.Deploy;
+
+public sealed class DeployManifestTests(ITestOutputHelper output)
+{
+    private static readonly string DeployDirectory = Path.Combine(RepositoryLayout.Root, "deploy");
+
+    [Theory]
+    [InlineData("server")]
+    [InlineData("agentk")]
+    public async Task Kustomization_renders_and_a_kubernetes_api_server_accepts_every_object(string kustomization)
+    {
+        await using var emulator = await KubeEmulatorServer.StartAsync(new KubeEmulatorOptions { Empty = true });
+        var kubeconfig = Path.Combine(Directory.CreateTempSubdirectory("plural-deploy-").FullName, "kubeconfig");
+        await emulator.WriteKubeconfigAsync(kubeconfig);
+        var kubectl = ExternalTool.Find("kubectl") ?? throw new InvalidOperationException("kubectl is not installed; test.sh installs it.");
+        var rendered = Path.Combine(Path.GetDirectoryName(kubeconfig)!, "rendered.yaml");
+
+        await File.WriteAllTextAsync(rendered, await ExternalTool.RunAsync(kubectl, ["kustomize", Path.Combine(DeployDirectory, kustomization)]));
+        // A dry run creates nothing, so the namespace the objects go to must exist first, as an operator's would.
+        await ExternalTool.RunAsync(kubectl, ["--kubeconfig", kubeconfig, "apply", "-f", Path.Combine(DeployDirectory, kustomization, "namespace.yaml")]);
+        var applied = await ExternalTool.RunAsync(kubectl, ["--kubeconfig", kubeconfig, "apply", "--dry-run=server", "-f", rendered]);
+
+        output.WriteLine(applied);
+        var objects = (await File.ReadAllTextAsync(rendered)).Split("\n---\n").Length;
+        Assert.Equal(objects, applied.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.EndsWith("(server dry run)", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Server_manifests_run_replicated_probed_non_root_pods_with_disruption_budgets()
+    {
+        var yaml = await ExternalTool.RunAsync(ExternalTool.Find("kubectl")!, ["kustomize", Path.Combine(DeployDirectory, "server")]);
+        var objects = yaml.Split("\n---\n");
+        string Object(string kind, string name) => objects.Single(o => ("\n" + o).Contains($"\nkind: {kind}\n", StringComparison.Ordinal) && o.Contains($"  name: {name}\n", StringComparison.Ordinal));
+
+        var silo = Object("Deployment", "plural-silo");
+        var gateway = Object("Deployment", "plural-gateway");
+        Assert.Contains("replicas: 3", silo);
+        Assert.Contains("replicas: 2", gateway);
+        foreach (var deployment in new[] { silo, gateway })
+        {
+            Assert.Contains("runAsNonRoot: true", deployment);
+            Assert.Contains("readinessProbe:", deployment);
+            Assert.Contains("path: /readyz", deployment);
+            Assert.Contains("livenessProbe:", deployment);
+            Assert.Contains("name: plural-postgres", deployment);
+            Assert.Contains("value: Postgres", deployment);
+        }
+
+        Assert.Contains("orleans/serviceId: plural", silo);
+        Assert.Contains("name: Orleans__KubernetesHosting", silo);
+        Assert.Contains("secretName: plural-gateway-tls", gateway);
+        Assert.Contains("value: https://0.0.0.0:8150", gateway);
+        Assert.Contains("args:\n        - migrate", Object("Job", "plural-migrate"));
+        Assert.Contains("maxUnavailable: 1", Object("PodDisruptionBudget", "plural-silo"));
+        Assert.Contains("maxUnavailable: 1", Object("PodDisruptionBudget", "plural-gateway"));
+        Assert.Contains("- delete", Object("Role", "plural-silo"));
+    }
+
+    [Fact]
+    public async Task Agent_manifests_grant_read_and_impersonation_and_nothing_to_write()
+    {
+        var yaml = await ExternalTool.RunAsync(ExternalTool.Find("kubectl")!, ["kustomize", Path.Combine(DeployDirectory, "agentk")]);
+        var role = yaml.Split("\n---\n").Single(o => ("\n" + o).Contains("\nkind: ClusterRole\n", StringComparison.Ordinal));
+
+        Assert.Contains("- impersonate", role);
+        foreach (var verb in new[] { "create", "update", "patch", "delete", "\"*\"" })
+        {
+            Assert.DoesNotContain("- " + verb + "\n", role);
+        }
+
+        Assert.Contains("serviceAccountName: agentk", yaml);
+        Assert.Contains("secretName: agentk-token", yaml);
+        Assert.Contains("kind: PodDisruptionBudget", yaml);
+    }
+
+    [Theory]
+    [InlineData("silo")]
+    [InlineData("gateway")]
+    [InlineData("agentk")]
+    public async Task Dockerfile_is_lint_free_and_runs_as_a_non_root_user_on_a_small_pinned_base(string image)
+    {
+        var dockerfile = Path.Combine(DeployDirectory, "docker", "Dockerfile." + image);
+        var linter = ExternalTool.Find("dockerfilelint") ?? throw new InvalidOperationException("dockerfilelint is not installed; test.sh installs it (npm).");
+
+        var lint = await ExternalTool.RunAsync(linter, [dockerfile]);
+
+        Assert.Contains("Issues: None found", lint);
+        var lines = (await File.ReadAllLinesAsync(dockerfile)).Where(l => !l.TrimStart().StartsWith('#')).ToList();
+        var finalStage = lines.Skip(lines.FindLastIndex(l => l.StartsWith("FROM ", StringComparison.Ordinal))).ToList();
+        Assert.Contains("chiseled", finalStage[0]);
+        Assert.DoesNotContain(lines, l => l.StartsWith("FROM ", StringComparison.Ordinal) && (l.Contains(":latest", StringComparison.Ordinal) || !l.Split(' ')[1].Contains(':')));
+        var user = finalStage.Last(l => l.StartsWith("USER ", StringComparison.Ordinal))[5..].Trim();
+        Assert.NotEqual("root", user);
+        Assert.NotEqual("0", user);
+        Assert.True(File.Exists(dockerfile + ".dockerignore"), "no .dockerignore next to the Dockerfile");
+    }
+}
