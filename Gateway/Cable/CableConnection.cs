@@ -21,7 +21,7 @@ internal sealed partial class CableConnection
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly Channel<CableFrame> _outbox = Channel.CreateUnbounded<CableFrame>(new UnboundedChannelOptions { SingleWriter = false });
-    private readonly Dictionary<string, CableSubscription> _subscriptions = new(StringComparer.Ordinal);
+    private readonly CableSubscriptions _subscriptions;
     private readonly CancellationTokenSource _stop;
     private int _queued;
     private int _closing;
@@ -39,7 +39,11 @@ internal sealed partial class CableConnection
         _clock = clock;
         _logger = logger;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        _subscriptions = new CableSubscriptions(this, hub, options, logger);
     }
+
+    /// <summary>Who the connection authenticated as, refreshed by every credential check.</summary>
+    public Caller Caller => _caller;
 
     /// <summary>True when the caller may see messages about <paramref name="agentId"/>.</summary>
     public bool MaySee(string agentId) => _caller.MayAccess(agentId);
@@ -115,13 +119,7 @@ internal sealed partial class CableConnection
 
             await _stop.CancelAsync();
             await Task.WhenAll(sending, pinging).ContinueWith(_ => { }, TaskScheduler.Default);
-            foreach (var subscription in _subscriptions.Values)
-            {
-                subscription.Topic.Detach(subscription);
-                _hub.Release(subscription.Topic);
-            }
-
-            _subscriptions.Clear();
+            _subscriptions.ReleaseAll();
             _hub.Unregister(this);
             _stop.Dispose();
             _socket.Dispose();
@@ -290,10 +288,10 @@ internal sealed partial class CableConnection
         switch (command)
         {
             case "subscribe":
-                await SubscribeAsync(identifier, ct);
+                await _subscriptions.SubscribeAsync(identifier, _caller, ct);
                 break;
             case "unsubscribe":
-                Unsubscribe(identifier);
+                _subscriptions.Unsubscribe(identifier);
                 break;
             default:
                 // "message" (channel actions) and commands of newer protocol versions: these channels have no
@@ -301,152 +299,6 @@ internal sealed partial class CableConnection
                 LogIgnoredCommand(_logger, command);
                 break;
         }
-    }
-
-    private async Task SubscribeAsync(string raw, CancellationToken ct)
-    {
-        if (_subscriptions.ContainsKey(raw))
-        {
-            return; // The stock client repeats a subscribe until it sees the confirmation.
-        }
-
-        if (_subscriptions.Count >= _options.MaxSubscriptionsPerConnection)
-        {
-            Reject(raw, $"a connection may hold at most {_options.MaxSubscriptionsPerConnection} subscriptions");
-            return;
-        }
-
-        if (CableIdentifier.TryParse(raw, out var error) is not { } identifier)
-        {
-            Reject(raw, error);
-            return;
-        }
-
-        if (_hub.Channel(identifier.Channel) is not { } channel)
-        {
-            Reject(raw, $"unknown channel {identifier.Channel}; channels: {string.Join(", ", _hub.ChannelNames)}");
-            return;
-        }
-
-        if (identifier.Agent is null && channel.RequiresAgent)
-        {
-            Reject(raw, $"{channel.Name} needs \"agent\"");
-            return;
-        }
-
-        var caller = _caller;
-        if (identifier.Agent is { } agent && !caller.MayAccess(agent))
-        {
-            Reject(raw, $"forbidden: {caller.User} may not see agent {agent}");
-            return;
-        }
-
-        CableTopic topic;
-        try
-        {
-            topic = await _hub.AcquireAsync(channel, channel.KeyFor(identifier.Agent), ct);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            Reject(raw, "the cluster stream is unavailable; try again");
-            return;
-        }
-
-        var subscription = new CableSubscription(this, identifier, topic);
-        try
-        {
-            if (identifier.Since is { } since)
-            {
-                Enqueue(CableFrame.Whole(CableFrames.Confirm(raw)));
-                var resumed = topic.Attach(subscription, since, identifier.Epoch);
-                if (resumed.Resumed)
-                {
-                    _subscriptions[raw] = subscription;
-                    LogResumed(_logger, topic.Key.ToString(), since, resumed.Replayed);
-                    return;
-                }
-
-                topic.Detach(subscription);
-                subscription.Send(ResetHint(identifier, topic));
-                if (!await StartFreshAsync(channel, subscription, caller, ct))
-                {
-                    _hub.Release(topic);
-                    return;
-                }
-            }
-            else if (!await StartFreshAsync(channel, subscription, caller, ct, confirmFirst: true))
-            {
-                _hub.Release(topic);
-                return;
-            }
-        }
-        catch
-        {
-            topic.Detach(subscription);
-            _hub.Release(topic);
-            throw;
-        }
-
-        _subscriptions[raw] = subscription;
-    }
-
-    /// <summary>Confirms (when asked), sends the snapshot, then attaches from the snapshot's sequence on.</summary>
-    private async Task<bool> StartFreshAsync(ICableChannel channel, CableSubscription subscription, Caller caller,
-        CancellationToken ct, bool confirmFirst = false)
-    {
-        var topic = subscription.Topic;
-        var sequence = topic.Sequence;
-        CableSnapshot snapshot;
-        try
-        {
-            snapshot = await channel.SnapshotAsync(caller, subscription.Identifier.Agent, sequence, topic.Epoch, ct);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogSnapshotFailed(_logger, topic.Key.ToString(), ex);
-            snapshot = CableSnapshot.Refused("the current state could not be read; try again");
-        }
-
-        if (snapshot.Payload is null)
-        {
-            Reject(subscription.Identifier.Raw, snapshot.Refusal ?? "refused");
-            return false;
-        }
-
-        if (confirmFirst)
-        {
-            Enqueue(CableFrame.Whole(CableFrames.Confirm(subscription.Identifier.Raw)));
-        }
-
-        subscription.Send(snapshot.Payload);
-        // Messages published while the snapshot was read are replayed from the buffer, after it.
-        topic.Attach(subscription, sequence, topic.Epoch);
-        return true;
-    }
-
-    private static byte[] ResetHint(CableIdentifier identifier, CableTopic topic) => CableFrames.Write(w =>
-    {
-        w.WriteString("type", "reset");
-        w.WriteString("reason", identifier.Epoch != topic.Epoch
-            ? "epoch is not this gateway's current one (another gateway, or the topic lapsed)"
-            : "since is older than the replay buffer");
-        w.WriteNumber("seq", topic.Sequence);
-        w.WriteString("epoch", topic.Epoch);
-    });
-
-    private void Unsubscribe(string raw)
-    {
-        if (_subscriptions.Remove(raw, out var subscription))
-        {
-            subscription.Topic.Detach(subscription);
-            _hub.Release(subscription.Topic);
-        }
-    }
-
-    private void Reject(string raw, string reason)
-    {
-        LogRejected(_logger, _caller.User, reason);
-        Enqueue(CableFrame.Whole(CableFrames.Reject(raw, reason)));
     }
 
     private async Task AbortAfterAsync(TimeSpan timeout)
@@ -466,20 +318,11 @@ internal sealed partial class CableConnection
     [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "Disconnecting slow cable consumer {User}: more than {Limit} messages queued")]
     private static partial void LogSlowConsumer(ILogger logger, string user, int limit);
 
-    [LoggerMessage(EventId = 5102, Level = LogLevel.Information, Message = "Cable subscription of {User} rejected: {Reason}")]
-    private static partial void LogRejected(ILogger logger, string user, string reason);
-
     [LoggerMessage(EventId = 5103, Level = LogLevel.Information, Message = "Cable client of {User} sent an invalid request: {Problem}")]
     private static partial void LogInvalidRequest(ILogger logger, string user, string problem);
 
     [LoggerMessage(EventId = 5104, Level = LogLevel.Debug, Message = "Ignored cable command {Command}")]
     private static partial void LogIgnoredCommand(ILogger logger, string command);
-
-    [LoggerMessage(EventId = 5105, Level = LogLevel.Debug, Message = "Cable topic {Topic} resumed after {Since}: {Replayed} messages replayed")]
-    private static partial void LogResumed(ILogger logger, string topic, long since, int replayed);
-
-    [LoggerMessage(EventId = 5106, Level = LogLevel.Warning, Message = "Could not read the snapshot of cable topic {Topic}")]
-    private static partial void LogSnapshotFailed(ILogger logger, string topic, Exception exception);
 
     [LoggerMessage(EventId = 5107, Level = LogLevel.Information, Message = "Cable credential of {User} is no longer valid; disconnecting")]
     private static partial void LogCredentialNoLongerValid(ILogger logger, string user);

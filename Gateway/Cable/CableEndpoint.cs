@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Options;
 using Plural.Gateway.Access;
 using Plural.Gateway.Dashboard;
@@ -63,6 +64,11 @@ public static partial class CableEndpoint
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { SubProtocol = Subprotocol });
+        if (context.Features.Get<IConnectionSocketFeature>()?.Socket is { } tcp)
+        {
+            tcp.SendBufferSize = settings.SocketSendBufferBytes;
+        }
+
         var (caller, refusal) = credential.Length == 0
             ? (null, "no credential (token query parameter, Authorization header or cookie)")
             : await authenticator.AuthenticateWithReasonAsync(credential, context.RequestAborted);

@@ -17,6 +17,12 @@ public sealed class CableOptions
     /// <summary>Messages queued for one connection before it counts as a slow consumer and is disconnected.</summary>
     [Range(16, 1_000_000)] public int SendQueueLimit { get; set; } = 1000;
 
+    /// <summary>
+    /// Kernel send buffer of a cable connection's socket, in bytes. Fixed rather than auto-tuned so that a client
+    /// that stops reading is noticed after this much plus <see cref="SendQueueLimit"/> messages, not megabytes later.
+    /// </summary>
+    [Range(4096, 16 * 1024 * 1024)] public int SocketSendBufferBytes { get; set; } = 64 * 1024;
+
     /// <summary>How long a slow consumer gets to read its <c>disconnect</c> message before its socket is aborted.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")] public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -18,7 +18,7 @@ internal sealed class RawCable : IAsyncDisposable
 
     public WebSocketState State => _socket.State;
 
-    /// <param name="receiveBuffer">Kernel receive buffer of the client socket; small values make a stalled client stall sooner.</param>
+    /// <summary>Connects; <paramref name="receiveBuffer"/> sets the client socket's kernel buffer, small values make a stalled client stall sooner.</summary>
     public static async Task<RawCable> ConnectAsync(Uri url, Action<ClientWebSocketOptions>? configure = null,
         int? receiveBuffer = null, CancellationToken ct = default)
     {
