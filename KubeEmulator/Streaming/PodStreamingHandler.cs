@@ -102,12 +102,13 @@ internal sealed partial class PodStreamingHandler(
     {
         var http = request.Http;
         var target = new PortForwardTarget(pod.Namespace() ?? "", pod.Name(), pod.Str("metadata", "uid") ?? "", IsRunning(pod), time);
+        if (http.WebSockets.IsWebSocketRequest && !http.WebSockets.WebSocketRequestedProtocols.Contains(TunnelledPortForwardProtocol))
+        {
+            await ChannelPortForwardAsync(request, target);
+            return;
+        }
         if (http.WebSockets.IsWebSocketRequest)
         {
-            if (!http.WebSockets.WebSocketRequestedProtocols.Contains(TunnelledPortForwardProtocol))
-            {
-                throw Errors.BadRequest($"unable to upgrade: port forwarding over WebSocket needs the subprotocol {TunnelledPortForwardProtocol}; requested [{string.Join(", ", http.WebSockets.WebSocketRequestedProtocols)}]");
-            }
             var socket = await RawWebSocketHandshake.AcceptAsync(http, TunnelledPortForwardProtocol, options.StreamKeepAliveInterval);
             using var session = sessions.Begin();
             LogSession(logger, "portforward", request.Namespace, request.Name, "", "websocket " + TunnelledPortForwardProtocol);
@@ -125,6 +126,45 @@ internal sealed partial class PodStreamingHandler(
             await using var upgraded = transport;
             await ServePortForwardAsync(transport, target, request.Aborted);
         }
+    }
+
+    /// <summary>The kubelet's own WebSocket port-forward: the ports come in the query, one connection per port.</summary>
+    private async Task ChannelPortForwardAsync(ApiRequest request, PortForwardTarget target)
+    {
+        var http = request.Http;
+        var ports = PortsOf(http.Request.Query["ports"]);
+        var requested = http.WebSockets.WebSocketRequestedProtocols;
+        var protocol = requested.Count == 0 ? ChannelProtocol.Unnamed : ChannelProtocol.PortForward.FirstOrDefault(p => requested.Contains(p.Name))
+            ?? throw Errors.BadRequest($"unable to upgrade: requested protocol(s) are not supported: [{string.Join(", ", requested)}]; supports [{TunnelledPortForwardProtocol}, {string.Join(", ", ChannelProtocol.PortForward.Select(p => p.Name))}]");
+        var socket = await AcceptWebSocketAsync(http, protocol.Name);
+        using var session = sessions.Begin();
+        LogSession(logger, "portforward", request.Namespace, request.Name, "", "websocket " + (protocol.Name.Length == 0 ? "channels" : protocol.Name));
+        using (socket)
+        {
+            var connection = new ChannelConnection(socket, protocol.Base64, logger);
+            await GuardAsync("portforward", () => new ChannelPortForwardSession(connection, ports, target).RunAsync(request.Aborted));
+            connection.Abort();
+        }
+    }
+
+    /// <summary>The <c>ports</c> of PodPortForwardOptions, repeated or comma-separated, as the kubelet checks them.</summary>
+    private static List<int> PortsOf(IEnumerable<string?> values)
+    {
+        var ports = new List<int>();
+        foreach (var value in values)
+        {
+            if (string.IsNullOrEmpty(value)) throw Errors.BadRequest("query parameter \"ports\" cannot be empty");
+            foreach (var part in value.Split(','))
+            {
+                if (!ushort.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)) throw Errors.BadRequest($"unable to parse \"{value}\" as a port");
+                if (port < 1) throw Errors.BadRequest($"port \"{value}\" must be > 0");
+                ports.Add(port);
+            }
+        }
+        if (ports.Count == 0) throw Errors.BadRequest("query parameter \"ports\" is required");
+        // Two channels per port, and channel numbers are one byte.
+        if (ports.Count > 100) throw Errors.BadRequest("at most 100 ports can be forwarded over one WebSocket");
+        return ports;
     }
 
     private async Task ServePortForwardAsync(Stream transport, PortForwardTarget target, CancellationToken cancellationToken)

@@ -22,6 +22,9 @@ internal sealed record ChannelProtocol(string Name, bool Base64, bool StatusAsJs
 
     public static readonly IReadOnlyList<ChannelProtocol> Supported = [V5, V4, V4Base64, V1, V1Base64];
 
+    /// <summary>What the kubelet's WebSocket port-forward speaks (plus no subprotocol at all).</summary>
+    public static readonly IReadOnlyList<ChannelProtocol> PortForward = [V4, V4Base64];
+
     /// <summary>The first of the client's protocols this server speaks, in the client's order.</summary>
     public static ChannelProtocol? Negotiate(IList<string> requested)
     {
