@@ -21,7 +21,7 @@ internal sealed partial class Shell
     private readonly ContainerCommands _commands;
     private readonly ProcessStart _process;
     private readonly string _name;
-    private readonly State _state;
+    private readonly ShellVariables _state;
     private bool _interactive;
     private bool _exit;
     private int _exitStatus;
@@ -31,7 +31,7 @@ internal sealed partial class Shell
         _commands = commands;
         _process = process;
         _name = Path.GetFileName(process.Name) is "bash" ? "bash" : "sh";
-        _state = new State(process.Environment, process.WorkingDirectory, _name);
+        _state = new ShellVariables(process.Environment, process.WorkingDirectory, _name);
     }
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -109,7 +109,7 @@ internal sealed partial class Shell
     /// <summary>Reads and runs one line at a time, as sh does with commands piped in or typed at a terminal.</summary>
     private async Task<int> RunStdinAsync(CancellationToken cancellationToken)
     {
-        var lines = new LineReader(_process.IO.Stdin);
+        var lines = new LineReader(_process.IO.Stdin, MaxLineBytes);
         var number = 0;
         while (!_exit)
         {
@@ -241,7 +241,7 @@ internal sealed partial class Shell
         return status;
     }
 
-    private async Task<int> RunCommandAsync(ShellCommand command, ProcessIO io, State state, bool subshell, CancellationToken cancellationToken)
+    private async Task<int> RunCommandAsync(ShellCommand command, ProcessIO io, ShellVariables state, bool subshell, CancellationToken cancellationToken)
     {
         var assignments = new List<KeyValuePair<string, string>>();
         var fields = new List<string>();
@@ -254,14 +254,14 @@ internal sealed partial class Shell
                     var name = m.Groups[1].Value;
                     var parts = word.Parts.ToList();
                     parts[0] = parts[0] with { Text = parts[0].Text[(name.Length + 1)..] };
-                    assignments.Add(new(name, Expand(parts, state) ?? ""));
+                    assignments.Add(new(name, ShellExpansion.Expand(parts, state) ?? ""));
                     continue;
                 }
-                if (Expand(word.Parts, state) is { } field) fields.Add(field);
+                if (ShellExpansion.Expand(word.Parts, state) is { } field) fields.Add(field);
             }
             foreach (var redirection in command.Redirections)
             {
-                var redirected = Redirect(redirection, io, state, out var error);
+                var redirected = ShellRedirections.Apply(redirection, io, state, _commands.Container.Files, out var error);
                 if (redirected is null)
                 {
                     await io.ErrAsync($"{state.Arg0}: {command.Line}: {error}\n", cancellationToken);
@@ -286,7 +286,7 @@ internal sealed partial class Shell
         return await ExternalAsync(fields, assignments, io, state, command.Line, cancellationToken);
     }
 
-    private async Task<int?> BuiltinAsync(List<string> fields, ProcessIO io, State state, int line, bool subshell, CancellationToken cancellationToken)
+    private async Task<int?> BuiltinAsync(List<string> fields, ProcessIO io, ShellVariables state, int line, bool subshell, CancellationToken cancellationToken)
     {
         switch (fields[0])
         {
@@ -350,7 +350,7 @@ internal sealed partial class Shell
         }
     }
 
-    private async Task<int> ExternalAsync(List<string> fields, List<KeyValuePair<string, string>> assignments, ProcessIO io, State state, int line, CancellationToken cancellationToken)
+    private async Task<int> ExternalAsync(List<string> fields, List<KeyValuePair<string, string>> assignments, ProcessIO io, ShellVariables state, int line, CancellationToken cancellationToken)
     {
         var program = _commands.Find(fields[0], state.Cwd, out var failure);
         if (program is null)
@@ -371,205 +371,10 @@ internal sealed partial class Shell
         return await ContainerCommands.RunAsync(program, new ProcessStart(fields, io, environment, state.Cwd), cancellationToken);
     }
 
-    private ProcessIO? Redirect(ShellRedirection redirection, ProcessIO io, State state, out string? error)
-    {
-        error = null;
-        var target = Expand(redirection.Target.Parts, state) ?? "";
-        var fd = redirection.Descriptor;
-        switch (redirection.Operator)
-        {
-            case ">&" or "<&":
-                if (target == "-") return io.WithDescriptor(fd, Stream.Null);
-                if (target is "0" or "1" or "2") return io.WithDescriptor(fd, io.Descriptor(target[0] - '0'));
-                error = "Syntax error: Bad fd number";
-                return null;
-            case ">" or ">>":
-                switch (target)
-                {
-                    case "/dev/null": return io.WithDescriptor(fd, Stream.Null);
-                    case "/dev/stdout": return io.WithDescriptor(fd, io.Stdout);
-                    case "/dev/stderr": return io.WithDescriptor(fd, io.Stderr);
-                }
-                error = $"cannot create {target}: Read-only file system";
-                return null;
-            default:
-                if (target == "/dev/null") return io.WithDescriptor(fd, Stream.Null);
-                var path = ContainerFileSystem.Normalize(state.Cwd, target);
-                if (_commands.Container.Files.Read(path) is { } content) return io.WithDescriptor(fd, new MemoryStream(Encoding.UTF8.GetBytes(content), writable: false));
-                error = $"cannot open {target}: {(_commands.Container.Files.IsDirectory(path) ? "Is a directory" : "No such file")}";
-                return null;
-        }
-    }
-
-    /// <summary>Expands a word; null when an unquoted word expands to nothing and so is no word at all.</summary>
-    private static string? Expand(IReadOnlyList<ShellWordPart> parts, State state)
-    {
-        var text = new StringBuilder();
-        foreach (var part in parts) text.Append(part.Literal ? part.Text : ExpandParameters(part.Text, state));
-        return text.Length == 0 && !parts.Any(p => p.Quoted) ? null : text.ToString();
-    }
-
-    private static string ExpandParameters(string text, State state)
-    {
-        var result = new StringBuilder();
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (text[i] != '$' || i + 1 == text.Length)
-            {
-                result.Append(text[i]);
-                continue;
-            }
-            var next = text[i + 1];
-            if (next == '{')
-            {
-                var close = text.IndexOf('}', i + 2);
-                if (close < 0) throw new ShellExpansionException("Syntax error: Missing '}'");
-                result.Append(Braced(text[(i + 2)..close], state));
-                i = close;
-            }
-            else if (Special(next, state) is { } special)
-            {
-                result.Append(special);
-                i++;
-            }
-            else if (char.IsAsciiLetter(next) || next == '_')
-            {
-                var end = i + 1;
-                while (end < text.Length && (char.IsAsciiLetterOrDigit(text[end]) || text[end] == '_')) end++;
-                result.Append(state.Get(text[(i + 1)..end]) ?? "");
-                i = end - 1;
-            }
-            else
-            {
-                result.Append('$');
-            }
-        }
-        return result.ToString();
-    }
-
-    private static string Braced(string inner, State state)
-    {
-        if (inner.Length == 1 && Special(inner[0], state) is { } special) return special;
-        var match = BracedPattern().Match(inner);
-        if (!match.Success) throw new ShellExpansionException("Bad substitution");
-        var name = match.Groups[2].Value;
-        var value = name.All(char.IsAsciiDigit) ? state.Positional.ElementAtOrDefault(int.Parse(name, System.Globalization.CultureInfo.InvariantCulture) - 1) : state.Get(name);
-        if (match.Groups[1].Success) return (value?.Length ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return match.Groups[3].Value switch
-        {
-            ":-" => string.IsNullOrEmpty(value) ? match.Groups[4].Value : value,
-            "-" => value ?? match.Groups[4].Value,
-            "" => value ?? "",
-            _ => throw new ShellExpansionException("Bad substitution"),
-        };
-    }
-
-    private static string? Special(char name, State state) => name switch
-    {
-        '?' => state.Status.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        '$' => "1",
-        '!' => "",
-        '#' => state.Positional.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        '@' or '*' => string.Join(' ', state.Positional),
-        '-' => (state.ErrExit ? "e" : "") + (state.XTrace ? "x" : ""),
-        '0' => state.Arg0,
-        >= '1' and <= '9' => state.Positional.ElementAtOrDefault(name - '1') ?? "",
-        _ => null,
-    };
-
     private Task SyntaxErrorAsync(ShellSyntaxException e, CancellationToken cancellationToken) =>
         _process.IO.ErrAsync($"{_state.Arg0}: {e.Line}: Syntax error: {e.Message}\n", cancellationToken);
 
     [GeneratedRegex("^([A-Za-z_][A-Za-z0-9_]*)=")]
     private static partial Regex AssignmentPattern();
 
-    [GeneratedRegex("^(#)?([A-Za-z_][A-Za-z0-9_]*|[0-9]+)(:-|-)?(.*)$", RegexOptions.Singleline)]
-    private static partial Regex BracedPattern();
-
-    /// <summary>Shell variables, exported ones forming the environment of the commands it runs.</summary>
-    private sealed class State
-    {
-        private readonly OrderedDictionary<string, string> _variables;
-
-        public State(IReadOnlyList<KeyValuePair<string, string>> environment, string cwd, string name)
-        {
-            _variables = new OrderedDictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (key, value) in environment) _variables[key] = value;
-            Exported = new HashSet<string>(_variables.Keys, StringComparer.Ordinal);
-            Cwd = cwd;
-            Arg0 = name;
-        }
-
-        private State(State other)
-        {
-            _variables = new OrderedDictionary<string, string>(other._variables, StringComparer.Ordinal);
-            Exported = new HashSet<string>(other.Exported, StringComparer.Ordinal);
-            Cwd = other.Cwd;
-            Arg0 = other.Arg0;
-            Positional = [.. other.Positional];
-            Status = other.Status;
-            ErrExit = other.ErrExit;
-            XTrace = other.XTrace;
-        }
-
-        public HashSet<string> Exported { get; }
-
-        public List<string> Positional { get; } = [];
-
-        public string Cwd { get; set; }
-
-        public string Arg0 { get; set; }
-
-        public int Status { get; set; }
-
-        public bool ErrExit { get; set; }
-
-        public bool XTrace { get; set; }
-
-        public string? Get(string name) => _variables.GetValueOrDefault(name);
-
-        public void Set(string name, string value) => _variables[name] = value;
-
-        public void Unset(string name)
-        {
-            _variables.Remove(name);
-            Exported.Remove(name);
-        }
-
-        public IEnumerable<KeyValuePair<string, string>> Environment() => _variables.Where(v => Exported.Contains(v.Key));
-
-        public State Clone() => new(this);
-    }
-
-    /// <summary>Reads UTF-8 lines from a stream as they arrive; the last line may lack its newline.</summary>
-    private sealed class LineReader(Stream stream)
-    {
-        private readonly byte[] _buffer = new byte[4096];
-        private readonly List<byte> _pending = [];
-        private bool _eof;
-
-        public async Task<string?> ReadLineAsync(CancellationToken cancellationToken)
-        {
-            while (true)
-            {
-                var newline = _pending.IndexOf((byte)'\n');
-                if (newline >= 0)
-                {
-                    var line = Encoding.UTF8.GetString(_pending.GetRange(0, newline).ToArray());
-                    _pending.RemoveRange(0, newline + 1);
-                    return line;
-                }
-                if (_eof || _pending.Count > MaxLineBytes)
-                {
-                    if (_pending.Count == 0) return null;
-                    var rest = Encoding.UTF8.GetString(_pending.ToArray());
-                    _pending.Clear();
-                    return rest;
-                }
-                var read = await stream.ReadAsync(_buffer, cancellationToken);
-                if (read == 0) _eof = true;
-                else _pending.AddRange(_buffer.AsSpan(0, read));
-            }
-        }
-    }
 }

@@ -16,11 +16,10 @@ internal sealed partial class SpdyConnection : IAsyncDisposable
     private readonly Stream _transport;
     private readonly TimeSpan _keepAlive;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly SpdyHeaderCompressor _compressor = new();
     private readonly SpdyHeaderDecompressor _decompressor = new(StreamingLimits.MaxHeaderBlockBytes);
     private readonly ConcurrentDictionary<uint, SpdyStream> _streams = new();
     private readonly CancellationTokenSource _closed = new();
+    private readonly SpdyFrameWriter _writer;
     private uint _lastClientStreamId;
     private uint _nextPingId;
     private long _lastReceived = Environment.TickCount64;
@@ -31,6 +30,7 @@ internal sealed partial class SpdyConnection : IAsyncDisposable
         _transport = transport;
         _keepAlive = keepAlive;
         _logger = logger;
+        _writer = new SpdyFrameWriter(transport, _closed);
     }
 
     /// <summary>Cancelled once the connection is gone: the client hung up, went silent, broke the protocol, or a write failed.</summary>
@@ -77,28 +77,8 @@ internal sealed partial class SpdyConnection : IAsyncDisposable
     /// <summary>Tells the client no more streams will be accepted (GOAWAY, status OK) before the server closes the connection.</summary>
     public Task GoAwayAsync() => TrySendGoAwayAsync(SpdyFrameType.GoAwayOk);
 
-    internal async ValueTask SendDataAsync(uint streamId, ReadOnlyMemory<byte> data, bool fin, CancellationToken cancellationToken)
-    {
-        do
-        {
-            var chunk = data[..Math.Min(data.Length, StreamingLimits.WriteChunkBytes)];
-            data = data[chunk.Length..];
-            var frame = new byte[8 + chunk.Length];
-            BinaryPrimitives.WriteUInt32BigEndian(frame, streamId & 0x7fffffff);
-            BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(4), (uint)((fin && data.IsEmpty ? SpdyFrameType.FlagFin : 0) << 24) | (uint)chunk.Length);
-            chunk.CopyTo(frame.AsMemory(8));
-            await WriteFrameAsync(frame, cancellationToken);
-        }
-        while (!data.IsEmpty);
-    }
-
-    internal ValueTask SendResetAsync(uint streamId, uint status, CancellationToken cancellationToken)
-    {
-        var payload = new byte[8];
-        BinaryPrimitives.WriteUInt32BigEndian(payload, streamId & 0x7fffffff);
-        BinaryPrimitives.WriteUInt32BigEndian(payload.AsSpan(4), status);
-        return WriteFrameAsync(ControlFrame(SpdyFrameType.RstStream, 0, payload), cancellationToken);
-    }
+    /// <summary>Where streams write their frames.</summary>
+    internal SpdyFrameWriter Writer => _writer;
 
     internal void Forget(SpdyStream stream) => _streams.TryRemove(new KeyValuePair<uint, SpdyStream>(stream.Id, stream));
 
@@ -157,7 +137,7 @@ internal sealed partial class SpdyConnection : IAsyncDisposable
             case SpdyFrameType.Ping:
                 RequireLength(payload, 4, type);
                 // Odd ids are the client's pings and are echoed; even ones answer ours.
-                if ((BinaryPrimitives.ReadUInt32BigEndian(payload) & 1) == 1) await WriteFrameAsync(ControlFrame(SpdyFrameType.Ping, 0, payload), cancellationToken);
+                if ((BinaryPrimitives.ReadUInt32BigEndian(payload) & 1) == 1) await _writer.SendPingAsync(payload, cancellationToken);
                 return true;
             case SpdyFrameType.GoAway:
                 return false;
@@ -175,25 +155,25 @@ internal sealed partial class SpdyConnection : IAsyncDisposable
         if (id == 0) throw new SpdyProtocolException("SYN_STREAM with stream id 0");
         if ((id & 1) == 0 || id <= _lastClientStreamId)
         {
-            await SendResetAsync(id, SpdyFrameType.ProtocolError, cancellationToken);
+            await _writer.SendResetAsync(id, SpdyFrameType.ProtocolError, cancellationToken);
             return;
         }
         _lastClientStreamId = id;
         if (Volatile.Read(ref _goAwaySent) == 1 || _streams.Count >= StreamingLimits.MaxStreamsPerConnection)
         {
             LogStreamRefused(_logger, id, "too many open streams or the connection is closing");
-            await SendResetAsync(id, SpdyFrameType.RefusedStream, cancellationToken);
+            await _writer.SendResetAsync(id, SpdyFrameType.RefusedStream, cancellationToken);
             return;
         }
         if (acceptor.Validate(headers) is { } reason)
         {
             LogStreamRefused(_logger, id, reason);
-            await SendResetAsync(id, SpdyFrameType.Cancel, cancellationToken);
+            await _writer.SendResetAsync(id, SpdyFrameType.Cancel, cancellationToken);
             return;
         }
         var stream = new SpdyStream(this, id, headers);
         _streams[id] = stream;
-        await SendReplyAsync(id, cancellationToken);
+        await _writer.SendReplyAsync(id, cancellationToken);
         if ((flags & SpdyFrameType.FlagFin) != 0) stream.CompleteInbound();
         acceptor.Accepted(stream);
     }
@@ -214,34 +194,13 @@ internal sealed partial class SpdyConnection : IAsyncDisposable
         if (payload.Length < minimum) throw new SpdyProtocolException($"control frame type {type} has {payload.Length} bytes; it needs at least {minimum}");
     }
 
-    private async ValueTask SendReplyAsync(uint streamId, CancellationToken cancellationToken)
-    {
-        await _writeLock.WaitAsync(cancellationToken);
-        try
-        {
-            // Compression and writing happen under one lock: header blocks must reach the wire in the order they were compressed.
-            var block = _compressor.Compress(SpdyHeaderBlock.Encode([]));
-            var payload = new byte[4 + block.Length];
-            BinaryPrimitives.WriteUInt32BigEndian(payload, streamId & 0x7fffffff);
-            block.CopyTo(payload, 4);
-            await WriteLockedAsync(ControlFrame(SpdyFrameType.SynReply, 0, payload), cancellationToken);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
-
     private async Task TrySendGoAwayAsync(uint status)
     {
         if (Interlocked.Exchange(ref _goAwaySent, 1) == 1) return;
-        var payload = new byte[8];
-        BinaryPrimitives.WriteUInt32BigEndian(payload, _lastClientStreamId);
-        BinaryPrimitives.WriteUInt32BigEndian(payload.AsSpan(4), status);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
         {
-            await WriteFrameAsync(ControlFrame(SpdyFrameType.GoAway, 0, payload), timeout.Token);
+            await _writer.SendGoAwayAsync(_lastClientStreamId, status, timeout.Token);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
         {
@@ -266,7 +225,7 @@ internal sealed partial class SpdyConnection : IAsyncDisposable
             BinaryPrimitives.WriteUInt32BigEndian(payload, _nextPingId);
             try
             {
-                await WriteFrameAsync(ControlFrame(SpdyFrameType.Ping, 0, payload), cancellationToken);
+                await _writer.SendPingAsync(payload, cancellationToken);
             }
             catch (IOException)
             {
@@ -275,55 +234,12 @@ internal sealed partial class SpdyConnection : IAsyncDisposable
         }
     }
 
-    private static byte[] ControlFrame(ushort type, byte flags, ReadOnlySpan<byte> payload)
-    {
-        var frame = new byte[8 + payload.Length];
-        BinaryPrimitives.WriteUInt32BigEndian(frame, 0x80000000u | ((uint)SpdyFrameType.Version << 16) | type);
-        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(4), ((uint)flags << 24) | (uint)payload.Length);
-        payload.CopyTo(frame.AsSpan(8));
-        return frame;
-    }
-
-    private async ValueTask WriteFrameAsync(byte[] frame, CancellationToken cancellationToken)
-    {
-        await _writeLock.WaitAsync(cancellationToken);
-        try
-        {
-            await WriteLockedAsync(frame, cancellationToken);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
-
-    private async ValueTask WriteLockedAsync(byte[] frame, CancellationToken cancellationToken)
-    {
-        // A client that stops reading must not hold a writer once the connection is given up.
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
-        try
-        {
-            await _transport.WriteAsync(frame, linked.Token);
-            await _transport.FlushAsync(linked.Token);
-        }
-        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
-        {
-            // A write abandoned half way leaves the framing broken; the connection cannot be used again.
-            await _closed.CancelAsync();
-            if (e is IOException or OperationCanceledException) throw;
-            throw new IOException("the connection to the client is closed", e);
-        }
-    }
-
     /// <summary>Call once <see cref="RunAsync"/> has returned; the streams' readers have seen their end by then.</summary>
     public async ValueTask DisposeAsync()
     {
         await _closed.CancelAsync();
-        if (await _writeLock.WaitAsync(TimeSpan.FromSeconds(5)))
-        {
-            _compressor.Dispose();
-            _decompressor.Dispose();
-        }
+        await _writer.DisposeAsync();
+        _decompressor.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "SPDY stream {StreamId} refused: {Reason}")]

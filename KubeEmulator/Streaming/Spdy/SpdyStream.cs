@@ -66,7 +66,7 @@ internal sealed class SpdyStream : AsyncOnlyStream
         if (_reset) throw new IOException($"stream {Id} was reset");
         if (Volatile.Read(ref _localFinished) == 1) throw new IOException($"stream {Id} is closed for writing");
         if (buffer.IsEmpty) return;
-        await _connection.SendDataAsync(Id, buffer, fin: false, cancellationToken);
+        await _connection.Writer.SendDataAsync(Id, buffer, fin: false, cancellationToken);
     }
 
     /// <summary>Sends our FIN: the client reads end of stream once it has read everything before it.</summary>
@@ -75,7 +75,7 @@ internal sealed class SpdyStream : AsyncOnlyStream
         if (Interlocked.Exchange(ref _localFinished, 1) == 1 || _reset) return;
         try
         {
-            await _connection.SendDataAsync(Id, ReadOnlyMemory<byte>.Empty, fin: true, cancellationToken);
+            await _connection.Writer.SendDataAsync(Id, ReadOnlyMemory<byte>.Empty, fin: true, cancellationToken);
         }
         finally
         {
@@ -91,7 +91,7 @@ internal sealed class SpdyStream : AsyncOnlyStream
         // The connection's reader owns the inbound writer; wake our reader and let frames still in flight be dropped.
         if (Volatile.Read(ref _readerDone) == 0) _inbound.Reader.CancelPendingRead();
         _connection.Forget(this);
-        await _connection.SendResetAsync(Id, status, cancellationToken);
+        await _connection.Writer.SendResetAsync(Id, status, cancellationToken);
     }
 
     /// <summary>Drops whatever the client sends from now on (streams nobody reads, like resize or error).</summary>
