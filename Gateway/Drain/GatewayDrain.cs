@@ -44,7 +44,11 @@ public sealed partial class GatewayDrain(
         var started = TimeProvider.System.GetTimestamp();
         _phase = DrainPhase.Announced;
         LogStarted(logger, sessions.All.Count, inFlight.Count);
-        await DelayAsync(settings.ReadinessDelay, cancellationToken);
+        if (sessions.All.Count > 0)
+        {
+            // Nothing to hand over otherwise: a gateway without agents stops at once.
+            await DelayAsync(settings.ReadinessDelay, cancellationToken);
+        }
 
         _phase = DrainPhase.HandingOver;
         var told = await TellAgentsToReconnectAsync(settings.ReconnectSpread, cancellationToken);
