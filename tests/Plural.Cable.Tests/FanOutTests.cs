@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Plural.Cable.Tests.Infrastructure;
+using Plural.Grains.Agents;
 using Plural.Grains.Streams;
 
 namespace Plural.Cable.Tests;
@@ -54,6 +55,25 @@ public sealed class FanOutTests(CablePlatform platform)
         {
             await cable.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task Agent_whose_gateway_vanishes_shows_disconnected_once_its_lease_lapses()
+    {
+        var agent = await platform.RegisterAgentAsync("lapse");
+        await using var client = await CableDriver.StartAsync(platform.GatewayA.CableUrl(CablePlatform.AdminToken));
+        await client.SubscribeAsync("s", new { channel = "AgentStatusChannel", agent = agent.Name });
+        await client.WaitForMessageAsync("s", m => (string?)m["type"] == "snapshot", Wait);
+
+        // A gateway that renews one lease and then disappears without dropping it, as a crashed one would.
+        var lease = new LeaseRenewal("gw-crashed", "http://127.0.0.1:1", "pod", "test", agent.TokenId, DateTimeOffset.UtcNow, 2, 0, TimeSpan.FromSeconds(3));
+        Assert.Equal(LeaseDecision.Accepted, await platform.Cluster.Client.GetGrain<IAgentGrain>(agent.Name).RenewLease(lease));
+
+        var up = await client.WaitForMessageAsync("s", m => (string?)m["type"] == "agent_status" && (bool)m["connected"]!, Wait);
+        var down = await client.WaitForMessageAsync("s", m => (string?)m["type"] == "agent_status" && !(bool)m["connected"]!, Wait);
+        Assert.Equal("gw-crashed", (string?)down["gateway"]);
+        var lapsedAfter = DateTimeOffset.Parse((string)down["at"]!) - DateTimeOffset.Parse((string)up["at"]!);
+        Assert.True(lapsedAfter >= TimeSpan.FromSeconds(3), $"disconnected after {lapsedAfter}, before the lease's time to live");
     }
 
     [Fact]

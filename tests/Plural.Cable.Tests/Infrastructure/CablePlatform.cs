@@ -58,7 +58,7 @@ public sealed class CablePlatform : IAsyncLifetime
     {
         var name = $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
         var response = await Api.RegisterAgentAsync(new RegisterAgentRequest { Name = name });
-        return new RegisteredAgent(name, response.Token.Token);
+        return new RegisteredAgent(name, response.Token.Token, response.Token.TokenId);
     }
 
     /// <summary>A user token that reaches only <paramref name="agents"/>.</summary>
@@ -168,7 +168,7 @@ public sealed class CablePlatformCollection : ICollectionFixture<CablePlatform>
     public const string Name = "cable platform";
 }
 
-internal sealed record RegisteredAgent(string Name, string Token);
+internal sealed record RegisteredAgent(string Name, string Token, string TokenId);
 
 internal sealed record GatewayEndpoints(string Id, ProductProcess Process, Uri AgentUrl, Uri ApiUrl, Uri HttpUrl)
 {
