@@ -36,7 +36,7 @@ internal static class TopologyScenarios
         return around;
     }
 
-    /// <summary>Scales silos in to one by SIGTERM, then back out, under load; returns what the load saw.</summary>
+    /// <summary>Scales silos in to <paramref name="to"/> by SIGTERM, then back out, under load; returns what the load saw.</summary>
     public static async Task<LoadReport> ScaleInAndOutAsync(TopologyFixture fixture, int to, ITestOutputHelper output)
     {
         var cluster = fixture.Cluster;
@@ -45,11 +45,9 @@ internal static class TopologyScenarios
         var started = DateTime.UtcNow;
         await load.WaitForSuccessesAsync(started, 50, TimeSpan.FromSeconds(30));
 
-        while (cluster.Silos.Count > to)
-        {
-            await cluster.StopSiloAsync(cluster.Silos[0], kill: false);
-            await load.WaitForSuccessesAsync(DateTime.UtcNow, 30, TimeSpan.FromSeconds(30));
-        }
+        // Like scaling the deployment down: the surplus silos get SIGTERM at once and hand their grains over.
+        await Task.WhenAll(cluster.Silos.Take(size - to).ToList().Select(silo => cluster.StopSiloAsync(silo, kill: false)));
+        await load.WaitForSuccessesAsync(DateTime.UtcNow, 30, TimeSpan.FromSeconds(30));
 
         var scaledIn = LoadReport.Of(load.Records, started, DateTime.UtcNow);
         output.WriteLine($"scale {size} -> {to}: {scaledIn}");
@@ -73,24 +71,16 @@ internal static class TopologyScenarios
         var access = new AgentAccess { Name = agent, Mode = ClusterIdentityMode.FixedIdentity, FixedUser = "restart-sa", FixedGroups = { "restarters" } };
         await fixture.Api.SetAgentAccessAsync(new SetAgentAccessRequest { Access = access });
         var before = await fixture.ListAgentsAsync();
-        var siloCount = cluster.Silos.Count;
 
         var stopping = DateTime.UtcNow;
-        foreach (var gateway in cluster.Gateways.ToList())
-        {
-            await cluster.StopGatewayAsync(gateway, kill: false);
-        }
+        await Task.WhenAll(cluster.Gateways.ToList().Select(gateway => cluster.StopGatewayAsync(gateway, kill: false)));
 
-        foreach (var silo in cluster.Silos.ToList())
-        {
-            await cluster.StopSiloAsync(silo, kill: false);
-        }
+        // Like deleting the deployment: every silo gets SIGTERM at once.
+        await Task.WhenAll(cluster.Silos.ToList().Select(silo => cluster.StopSiloAsync(silo, kill: false)));
 
         output.WriteLine($"full stop took {(DateTime.UtcNow - stopping).TotalSeconds:0.0} s");
         var starting = DateTime.UtcNow;
-        await cluster.StartSiloAsync();
-        await cluster.StartSilosAsync(siloCount - 1);
-        await Task.WhenAll(TopologyFixture.GatewayIds.Select(id => cluster.StartGatewayAsync(id)));
+        await fixture.StartAllAsync();
         fixture.ReconnectApi();
         var after = await fixture.WaitForAgentsAsync(a => a.Status.Connected, TimeSpan.FromSeconds(60));
         output.WriteLine($"full start until all {after.Count} agents reconnected: {(DateTime.UtcNow - starting).TotalSeconds:0.0} s");

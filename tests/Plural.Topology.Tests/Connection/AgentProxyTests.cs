@@ -17,7 +17,7 @@ public sealed class AgentProxyTests(PostgresTopologyFixture fixture)
         await using var proxy = new ConnectProxy("corp", "s3cret");
         var gateway = fixture.Cluster.Gateways[0].Endpoint;
         var name = "proxied-" + Guid.NewGuid().ToString("N")[..6];
-        var token = (await fixture.Api.RegisterAgentAsync(new RegisterAgentRequest { Name = name })).Token.Token;
+        var token = await AgentRegistration.RegisterAsync(fixture.Api, name);
         using var agent = AgentFleet.BuildAgent(name, token, gateway.AgentUrl, fixture.Upstream.Url,
             new Dictionary<string, string?> { ["Agent:Proxy"] = $"http://corp:s3cret@127.0.0.1:{proxy.Port}" });
         await agent.StartAsync();
@@ -45,7 +45,7 @@ public sealed class AgentProxyTests(PostgresTopologyFixture fixture)
         await using var proxy = new ConnectProxy("corp", "s3cret");
         var gateway = fixture.Cluster.Gateways[0].Endpoint;
         var name = "badproxy-" + Guid.NewGuid().ToString("N")[..6];
-        var token = (await fixture.Api.RegisterAgentAsync(new RegisterAgentRequest { Name = name })).Token.Token;
+        var token = await AgentRegistration.RegisterAsync(fixture.Api, name);
         using var agent = AgentFleet.BuildAgent(name, token, gateway.AgentUrl, fixture.Upstream.Url,
             new Dictionary<string, string?> { ["Agent:Proxy"] = $"http://corp:wrong@127.0.0.1:{proxy.Port}" });
         await agent.StartAsync();

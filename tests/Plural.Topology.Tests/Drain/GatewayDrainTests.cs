@@ -14,7 +14,22 @@ public sealed class GatewayDrainTests(PostgresTopologyFixture fixture, ITestOutp
         var cluster = fixture.Cluster;
         var draining = cluster.Gateways.Single(g => g.Endpoint.Id == TopologyFixture.GatewayIds[0]);
         var remaining = cluster.Gateways.Single(g => g.Endpoint.Id == TopologyFixture.GatewayIds[1]);
+        // The test talks to the cluster through the gateway that stays.
+        fixture.ReconnectApi(remaining.Endpoint.Id);
         await fixture.WaitForAgentsAsync(a => a.Status.Connected, TimeSpan.FromSeconds(30));
+        try
+        {
+            await DrainUnderLoadAsync(draining, remaining);
+        }
+        finally
+        {
+            await fixture.Cluster.StopGatewayAsync(draining, kill: false);
+            await fixture.Cluster.StartGatewayAsync(draining.Endpoint.Id);
+        }
+    }
+
+    private async Task DrainUnderLoadAsync(GatewayNode draining, GatewayNode remaining)
+    {
         await using var load = new LoadGenerator(fixture.Readiness, fixture.Agents.Names, workers: 4);
         await load.WaitForSuccessesAsync(DateTime.UtcNow, 50, TimeSpan.FromSeconds(30));
         using var http = new HttpClient { BaseAddress = draining.Endpoint.HttpUrl, Timeout = TimeSpan.FromSeconds(60) };
@@ -50,9 +65,6 @@ public sealed class GatewayDrainTests(PostgresTopologyFixture fixture, ITestOutp
         Assert.All(slowResults, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(0, before.Failed);
         Assert.True(movedAfter < TimeSpan.FromSeconds(15), $"agents took {movedAfter} to move");
-
-        await cluster.StopGatewayAsync(draining, kill: false);
-        await cluster.StartGatewayAsync(draining.Endpoint.Id);
     }
 
     [Fact]

@@ -24,8 +24,7 @@ internal sealed class AgentFleet : IAsyncDisposable
         foreach (var i in Enumerable.Range(0, count))
         {
             var name = $"{prefix}-{i:00}";
-            var response = await api.RegisterAgentAsync(new RegisterAgentRequest { Name = name });
-            registered.Add((name, response.Token.Token));
+            registered.Add((name, await AgentRegistration.RegisterAsync(api, name)));
         }
 
         var fleet = new AgentFleet([.. registered.Select(r => r.Name)]);

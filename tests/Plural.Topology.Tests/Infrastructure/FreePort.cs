@@ -3,12 +3,45 @@ using System.Net.Sockets;
 
 namespace Plural.Topology.Tests.Infrastructure;
 
+/// <summary>
+/// Free loopback ports for servers started later. They come from below the kernel's ephemeral range: a gateway
+/// binds its ports only after it reached the silos, and meanwhile any outgoing connection of any process could
+/// be given an ephemeral port picked here.
+/// </summary>
 internal static class FreePort
 {
+    private const int First = 20000;
+    private const int Last = 32000;
+
+    private static readonly HashSet<int> HandedOut = [];
+    private static readonly Lock Gate = new();
+
     public static int Next()
     {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+        lock (Gate)
+        {
+            for (var attempt = 0; attempt < 1000; attempt++)
+            {
+                var port = Random.Shared.Next(First, Last);
+                if (HandedOut.Contains(port))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                    probe.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                    HandedOut.Add(port);
+                    return port;
+                }
+                catch (SocketException)
+                {
+                    // In use: try another.
+                }
+            }
+        }
+
+        throw new InvalidOperationException($"no free port between {First} and {Last}");
     }
 }

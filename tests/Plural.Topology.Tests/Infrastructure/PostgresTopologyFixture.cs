@@ -5,7 +5,7 @@ public sealed class PostgresTopologyFixture : TopologyFixture
 {
     private PostgresServer? _postgres;
 
-    protected override int SiloCount => 3;
+    internal override int SiloCount => 3;
 
     protected override int AgentCount => 50;
 

@@ -5,7 +5,7 @@ public sealed class RedisTopologyFixture : TopologyFixture
 {
     private RedisServer? _redis;
 
-    protected override int SiloCount => 2;
+    internal override int SiloCount => 2;
 
     protected override int AgentCount => 10;
 

@@ -12,7 +12,7 @@ namespace Plural.Topology.Tests.Infrastructure;
 internal sealed class TopologyCluster : IAsyncDisposable
 {
     public const string AdminToken = "topology-admin-token-0123456789";
-    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
 
     private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(3) };
 
@@ -153,9 +153,10 @@ internal sealed class TopologyCluster : IAsyncDisposable
     }
 
     /// <summary>A ServerApi client on a running gateway, carrying the admin token.</summary>
-    public (ServerApi.ServerApiClient Api, GrpcChannel Channel) OpenApi()
+    public (ServerApi.ServerApiClient Api, GrpcChannel Channel) OpenApi(string? preferredGateway = null)
     {
-        var gateway = Gateways.First(g => !g.Process.HasExited);
+        var gateway = Gateways.FirstOrDefault(g => g.Endpoint.Id == preferredGateway && !g.Process.HasExited)
+            ?? Gateways.First(g => !g.Process.HasExited);
         var channel = GrpcChannel.ForAddress(gateway.Endpoint.ApiUrl);
         var api = new ServerApi.ServerApiClient(channel.Intercept(metadata =>
         {

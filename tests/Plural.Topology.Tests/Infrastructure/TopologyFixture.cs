@@ -21,7 +21,7 @@ public abstract class TopologyFixture : IAsyncLifetime
 
     public ServerApi.ServerApiClient Api { get; private set; } = null!;
 
-    protected abstract int SiloCount { get; }
+    internal abstract int SiloCount { get; }
 
     protected abstract int AgentCount { get; }
 
@@ -34,10 +34,7 @@ public abstract class TopologyFixture : IAsyncLifetime
         var store = await StartStoreAsync();
         Cluster = new TopologyCluster(store);
         Upstream = await EchoUpstream.StartAsync();
-        // The first silo creates the schema; the others join once it is there.
-        await Cluster.StartSiloAsync();
-        await Cluster.StartSilosAsync(SiloCount - 1);
-        await Task.WhenAll(GatewayIds.Select(id => Cluster.StartGatewayAsync(id)));
+        await StartAllAsync();
         Readiness = new GatewayReadiness(() => Cluster.KnownGateways);
         Balancer = new AgentBalancer(Readiness);
         ReconnectApi();
@@ -53,11 +50,21 @@ public abstract class TopologyFixture : IAsyncLifetime
         await WaitForAgentsAsync(a => a.Status.Connected, TimeSpan.FromSeconds(60));
     }
 
+    /// <summary>
+    /// Starts every silo at once (they race to create the schema; one wins, under its lock), then the gateways.
+    /// Gateways could start together with the silos, but on a small machine that only slows everything down.
+    /// </summary>
+    internal async Task StartAllAsync()
+    {
+        await Cluster.StartSilosAsync(SiloCount);
+        await Task.WhenAll(GatewayIds.Select(id => Cluster.StartGatewayAsync(id)));
+    }
+
     /// <summary>Points the ServerApi client at a gateway that runs now.</summary>
-    internal void ReconnectApi()
+    internal void ReconnectApi(string? preferredGateway = null)
     {
         _channel?.Dispose();
-        (Api, _channel) = Cluster.OpenApi();
+        (Api, _channel) = Cluster.OpenApi(preferredGateway);
     }
 
     /// <summary>Waits until every agent of the fleet satisfies <paramref name="condition"/>; returns them.</summary>
