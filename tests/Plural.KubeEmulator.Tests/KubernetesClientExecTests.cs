@@ -48,9 +48,8 @@ public sealed class KubernetesClientExecTests
         var rest = await ChannelMessages.ReceiveAllAsync(socket, cts.Token);
 
         Assert.Equal("# ", prompt);
-        // The terminal's echo of the typed line may arrive after the command's output on a loaded machine;
-        // what the shell printed is the point here.
-        Assert.EndsWith("xterm\r\n# ", echoed);
+        // The terminal echoes the typed line before the shell can read it, so the echo always comes first.
+        Assert.Equal("echo $TERM\r\nxterm\r\n# ", echoed);
         Assert.Contains("\"reason\":\"NonZeroExitCode\"", rest[3]);
         Assert.Contains("{\"reason\":\"ExitCode\",\"message\":\"2\"}", rest[3]);
         Assert.Equal(WebSocketCloseStatus.NormalClosure, socket.CloseStatus);

@@ -48,17 +48,21 @@ internal sealed class TerminalLineDiscipline
                         case 0x03:
                             echo.AddRange("^C\r\n"u8.ToArray());
                             line.Clear();
+                            await FlushEchoAsync(echo, cancellationToken);
                             _interrupts.Raise();
                             break;
                         case 0x04 when line.Count == 0:
                             eof = true;
                             break;
                         case 0x04:
+                            await FlushEchoAsync(echo, cancellationToken);
                             await DeliverAsync(line, cancellationToken);
                             break;
                         case (byte)'\r' or (byte)'\n':
                             echo.AddRange("\r\n"u8.ToArray());
                             line.Add((byte)'\n');
+                            // A real tty echoes as it reads: the echo must be out before the process can answer the line.
+                            await FlushEchoAsync(echo, cancellationToken);
                             await DeliverAsync(line, cancellationToken);
                             break;
                         case 0x7f or 0x08:
@@ -77,7 +81,7 @@ internal sealed class TerminalLineDiscipline
                     }
                     if (eof) break;
                 }
-                if (echo.Count > 0) await _echo.WriteAsync(echo.ToArray(), cancellationToken);
+                await FlushEchoAsync(echo, cancellationToken);
                 if (eof) break;
             }
         }
@@ -96,6 +100,13 @@ internal sealed class TerminalLineDiscipline
         {
             if (buffer.AsSpan(0, read).Contains((byte)0x03)) _interrupts.Raise();
         }
+    }
+
+    private async Task FlushEchoAsync(List<byte> echo, CancellationToken cancellationToken)
+    {
+        if (echo.Count == 0) return;
+        await _echo.WriteAsync(echo.ToArray(), cancellationToken);
+        echo.Clear();
     }
 
     private async Task DeliverAsync(List<byte> line, CancellationToken cancellationToken)
