@@ -5,8 +5,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Plural.AgentK.Cache;
 using Plural.AgentK.Cache.Queries;
+using Plural.AgentK.Config;
 using Plural.AgentK.Connection;
 using Plural.AgentK.Events;
+using Plural.AgentK.GitOps;
 using Plural.AgentK.Local;
 using Plural.AgentK.Observability;
 using Plural.AgentK.Session;
@@ -49,6 +51,7 @@ public static class AgentKServiceCollectionExtensions
             UpstreamClientFactory.Create(provider.GetRequiredService<IOptions<AgentOptions>>(), repeatHeaders: true)));
 
         AddClusterCache(services);
+        AddConfigurationAndGitOps(services);
 
         services.TryAddSingleton<ObservabilityServer>();
         services.AddHostedService(provider => provider.GetRequiredService<ObservabilityServer>());
@@ -73,6 +76,24 @@ public static class AgentKServiceCollectionExtensions
         services.TryAddSingleton<CacheQueryHandler>();
         // Registered first: a host that brings its own handler registers after AddAgentK, and the last one wins.
         services.Insert(0, ServiceDescriptor.Singleton<IAgentRequestHandler>(p => p.GetRequiredService<CacheQueryHandler>()));
+    }
+
+    /// <summary>Agent configuration pushed by the server, and the manifests it has the agent apply.</summary>
+    private static void AddConfigurationAndGitOps(IServiceCollection services)
+    {
+        services.TryAddSingleton<ClusterApi>();
+        services.TryAddSingleton<PendingReports>();
+        services.TryAddSingleton<GitOpsService>();
+        services.AddHostedService(provider => provider.GetRequiredService<GitOpsService>());
+        services.TryAddSingleton<GitOpsReporter>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISessionReporter, GitOpsReporter>(p => p.GetRequiredService<GitOpsReporter>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISessionCommandHandler, ManifestSyncHandler>());
+
+        services.TryAddSingleton<AgentConfigService>();
+        services.AddHostedService(provider => provider.GetRequiredService<AgentConfigService>());
+        services.TryAddSingleton<AgentConfigReporter>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISessionReporter, AgentConfigReporter>(p => p.GetRequiredService<AgentConfigReporter>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISessionCommandHandler, AgentConfigHandler>());
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using Plural.AgentK.Cache;
 using Plural.AgentK.Connection;
 using Plural.AgentK.Events;
+using Plural.AgentK.GitOps;
 using Plural.AgentK.Tunnels;
 using Plural.AgentK.Upstream;
 using Plural.AgentK.Views;
@@ -72,4 +73,7 @@ public sealed class AgentOptions
 
     /// <summary>The precomputed cluster view sent up the session.</summary>
     public ClusterViewOptions Views { get; set; } = new();
+
+    /// <summary>Applying manifests the server reads from Git.</summary>
+    public GitOpsOptions GitOps { get; set; } = new();
 }

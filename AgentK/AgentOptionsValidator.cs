@@ -66,6 +66,7 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         if (options.Upstream.ConnectTimeout <= TimeSpan.Zero) errors.Add("Agent:Upstream:ConnectTimeout must be positive.");
 
         ValidateCluster(options, errors);
+        ValidateGitOps(options.GitOps, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
@@ -96,6 +97,18 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         if (views.Debounce < TimeSpan.Zero) errors.Add("Agent:Views:Debounce must not be negative.");
         if (views.RefreshInterval < TimeSpan.FromSeconds(1)) errors.Add("Agent:Views:RefreshInterval must be at least 1 second.");
         if (views.WarningWindow < TimeSpan.FromMinutes(1)) errors.Add("Agent:Views:WarningWindow must be at least 1 minute.");
+    }
+
+    private static void ValidateGitOps(GitOps.GitOpsOptions gitOps, List<string> errors)
+    {
+        if (gitOps.MinReapplyInterval < TimeSpan.FromSeconds(1)) errors.Add("Agent:GitOps:MinReapplyInterval must be at least 1 second.");
+        if (gitOps.ReapplyInterval < gitOps.MinReapplyInterval) errors.Add("Agent:GitOps:ReapplyInterval must be at least Agent:GitOps:MinReapplyInterval.");
+        if (gitOps.RequestTimeout <= TimeSpan.Zero) errors.Add("Agent:GitOps:RequestTimeout must be positive.");
+        if (gitOps.CrdEstablishTimeout < TimeSpan.Zero) errors.Add("Agent:GitOps:CrdEstablishTimeout must not be negative.");
+        if (gitOps.InventoryNamespace is { Length: > 0 } ns && !System.Text.RegularExpressions.Regex.IsMatch(ns, "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"))
+        {
+            errors.Add($"Agent:GitOps:InventoryNamespace '{ns}' is not a namespace name (lower-case letters, digits and '-', at most 63).");
+        }
     }
 
     private static bool IsHttpUrl(string? value) =>

@@ -24,4 +24,7 @@ internal static partial class CacheLog
 
     [LoggerMessage(606, LogLevel.Information, "Informers started for {Kinds}")]
     public static partial void Started(ILogger logger, string kinds);
+
+    [LoggerMessage(607, LogLevel.Information, "Informers now watch {Kinds}")]
+    public static partial void KindsChanged(ILogger logger, string kinds);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
 namespace Plural.AgentK.Cache;
@@ -8,17 +9,19 @@ namespace Plural.AgentK.Cache;
 /// </summary>
 internal sealed class ClusterCache
 {
-    private readonly Dictionary<ResourceKind, KindStore> _stores;
+    private readonly ConcurrentDictionary<ResourceKind, KindStore> _stores;
+    private readonly int _maxObjectsPerKind;
 
     public ClusterCache(IOptions<AgentOptions> options)
     {
         var cache = options.Value.Cache;
         Enabled = cache.Enabled;
-        _stores = cache.EffectiveKinds
+        _maxObjectsPerKind = cache.MaxObjectsPerKind;
+        _stores = new(cache.EffectiveKinds
             .Select(ResourceKinds.Find)
             .OfType<ResourceKind>()
             .Distinct()
-            .ToDictionary(kind => kind, kind => new KindStore(kind, cache.MaxObjectsPerKind));
+            .ToDictionary(kind => kind, kind => new KindStore(kind, cache.MaxObjectsPerKind)));
     }
 
     /// <summary>Raised for every change the informers apply after a kind's first list.</summary>
@@ -30,7 +33,7 @@ internal sealed class ClusterCache
     /// <summary>Informers run (the option), so stores will fill.</summary>
     public bool Enabled { get; }
 
-    public IReadOnlyCollection<KindStore> Stores => _stores.Values;
+    public IReadOnlyCollection<KindStore> Stores => [.. _stores.Values];
 
     /// <summary>Every configured kind completed its first list.</summary>
     public bool Synced => Enabled && _stores.Values.All(s => s.Synced);
@@ -43,6 +46,12 @@ internal sealed class ClusterCache
 
     /// <summary>Objects of one kind, or none when the kind is not configured.</summary>
     public IEnumerable<CachedObject> Objects(string plural) => Store(plural)?.Objects ?? [];
+
+    /// <summary>Adds an empty store for <paramref name="kind"/> (the agent configuration asks to watch it), or returns the one it has.</summary>
+    internal KindStore Add(ResourceKind kind) => _stores.GetOrAdd(kind, k => new KindStore(k, _maxObjectsPerKind));
+
+    /// <summary>Drops the store of <paramref name="kind"/> and what it held (the agent configuration stopped watching it).</summary>
+    internal bool Remove(ResourceKind kind) => _stores.TryRemove(kind, out _);
 
     internal void Publish(IReadOnlyList<CacheChange> changes)
     {

@@ -76,6 +76,14 @@ internal static class ResourceKinds
     /// <summary>Plural names of the supported kinds, for error messages and docs.</summary>
     public static string Supported => string.Join(", ", All.Select(k => k.Plural));
 
+    /// <summary>The API version a kind is watched in: <c>group/version</c>, or the version alone for the core group.</summary>
+    public static string ApiVersionOf(ResourceKind kind) => kind.Plural switch
+    {
+        "deployments" or "statefulsets" or "daemonsets" or "replicasets" => "apps/v1",
+        "jobs" => "batch/v1",
+        _ => "v1",
+    };
+
     /// <summary>Finds a kind by plural name, kind or short name.</summary>
     public static ResourceKind? Find(string? name) =>
         name is not null && ByName.TryGetValue(name.Trim(), out var kind) ? kind : null;

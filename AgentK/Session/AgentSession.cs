@@ -134,6 +134,11 @@ internal sealed class AgentSession(AgentOptions options, GatewayCredentials cred
                 return SessionOutcome.Reconnect(command.Reconnect.Reason, TimeSpan.FromMilliseconds(Math.Max(0, command.Reconnect.DelayMs)), healthy());
             }
 
+            if (_features.Handlers.TryGetValue(command.KindCase, out var handler))
+            {
+                handler.Handle(command);
+            }
+
             // Commands this build does not know are ignored, so a newer gateway can talk to an older agent.
         }
 

@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Logging;
+
+namespace Plural.AgentK.Config;
+
+internal static partial class ConfigLog
+{
+    [LoggerMessage(750, LogLevel.Information, "Agent configuration {Version} from {Repository} at {Commit} in force: watching {Kinds}; {Rejected} kinds rejected; re-apply every {ReapplySeconds:F0} s")]
+    public static partial void Applied(ILogger logger, string version, string repository, string commit, string kinds, int rejected, double reapplySeconds);
+
+    [LoggerMessage(751, LogLevel.Warning, "Agent configuration {Version}: kind {Rejection}")]
+    public static partial void Rejected(ILogger logger, string version, string rejection);
+
+    [LoggerMessage(752, LogLevel.Warning, "Agent configuration {Version}: could not check which kinds the cluster serves ({Reason}); keeping them")]
+    public static partial void DiscoveryFailed(ILogger logger, string version, string reason);
+
+    [LoggerMessage(753, LogLevel.Error, "Agent configuration {Version} could not be applied")]
+    public static partial void Failed(ILogger logger, string version, Exception exception);
+}

@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Plural.AgentK.Upstream;
+
+namespace Plural.AgentK.GitOps;
+
+/// <summary>
+/// The few Kubernetes API calls GitOps needs, as plain HTTP against the agent's upstream with its own credentials:
+/// server-side apply takes the document as YAML, which the typed client cannot send for arbitrary kinds.
+/// </summary>
+internal sealed class ClusterApi(IOptions<AgentOptions> options, UpstreamCredentials credentials) : IDisposable
+{
+    /// <summary>The field manager of everything GitOps applies.</summary>
+    public const string FieldManager = "plural-agent";
+
+    private const string ApplyPatchType = "application/apply-patch+yaml";
+
+    private readonly HttpMessageInvoker _http = UpstreamClientFactory.Create(options);
+    private readonly Uri _server = new(options.Value.Upstream.Url.TrimEnd('/') + "/");
+    private readonly TimeSpan _timeout = options.Value.GitOps.RequestTimeout;
+
+    /// <summary>Applies one object (server-side apply, forced: Git wins over other managers).</summary>
+    public async Task<ApiResult> ApplyAsync(string path, string body, CancellationToken ct)
+    {
+        var content = new StringContent(body, Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue(ApplyPatchType);
+        return await SendAsync(HttpMethod.Patch, $"{path}?fieldManager={FieldManager}&force=true", content, ct);
+    }
+
+    /// <summary>Deletes one object; its dependents are collected in the background.</summary>
+    public Task<ApiResult> DeleteAsync(string path, CancellationToken ct) =>
+        SendAsync(HttpMethod.Delete, path + "?propagationPolicy=Background", null, ct);
+
+    public Task<ApiResult> GetAsync(string path, CancellationToken ct) => SendAsync(HttpMethod.Get, path, null, ct);
+
+    private async Task<ApiResult> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(_server, path.TrimStart('/'))) { Content = content };
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Authorization = credentials.Current();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(_timeout);
+        try
+        {
+            using var response = await _http.SendAsync(request, deadline.Token);
+            var text = await response.Content.ReadAsStringAsync(deadline.Token);
+            return new ApiResult(response.StatusCode, Parse(text), text);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            return ApiResult.Unreachable($"the API server did not answer {method} {path} within {_timeout.TotalSeconds:0} s");
+        }
+        catch (HttpRequestException failure)
+        {
+            return ApiResult.Unreachable($"the API server is unreachable: {failure.Message}");
+        }
+    }
+
+    private static JsonObject? Parse(string text)
+    {
+        try
+        {
+            return text.Length > 0 ? JsonNode.Parse(text) as JsonObject : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+}

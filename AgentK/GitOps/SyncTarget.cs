@@ -1,0 +1,118 @@
+using Microsoft.Extensions.Logging;
+using Plural.AgentK.Views;
+using Plural.Protocol.Agent;
+
+namespace Plural.AgentK.GitOps;
+
+/// <summary>
+/// One sync target's worker: applies its newest <see cref="ManifestSync"/> one at a time, lets a newer one cancel a
+/// running apply, and applies the last one again every re-apply interval to repair drift, until the target is removed.
+/// </summary>
+internal sealed class SyncTarget(string name, ManifestApplier applier, PendingReports reports, Func<TimeSpan> reapplyInterval, TimeProvider clock, ILogger logger)
+{
+    private readonly Lock _gate = new();
+    private readonly ChangeSignal _wake = new();
+    private ManifestSync? _desired;
+    private long _desiredVersion;
+    private CancellationTokenSource? _running;
+
+    public string Name => name;
+
+    /// <summary>Makes <paramref name="sync"/> the desired state; a running apply of an older one stops.</summary>
+    public void Submit(ManifestSync sync)
+    {
+        lock (_gate)
+        {
+            _desired = sync;
+            _desiredVersion++;
+            if (_running is { IsCancellationRequested: false } running)
+            {
+                GitOpsLog.Superseded(logger, name);
+                running.Cancel();
+            }
+        }
+
+        _wake.Signal();
+    }
+
+    /// <summary>Looks at the re-apply interval again (it changed).</summary>
+    public void Reschedule() => _wake.Signal();
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        long appliedVersion = 0;
+        var appliedAt = clock.GetTimestamp();
+        while (!stopping.IsCancellationRequested)
+        {
+            var seen = _wake.Version;
+            ManifestSync? sync;
+            long version;
+            lock (_gate)
+            {
+                (sync, version) = (_desired, _desiredVersion);
+            }
+
+            var fresh = version != appliedVersion;
+            var due = sync is { Removed: false } && clock.GetElapsedTime(appliedAt) >= reapplyInterval();
+            if (sync is not null && (fresh || due))
+            {
+                if (await ApplyAsync(sync, reapply: !fresh, stopping))
+                {
+                    appliedVersion = version;
+                    appliedAt = clock.GetTimestamp();
+                }
+
+                continue;
+            }
+
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            if (sync is { Removed: false })
+            {
+                var left = reapplyInterval() - clock.GetElapsedTime(appliedAt);
+                wait.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+            }
+
+            try
+            {
+                await _wake.WaitPastAsync(seen, wait.Token);
+            }
+            catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+            {
+                // The re-apply is due.
+            }
+        }
+    }
+
+    /// <summary>Runs one apply; false when a newer sync superseded it.</summary>
+    private async Task<bool> ApplyAsync(ManifestSync sync, bool reapply, CancellationToken stopping)
+    {
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        lock (_gate)
+        {
+            _running = running;
+        }
+
+        try
+        {
+            reports.Add(await applier.ApplyAsync(sync, reapply, running.Token));
+            return true;
+        }
+        catch (OperationCanceledException) when (running.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // A bug in one target must not stop it for good, nor take the agent down; the next re-apply retries.
+            GitOpsLog.Crashed(logger, name, exception);
+            return true;
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _running = null;
+            }
+        }
+    }
+}
