@@ -67,8 +67,8 @@ public static class GatewayHostingExtensions
         services.AddGatewayMetrics();
         services.AddCable();
 
-        services.AddGrpc(o => o.MaxReceiveMessageSize = 8 * 1024 * 1024)
-            .AddServiceOptions<ServerApiService>(o => o.Interceptors.Add<AdminAuthInterceptor>());
+        services.AddGrpc(o => o.MaxReceiveMessageSize = 8 * 1024 * 1024);
+        services.AddServerApi();
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {

@@ -12,7 +12,10 @@ namespace Plural.Gateway.ServerApi;
 public sealed partial class ServerApiService
 {
     /// <inheritdoc />
-    public override async Task<IssueUserTokenResponse> IssueUserToken(IssueUserTokenRequest request, ServerCallContext context)
+    public override Task<IssueUserTokenResponse> IssueUserToken(IssueUserTokenRequest request, ServerCallContext context) =>
+        Idempotent(context).RunAsync(nameof(IssueUserToken), request, request.RequestId, () => IssueUserTokenAsync(request, context));
+
+    private async Task<IssueUserTokenResponse> IssueUserTokenAsync(IssueUserTokenRequest request, ServerCallContext context)
     {
         var services = context.GetHttpContext().RequestServices;
         if (request.TtlSeconds < 0)

@@ -16,8 +16,18 @@ public sealed partial class ServerApiService
         Cluster(context).ListViewsAsync(request);
 
     /// <inheritdoc />
-    public override Task<ClusterQueryResult> QueryCluster(QueryClusterRequest request, ServerCallContext context) =>
-        Cluster(context).QueryAsync(request, context.CancellationToken);
+    public override async Task<ClusterQueryResult> QueryCluster(QueryClusterRequest request, ServerCallContext context)
+    {
+        var agent = await GetSnapshotAsync(request.Name);
+        if (!agent.Status.Connected)
+        {
+            var since = agent.Status.Since is { } at ? $" since {at:O}" : "";
+            throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                $"name: agent \"{request.Name}\" is offline{since}; cached queries need a connected agent (GetClusterView keeps its last-known view)"));
+        }
+
+        return await Cluster(context).QueryAsync(request, context.CancellationToken);
+    }
 
     /// <inheritdoc />
     public override Task<QueryFleetResponse> QueryFleet(QueryFleetRequest request, ServerCallContext context) =>

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Plural.Gateway.Agents;
+using Plural.Gateway.Cluster;
 using Plural.Gateway.Sessions;
 using Plural.Grains.Agents;
 using Plural.Grains.Fleet;
@@ -14,29 +15,30 @@ public sealed partial class ServerApiService(
     SessionRegistry sessions,
     LeaseKeeper leases) : Protocol.Server.ServerApi.ServerApiBase
 {
-    private const int DefaultPageSize = 100, MaxPageSize = 1000;
+    private const int DefaultPageSize = 100, MaxPageSize = 1000, DirectoryBatch = 500;
 
     /// <inheritdoc />
-    public override async Task<RegisterAgentResponse> RegisterAgent(RegisterAgentRequest request, ServerCallContext context)
-    {
-        try
+    public override Task<RegisterAgentResponse> RegisterAgent(RegisterAgentRequest request, ServerCallContext context) =>
+        Idempotent(context).RunAsync(nameof(RegisterAgent), request, request.RequestId, async () =>
         {
-            var (agent, tokenId, token) = await registrar.RegisterAsync(request.Name, request.Labels, request.Description);
-            return new RegisterAgentResponse
+            try
             {
-                Agent = AgentProtoMapper.ToProto(agent),
-                Token = new IssuedToken { TokenId = tokenId, Token = token },
-            };
-        }
-        catch (ArgumentException)
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"name: {AgentName.Requirement}"));
-        }
-        catch (AgentAlreadyExistsException ex)
-        {
-            throw new RpcException(new Status(StatusCode.AlreadyExists, ex.Message));
-        }
-    }
+                var (agent, tokenId, token) = await registrar.RegisterAsync(request.Name, request.Labels, request.Description);
+                return new RegisterAgentResponse
+                {
+                    Agent = AgentProtoMapper.ToProto(agent),
+                    Token = new IssuedToken { TokenId = tokenId, Token = token },
+                };
+            }
+            catch (ArgumentException)
+            {
+                throw new RpcException(new Status(StatusCode.InvalidArgument, $"name: {AgentName.Requirement}"));
+            }
+            catch (AgentAlreadyExistsException ex)
+            {
+                throw new RpcException(new Status(StatusCode.AlreadyExists, $"name: {ex.Message}"));
+            }
+        });
 
     /// <inheritdoc />
     public override async Task<Agent> GetAgent(GetAgentRequest request, ServerCallContext context) =>
@@ -50,49 +52,69 @@ public sealed partial class ServerApiService(
             throw new RpcException(new Status(StatusCode.InvalidArgument, "page_size: must not be negative"));
         }
 
+        AgentSelector selector;
+        try
+        {
+            selector = AgentSelector.Parse(request.LabelSelector);
+        }
+        catch (ArgumentException bad)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "label_selector: " + bad.Message));
+        }
+
         var size = request.PageSize == 0 ? DefaultPageSize : Math.Min(request.PageSize, MaxPageSize);
         var after = string.IsNullOrEmpty(request.PageToken) ? null : request.PageToken;
-        var names = await grains.GetGrain<IAgentDirectoryGrain>(IAgentDirectoryGrain.Key).List(after, size + 1);
-        var page = names.Take(size).ToList();
-        var snapshots = await Task.WhenAll(page.Select(n => grains.GetGrain<IAgentGrain>(n).Get()));
-        var response = new ListAgentsResponse
+        var directory = grains.GetGrain<IAgentDirectoryGrain>(IAgentDirectoryGrain.Key);
+        // One more than the page tells whether another page follows; a filter may need several directory batches.
+        var matches = new List<AgentSnapshot>(size + 1);
+        while (matches.Count <= size)
         {
-            NextPageToken = names.Count > size ? page[^1] : "",
-        };
-        response.Agents.AddRange(snapshots.OfType<AgentSnapshot>().Select(AgentProtoMapper.ToProto));
+            var names = await directory.List(after, DirectoryBatch);
+            var snapshots = await Task.WhenAll(names.Select(n => grains.GetGrain<IAgentGrain>(n).Get()));
+            matches.AddRange(snapshots.OfType<AgentSnapshot>().Where(s => selector.Matches(s.Registration.Labels)).Take(size + 1 - matches.Count));
+            if (names.Count < DirectoryBatch)
+            {
+                break;
+            }
+
+            after = names[^1];
+        }
+
+        var page = matches.Take(size).ToList();
+        var response = new ListAgentsResponse { NextPageToken = matches.Count > size ? page[^1].Registration.Name : "" };
+        response.Agents.AddRange(page.Select(AgentProtoMapper.ToProto));
         return response;
     }
 
     /// <inheritdoc />
-    public override async Task<CreateAgentTokenResponse> CreateAgentToken(CreateAgentTokenRequest request, ServerCallContext context)
+    public override async Task<DeleteAgentResponse> DeleteAgent(DeleteAgentRequest request, ServerCallContext context)
     {
-        await GetSnapshotAsync(request.Name);
-        var (tokenId, token) = await registrar.AddTokenAsync(request.Name, request.Description);
-        return new CreateAgentTokenResponse { Token = new IssuedToken { TokenId = tokenId, Token = token } };
-    }
-
-    /// <inheritdoc />
-    public override async Task<RevokeAgentTokenResponse> RevokeAgentToken(RevokeAgentTokenRequest request, ServerCallContext context)
-    {
-        await GetSnapshotAsync(request.Name);
-        if (!await grains.GetGrain<IAgentGrain>(request.Name).RevokeToken(request.TokenId))
+        CheckName(request.Name);
+        if (!await grains.GetGrain<IAgentGrain>(request.Name).Delete())
         {
-            throw new RpcException(new Status(StatusCode.NotFound, $"token_id: agent \"{request.Name}\" has no token \"{request.TokenId}\""));
+            throw new RpcException(new Status(StatusCode.NotFound, $"agent \"{request.Name}\" is not registered"));
         }
 
         // Connections on this gateway end now; other gateways notice at their next lease renewal.
         await Task.WhenAll(sessions.Of(request.Name).Select(leases.RenewAsync));
-        return new RevokeAgentTokenResponse();
+        return new DeleteAgentResponse();
     }
 
     private async Task<AgentSnapshot> GetSnapshotAsync(string name)
+    {
+        CheckName(name);
+        return await grains.GetGrain<IAgentGrain>(name).Get()
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"agent \"{name}\" is not registered"));
+    }
+
+    private static void CheckName(string name)
     {
         if (!AgentName.IsValid(name))
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"name: {AgentName.Requirement}"));
         }
-
-        return await grains.GetGrain<IAgentGrain>(name).Get()
-            ?? throw new RpcException(new Status(StatusCode.NotFound, $"agent \"{name}\" is not registered"));
     }
+
+    private static IdempotentCalls Idempotent(ServerCallContext context) =>
+        context.GetHttpContext().RequestServices.GetRequiredService<IdempotentCalls>();
 }

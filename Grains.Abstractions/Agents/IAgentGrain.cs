@@ -7,6 +7,9 @@ namespace Plural.Grains.Agents;
 [Alias("plural.agents.IAgentGrain")]
 public interface IAgentGrain : IGrainWithStringKey
 {
+    /// <summary>Tokens an agent may hold at once: the one in use and its successor during a rotation.</summary>
+    public const int MaxActiveTokens = 2;
+
     /// <summary>Registers the agent with its first token. Throws <see cref="AgentAlreadyExistsException"/> if registered.</summary>
     [Alias("Register")]
     Task<AgentSnapshot> Register(AgentRegistration registration, AgentTokenRecord firstToken);
@@ -15,9 +18,19 @@ public interface IAgentGrain : IGrainWithStringKey
     [Alias("Get")]
     Task<AgentSnapshot?> Get();
 
-    /// <summary>Adds a token (rotation). Throws <see cref="AgentNotFoundException"/> for unknown agents.</summary>
+    /// <summary>
+    /// Adds a token (rotation). Throws <see cref="AgentNotFoundException"/> for unknown agents and
+    /// <see cref="TooManyAgentTokensException"/> when <see cref="MaxActiveTokens"/> are active.
+    /// </summary>
     [Alias("AddToken")]
     Task AddToken(AgentTokenRecord token);
+
+    /// <summary>
+    /// Removes the agent: every token is revoked, leases are dropped and the name leaves the directory, so the name
+    /// can be registered again. False when no agent of that name is registered.
+    /// </summary>
+    [Alias("Delete")]
+    Task<bool> Delete();
 
     /// <summary>Revokes a token; false when the agent has no such token.</summary>
     [Alias("RevokeToken")]

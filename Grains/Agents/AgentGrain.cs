@@ -44,9 +44,43 @@ public sealed partial class AgentGrain(
             return;
         }
 
+        if (state.State.Tokens.Count(t => t.IsActive) >= IAgentGrain.MaxActiveTokens)
+        {
+            throw new TooManyAgentTokensException(Name);
+        }
+
         state.State.Tokens.Add(token);
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IAgentTokenGrain>(token.Hash).Bind(new TokenBinding(Name, token.TokenId));
+    }
+
+    public async Task<bool> Delete()
+    {
+        if (state.State.Registration is null)
+        {
+            return false;
+        }
+
+        var now = clock.GetUtcNow();
+        // Token grains first: once they say revoked, no gateway authenticates the agent again, whatever happens next.
+        await Task.WhenAll(state.State.Tokens.Where(t => t.IsActive)
+            .Select(t => GrainFactory.GetGrain<IAgentTokenGrain>(t.Hash).Revoke(now)));
+        var leases = _leases.Live(now);
+        foreach (var lease in leases)
+        {
+            _leases.Drop(lease.GatewayId, lease.InstanceId);
+        }
+
+        await state.ClearStateAsync();
+        state.State = new AgentState();
+        await GrainFactory.GetGrain<IAgentDirectoryGrain>(IAgentDirectoryGrain.Key).Remove(Name);
+        if (leases.Count > 0)
+        {
+            await Announcer.UpdateAsync(leases[0].GatewayId, leases[0].InstanceId, TimeSpan.Zero);
+        }
+
+        LogDeleted(logger, Name);
+        return true;
     }
 
     public async Task<bool> RevokeToken(string tokenId)
@@ -152,6 +186,9 @@ public sealed partial class AgentGrain(
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Agent {AgentName} token {TokenId} revoked")]
     private static partial void LogTokenRevoked(ILogger logger, string agentName, string tokenId);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Agent {AgentName} deleted")]
+    private static partial void LogDeleted(ILogger logger, string agentName);
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Agent {AgentName} connected through gateway {GatewayId}")]
     private static partial void LogConnected(ILogger logger, string agentName, string gatewayId);
