@@ -20,8 +20,11 @@ internal static partial class DevEnvironment
 {
     public const string AgentName = "dev";
 
-    /// <summary>The user the dev kubeconfig acts as; the cluster sees <c>plural:user:developer</c>.</summary>
-    public const string DevUser = "developer";
+    /// <summary>The user the dev kubeconfig acts as; the cluster sees <c>plural:user:dev-user</c> in group <c>dev-team</c>.</summary>
+    public const string DevUser = "dev-user";
+
+    /// <summary>The group the dev user belongs to.</summary>
+    public const string DevGroup = "dev-team";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -68,7 +71,7 @@ internal static partial class DevEnvironment
         using var agent = await StartAgentAsync(listeners.UrlOf(ListenerKind.Agent), agentToken, emulator.Url, agentCredentials, emulatorCa);
 
         // kubectl goes the way a user's does: a user token, the Kubernetes proxy, impersonation in the cluster.
-        var (_, userToken) = await app.Services.GetRequiredService<UserTokenIssuer>().IssueAsync(DevUser, ["developers"], [AgentName], TimeSpan.FromDays(30));
+        var (_, userToken) = await app.Services.GetRequiredService<UserTokenIssuer>().IssueAsync(DevUser, [DevGroup], [AgentName], TimeSpan.FromDays(30));
         await File.WriteAllTextAsync(Path.Combine(stateDirectory, "user-token"), userToken);
         var kubeconfig = Path.Combine(stateDirectory, "kubeconfig");
         await File.WriteAllTextAsync(kubeconfig, app.Services.GetRequiredService<KubeconfigBuilder>().Build([AgentName], userToken, DevUser));

@@ -22,9 +22,9 @@ public sealed class DevModeTests(DevEnvironmentFixture dev) : IClassFixture<DevE
     {
         var whoami = await dev.KubectlOkAsync("auth", "whoami", "-o", "jsonpath={.status.userInfo.username} {.status.userInfo.groups}");
 
-        Assert.StartsWith("plural:user:developer ", whoami);
+        Assert.StartsWith("plural:user:dev-user ", whoami);
         Assert.Contains("\"plural:user\"", whoami);
-        Assert.Contains("\"developers\"", whoami);
+        Assert.Contains("\"dev-team\"", whoami);
         Assert.DoesNotContain("agentk", whoami);
     }
 
