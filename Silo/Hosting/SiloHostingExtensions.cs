@@ -1,4 +1,5 @@
 using Plural.Gateway.Hosting;
+using Plural.Grains.Git;
 using Plural.Grains.Streams;
 using Plural.Silo.Metrics;
 
@@ -20,6 +21,7 @@ public static class SiloHostingExtensions
         }
 
         var configuration = builder.Configuration;
+        builder.Services.AddGitPolling();
         builder.UseOrleans(silo =>
         {
             silo.UsePluralClustering(options, configuration);

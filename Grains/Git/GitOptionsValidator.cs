@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Options;
+
+namespace Plural.Grains.Git;
+
+/// <summary>Rejects Git options that would poll too often, never, or with unusable credentials.</summary>
+public sealed class GitOptionsValidator : IValidateOptions<GitOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, GitOptions options)
+    {
+        var errors = new List<string>();
+        if (options.PollInterval < TimeSpan.FromMilliseconds(100))
+        {
+            errors.Add("Git:PollInterval must be at least 100 ms.");
+        }
+
+        if (options.PollJitter is < 0 or > 0.5)
+        {
+            errors.Add("Git:PollJitter must be between 0 and 0.5.");
+        }
+
+        if (options.MaxBackoff < options.PollInterval)
+        {
+            errors.Add("Git:MaxBackoff must not be shorter than Git:PollInterval.");
+        }
+
+        foreach (var credential in options.Credentials)
+        {
+            if (string.IsNullOrWhiteSpace(credential.UrlPrefix) || string.IsNullOrEmpty(credential.Username))
+            {
+                errors.Add("Git:Credentials entries need a UrlPrefix and a Username.");
+            }
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

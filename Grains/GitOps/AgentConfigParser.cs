@@ -1,0 +1,223 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Plural.Grains.GitOps;
+
+/// <summary>
+/// Parses one agent configuration file against the schema in docs/gitops.md. Every problem names the file and line;
+/// unknown keys are problems too, so a typo never silently means "default".
+/// </summary>
+internal static partial class AgentConfigParser
+{
+    public static ConfigFileModel Parse(string file, string text, List<ConfigProblem> problems)
+    {
+        var model = new ConfigFileModel();
+        var yaml = new YamlStream();
+        try
+        {
+            yaml.Load(new StringReader(text));
+        }
+        catch (YamlException ex)
+        {
+            problems.Add(new ConfigProblem(file, (int)ex.Start.Line, "invalid YAML: " + ex.Message.Split(" (Line")[0]));
+            return model;
+        }
+
+        if (yaml.Documents.Count == 0)
+        {
+            return model;
+        }
+
+        if (yaml.Documents.Count > 1)
+        {
+            problems.Add(new ConfigProblem(file, Line(yaml.Documents[1].RootNode), "a configuration file holds one YAML document"));
+        }
+
+        if (yaml.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            problems.Add(new ConfigProblem(file, Line(yaml.Documents[0].RootNode), "the configuration must be a mapping"));
+            return model;
+        }
+
+        var context = new Context(file, problems);
+        foreach (var (key, value) in Entries(root, context, "include", "cache", "gitops"))
+        {
+            switch (key)
+            {
+                case "include":
+                    foreach (var item in StringList(value, context, "include"))
+                    {
+                        model.Includes.Add((item, Line(value)));
+                    }
+                    break;
+                case "cache":
+                    foreach (var (cacheKey, cacheValue) in Entries(value, context, "kinds"))
+                    {
+                        model.CachedKinds = Kinds(cacheValue, context);
+                    }
+                    break;
+                case "gitops":
+                    foreach (var (gitopsKey, gitopsValue) in Entries(value, context, "reapplyInterval", "projects"))
+                    {
+                        if (gitopsKey == "reapplyInterval")
+                        {
+                            model.ReapplyIntervalSeconds = Duration(gitopsValue, context);
+                        }
+                        else
+                        {
+                            model.Projects.AddRange(Projects(gitopsValue, context));
+                        }
+                    }
+                    break;
+            }
+        }
+
+        return model;
+    }
+
+    private static List<string> Kinds(YamlNode node, Context context)
+    {
+        var kinds = StringList(node, context, "cache.kinds");
+        foreach (var kind in kinds.Where(k => !KindPattern().IsMatch(k)))
+        {
+            context.Add(node, $"cache.kinds: '{kind}' is not a resource name ('pods') or group/version/resource ('apps/v1/deployments')");
+        }
+
+        return kinds;
+    }
+
+    private static IEnumerable<ProjectModel> Projects(YamlNode node, Context context)
+    {
+        if (node is not YamlSequenceNode sequence)
+        {
+            context.Add(node, "gitops.projects must be a list");
+            yield break;
+        }
+
+        foreach (var item in sequence)
+        {
+            string? name = null, repository = null, gitRef = null, ns = null;
+            bool? prune = null;
+            List<string> paths = [];
+            foreach (var (key, value) in Entries(item, context, "name", "repository", "ref", "paths", "namespace", "prune"))
+            {
+                switch (key)
+                {
+                    case "name": name = Scalar(value, context, "name"); break;
+                    case "repository": repository = Scalar(value, context, "repository"); break;
+                    case "ref": gitRef = Scalar(value, context, "ref"); break;
+                    case "namespace": ns = Scalar(value, context, "namespace"); break;
+                    case "paths": paths = StringList(value, context, "paths"); break;
+                    case "prune":
+                        var text = Scalar(value, context, "prune");
+                        if (bool.TryParse(text, out var parsed)) prune = parsed;
+                        else context.Add(value, $"prune: '{text}' is not true or false");
+                        break;
+                }
+            }
+
+            if (name is null || !LabelPattern().IsMatch(name))
+            {
+                context.Add(item, "each project needs a name: lowercase letters, digits and '-', at most 63 characters");
+                continue;
+            }
+
+            if (paths.Count == 0)
+            {
+                context.Add(item, $"project '{name}' needs at least one entry in paths");
+                continue;
+            }
+
+            if (ns is not null && !LabelPattern().IsMatch(ns))
+            {
+                context.Add(item, $"project '{name}': namespace '{ns}' is not a valid namespace name");
+            }
+
+            yield return new ProjectModel(name, repository, gitRef, paths, ns, prune);
+        }
+    }
+
+    private static int? Duration(YamlNode node, Context context)
+    {
+        var text = Scalar(node, context, "reapplyInterval");
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (int.TryParse(text, out var seconds) && seconds >= 0)
+        {
+            return seconds;
+        }
+
+        var match = DurationPattern().Match(text);
+        if (!match.Success || text.Length == 0)
+        {
+            context.Add(node, $"reapplyInterval: '{text}' is not a duration like 90, 30s, 10m or 1h30m");
+            return null;
+        }
+
+        int Part(string group) => match.Groups[group].Success ? int.Parse(match.Groups[group].Value) : 0;
+        return Part("h") * 3600 + Part("m") * 60 + Part("s");
+    }
+
+    private static IEnumerable<(string Key, YamlNode Value)> Entries(YamlNode node, Context context, params string[] allowed)
+    {
+        if (node is not YamlMappingNode mapping)
+        {
+            context.Add(node, $"expected a mapping with keys {string.Join(", ", allowed)}");
+            yield break;
+        }
+
+        foreach (var (keyNode, value) in mapping.Children)
+        {
+            var key = (keyNode as YamlScalarNode)?.Value ?? "";
+            if (!allowed.Contains(key))
+            {
+                context.Add(keyNode, $"unknown key '{key}' (expected one of {string.Join(", ", allowed)})");
+                continue;
+            }
+
+            yield return (key, value);
+        }
+    }
+
+    private static List<string> StringList(YamlNode node, Context context, string what)
+    {
+        if (node is not YamlSequenceNode sequence)
+        {
+            context.Add(node, $"{what} must be a list of strings");
+            return [];
+        }
+
+        return [.. sequence.Select(item => Scalar(item, context, what)).OfType<string>()];
+    }
+
+    private static string? Scalar(YamlNode node, Context context, string what)
+    {
+        if (node is YamlScalarNode { Value: { Length: > 0 } value })
+        {
+            return value;
+        }
+
+        context.Add(node, $"{what} must be a non-empty string");
+        return null;
+    }
+
+    private static int Line(YamlNode node) => (int)node.Start.Line;
+
+    [GeneratedRegex("^[A-Za-z0-9.-]+(/[A-Za-z0-9.-]+){0,2}$")]
+    private static partial Regex KindPattern();
+
+    [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
+    private static partial Regex LabelPattern();
+
+    [GeneratedRegex("^(?:(?<h>[0-9]+)h)?(?:(?<m>[0-9]+)m)?(?:(?<s>[0-9]+)s)?$")]
+    private static partial Regex DurationPattern();
+
+    private sealed record Context(string File, List<ConfigProblem> Problems)
+    {
+        public void Add(YamlNode node, string message) => Problems.Add(new ConfigProblem(File, Line(node), message));
+    }
+}
