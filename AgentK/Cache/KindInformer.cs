@@ -151,6 +151,12 @@ internal sealed class KindInformer(
         {
             return version;
         }
+        catch (HttpRequestException quiet) when (quiet.InnerException is EndOfStreamException)
+        {
+            // KubernetesClient reads a watch's first line before it yields anything; a watch that saw no event
+            // before the server ended it at its timeout surfaces as this. It is a normal end: resume.
+            return version;
+        }
 
         if (failure is not null)
         {

@@ -1,0 +1,61 @@
+using Plural.AgentK.Cache;
+using Plural.AgentK.Cache.Queries;
+
+namespace Plural.AgentK.Tests.Cache;
+
+public sealed class SelectorTests
+{
+    private static readonly Dictionary<string, string> Web = new() { ["app"] = "web", ["tier"] = "front", ["env"] = "prod" };
+
+    [Theory]
+    [InlineData("", true)]
+    [InlineData("app=web", true)]
+    [InlineData("app==web", true)]
+    [InlineData("app!=web", false)]
+    [InlineData("app=web,tier=front", true)]
+    [InlineData("app=web,tier=back", false)]
+    [InlineData("env in (prod,staging)", true)]
+    [InlineData("env notin (prod)", false)]
+    [InlineData("canary", false)]
+    [InlineData("!canary", true)]
+    [InlineData("app, env in (prod), !canary", true)]
+    [InlineData("missing!=x", true)]
+    public void Label_selectors_follow_kubernetes_semantics(string selector, bool matches) =>
+        Assert.Equal(matches, LabelSelector.Parse(selector).Matches(Web));
+
+    [Theory]
+    [InlineData("app in web")]
+    [InlineData("app=w@b")]
+    [InlineData("a b=c")]
+    [InlineData("app=web,")]
+    public void A_malformed_label_selector_is_rejected_naming_the_part(string selector)
+    {
+        var error = Assert.Throws<QueryException>(() => LabelSelector.Parse(selector));
+
+        Assert.Equal(400, error.Status);
+        Assert.StartsWith("label_selector:", error.Message);
+    }
+
+    [Fact]
+    public void Field_selectors_match_kept_fields_and_metadata()
+    {
+        var pods = ResourceKinds.Find("pods")!;
+        var pod = CacheFactory.Pod("shop", "web-1", "Pending", node: "node-2");
+
+        Assert.True(FieldSelector.Parse("status.phase=Pending", pods).Matches(pod));
+        Assert.True(FieldSelector.Parse("status.phase!=Running,spec.nodeName==node-2", pods).Matches(pod));
+        Assert.True(FieldSelector.Parse("metadata.namespace=shop,metadata.name=web-1", pods).Matches(pod));
+        Assert.False(FieldSelector.Parse("metadata.name=web-2", pods).Matches(pod));
+        Assert.False(FieldSelector.Parse("status.reason=Evicted", pods).Matches(pod));
+    }
+
+    [Fact]
+    public void A_field_the_cache_does_not_keep_is_rejected_with_the_fields_it_does_keep()
+    {
+        var error = Assert.Throws<QueryException>(() => FieldSelector.Parse("spec.replicas=3", ResourceKinds.Find("pods")!));
+
+        Assert.Equal(400, error.Status);
+        Assert.Contains("spec.replicas", error.Message);
+        Assert.Contains("status.phase", error.Message);
+    }
+}
