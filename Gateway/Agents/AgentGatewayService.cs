@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Plural.Gateway.Cluster;
+using Plural.Gateway.GitOps;
 using Plural.Gateway.Hosting;
 using Plural.Gateway.Sessions;
 using Plural.Gateway.Tunnels;
@@ -19,6 +20,7 @@ public sealed partial class AgentGatewayService(
     IOptions<GatewayOptions> options,
     TimeProvider clock,
     ClusterReportPublisher cluster,
+    AgentConfigFeed gitops,
     ILogger<AgentGatewayService> logger) : AgentGateway.AgentGatewayBase
 {
     /// <inheritdoc />
@@ -54,10 +56,12 @@ public sealed partial class AgentGatewayService(
                     AgentId = identity.AgentName,
                     GatewayId = gateway.Id,
                     HeartbeatIntervalMs = (int)options.Value.HeartbeatInterval.TotalMilliseconds,
-                    AcceptedCapabilities = { ClusterReportPublisher.AcceptedCapabilities.Intersect(session.Capabilities) },
+                    AcceptedCapabilities = { ClusterReportPublisher.AcceptedCapabilities.Concat(AgentConfigFeed.AcceptedCapabilities).Intersect(session.Capabilities) },
                 },
             }, ct);
-            await ReadHeartbeatsAsync(requestStream, session, cluster);
+            // After the welcome, as the protocol promises: the configuration in force and every sync target.
+            await using var feed = await gitops.StartAsync(session, ct);
+            await ReadHeartbeatsAsync(requestStream, session, cluster, gitops);
         }
         catch (OperationCanceledException) when (session.CloseStatus is { } closed && !ct.IsCancellationRequested)
         {
@@ -103,11 +107,14 @@ public sealed partial class AgentGatewayService(
         await tunnel.Released.WaitAsync(ct);
     }
 
-    private static async Task ReadHeartbeatsAsync(IAsyncStreamReader<AgentMessage> requestStream, AgentSession session, ClusterReportPublisher cluster)
+    private static async Task ReadHeartbeatsAsync(IAsyncStreamReader<AgentMessage> requestStream, AgentSession session,
+        ClusterReportPublisher cluster, AgentConfigFeed gitops)
     {
         var agentId = session.Identity.AgentName;
         var events = session.Capabilities.Contains(ClusterReportPublisher.EventsCapability);
         var views = session.Capabilities.Contains(ClusterReportPublisher.ViewsCapability);
+        var config = session.Capabilities.Contains(AgentConfigFeed.ConfigCapability);
+        var syncs = session.Capabilities.Contains(AgentConfigFeed.GitOpsCapability);
         while (await requestStream.MoveNext(session.Closed))
         {
             switch (requestStream.Current.KindCase)
@@ -121,6 +128,12 @@ public sealed partial class AgentGatewayService(
                     break;
                 case AgentMessage.KindOneofCase.ClusterView when views:
                     await Report(() => cluster.PublishViewAsync(agentId, requestStream.Current.ClusterView));
+                    break;
+                case AgentMessage.KindOneofCase.ManifestSyncReport when syncs:
+                    await Report(() => gitops.ReportSyncAsync(agentId, requestStream.Current.ManifestSyncReport));
+                    break;
+                case AgentMessage.KindOneofCase.ConfigApplied when config:
+                    await Report(() => gitops.ReportAppliedAsync(agentId, requestStream.Current.ConfigApplied));
                     break;
                 default:
                     throw Violation($"unexpected '{requestStream.Current.KindCase}' message on an established session");

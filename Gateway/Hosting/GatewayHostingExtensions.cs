@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Plural.Gateway.Access;
 using Plural.Gateway.Agents;
 using Plural.Gateway.Cluster;
+using Plural.Gateway.GitOps;
 using Plural.Gateway.Cable;
 using Plural.Gateway.Drain;
 using Plural.Gateway.Health;
@@ -47,6 +48,7 @@ public static class GatewayHostingExtensions
         services.AddSingleton<PeerGatewayForwarder>();
         services.AddSingleton<AgentRequestClient>();
         services.AddClusterViews();
+        services.AddGitOps();
         services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<MainAppJwtValidator>();
         services.AddSingleton<CallerAuthenticator>();
