@@ -34,10 +34,13 @@ public sealed class DashboardTests(CablePlatform platform)
         var process = await platform.StartAgentAsync(agent, platform.GatewayA);
         await Assertions.Expect(row).ToHaveAttributeAsync("data-status", "connected", new() { Timeout = Wait });
         await Assertions.Expect(row).ToContainTextAsync(platform.GatewayA.Id, new() { Timeout = Wait });
+        // An agent reports its first view once every informer has listed; only changes after that list are
+        // events (what was there before is state, shown by the view). "Agent connected" comes earlier, by
+        // seconds on a loaded machine, so a namespace created then could land in the first list unreported.
+        await Assertions.Expect(page.Locator($".view[data-agent='{agent.Name}']")).ToContainTextAsync("nodes", new() { Timeout = Wait });
         var ns = "dash-" + Guid.NewGuid().ToString("N")[..6];
         await platform.CreateNamespaceAsync(ns);
         await Assertions.Expect(page.Locator("#feed li[data-kind='cluster']", new() { HasText = ns })).ToHaveCountAsync(1, new() { Timeout = Wait });
-        await Assertions.Expect(page.Locator($".view[data-agent='{agent.Name}']")).ToContainTextAsync("nodes", new() { Timeout = Wait });
 
         await process.KillAsync();
         await process.DisposeAsync();
