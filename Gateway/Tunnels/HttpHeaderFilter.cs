@@ -53,7 +53,7 @@ public static class HttpHeaderFilter
         foreach (var field in fields)
         {
             // Kestrel writes Connection itself when it switches protocols.
-            if (field.Name.Equals("Connection", StringComparison.OrdinalIgnoreCase) || field.Name.StartsWith(':'))
+            if (field.Name.Equals("Connection", StringComparison.OrdinalIgnoreCase) || !IsToken(field.Name))
             {
                 continue;
             }
@@ -71,7 +71,7 @@ public static class HttpHeaderFilter
     {
         foreach (var field in fields)
         {
-            if (HopByHop.Contains(field.Name) || field.Name.StartsWith(':'))
+            if (HopByHop.Contains(field.Name) || !IsToken(field.Name))
             {
                 continue;
             }
@@ -91,6 +91,15 @@ public static class HttpHeaderFilter
             }
         }
     }
+
+    /// <summary>
+    /// True for a valid header name (an RFC 9110 token). An agent is not trusted to send only those, and Kestrel
+    /// throws on anything else (an empty name, a pseudo-header, a space), which must become a 502, not a 500.
+    /// </summary>
+    private static bool IsToken(string name) => name.Length > 0 && !name.AsSpan().ContainsAnyExcept(TokenChars);
+
+    private static readonly System.Buffers.SearchValues<char> TokenChars = System.Buffers.SearchValues.Create(
+        "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
     private static HeaderField ToField(string name, StringValues values)
     {
