@@ -80,6 +80,8 @@ internal static partial class DevEnvironment
         LogReady(logger, listeners.UrlOf(ListenerKind.Http), listeners.UrlOf(ListenerKind.Api), emulator.Url, kubeconfig);
         Console.WriteLine($"Plural dev environment ready. Gateway: {listeners.UrlOf(ListenerKind.Http)}");
         Console.WriteLine($"  kubectl --kubeconfig {kubeconfig} get pods -A");
+        // Printed, not logged: the fragment carries the dev user's token, which never reaches a server or a log.
+        Console.WriteLine($"  dashboard: {new Uri(listeners.UrlOf(ListenerKind.Http), "/dashboard/")}#token={Uri.EscapeDataString(userToken)}");
 
         await app.WaitForShutdownAsync();
         await agent.StopAsync(TimeSpan.FromSeconds(10));
