@@ -34,8 +34,11 @@ public sealed partial class ServerApiService
         Cluster(context).QueryFleetAsync(request, context.CancellationToken);
 
     /// <inheritdoc />
-    public override Task WatchClusterEvents(WatchClusterEventsRequest request, IServerStreamWriter<ClusterEventInfo> responseStream, ServerCallContext context) =>
-        context.GetHttpContext().RequestServices.GetRequiredService<ClusterEventWatcher>().WatchAsync(request, responseStream, context);
+    public override async Task WatchClusterEvents(WatchClusterEventsRequest request, IServerStreamWriter<ClusterEventInfo> responseStream, ServerCallContext context)
+    {
+        await GetSnapshotAsync(request.Name);
+        await context.GetHttpContext().RequestServices.GetRequiredService<ResumableEventWatcher>().WatchAsync(request, responseStream, context);
+    }
 
     private static ClusterApi Cluster(ServerCallContext context) =>
         context.GetHttpContext().RequestServices.GetRequiredService<ClusterApi>();

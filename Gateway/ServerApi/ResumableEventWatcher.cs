@@ -1,0 +1,73 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Plural.Grains.Agents;
+using Plural.Protocol.Server;
+
+namespace Plural.Gateway.ServerApi;
+
+/// <summary>
+/// Streams one agent's cluster events from its <see cref="IAgentEventLogGrain"/>: from the next event, or resumed
+/// after a position the caller saw. Pull-based, so a slow caller only falls behind in the log and never grows
+/// memory here; one that falls more than <see cref="IAgentEventLogGrain.Capacity"/> events behind sees a gap in positions.
+/// </summary>
+public sealed class ResumableEventWatcher(IGrainFactory grains)
+{
+    private const int Batch = 200;
+
+    // Below Orleans' 30 s response timeout: an idle watch is a loop of long polls.
+    private static readonly TimeSpan PollWait = TimeSpan.FromSeconds(15);
+
+    /// <summary>Writes events of <paramref name="request"/>'s agent to <paramref name="responses"/> until the call ends.</summary>
+    public async Task WatchAsync(WatchClusterEventsRequest request, IServerStreamWriter<ClusterEventInfo> responses, ServerCallContext context)
+    {
+        if (request.AfterPosition < 0)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "after_position: must not be negative"));
+        }
+
+        var log = grains.GetGrain<IAgentEventLogGrain>(request.Name);
+        var last = await log.LastPosition();
+        if (request.AfterPosition > last)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"after_position: beyond the newest event ({last})"));
+        }
+
+        var position = request.AfterPosition > 0 ? request.AfterPosition : last;
+        var ct = context.CancellationToken;
+        try
+        {
+            // Headers tell the caller the watch is in place: events from here on will arrive.
+            await context.WriteResponseHeadersAsync([]);
+            while (!ct.IsCancellationRequested)
+            {
+                foreach (var item in await log.Read(position, Batch, PollWait).WaitAsync(ct))
+                {
+                    await responses.WriteAsync(ToProto(item), ct);
+                    position = item.Position;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The caller ended the watch.
+        }
+    }
+
+    private static ClusterEventInfo ToProto(LoggedClusterEvent logged)
+    {
+        var e = logged.Event;
+        return new ClusterEventInfo
+        {
+            Agent = e.AgentId,
+            Sequence = e.Sequence,
+            Type = e.Type,
+            Kind = e.Kind,
+            Namespace = e.Namespace,
+            Name = e.Name,
+            ResourceVersion = e.ResourceVersion,
+            Summary = e.Summary,
+            ObservedAt = Timestamp.FromDateTimeOffset(e.Timestamp),
+            Position = logged.Position,
+        };
+    }
+}

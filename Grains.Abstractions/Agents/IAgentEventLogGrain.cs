@@ -1,0 +1,26 @@
+using Orleans.Concurrency;
+
+namespace Plural.Grains.Agents;
+
+/// <summary>
+/// The most recent cluster events of one agent (keyed by its name), numbered by the platform so a watcher can resume
+/// where it left off. Fed by an implicit subscription to the agent's cluster-events stream; kept in memory only.
+/// Positions only grow: each activation starts numbering above anything an earlier activation can have handed out.
+/// </summary>
+[Alias("plural.agents.IAgentEventLogGrain")]
+public interface IAgentEventLogGrain : IGrainWithStringKey
+{
+    /// <summary>Events kept per agent; a watcher further behind than this misses the oldest ones.</summary>
+    public const int Capacity = 1000;
+
+    /// <summary>The position of the newest event, or the position numbering starts above when there is none yet.</summary>
+    [Alias("LastPosition")]
+    Task<long> LastPosition();
+
+    /// <summary>
+    /// Up to <paramref name="max"/> kept events after <paramref name="afterPosition"/>, oldest first; when there are none,
+    /// waits up to <paramref name="wait"/> for the next one and returns empty if none came.
+    /// </summary>
+    [Alias("Read"), AlwaysInterleave]
+    Task<IReadOnlyList<LoggedClusterEvent>> Read(long afterPosition, int max, TimeSpan wait);
+}
