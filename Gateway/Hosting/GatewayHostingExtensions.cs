@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Plural.Gateway.Access;
 using Plural.Gateway.Agents;
+using Plural.Gateway.Audit;
 using Plural.Gateway.Cluster;
 using Plural.Gateway.GitOps;
 using Plural.Gateway.Cable;
@@ -68,6 +69,7 @@ public static class GatewayHostingExtensions
         services.AddGatewayDrain();
         services.AddGatewayMetrics();
         services.AddCable();
+        services.AddAuditTrail();
 
         services.AddGrpc(o => o.MaxReceiveMessageSize = 8 * 1024 * 1024);
         services.AddServerApi();

@@ -1,4 +1,5 @@
 using Plural.Gateway.Access;
+using Plural.Gateway.Audit;
 using Plural.Gateway.Errors;
 using Plural.Gateway.Hosting;
 using Plural.Gateway.Tunnels;
@@ -29,6 +30,9 @@ public static partial class KubernetesProxyEndpoint
         CallerAuthenticator authenticator,
         ClusterIdentity identities,
         TunnelForwarder forwarder,
+        AuditTrail audit,
+        GatewayIdentity gateway,
+        TimeProvider clock,
         ILoggerFactory loggers)
     {
         var ct = context.RequestAborted;
@@ -39,6 +43,11 @@ public static partial class KubernetesProxyEndpoint
             return;
         }
 
+        var prefix = new PathString($"{Prefix}/{agent}");
+        context.Request.Path.StartsWithSegments(prefix, out var rest);
+        var path = rest.HasValue ? rest.ToUriComponent() : "/";
+        // Every request of a known caller is audited, refused ones included.
+        using var _ = new AuditScope(context, audit, gateway, caller, agent, path, clock);
         if (!caller.MayAccess(agent))
         {
             LogForbidden(loggers.CreateLogger(typeof(KubernetesProxyEndpoint)), caller.User, agent);
@@ -56,9 +65,6 @@ public static partial class KubernetesProxyEndpoint
             return;
         }
 
-        var prefix = new PathString($"{Prefix}/{agent}");
-        context.Request.Path.StartsWithSegments(prefix, out var rest);
-        var path = rest.HasValue ? rest.ToUriComponent() : "/";
         await forwarder.ForwardAsync(context, new TunnelRoute(agent, path, Impersonation: identities.For(caller, policy)));
     }
 

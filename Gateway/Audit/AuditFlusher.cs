@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Options;
+using Plural.Grains.Audit;
+
+namespace Plural.Gateway.Audit;
+
+/// <summary>
+/// Sends buffered audit events to each agent's <see cref="IAgentAuditGrain"/>, one call per agent per flush. A failed
+/// call loses that batch from the grain's copy only: every event was already written to the log.
+/// </summary>
+internal sealed partial class AuditFlusher(AuditTrail trail, IGrainFactory grains, IOptions<AuditOptions> options,
+    ILogger<AuditFlusher> logger) : BackgroundService
+{
+    private static readonly TimeSpan ShutdownFlushTimeout = TimeSpan.FromSeconds(2);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.FlushInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await FlushAsync();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        // What the last requests before shutdown left behind, if the silo still answers promptly.
+        try
+        {
+            await FlushAsync().WaitAsync(ShutdownFlushTimeout);
+        }
+        catch (TimeoutException)
+        {
+        }
+    }
+
+    private async Task FlushAsync()
+    {
+        var byAgent = new Dictionary<string, List<AuditEvent>>(StringComparer.Ordinal);
+        while (trail.Buffered.TryRead(out var e))
+        {
+            if (!byAgent.TryGetValue(e.Agent, out var list))
+            {
+                byAgent[e.Agent] = list = [];
+            }
+
+            list.Add(e);
+        }
+
+        await Task.WhenAll(byAgent.Select(async pair =>
+        {
+            try
+            {
+                await grains.GetGrain<IAgentAuditGrain>(pair.Key).Append(pair.Value);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogAppendFailed(logger, pair.Value.Count, pair.Key, ex.Message);
+            }
+        }));
+    }
+
+    [LoggerMessage(EventId = 4302, Level = LogLevel.Warning, Message = "Could not hand {Count} audit events of agent {AgentName} to the silo: {Reason}")]
+    private static partial void LogAppendFailed(ILogger logger, int count, string agentName, string reason);
+}

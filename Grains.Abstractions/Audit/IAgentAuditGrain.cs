@@ -1,0 +1,22 @@
+using Orleans.Concurrency;
+
+namespace Plural.Grains.Audit;
+
+/// <summary>
+/// The most recent Kubernetes proxy requests to one agent (keyed by its name), for <c>ListAuditEvents</c>. Gateways
+/// send them in batches. Kept in memory on the silo: the durable audit trail is the gateways' structured log.
+/// </summary>
+[Alias("plural.audit.IAgentAuditGrain")]
+public interface IAgentAuditGrain : IGrainWithStringKey
+{
+    /// <summary>Events kept per agent; older ones are dropped.</summary>
+    public const int Capacity = 1000;
+
+    /// <summary>Adds events in the order given.</summary>
+    [Alias("Append")]
+    Task Append(IReadOnlyList<AuditEvent> events);
+
+    /// <summary>Up to <paramref name="limit"/> kept events, newest first.</summary>
+    [Alias("Recent"), ReadOnly]
+    Task<IReadOnlyList<AuditEvent>> Recent(int limit);
+}
