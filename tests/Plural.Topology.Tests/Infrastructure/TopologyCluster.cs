@@ -71,7 +71,13 @@ internal sealed class TopologyCluster : IAsyncDisposable
     public Task StartSilosAsync(int count) => Task.WhenAll(Enumerable.Range(0, count).Select(_ => StartSiloAsync()));
 
     /// <summary>Starts the gateway named <paramref name="id"/>, on the addresses it had before if it ran already.</summary>
-    public async Task<GatewayNode> StartGatewayAsync(string id, params string[] extraArgs)
+    public Task<GatewayNode> StartGatewayAsync(string id, params string[] extraArgs) => StartGatewayAsync(id, inRotation: true, extraArgs);
+
+    /// <summary>
+    /// Starts a gateway; one not <paramref name="inRotation"/> is left out of the load balancers, for tests that
+    /// dial it directly.
+    /// </summary>
+    public async Task<GatewayNode> StartGatewayAsync(string id, bool inRotation, params string[] extraArgs)
     {
         GatewayEndpoint endpoint;
         lock (_gate)
@@ -79,7 +85,10 @@ internal sealed class TopologyCluster : IAsyncDisposable
             if (!_gatewayAddresses.TryGetValue(id, out endpoint!))
             {
                 endpoint = new GatewayEndpoint(id, Loopback(), Loopback(), Loopback());
-                _gatewayAddresses[id] = endpoint;
+                if (inRotation)
+                {
+                    _gatewayAddresses[id] = endpoint;
+                }
             }
         }
 
