@@ -38,6 +38,11 @@ internal static class ManifestParser
         {
             return Failed($"is not valid YAML: line {failure.Start.Line}, column {failure.Start.Column}: {failure.Message}");
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner gives up this way on some unterminated flow collections, without a position.
+            return Failed("is not valid YAML: an unterminated flow mapping or sequence ('{' or '[')");
+        }
 
         var apiVersion = Scalar(root, "apiVersion");
         var kind = Scalar(root, "kind");

@@ -76,11 +76,22 @@ internal sealed class SyncTarget(string name, ManifestApplier applier, PendingRe
             {
                 await _wake.WaitPastAsync(seen, wait.Token);
             }
-            catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+            catch (OperationCanceledException)
             {
-                // The re-apply is due.
+                // The re-apply is due, or the agent stops (the loop ends).
             }
         }
+    }
+
+    private static ManifestSyncReport Failed(ManifestSync sync, bool reapply, TimeProvider clock, string reason)
+    {
+        var report = new ManifestSyncReport
+        {
+            Target = sync.Target, Commit = sync.Commit, Reapply = reapply,
+            FinishedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(clock.GetUtcNow()),
+        };
+        report.Objects.AddRange(sync.Documents.Select(d => new ObjectSyncResult { Path = d.Path, Index = d.Index, State = ObjectSyncState.Failed, Message = reason }));
+        return report;
     }
 
     /// <summary>Runs one apply; false when a newer sync superseded it.</summary>
@@ -105,6 +116,7 @@ internal sealed class SyncTarget(string name, ManifestApplier applier, PendingRe
         {
             // A bug in one target must not stop it for good, nor take the agent down; the next re-apply retries.
             GitOpsLog.Crashed(logger, name, exception);
+            reports.Add(Failed(sync, reapply, clock, $"the agent could not apply this sync: {exception.GetType().Name}: {exception.Message}"));
             return true;
         }
         finally
