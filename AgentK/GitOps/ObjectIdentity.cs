@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Plural.AgentK.GitOps;
 
 /// <summary>
@@ -7,9 +9,11 @@ namespace Plural.AgentK.GitOps;
 internal sealed record ObjectIdentity(string ApiVersion, string Kind, string Namespace, string Name)
 {
     /// <summary>The API group; empty for the core group.</summary>
+    [JsonIgnore]
     public string Group => ApiVersion.Contains('/') ? ApiVersion[..ApiVersion.IndexOf('/')] : "";
 
     /// <summary>Key of the object regardless of the API version it is written in.</summary>
+    [JsonIgnore]
     public string Key => $"{Group}/{Kind}/{Namespace}/{Name}";
 
     public override string ToString() => Namespace.Length == 0 ? $"{Kind} {Name}" : $"{Kind} {Namespace}/{Name}";
