@@ -1,0 +1,111 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Plural.Bench.Processes;
+using Plural.Bench.Runner;
+using Plural.KubeEmulator;
+using Plural.Protocol.Server;
+
+namespace Plural.Bench.Platform;
+
+/// <summary>
+/// A Kubernetes emulator with its sample workloads (plain HTTP on loopback, inside the bench process), a silo and
+/// a gateway, and one real AgentK process watching the emulator, its informer cache synced.
+/// </summary>
+public sealed class EmulatedCluster : IAsyncDisposable
+{
+    private static readonly TimeSpan SyncTimeout = TimeSpan.FromSeconds(90);
+
+    private EmulatedCluster(KubeEmulatorServer emulator, PlatformHost platform, string agentName, ChildProcess agent)
+    {
+        Emulator = emulator;
+        Platform = platform;
+        AgentName = agentName;
+        Agent = agent;
+    }
+
+    /// <summary>The API server stand-in.</summary>
+    public KubeEmulatorServer Emulator { get; }
+
+    /// <summary>Silo and gateway.</summary>
+    public PlatformHost Platform { get; }
+
+    /// <summary>The registered agent's name.</summary>
+    public string AgentName { get; }
+
+    /// <summary>The AgentK process.</summary>
+    public ChildProcess Agent { get; }
+
+    /// <summary>Starts everything and waits until the agent's cache has listed the emulator's namespaces.</summary>
+    public static async Task<EmulatedCluster> StartAsync(ScenarioContext context, IEnumerable<string> agentArgs, CancellationToken ct)
+    {
+        var emulator = await KubeEmulatorServer.StartAsync(new KubeEmulatorOptions
+        {
+            Port = 0,
+            UseTls = false,
+            ConfigureLogging = logging => logging.SetMinimumLevel(LogLevel.Warning),
+        }, ct);
+        var tokenFile = Path.Combine(context.ScratchDirectory, "upstream-token");
+        await File.WriteAllTextAsync(tokenFile, emulator.AgentToken, ct);
+        var platform = await PlatformHost.StartAsync(context, [], ct);
+        var name = "cluster-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+        var token = await platform.RegisterAgentAsync(name, ct);
+        var agent = await platform.StartAgentAsync(name, token, emulator.Url, [$"--Agent:Upstream:BearerTokenFile={tokenFile}", .. agentArgs], ct);
+        var cluster = new EmulatedCluster(emulator, platform, name, agent);
+        await cluster.WaitForCacheAsync(ct);
+        context.Log($"emulator at {emulator.Url}, agent {name} connected and synced");
+        return cluster;
+    }
+
+    /// <summary>An HTTP client of the emulator with its admin token, as a client talking to the API server directly.</summary>
+    public HttpClient DirectClient() => new() { BaseAddress = Emulator.Url, DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", Emulator.AdminToken) } };
+
+    /// <summary>Creates a namespace in the emulator; the agent's informer sees it as an addition.</summary>
+    public async Task CreateNamespaceAsync(HttpClient direct, string name, CancellationToken ct)
+    {
+        using var body = new StringContent("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + name + "\"}}",
+            System.Text.Encoding.UTF8, "application/json");
+        using var response = await direct.PostAsync("/api/v1/namespaces", body, ct);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        Platform.Dispose();
+        await Emulator.DisposeAsync();
+    }
+
+    private async Task WaitForCacheAsync(CancellationToken ct)
+    {
+        // The namespaces informer fills its store only by its first list (or watch events after it), so seeing the
+        // emulator's namespaces in a cached answer means changes from now on arrive as events.
+        var deadline = DateTime.UtcNow + SyncTimeout;
+        while (true)
+        {
+            try
+            {
+                var answer = await Platform.Api.QueryClusterAsync(new QueryClusterRequest
+                {
+                    Name = AgentName,
+                    Query = new ClusterQuery { Kind = "namespaces", CountOnly = true },
+                }, cancellationToken: ct);
+                if (answer.Count >= 4)
+                {
+                    return;
+                }
+            }
+            catch (Grpc.Core.RpcException) when (DateTime.UtcNow < deadline)
+            {
+                // Not connected or not synced yet.
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"agent {AgentName} did not sync its cache within {SyncTimeout}. Output:\n{Agent.Output}");
+            }
+
+            await Task.Delay(200, ct);
+        }
+    }
+}
