@@ -1,3 +1,4 @@
+using Plural.Gateway.Metrics;
 using Plural.Grains.Cluster;
 using Plural.Grains.Streams;
 using Plural.Protocol.Agent;
@@ -9,7 +10,7 @@ namespace Plural.Gateway.Cluster;
 /// <see cref="StreamNames.ClusterEvents"/> stream one per message; views go to the agent's
 /// <see cref="IClusterViewGrain"/>, and to its <see cref="StreamNames.ClusterViews"/> stream when they say something new.
 /// </summary>
-public sealed partial class ClusterReportPublisher(IClusterClient orleans, ILogger<ClusterReportPublisher> logger)
+public sealed partial class ClusterReportPublisher(IClusterClient orleans, GatewayMetrics metrics, ILogger<ClusterReportPublisher> logger)
 {
     /// <summary>Capability of agents that send <c>cluster_events</c>.</summary>
     public const string EventsCapability = "cluster.events.v1";
@@ -36,6 +37,7 @@ public sealed partial class ClusterReportPublisher(IClusterClient orleans, ILogg
 
         if (events.Count > 0)
         {
+            metrics.RecordStreamMessages(StreamNames.ClusterEvents, events.Count);
             LogEvents(logger, agentId, events.Count, events[^1].Sequence);
         }
     }
@@ -49,6 +51,7 @@ public sealed partial class ClusterReportPublisher(IClusterClient orleans, ILogg
             await orleans.GetStreamProvider(StreamNames.Provider)
                 .GetStream<ClusterView>(StreamId.Create(StreamNames.ClusterViews, agentId))
                 .OnNextAsync(view);
+            metrics.RecordStreamMessages(StreamNames.ClusterViews, 1);
             LogView(logger, agentId, view.Sequence);
         }
     }

@@ -42,12 +42,16 @@ public sealed class GatewayMetrics
     /// <summary>1 while the gateway drains, else 0.</summary>
     public const string Draining = "plural_gateway_draining";
 
+    /// <summary>Messages this gateway published to Orleans streams, by stream namespace (exported as <c>_total</c>).</summary>
+    public const string StreamMessagesPublished = "plural_gateway_stream_messages_published";
+
     // Seconds, from a cached-object answer to a long upload; the default buckets are for milliseconds.
     private static readonly double[] DurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _bytes;
+    private readonly Counter<long> _published;
 
     /// <summary>Creates the instruments; gauges read the registries when scraped.</summary>
     public GatewayMetrics(IMeterFactory meters, SessionRegistry sessions, TunnelRegistry tunnels, CableHub cable,
@@ -65,7 +69,12 @@ public sealed class GatewayMetrics
         _duration = meter.CreateHistogram(TunnelRequestDuration, unit: "s", description: "Duration of requests carried to agents.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _bytes = meter.CreateCounter<long>(TunnelBytes, unit: "By", description: "Body bytes carried to (up) and from (down) agents.");
+        _published = meter.CreateCounter<long>(StreamMessagesPublished, description: "Messages published to Orleans streams, by stream namespace.");
     }
+
+    /// <summary>Records <paramref name="count"/> messages published to streams of <paramref name="streamNamespace"/>.</summary>
+    public void RecordStreamMessages(string streamNamespace, int count) =>
+        _published.Add(count, new KeyValuePair<string, object?>("stream", streamNamespace));
 
     /// <summary>Records one finished request to an agent.</summary>
     public void RecordTunnelRequest(string route, int status, TimeSpan duration, long bytesToAgent, long bytesFromAgent)
