@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Plural.Grains.Git;
 
 /// <summary>
@@ -24,8 +26,8 @@ public interface IRepositoryPollerGrain : IGrainWithStringKey
     [Alias("Poke")]
     Task<RepositoryPollStatus> Poke();
 
-    /// <summary>The poller's current knowledge.</summary>
-    [Alias("GetStatus")]
+    /// <summary>The poller's current knowledge; answered while a poll is under way.</summary>
+    [Alias("GetStatus"), AlwaysInterleave]
     Task<RepositoryPollStatus> GetStatus();
 
     /// <summary>

@@ -11,8 +11,36 @@ namespace Plural.Grains.Git;
 /// </summary>
 public sealed class GitClient(IOptions<GitOptions> options)
 {
+    // libgit2 blocks a thread per network operation; bounding them keeps a silo with thousands of pollers from
+    // starving its thread pool (and a Git server from seeing a thundering herd).
+    private readonly SemaphoreSlim _gate = new(options.Value.MaxConcurrentOperations);
+
     /// <summary>The full ref name and commit the remote has for <paramref name="gitRef"/> (a branch or tag name).</summary>
-    public (string RefName, string Commit) ResolveRemote(string url, string gitRef)
+    public Task<(string RefName, string Commit)> ResolveRemoteAsync(string url, string gitRef, CancellationToken ct) =>
+        GatedAsync(() => ResolveRemote(url, gitRef), ct);
+
+    /// <summary>Fetches <paramref name="refName"/> into the bare repository at <paramref name="cacheDirectory"/>.</summary>
+    public Task FetchAsync(string cacheDirectory, string url, string refName, CancellationToken ct) =>
+        GatedAsync(() =>
+        {
+            Fetch(cacheDirectory, url, refName, ct);
+            return true;
+        }, ct);
+
+    private async Task<T> GatedAsync<T>(Func<T> operation, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            return await Task.Run(operation, ct);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private (string RefName, string Commit) ResolveRemote(string url, string gitRef)
     {
         IEnumerable<Reference> references;
         try
@@ -39,8 +67,7 @@ public sealed class GitClient(IOptions<GitOptions> options)
         throw new RepositoryUnavailableException($"{Redact(url)} has no branch or tag '{gitRef}'");
     }
 
-    /// <summary>Fetches <paramref name="refName"/> into the bare repository at <paramref name="cacheDirectory"/>.</summary>
-    public void Fetch(string cacheDirectory, string url, string refName, CancellationToken ct)
+    private void Fetch(string cacheDirectory, string url, string refName, CancellationToken ct)
     {
         if (!Repository.IsValid(cacheDirectory))
         {
@@ -57,7 +84,13 @@ public sealed class GitClient(IOptions<GitOptions> options)
         };
         try
         {
-            Commands.Fetch(repository, url, [$"+{refName}:refs/plural/polled"], fetch, logMessage: null);
+            // libgit2 fetches from named remotes only; the cache folder belongs to one URL, so "origin" is always it.
+            if (repository.Network.Remotes["origin"] is null)
+            {
+                repository.Network.Remotes.Add("origin", url);
+            }
+
+            Commands.Fetch(repository, "origin", [$"+{refName}:refs/plural/polled"], fetch, logMessage: null);
         }
         catch (LibGit2SharpException ex)
         {

@@ -15,6 +15,9 @@ public sealed class GitOptions
     /// <summary>Longest wait between checks of a failing repository (the wait doubles per failure). Default 10 minutes.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Most Git network operations (ref checks, fetches) one silo runs at a time. Default 16.</summary>
+    public int MaxConcurrentOperations { get; set; } = 16;
+
     /// <summary>Where fetched repositories are kept on the silo's disk. Default: <c>plural-git-cache</c> in the temp directory.</summary>
     public string CacheDirectory { get; set; } = "";
 

@@ -24,6 +24,11 @@ public sealed class GitOptionsValidator : IValidateOptions<GitOptions>
             errors.Add("Git:MaxBackoff must not be shorter than Git:PollInterval.");
         }
 
+        if (options.MaxConcurrentOperations < 1)
+        {
+            errors.Add("Git:MaxConcurrentOperations must be at least 1.");
+        }
+
         foreach (var credential in options.Credentials)
         {
             if (string.IsNullOrWhiteSpace(credential.UrlPrefix) || string.IsNullOrEmpty(credential.Username))

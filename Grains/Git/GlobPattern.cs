@@ -14,7 +14,7 @@ public sealed class GlobPattern
     /// <summary>Compiles <paramref name="pattern"/>; a leading <c>/</c> or <c>./</c> is ignored.</summary>
     public GlobPattern(string pattern)
     {
-        Pattern = pattern.TrimStart('.', '/');
+        Pattern = pattern.StartsWith("./", StringComparison.Ordinal) ? pattern[2..] : pattern.TrimStart('/');
         var regex = new StringBuilder("^");
         for (var i = 0; i < Pattern.Length; i++)
         {

@@ -105,8 +105,8 @@ public sealed partial class RepositoryPollerGrain(
         {
             // The cache is per silo: after this grain moved, the first read fetches again.
             var (url, _) = RepositoryKey.Parse(Key);
-            var refName = state.State.RefName ?? (await Task.Run(() => git.ResolveRemote(url, RepositoryKey.Parse(Key).Ref))).RefName;
-            await Task.Run(() => git.Fetch(directory, url, refName, CancellationToken.None));
+            var refName = state.State.RefName ?? (await git.ResolveRemoteAsync(url, RepositoryKey.Parse(Key).Ref, CancellationToken.None)).RefName;
+            await git.FetchAsync(directory, url, refName, CancellationToken.None);
             _fetches++;
             if (!await Task.Run(() => GitClient.HasCommit(directory, commit)))
             {
@@ -139,12 +139,12 @@ public sealed partial class RepositoryPollerGrain(
         var previous = state.State.Commit;
         try
         {
-            var (refName, commit) = await Task.Run(() => git.ResolveRemote(url, gitRef), ct);
+            var (refName, commit) = await git.ResolveRemoteAsync(url, gitRef, ct);
             _refChecks++;
             if (commit != previous)
             {
                 var directory = CacheDirectory;
-                await Task.Run(() => git.Fetch(directory, url, refName, ct), ct);
+                await git.FetchAsync(directory, url, refName, ct);
                 _fetches++;
             }
 

@@ -46,7 +46,8 @@ internal static class AgentConfigMerger
         var gitRef = RepositoryKey.NormalizeRef(project.Ref ?? (repository == source.Repository ? source.Ref : null));
         // A path without wildcards names a folder (or one file): everything below it is read.
         var paths = project.Paths
-            .Select(p => p.Trim().TrimStart('.', '/').TrimEnd('/'))
+            .Select(p => p.Trim())
+            .Select(p => (p.StartsWith("./", StringComparison.Ordinal) ? p[2..] : p.TrimStart('/')).TrimEnd('/'))
             .Select(p => p.IndexOfAny(['*', '?']) >= 0 || p.EndsWith(".yaml", StringComparison.Ordinal) || p.EndsWith(".yml", StringComparison.Ordinal)
                 ? p
                 : p.Length == 0 ? "**" : p + "/**")

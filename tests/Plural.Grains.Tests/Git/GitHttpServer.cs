@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Plural.Grains.Tests.Git;
+
+/// <summary>
+/// Real <c>git http-backend</c> behind a tiny Kestrel CGI host on loopback, serving the bare repositories under a
+/// folder. It counts what clients asked for (ref advertisements, pack fetches), can require Basic credentials, and can
+/// be switched to answer 503 to play an unreachable remote.
+/// </summary>
+public sealed class GitHttpServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly string _root;
+    private long _refAdvertisements, _uploadPacks, _unauthorized;
+
+    private GitHttpServer(WebApplication app, string root)
+    {
+        _app = app;
+        _root = root;
+    }
+
+    /// <summary>Base URL; repositories are at <c>{Url}/{name}.git</c>.</summary>
+    public string Url { get; private set; } = "";
+
+    /// <summary>GET info/refs: one per remote-ref check, and one more per fetch.</summary>
+    public long RefAdvertisements => Interlocked.Read(ref _refAdvertisements);
+
+    /// <summary>POST git-upload-pack: one per fetch that negotiated objects.</summary>
+    public long UploadPacks => Interlocked.Read(ref _uploadPacks);
+
+    /// <summary>Requests refused for missing or wrong credentials.</summary>
+    public long Unauthorized => Interlocked.Read(ref _unauthorized);
+
+    /// <summary>False makes every request fail with 503.</summary>
+    public bool Available { get; set; } = true;
+
+    /// <summary>Repositories whose name starts with this need <see cref="RequiredCredential"/> as Basic credentials.</summary>
+    public const string PrivatePrefix = "private-";
+
+    /// <summary>The credentials private repositories need.</summary>
+    public (string User, string Password) RequiredCredential { get; set; } = ("reader", "s3cret-token");
+
+    public string RepositoryUrl(string name) => $"{Url}/{name}.git";
+
+    public static async Task<GitHttpServer> StartAsync(string root)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var server = new GitHttpServer(app, root);
+        app.Run(server.HandleAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.Url = address.Replace("[::1]", "127.0.0.1").TrimEnd('/');
+        return server;
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        if (!Available)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
+
+        if ((context.Request.Path.Value ?? "").StartsWith("/" + PrivatePrefix, StringComparison.Ordinal)
+            && !Authorized(context.Request, RequiredCredential))
+        {
+            Interlocked.Increment(ref _unauthorized);
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.Headers.WWWAuthenticate = "Basic realm=\"git\"";
+            return;
+        }
+
+        var path = context.Request.Path.Value ?? "";
+        if (path.EndsWith("/info/refs", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _refAdvertisements);
+        }
+        else if (path.EndsWith("/git-upload-pack", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _uploadPacks);
+        }
+
+        // Bodies are small; buffering gives http-backend the CONTENT_LENGTH it wants even for chunked requests.
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+        var start = new ProcessStartInfo("git", ["http-backend"])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["GIT_PROJECT_ROOT"] = _root;
+        start.Environment["GIT_HTTP_EXPORT_ALL"] = "1";
+        start.Environment["REQUEST_METHOD"] = context.Request.Method;
+        start.Environment["PATH_INFO"] = path;
+        start.Environment["QUERY_STRING"] = context.Request.QueryString.Value?.TrimStart('?') ?? "";
+        start.Environment["CONTENT_TYPE"] = context.Request.ContentType ?? "";
+        start.Environment["CONTENT_LENGTH"] = body.Length.ToString();
+        start.Environment["REMOTE_ADDR"] = "127.0.0.1";
+        if (context.Request.Headers.ContentEncoding.ToString() is { Length: > 0 } encoding)
+        {
+            start.Environment["HTTP_CONTENT_ENCODING"] = encoding;
+        }
+
+        if (context.Request.Headers["Git-Protocol"].ToString() is { Length: > 0 } protocol)
+        {
+            start.Environment["GIT_PROTOCOL"] = protocol;
+        }
+
+        using var process = Process.Start(start)!;
+        body.Position = 0;
+        var input = Task.Run(async () =>
+        {
+            await body.CopyToAsync(process.StandardInput.BaseStream);
+            process.StandardInput.Close();
+        });
+        var error = process.StandardError.ReadToEndAsync();
+        using var output = new MemoryStream();
+        await process.StandardOutput.BaseStream.CopyToAsync(output);
+        await input;
+        await process.WaitForExitAsync();
+        await error;
+        await WriteCgiResponseAsync(context.Response, output.ToArray());
+    }
+
+    private static async Task WriteCgiResponseAsync(HttpResponse response, byte[] output)
+    {
+        var end = IndexOf(output, "\r\n\r\n"u8, out var separator);
+        if (end < 0)
+        {
+            end = IndexOf(output, "\n\n"u8, out separator);
+        }
+
+        if (end < 0)
+        {
+            response.StatusCode = StatusCodes.Status502BadGateway;
+            return;
+        }
+
+        foreach (var line in Encoding.ASCII.GetString(output, 0, end).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var colon = line.IndexOf(':');
+            var name = line[..colon].Trim();
+            var value = line[(colon + 1)..].Trim();
+            if (name.Equals("Status", StringComparison.OrdinalIgnoreCase))
+            {
+                response.StatusCode = int.Parse(value.Split(' ')[0]);
+            }
+            else
+            {
+                response.Headers.Append(name, value);
+            }
+        }
+
+        await response.Body.WriteAsync(output.AsMemory(end + separator));
+    }
+
+    private static int IndexOf(byte[] data, ReadOnlySpan<byte> pattern, out int length)
+    {
+        length = pattern.Length;
+        return data.AsSpan().IndexOf(pattern);
+    }
+
+    private static bool Authorized(HttpRequest request, (string User, string Password) required)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Basic ", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header["Basic ".Length..]));
+        return decoded == $"{required.User}:{required.Password}";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
