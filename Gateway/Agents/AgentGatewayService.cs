@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Plural.Gateway.Cluster;
 using Plural.Gateway.GitOps;
 using Plural.Gateway.Hosting;
+using Plural.Gateway.Limits;
 using Plural.Gateway.Sessions;
 using Plural.Gateway.Tunnels;
 using Plural.Grains.Agents;
@@ -21,13 +22,21 @@ public sealed partial class AgentGatewayService(
     TimeProvider clock,
     ClusterReportPublisher cluster,
     AgentConfigFeed gitops,
-    ILogger<AgentGatewayService> logger) : AgentGateway.AgentGatewayBase
+    ILogger<AgentGatewayService> logger,
+    SessionAttemptLimiter sessionAttempts,
+    AgentTunnelLimiter tunnelLimit) : AgentGateway.AgentGatewayBase
 {
     /// <inheritdoc />
     public override async Task Session(IAsyncStreamReader<AgentMessage> requestStream,
         IServerStreamWriter<GatewayMessage> responseStream, ServerCallContext context)
     {
         var identity = await authenticator.AuthenticateAsync(context);
+        if (!sessionAttempts.TryAttempt(identity.TokenId))
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                "too many session attempts with this agent token in the last minute; retry later"));
+        }
+
         var ct = context.CancellationToken;
         if (!await requestStream.MoveNext(ct))
         {
@@ -83,7 +92,25 @@ public sealed partial class AgentGatewayService(
         IServerStreamWriter<TunnelDown> responseStream, ServerCallContext context)
     {
         var identity = await authenticator.AuthenticateAsync(context);
-        var ct = context.CancellationToken;
+        if (!tunnelLimit.TryOpen(identity.AgentName))
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                $"agent \"{identity.AgentName}\" holds the most tunnels this gateway allows"));
+        }
+
+        try
+        {
+            await ServeTunnelAsync(identity, requestStream, responseStream, context.CancellationToken);
+        }
+        finally
+        {
+            tunnelLimit.Close(identity.AgentName);
+        }
+    }
+
+    private async Task ServeTunnelAsync(AgentIdentity identity, IAsyncStreamReader<TunnelUp> requestStream,
+        IServerStreamWriter<TunnelDown> responseStream, CancellationToken ct)
+    {
         if (!await requestStream.MoveNext(ct))
         {
             return;

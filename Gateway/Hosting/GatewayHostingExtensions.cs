@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Plural.Gateway.Access;
 using Plural.Gateway.Agents;
@@ -8,6 +9,7 @@ using Plural.Gateway.Cable;
 using Plural.Gateway.Drain;
 using Plural.Gateway.Health;
 using Plural.Gateway.KubernetesProxy;
+using Plural.Gateway.Limits;
 using Plural.Gateway.Metrics;
 using Plural.Gateway.ServerApi;
 using Plural.Gateway.Sessions;
@@ -70,6 +72,7 @@ public static class GatewayHostingExtensions
         services.AddGatewayMetrics();
         services.AddCable();
         services.AddAuditTrail();
+        services.AddGatewayLimits();
 
         services.AddGrpc(o => o.MaxReceiveMessageSize = 8 * 1024 * 1024);
         services.AddServerApi();
@@ -77,6 +80,10 @@ public static class GatewayHostingExtensions
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             var options = context.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+            var limits = context.Configuration.GetSection(LimitOptions.Section).Get<LimitOptions>() ?? new LimitOptions();
+            kestrel.Limits.MaxRequestHeadersTotalSize = limits.MaxRequestHeaderBytes;
+            kestrel.Limits.RequestHeadersTimeout = limits.RequestHeadersTimeout;
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(limits.MinRequestBodyBytesPerSecond, TimeSpan.FromSeconds(5));
             kestrel.Limits.Http2.MaxStreamsPerConnection = options.Http2MaxStreamsPerConnection;
             kestrel.Limits.Http2.KeepAlivePingDelay = options.KeepAlivePingInterval;
             kestrel.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(20);

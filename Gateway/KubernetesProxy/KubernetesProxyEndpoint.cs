@@ -2,8 +2,10 @@ using Plural.Gateway.Access;
 using Plural.Gateway.Audit;
 using Plural.Gateway.Errors;
 using Plural.Gateway.Hosting;
+using Plural.Gateway.Limits;
 using Plural.Gateway.Tunnels;
 using Plural.Grains.Access;
+using Microsoft.Extensions.Options;
 
 namespace Plural.Gateway.KubernetesProxy;
 
@@ -31,6 +33,8 @@ public static partial class KubernetesProxyEndpoint
         ClusterIdentity identities,
         TunnelForwarder forwarder,
         AuditTrail audit,
+        ProxyConcurrencyLimiter concurrency,
+        IOptions<LimitOptions> limitOptions,
         GatewayIdentity gateway,
         TimeProvider clock,
         ILoggerFactory loggers)
@@ -65,7 +69,52 @@ public static partial class KubernetesProxyEndpoint
             return;
         }
 
-        await forwarder.ForwardAsync(context, new TunnelRoute(agent, path, Impersonation: identities.For(caller, policy)));
+        var (lease, busy) = concurrency.TryAcquire(caller.User, agent);
+        if (lease is null)
+        {
+            var retryAfter = ((int)Math.Ceiling(limitOptions.Value.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            // Set as the response starts: writing the Status clears headers set before it.
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Headers.RetryAfter = retryAfter;
+                return Task.CompletedTask;
+            });
+            await KubernetesStatus.WriteAsync(context.Response, StatusCodes.Status429TooManyRequests, "TooManyRequests", busy!, ct);
+            return;
+        }
+
+        using (lease)
+        {
+            await ForwardWithinDeadlineAsync(context, forwarder, new TunnelRoute(agent, path, Impersonation: identities.For(caller, policy)),
+                limitOptions.Value, clock);
+        }
+    }
+
+    private static async Task ForwardWithinDeadlineAsync(HttpContext context, TunnelForwarder forwarder, TunnelRoute route,
+        LimitOptions limits, TimeProvider clock)
+    {
+        var request = KubernetesRequestParser.Parse(context.Request.Method, route.Path, context.Request.Query["watch"].FirstOrDefault());
+        using var deadline = RequestDeadline.Start(context, request, limits.RequestTimeout, limits.RequestIdleTimeout, clock);
+        try
+        {
+            await forwarder.ForwardAsync(context, route);
+        }
+        catch (OperationCanceledException) when (deadline is { Expired.Length: > 0 })
+        {
+            // The deadline stood in for the caller leaving; the caller is still there and gets told below.
+        }
+
+        if (deadline is { Expired.Length: > 0 })
+        {
+            if (context.Response.HasStarted)
+            {
+                context.Abort();
+                return;
+            }
+
+            await KubernetesStatus.WriteAsync(context.Response, StatusCodes.Status504GatewayTimeout, "Timeout",
+                $"agent \"{route.AgentName}\" did not complete the request in time: {deadline.Expired}", CancellationToken.None);
+        }
     }
 
     [LoggerMessage(EventId = 4201, Level = LogLevel.Information, Message = "User {User} was refused access to agent {AgentName}")]

@@ -38,13 +38,36 @@ public static class HttpHeaderFilter
     /// <summary>Request headers to send to the agent; with <paramref name="upgrade"/> the handshake headers too.</summary>
     public static IEnumerable<HeaderField> ForAgent(IHeaderDictionary headers, bool upgrade)
     {
+        var connectionListed = ConnectionListed(headers);
         foreach (var (name, values) in headers)
         {
-            if (IsForwardable(name) || (upgrade && IsUpgradeHeader(name)))
+            if (upgrade && IsUpgradeHeader(name))
+            {
+                yield return ToField(name, values);
+            }
+            else if (IsForwardable(name) && !connectionListed.Contains(name))
             {
                 yield return ToField(name, values);
             }
         }
+    }
+
+    /// <summary>
+    /// Headers the caller named in <c>Connection</c>: hop-by-hop by declaration (RFC 9110 section 7.6.1), so a proxy
+    /// drops them. Forwarding them would let a caller make the next hop treat any header as its own.
+    /// </summary>
+    public static IReadOnlySet<string> ConnectionListed(IHeaderDictionary headers)
+    {
+        var listed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var value in headers.Connection)
+        {
+            foreach (var name in (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                listed.Add(name);
+            }
+        }
+
+        return listed;
     }
 
     /// <summary>Copies the handshake headers of a <c>101</c> (Upgrade and protocol-specific ones) onto the caller's response.</summary>

@@ -51,9 +51,11 @@ public sealed partial class PeerGatewayForwarder(
             request.Content = new StreamContent(context.Request.Body);
         }
 
+        var connectionListed = HttpHeaderFilter.ConnectionListed(context.Request.Headers);
         foreach (var (name, values) in context.Request.Headers)
         {
-            if (!HttpHeaderFilter.IsForwardable(name) && !(upgrade is not null && HttpHeaderFilter.IsUpgradeHeader(name)))
+            var handshake = upgrade is not null && HttpHeaderFilter.IsUpgradeHeader(name);
+            if (!handshake && (!HttpHeaderFilter.IsForwardable(name) || connectionListed.Contains(name)))
             {
                 continue;
             }
@@ -87,6 +89,12 @@ public sealed partial class PeerGatewayForwarder(
 
             await response.Content.CopyToAsync(context.Response.Body, ct);
         }
+        catch (Exception ex) when (IsBodyTooLarge(ex) && !context.Response.HasStarted)
+        {
+            // The caller's body broke the limit while it was being copied to the peer: the caller's fault, not the peer's.
+            await KubernetesStatus.WriteAsync(context.Response, StatusCodes.Status413PayloadTooLarge, "RequestEntityTooLarge",
+                "request body is larger than the gateway accepts", CancellationToken.None);
+        }
         catch (Exception ex) when (ex is HttpRequestException or IOException && !ct.IsCancellationRequested)
         {
             LogPeerFailed(logger, peer.GatewayId, ex.Message);
@@ -100,6 +108,19 @@ public sealed partial class PeerGatewayForwarder(
             await KubernetesStatus.BadGateway(context.Response,
                 $"agent \"{agentName}\" is connected through gateway \"{peer.GatewayId}\", which could not be reached", ct);
         }
+    }
+
+    private static bool IsBodyTooLarge(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     [LoggerMessage(EventId = 3201, Level = LogLevel.Debug, Message = "Forwarding a request for agent {AgentName} to gateway {PeerGatewayId}")]

@@ -43,6 +43,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             $"--Orleans:SiloPort={_siloPort}",
             $"--Orleans:GatewayPort={_orleansGatewayPort}",
             $"--urls=http://127.0.0.1:{FreePort.Next()}",
+            "--Git:PollInterval=00:00:01",
         ]);
         await Silo.WaitForOutputAsync("Application started", StartTimeout);
         await StartGatewayAsync();
@@ -119,6 +120,17 @@ public sealed class PlatformFixture : IAsyncLifetime
         return (process, http, id);
     }
 
+    /// <summary>Starts one more gateway on fresh ports with extra settings (limits under test); the caller disposes it.</summary>
+    internal async Task<(ProductProcess Process, Uri AgentUrl, Uri HttpUrl)> StartGatewayWithAsync(params string[] settings)
+    {
+        var id = "gw-set-" + Guid.NewGuid().ToString("N")[..6];
+        var agentUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var http = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var process = StartGatewayProcess(id, agentUrl, new Uri($"http://127.0.0.1:{FreePort.Next()}"), http, settings);
+        await process.WaitForOutputAsync("Application started", StartTimeout);
+        return (process, agentUrl, http);
+    }
+
     private async Task StartGatewayAsync()
     {
         _gatewayGeneration++;
@@ -126,7 +138,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         await Gateway.WaitForOutputAsync("Application started", StartTimeout);
     }
 
-    private ProductProcess StartGatewayProcess(string id, Uri agentUrl, Uri apiUrl, Uri httpUrl) =>
+    private ProductProcess StartGatewayProcess(string id, Uri agentUrl, Uri apiUrl, Uri httpUrl, params string[] settings) =>
         ProductProcess.Start("Gateway",
         [
             $"--Orleans:GatewayPort={_orleansGatewayPort}",
@@ -140,6 +152,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             "--Gateway:Tunnels:WaitTimeout=00:00:03",
             "--Gateway:HeartbeatInterval=00:00:01",
             "--Gateway:Access:TokenCacheTime=00:00:00.500",
+            .. settings,
         ], name: "Gateway " + id);
 }
 

@@ -28,6 +28,9 @@ internal sealed class UpstreamServer : IAsyncDisposable
     /// <summary>Headers of the last request to <c>/echo</c>.</summary>
     public ConcurrentQueue<IHeaderDictionary> SeenHeaders { get; } = new();
 
+    /// <summary>Method and path of every request that reached this server, for proving that a request never did.</summary>
+    public ConcurrentQueue<string> SeenRequests { get; } = new();
+
     /// <summary>Completes each time a <c>/hang</c> request is aborted by its caller.</summary>
     public ConcurrentQueue<string> AbortedRequests { get; } = new();
 
@@ -48,8 +51,13 @@ internal sealed class UpstreamServer : IAsyncDisposable
             k.Limits.MaxRequestBodySize = null;
         });
         var app = builder.Build();
-        app.UseWebSockets();
         var server = new UpstreamServer(app, new Uri($"http://127.0.0.1:{port}"));
+        app.Use((context, next) =>
+        {
+            server.SeenRequests.Enqueue($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}");
+            return next(context);
+        });
+        app.UseWebSockets();
         server.Map(app);
         await app.StartAsync();
         return server;
