@@ -64,6 +64,12 @@ internal sealed class GitOpsService : IHostedService, IDisposable
     /// <summary>Hands a sync to its target's worker, starting one for a new target.</summary>
     public void Submit(ManifestSync sync)
     {
+        if (!_options.Enabled)
+        {
+            // Not declared, so a gateway should not send it; one that does is ignored rather than obeyed.
+            return;
+        }
+
         if (sync.Target.Length == 0)
         {
             GitOpsLog.Unnamed(_logger);
