@@ -82,7 +82,7 @@ internal sealed class ManifestApplier(ClusterApi api, InventoryStore inventory, 
                     continue;
                 }
 
-                var (state, message, applied) = await ApplyOneAsync(document, resources, kindsDefined, ct);
+                var (state, message, applied) = await ApplyOneAsync(document, run, resources, kindsDefined, ct);
                 if (applied is not null)
                 {
                     identity = applied;
@@ -118,7 +118,7 @@ internal sealed class ManifestApplier(ClusterApi api, InventoryStore inventory, 
 
     /// <summary>Applies one document; returns the applied identity (namespace cleared for cluster-scoped kinds) on success.</summary>
     private async Task<(ObjectSyncState State, string? Message, ObjectIdentity? Applied)> ApplyOneAsync(
-        ManifestObject document, ApiResources resources, bool kindsDefined, CancellationToken ct)
+        ManifestObject document, SyncRun run, ApiResources resources, bool kindsDefined, CancellationToken ct)
     {
         var identity = document.Identity!;
         ApiResource? resource;
@@ -136,13 +136,17 @@ internal sealed class ManifestApplier(ClusterApi api, InventoryStore inventory, 
             return (ObjectSyncState.Failed, $"the cluster does not serve kind {identity.Kind} in {identity.ApiVersion}", null);
         }
 
+        var target = resource.Namespaced ? identity : identity with { Namespace = "" };
+        var entry = new InventoryEntry(target, document.Path, document.Index);
+        var before = run.RecordInFlight(entry);
         var result = await api.ApplyAsync(resource.PathOf(identity.Namespace, identity.Name), document.Yaml, ct);
         if (!result.Succeeded)
         {
+            run.Withdraw(entry, before);
             return (ObjectSyncState.Failed, result.Reason, null);
         }
 
-        return (ObjectSyncState.Applied, null, resource.Namespaced ? identity : identity with { Namespace = "" });
+        return (ObjectSyncState.Applied, null, target);
     }
 
     private async Task<ApiResource?> FindAsync(ApiResources resources, ObjectIdentity identity, bool kindsDefined, CancellationToken ct)

@@ -35,6 +35,30 @@ internal sealed class SyncRun(IReadOnlyList<InventoryEntry> previous)
 
     public void Forget(InventoryEntry entry) => _changed |= _recorded.Remove(entry.Object.Key);
 
+    /// <summary>
+    /// Puts an object on record before its apply is sent: a sync superseded while the request is in flight may still
+    /// have created it, and only what is on record can ever be pruned. Returns the entry it replaced, for <see cref="Withdraw"/>.
+    /// </summary>
+    public InventoryEntry? RecordInFlight(InventoryEntry entry)
+    {
+        var before = _recorded.GetValueOrDefault(entry.Object.Key);
+        Record(entry);
+        return before;
+    }
+
+    /// <summary>Takes back <see cref="RecordInFlight"/> once the server refused the apply.</summary>
+    public void Withdraw(InventoryEntry entry, InventoryEntry? before)
+    {
+        if (before is null)
+        {
+            Forget(entry);
+        }
+        else
+        {
+            _recorded[entry.Object.Key] = before;
+        }
+    }
+
     /// <summary>Marks a document that could not be applied: whatever its place in Git produced before stays.</summary>
     public void Fail(ManifestObject document) => _failedSources.Add((document.Path, document.Index));
 

@@ -152,6 +152,25 @@ public sealed class ManifestSyncTests : IAsyncLifetime
         await Eventually(async () => await IsGoneAsync(() => Admin.CoreV1.ReadNamespaceAsync("apps")), "namespace apps deleted");
     }
 
+    [Fact]
+    public async Task A_newer_sync_supersedes_a_running_one_and_prunes_what_it_had_applied()
+    {
+        await Gateway.SendAsync(Sync("web", "c0", prune: true, ("ns.yaml", Manifests.Namespace("apps"))));
+        await Gateway.ReportAsync(r => r.Commit == "c0", Patience);
+        var many = Enumerable.Range(0, 300).Select(i => ($"cm/{i}.yaml", Manifests.ConfigMap($"cm-{i}", "v"))).Prepend(("ns.yaml", Manifests.Namespace("apps")));
+
+        await Gateway.SendAsync(Sync("web", "c1", prune: true, [.. many]));
+        await Eventually(async () => (await Admin.CoreV1.ListNamespacedConfigMapAsync("apps")).Items.Any(c => c.Metadata.Name.StartsWith("cm-")), "c1 under way");
+        await Gateway.SendAsync(Sync("web", "c2", prune: true, ("ns.yaml", Manifests.Namespace("apps")), ("final.yaml", Manifests.ConfigMap("final", "v"))));
+
+        var report = await Gateway.ReportAsync(r => r.Commit == "c2", Patience);
+        Assert.Contains(_world.Logs.Entries, e => e.EventId == 703);
+        Assert.DoesNotContain(Gateway.Reports, r => r.Commit == "c1");
+        Assert.Contains(report.Objects, o => o.State == ObjectSyncState.Pruned);
+        var left = (await Admin.CoreV1.ListNamespacedConfigMapAsync("apps")).Items.Select(c => c.Metadata.Name).Where(n => n.StartsWith("cm-") || n == "final");
+        Assert.Equal(["final"], left);
+    }
+
     internal static async Task AssertGoneAsync<T>(Func<Task<T>> read) => Assert.True(await IsGoneAsync(read), "the object still exists");
 
     internal static async Task<bool> IsGoneAsync<T>(Func<Task<T>> read)
