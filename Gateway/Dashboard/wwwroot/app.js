@@ -82,11 +82,22 @@ class Cable {
         }
         this.socket.close();
         return;
-      case "confirm_subscription":
-        return;
       case "reject_subscription": {
         const entry = this.find(frame.identifier);
-        entry?.handlers.rejected?.(frame.reason);
+        if (!entry) return;
+        if (/try again/.test(frame.reason ?? "")) {
+          // A busy cluster, not a refusal: ask again, less often each time, on the same socket.
+          const socket = this.socket;
+          const delay = Math.min(10000, 1000 * 2 ** (entry.retries = (entry.retries ?? 0) + 1));
+          setTimeout(() => { if (this.socket === socket) this.send(entry); }, delay);
+          return;
+        }
+        entry.handlers.rejected?.(frame.reason);
+        return;
+      }
+      case "confirm_subscription": {
+        const entry = this.find(frame.identifier);
+        if (entry) entry.retries = 0;
         return;
       }
       default: {
