@@ -54,7 +54,7 @@ public sealed class CommandLineTests
         var none = BenchArguments.Parse([], Catalog, "results");
         var all = BenchArguments.Parse(["all"], Catalog, "results");
 
-        Assert.Equal(["agents", "small-get", "streaming"], none.Scenarios.Select(s => s.Name));
+        Assert.Equal(["agents", "cached-query", "events", "small-get", "streaming"], none.Scenarios.Select(s => s.Name));
         Assert.Equal(none.Scenarios, all.Scenarios);
     }
 

@@ -64,6 +64,9 @@ public sealed class InformerTests : IAsyncLifetime
         await _admin.AppsV1.PatchNamespacedDeploymentScaleAsync(new V1Patch("{\"spec\":{\"replicas\":5}}", V1Patch.PatchType.MergePatch), "frontend", "shop");
         await Eventually.HoldsAsync(() => cache.Objects("pods").Count(p => p.Namespace == "shop" && p.Name.StartsWith("frontend-") && p.Field(FieldPaths.Phase) == "Running") == 5,
             Timeout, "5 frontend pods running in the cache");
+        // The deployment's status follows its pods: deleting it before it reports 5 available would leave no such change.
+        await Eventually.HoldsAsync(() => cache.Objects("deployments").Any(d => d.Key == "shop/frontend" && d.Field(FieldPaths.AvailableReplicas) == "5"),
+            Timeout, "frontend at 5 available in the cache");
         await _admin.AppsV1.DeleteNamespacedDeploymentAsync("frontend", "shop");
         await Eventually.HoldsAsync(() => !cache.Objects("pods").Any(p => p.Name.StartsWith("frontend-")), Timeout, "frontend pods gone from the cache");
 
@@ -86,6 +89,10 @@ public sealed class InformerTests : IAsyncLifetime
         var cache = agent.Services.GetRequiredService<ClusterCache>();
         var informers = agent.Services.GetRequiredService<InformerService>();
         await Eventually.HoldsAsync(() => cache.Synced, Timeout, "pods and deployments synced");
+        // The sample pods are still starting; a pod event after the churn would carry the pod watch past it.
+        var lastChange = DateTime.UtcNow;
+        cache.Changed += _ => lastChange = DateTime.UtcNow;
+        await Eventually.HoldsAsync(() => DateTime.UtcNow - lastChange > TimeSpan.FromSeconds(2), Timeout, "the sample workloads settled");
 
         for (var i = 0; i < 30; i++)
         {
