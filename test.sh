@@ -10,12 +10,14 @@ command -v kubectl >/dev/null 2>&1 || need_apt+=(kubectl)
 # The topology tests start their own throwaway PostgreSQL and Redis servers from these binaries.
 { command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || need_apt+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
-command -v dockerfilelint >/dev/null 2>&1 || command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 # The cable tests drive the stock @rails/actioncable client with node, and the dashboard with Debian's chromium
 # (Playwright uses it as it is; nothing downloads a browser).
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+# The main application's side is played by a Ruby script with Debian's gRPC gem and its stub generator.
+command -v ruby >/dev/null 2>&1 && ruby -e 'require "grpc"' >/dev/null 2>&1 || need_apt+=(ruby ruby-grpc)
+command -v grpc_tools_ruby_protoc >/dev/null 2>&1 || need_apt+=(ruby-grpc-tools)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing: ${need_apt[*]}"
   sudo_cmd=""
