@@ -59,6 +59,7 @@ internal static partial class DevEnvironment
             ["Gateway:TlsCertificateFile"] = certificates.CertificateFile,
             ["Gateway:TlsKeyFile"] = certificates.KeyFile,
             ["Gateway:Access:KubeconfigCaFile"] = Path.Combine(stateDirectory, "gateway-ca.pem"),
+            ["Git:PollInterval"] = "00:00:05",
         });
         builder.Configuration.AddCommandLine(args.Skip(1).ToArray());
         builder.AddPluralSilo();
@@ -68,6 +69,7 @@ internal static partial class DevEnvironment
 
         var listeners = app.Services.GetRequiredService<GatewayListeners>();
         var agentToken = await RegisterAgentAsync(app.Services);
+        var gitops = await DevGitRepository.ConnectAsync(app.Services, stateDirectory);
         using var agent = await StartAgentAsync(listeners.UrlOf(ListenerKind.Agent), agentToken, emulator.Url, agentCredentials, emulatorCa);
 
         // kubectl goes the way a user's does: a user token, the Kubernetes proxy, impersonation in the cluster.
@@ -80,6 +82,7 @@ internal static partial class DevEnvironment
         LogReady(logger, listeners.UrlOf(ListenerKind.Http), listeners.UrlOf(ListenerKind.Api), emulator.Url, kubeconfig);
         Console.WriteLine($"Plural dev environment ready. Gateway: {listeners.UrlOf(ListenerKind.Http)}");
         Console.WriteLine($"  kubectl --kubeconfig {kubeconfig} get pods -A");
+        Console.WriteLine($"  agent configuration and manifests: commit in {gitops}");
         // Printed, not logged: the fragment carries the dev user's token, which never reaches a server or a log.
         Console.WriteLine($"  dashboard: {new Uri(listeners.UrlOf(ListenerKind.Http), "/dashboard/")}#token={Uri.EscapeDataString(userToken)}");
 
