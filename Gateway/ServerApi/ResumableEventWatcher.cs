@@ -14,8 +14,8 @@ public sealed class ResumableEventWatcher(IGrainFactory grains)
 {
     private const int Batch = 200;
 
-    // Below Orleans' 30 s response timeout: an idle watch is a loop of long polls.
-    private static readonly TimeSpan PollWait = TimeSpan.FromSeconds(15);
+    // Well below the gateway's Orleans response timeout (10 s): an idle watch is a loop of long polls.
+    private static readonly TimeSpan PollWait = TimeSpan.FromSeconds(4);
 
     /// <summary>Writes events of <paramref name="request"/>'s agent to <paramref name="responses"/> until the call ends.</summary>
     public async Task WatchAsync(WatchClusterEventsRequest request, IServerStreamWriter<ClusterEventInfo> responses, ServerCallContext context)
@@ -40,7 +40,18 @@ public sealed class ResumableEventWatcher(IGrainFactory grains)
             await context.WriteResponseHeadersAsync([]);
             while (!ct.IsCancellationRequested)
             {
-                foreach (var item in await log.Read(position, Batch, PollWait).WaitAsync(ct))
+                IReadOnlyList<LoggedClusterEvent> page;
+                try
+                {
+                    page = await log.Read(position, Batch, PollWait).WaitAsync(ct);
+                }
+                catch (TimeoutException)
+                {
+                    // A silo too busy to answer one poll: the position is kept, so the next poll loses nothing.
+                    continue;
+                }
+
+                foreach (var item in page)
                 {
                     await responses.WriteAsync(ToProto(item), ct);
                     position = item.Position;
