@@ -28,7 +28,7 @@ public sealed class PostgresTopologyTests(PostgresTopologyFixture fixture, ITest
     }
 
     [Fact]
-    public async Task Stopping_and_starting_the_whole_cluster_keeps_registrations_tokens_and_access_policies()
+    public async Task Stopping_and_starting_the_whole_cluster_keeps_registrations_tokens_access_policies_configs_and_views()
     {
         await TopologyScenarios.FullRestartAsync(fixture, output);
 

@@ -16,7 +16,7 @@ public sealed class RedisTopologyTests(RedisTopologyFixture fixture, ITestOutput
     }
 
     [Fact]
-    public async Task Stopping_and_starting_the_whole_cluster_on_redis_keeps_registrations_and_tokens()
+    public async Task Stopping_and_starting_the_whole_cluster_on_redis_keeps_registrations_tokens_configs_and_views()
     {
         await TopologyScenarios.FullRestartAsync(fixture, output);
     }

@@ -37,6 +37,50 @@ internal static class TopologyScenarios
         return around;
     }
 
+    /// <summary>
+    /// Points an agent at a configuration repository, retrying as a client would: the call waits for a first poll of
+    /// the repository, which on a loaded machine can outlast the gateway's grain call timeout.
+    /// </summary>
+    private static async Task<AgentConfigInfo> SetConfigSourceAsync(TopologyFixture fixture, string agent, string repository, string gitRef)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await fixture.Api.SetAgentConfigSourceAsync(new SetAgentConfigSourceRequest { Name = agent, Repository = repository, Ref = gitRef },
+                    deadline: DateTime.UtcNow.AddSeconds(30));
+            }
+            catch (Grpc.Core.RpcException ex) when (attempt < 4 && ex.StatusCode is Grpc.Core.StatusCode.Unknown or Grpc.Core.StatusCode.DeadlineExceeded)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(attempt));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Connects an agent with an emulated cluster until its first view is stored, then stops it (the view must come
+    /// from the store after a restart, not from a fresh report); returns the view as it was.
+    /// </summary>
+    private static async Task<ClusterViewInfo> RecordLastKnownViewAsync(TopologyFixture fixture)
+    {
+        var name = "viewer-" + Guid.NewGuid().ToString("N")[..6];
+        var token = await AgentRegistration.RegisterAsync(fixture.Api, name);
+        await using var agent = await EmulatedClusterAgent.StartAsync(name, token, fixture.Balancer.Url);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var view = await fixture.Api.GetClusterViewAsync(new GetClusterViewRequest { Name = name });
+            if (view.View is { NodeCount: 2 } && view.View.Pods.Count > 0)
+            {
+                await agent.StopAgentAsync();
+                return await fixture.Api.GetClusterViewAsync(new GetClusterViewRequest { Name = name });
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no view of {name} within 60 s");
+            await Task.Delay(250);
+        }
+    }
+
     /// <summary>Scales silos in to <paramref name="to"/> by SIGTERM, then back out, under load; returns what the load saw.</summary>
     public static async Task<LoadReport> ScaleInAndOutAsync(TopologyFixture fixture, int to, ITestOutputHelper output)
     {
@@ -62,7 +106,8 @@ internal static class TopologyScenarios
 
     /// <summary>
     /// Stops every gateway and silo gracefully, starts them again, and checks that agents come back with the tokens
-    /// they had, that a user token issued before still works, and that an access policy set before is still set.
+    /// they had, that a user token issued before still works, that an access policy and a configuration source set
+    /// before are still set, and that the last-known view of an agent that stayed away is still served.
     /// </summary>
     public static async Task FullRestartAsync(TopologyFixture fixture, ITestOutputHelper output)
     {
@@ -71,6 +116,8 @@ internal static class TopologyScenarios
         var issued = await fixture.Api.IssueUserTokenAsync(new IssueUserTokenRequest { User = "restart-user", Agents = { agent }, TtlSeconds = 3600 });
         var access = new AgentAccess { Name = agent, Mode = ClusterIdentityMode.FixedIdentity, FixedUser = "restart-sa", FixedGroups = { "restarters" } };
         await fixture.Api.SetAgentAccessAsync(new SetAgentAccessRequest { Access = access });
+        var lastKnown = await RecordLastKnownViewAsync(fixture);
+        var config = await SetConfigSourceAsync(fixture, agent, "https://127.0.0.1:9/fleet-config.git", "release");
         var before = await fixture.ListAgentsAsync();
 
         var stopping = DateTime.UtcNow;
@@ -91,6 +138,11 @@ internal static class TopologyScenarios
         Assert.Equal(access, await fixture.Api.GetAgentAccessAsync(new GetAgentAccessRequest { Name = agent }));
         var token = await fixture.Api.GetUserTokenAsync(new GetUserTokenRequest { TokenId = issued.Info.TokenId });
         Assert.Null(token.RevokedAt);
+        var viewAfter = await fixture.Api.GetClusterViewAsync(new GetClusterViewRequest { Name = lastKnown.Name });
+        Assert.True(viewAfter.Offline, "the agent that stayed away is not shown offline");
+        Assert.Equal(lastKnown.View, viewAfter.View);
+        var configAfter = await fixture.Api.GetAgentConfigAsync(new GetAgentConfigRequest { Name = agent });
+        Assert.Equal((config.Repository, config.Ref), (configAfter.Repository, configAfter.Ref));
 
         // The user token is checked where users use it: on the Kubernetes proxy.
         using var http = new HttpClient { BaseAddress = fixture.Readiness.Ready.Count > 0 ? fixture.Readiness.Ready[0].HttpUrl : cluster.Gateways[0].Endpoint.HttpUrl };
