@@ -25,6 +25,7 @@ public sealed class CachedQueryScenario : IScenario
     [
         new("queries", OptionKind.Count, "500", "measured queries per query and route"),
         new("warmup", OptionKind.Count, "50", "unmeasured queries before each measurement"),
+        new("pods", OptionKind.Count, "2000", "pods created in namespace bench before measuring, besides the sample workloads"),
     ];
 
     /// <inheritdoc />
@@ -34,12 +35,17 @@ public sealed class CachedQueryScenario : IScenario
         var warmup = context.Count("warmup");
         await using var cluster = await EmulatedCluster.StartAsync(context, [], ct);
         using var direct = cluster.DirectClient();
+        var pods = context.Count("pods");
+        await PodSeeder.SeedAsync(cluster, direct, pods, ct);
+        context.Log($"{pods} pods created and cached by the agent");
         var shapes = new QueryShape[]
         {
-            new("pods, all namespaces", new ClusterQuery { Kind = "pods" }, "/api/v1/pods"),
-            new("running pods (field selector)", new ClusterQuery { Kind = "pods", FieldSelector = "status.phase=Running" },
-                "/api/v1/pods?fieldSelector=status.phase%3DRunning"),
-            new("count of deployments", new ClusterQuery { Kind = "deployments", CountOnly = true }, "/apis/apps/v1/deployments"),
+            new("sample namespace's pods (objects)", new ClusterQuery { Kind = "pods", Namespace = "default" }, "/api/v1/namespaces/default/pods"),
+            new("pods labelled app=bench-3 (objects)", new ClusterQuery { Kind = "pods", LabelSelector = "app=bench-3" },
+                "/api/v1/pods?labelSelector=app%3Dbench-3"),
+            new("how many pods are not running (count)", new ClusterQuery { Kind = "pods", FieldSelector = "status.phase!=Running", CountOnly = true },
+                "/api/v1/pods?fieldSelector=status.phase%21%3DRunning"),
+            new("how many pods in all (count)", new ClusterQuery { Kind = "pods", CountOnly = true }, "/api/v1/pods"),
         };
 
         var measurements = new List<QueryMeasurement>();
