@@ -10,6 +10,9 @@ namespace Plural.AgentK.Tunnels;
 /// </summary>
 internal sealed class TunnelWorker(TunnelPool pool)
 {
+    // After ending its side of an idle stream the worker waits this long at most for the gateway to end the stream.
+    private static readonly TimeSpan GatewayEndTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>Where this worker stands in the pool's counts; changed only under the pool's lock.</summary>
     public TunnelWorkerState State { get; set; } = TunnelWorkerState.Idle;
 
@@ -69,6 +72,7 @@ internal sealed class TunnelWorker(TunnelPool pool)
             {
                 Observe(first);
                 await TryCompleteAsync(call);
+                await AwaitGatewayEndAsync(call, first);
                 return idle;
             }
 
@@ -138,6 +142,30 @@ internal sealed class TunnelWorker(TunnelPool pool)
             {
                 return SlotOutcome.Retired;
             }
+        }
+    }
+
+    /// <summary>
+    /// Lets the gateway end an idle stream whose side the worker ended, rather than resetting it by disposing the
+    /// call. A request the gateway handed over at that moment then meets an end without any frame, which tells
+    /// the gateway the request never reached the agent and may take another stream; a reset would look like the
+    /// agent failing mid-request. The frames of such a request are read and dropped.
+    /// </summary>
+    private async Task AwaitGatewayEndAsync(AsyncDuplexStreamingCall<TunnelUp, TunnelDown> call, Task<bool> first)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(pool.Aborting);
+        timeout.CancelAfter(GatewayEndTimeout);
+        try
+        {
+            var more = await first.WaitAsync(timeout.Token);
+            while (more)
+            {
+                more = await call.ResponseStream.MoveNext(timeout.Token);
+            }
+        }
+        catch (Exception exception) when (exception is RpcException or IOException or OperationCanceledException or InvalidOperationException)
+        {
+            // Disposing the call ends it anyway.
         }
     }
 

@@ -25,21 +25,30 @@ public sealed class AgentRequestClient(
     /// <exception cref="AgentUnavailableException">No tunnel of the agent is reachable, or the agent failed the request.</exception>
     public async Task<AgentReply> SendAsync(string agentName, AgentCall call, CancellationToken ct)
     {
-        var location = await forwarder.LocateAsync(agentName, allowPeer: true, ct);
-        if (location.Tunnel is { } tunnel)
+        for (var attempt = 1; ; attempt++)
         {
-            return await ExchangeAsync(tunnel, call, ct);
-        }
+            var location = await forwarder.LocateAsync(agentName, allowPeer: true, ct);
+            if (location.Tunnel is { } tunnel)
+            {
+                // Null when the agent closed the tunnel before the call reached it: the call goes over another one.
+                if (await ExchangeAsync(tunnel, call, mayRetry: attempt < TunnelForwarder.MaxTunnelAttempts, ct) is { } reply)
+                {
+                    return reply;
+                }
 
-        if (location.Peer is { } peer)
-        {
-            return await ViaPeerAsync(agentName, call, peer, ct);
-        }
+                continue;
+            }
 
-        throw new AgentUnavailableException(location.Failure!);
+            if (location.Peer is { } peer)
+            {
+                return await ViaPeerAsync(agentName, call, peer, ct);
+            }
+
+            throw new AgentUnavailableException(location.Failure!);
+        }
     }
 
-    private async Task<AgentReply> ExchangeAsync(AgentTunnel tunnel, AgentCall call, CancellationToken ct)
+    private async Task<AgentReply?> ExchangeAsync(AgentTunnel tunnel, AgentCall call, bool mayRetry, CancellationToken ct)
     {
         var failed = false;
         try
@@ -62,7 +71,7 @@ public sealed class AgentRequestClient(
             }
 
             await tunnel.WriteAsync(new TunnelDown { End = new RequestEnd() }, ct);
-            return await ReadReplyAsync(tunnel, ct);
+            return await ReadReplyAsync(tunnel, mayRetry, ct);
         }
         catch (Exception ex) when (ex is TunnelProtocolException or AgentStreamEndedException or IOException or Grpc.Core.RpcException)
         {
@@ -75,13 +84,19 @@ public sealed class AgentRequestClient(
         }
     }
 
-    private static async Task<AgentReply> ReadReplyAsync(AgentTunnel tunnel, CancellationToken ct)
+    private static async Task<AgentReply?> ReadReplyAsync(AgentTunnel tunnel, bool mayRetry, CancellationToken ct)
     {
         ResponseHead? head = null;
         using var body = new MemoryStream();
         while (true)
         {
-            var frame = await tunnel.ReadAsync(ct) ?? throw new AgentStreamEndedException("the agent ended the tunnel before answering");
+            var frame = await tunnel.ReadAsync(ct);
+            if (frame is null)
+            {
+                // With no frame at all the agent closed the tunnel before the call reached it.
+                return head is null && mayRetry ? null : throw new AgentStreamEndedException("the agent ended the tunnel before answering");
+            }
+
             switch (frame.FrameCase)
             {
                 case TunnelUp.FrameOneofCase.ResponseHead when head is null:

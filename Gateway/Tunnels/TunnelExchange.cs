@@ -12,6 +12,11 @@ namespace Plural.Gateway.Tunnels;
 /// while the response frames coming up are written to the caller as they arrive. Memory stays
 /// bounded by one chunk in each direction; HTTP/2 flow control on the agent stream and Kestrel's
 /// own backpressure on the caller pace both sides.
+/// <para>
+/// An agent closes an idle tunnel by ending its side with no frame, and a request may cross that on the way:
+/// such a request never reached the agent. When nothing of it was consumed (no body) the exchange says so and
+/// the request can go over another tunnel.
+/// </para>
 /// </summary>
 internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tunnel, int chunkSize, ILogger logger)
 {
@@ -19,13 +24,19 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
     private bool _responseStarted;
     private IHttpUpgradeFeature? _upgrade;
 
-    public async Task RunAsync(TunnelRoute route)
+    /// <summary>
+    /// Carries the request and its answer. False, with nothing written to the caller, when the agent had closed
+    /// the tunnel before the request reached it and <paramref name="mayRetry"/>: the caller sends it again.
+    /// </summary>
+    public async Task<bool> RunAsync(TunnelRoute route, bool mayRetry)
     {
         var callerAborted = context.RequestAborted;
         using var exchange = CancellationTokenSource.CreateLinkedTokenSource(callerAborted);
         Task upload = Task.CompletedTask;
         RpcException? streamFailure = null;
         _upgrade = context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade ? upgrade : null;
+        // Nothing is read from the caller before a switch of protocols, nor from a request without a body.
+        var replayable = _upgrade is not null || context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false };
         try
         {
             await tunnel.WriteAsync(new TunnelDown { RequestHead = Head(route) }, exchange.Token);
@@ -47,6 +58,12 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
             await SendCancelAsync("request could not be completed");
             await FailAsync(cause);
         }
+        catch (AgentStreamEndedException) when (mayRetry && replayable && !_responseStarted)
+        {
+            // No frame came back: the agent ended an idle tunnel just as the request was handed to it.
+            LogClosedBeforeRequest(logger, tunnel.Identity.AgentName, context.TraceIdentifier);
+            return false;
+        }
         catch (TunnelProtocolException ex)
         {
             LogProtocolViolation(logger, tunnel.Identity.AgentName, ex.Message);
@@ -64,6 +81,8 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
             await ObserveAsync(upload);
             tunnel.Release(streamFailure);
         }
+
+        return true;
     }
 
     private RequestHead Head(TunnelRoute route)
@@ -312,4 +331,7 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Agent {AgentName} reported {ErrorCode}: {ErrorMessage}")]
     private static partial void LogUpstreamFailed(ILogger logger, string agentName, string errorCode, string errorMessage);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Debug, Message = "Agent {AgentName} closed the tunnel given request {RequestId} before taking it; trying another")]
+    private static partial void LogClosedBeforeRequest(ILogger logger, string agentName, string requestId);
 }

@@ -17,6 +17,9 @@ public sealed partial class TunnelForwarder(
     IOptions<TunnelOptions> options,
     ILogger<TunnelForwarder> logger)
 {
+    /// <summary>Tunnels a request may be handed to when the agent closes the one it got before taking the request.</summary>
+    internal const int MaxTunnelAttempts = 3;
+
     /// <summary>Forwards the current request along <paramref name="route"/> and streams the answer back.</summary>
     public async Task ForwardAsync(HttpContext context, TunnelRoute route)
     {
@@ -26,20 +29,27 @@ public sealed partial class TunnelForwarder(
             bodyLimit.MaxRequestBodySize = settings.MaxRequestBodyBytes;
         }
 
-        var location = await LocateAsync(route.AgentName, allowPeer: !PeerGatewayForwarder.IsForwarded(context.Request), context.RequestAborted);
-        if (location.Peer is { } peer)
+        for (var attempt = 1; ; attempt++)
         {
-            await peers.ForwardAsync(context, route, peer);
-        }
-        else if (location.Tunnel is { } tunnel)
-        {
+            var location = await LocateAsync(route.AgentName, allowPeer: !PeerGatewayForwarder.IsForwarded(context.Request), context.RequestAborted);
+            if (location.Peer is { } peer)
+            {
+                await peers.ForwardAsync(context, route, peer);
+                return;
+            }
+
+            if (location.Tunnel is not { } tunnel)
+            {
+                var failure = location.Failure!;
+                await KubernetesStatus.WriteAsync(context.Response, failure.HttpStatus, failure.Reason, failure.Message, context.RequestAborted);
+                return;
+            }
+
             LogForwarding(logger, context.Request.Method, route.AgentName, context.TraceIdentifier);
-            await new TunnelExchange(context, tunnel, settings.ChunkSize, logger).RunAsync(route);
-        }
-        else
-        {
-            var failure = location.Failure!;
-            await KubernetesStatus.WriteAsync(context.Response, failure.HttpStatus, failure.Reason, failure.Message, context.RequestAborted);
+            if (await new TunnelExchange(context, tunnel, settings.ChunkSize, logger).RunAsync(route, mayRetry: attempt < MaxTunnelAttempts))
+            {
+                return;
+            }
         }
     }
 

@@ -13,7 +13,7 @@ public sealed class TunnelRegistry
     /// <summary>Parks a new idle tunnel, or hands it straight to a waiting request.</summary>
     public void Offer(AgentTunnel tunnel) => For(tunnel.Identity.AgentName).Offer(tunnel);
 
-    /// <summary>Claims an idle tunnel of the agent without waiting, or null.</summary>
+    /// <summary>Claims an idle tunnel of the agent without waiting, the one parked last, or null.</summary>
     public AgentTunnel? TryTake(string agentName) =>
         _agents.TryGetValue(agentName, out var tunnels) ? tunnels.TryTake() : null;
 
@@ -117,14 +117,16 @@ public sealed class TunnelRegistry
             }
         }
 
+        // The newest tunnel first: agents close the ones idle longest, so those are the likeliest to be closing now.
+        // One whose agent has already ended it (its handler is about to retire it) is skipped.
         public AgentTunnel? TryTake()
         {
             lock (_gate)
             {
-                while (_idle.First is { } node)
+                while (_idle.Last is { } node)
                 {
-                    _idle.RemoveFirst();
-                    if (node.Value.TryClaim())
+                    _idle.RemoveLast();
+                    if (!node.Value.NextFrame.IsCompleted && node.Value.TryClaim())
                     {
                         return node.Value;
                     }

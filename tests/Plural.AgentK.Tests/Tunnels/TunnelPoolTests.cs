@@ -98,6 +98,47 @@ public sealed class TunnelPoolTests
         await Eventually.HoldsAsync(() => gateway.OpenSlots == 2, Timeout, "the pool opened once the gateway accepts");
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task A_closing_idle_tunnel_leaves_ending_the_stream_to_the_gateway_and_drops_a_request_that_crossed()
+    {
+        var served = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var upstream = await FakeUpstream.StartAsync(async context =>
+        {
+            served.Enqueue(context.Request.Path);
+            await context.Response.WriteAsync("ok");
+        });
+        await using var gateway = await FakeGateway.StartAsync();
+        await using var agent = await AgentUnderTest.StartAsync(gateway, upstream, s =>
+        {
+            s["Agent:Tunnels:MinIdle"] = "1";
+            s["Agent:Tunnels:ScaleUpStep"] = "3";
+            s["Agent:Tunnels:MaxIdleTime"] = "00:00:01";
+        });
+        // One request scales the pool up; the extra streams are idle beyond the minimum and close after a second.
+        Assert.Equal("ok", (await gateway.ForwardAsync(TunnelForwardingTests.Get("/first"))).BodyText);
+        await Eventually.HoldsAsync(() => gateway.OpenSlots == 4, Timeout, "four idle slots");
+        var slots = new List<FakeTunnelSlot>();
+        for (var i = 0; i < 4; i++)
+        {
+            slots.Add(await gateway.TakeSlotAsync());
+        }
+
+        var reads = slots.Select(slot => (Slot: slot, Read: slot.ReceiveAsync())).ToList();
+        var first = await Task.WhenAny(reads.Select(r => r.Read)).WaitAsync(Timeout);
+        var (closing, read) = reads.Single(r => r.Read == first);
+        var ended = await read;
+        await Task.Delay(500);
+        var stillOpen = !closing.Aborted.IsCancellationRequested;
+        // A request handed over as the agent closed the stream: the agent must not serve it.
+        await closing.SendRequestAsync(TunnelForwardingTests.Get("/crossed"));
+        await Task.Delay(500);
+        closing.Finish();
+
+        Assert.Null(ended);
+        Assert.True(stillOpen, "the agent reset the stream instead of letting the gateway end it");
+        Assert.Equal(["/first"], served);
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         int current;

@@ -81,7 +81,7 @@ internal sealed class ScriptedAgentGateway : IAsyncDisposable
             new ScriptedStreamReader<TunnelUp>(frames, failAtEnd), new RecordingStreamWriter<TunnelDown>(), CancellationToken.None);
         tunnel.TryClaim();
         _released[id] = tunnel.Released;
-        await new TunnelExchange(context, tunnel, 16 * 1024, NullLogger.Instance).RunAsync(new TunnelRoute("fuzz", "/"));
+        await new TunnelExchange(context, tunnel, 16 * 1024, NullLogger.Instance).RunAsync(new TunnelRoute("fuzz", "/"), mayRetry: false);
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
