@@ -87,6 +87,9 @@ public sealed partial class AgentGatewayService(
         }
     }
 
+    // How long a tunnel call that is over waits for the agent to end its side (see ServeTunnelAsync).
+    private static readonly TimeSpan PendingReadTimeout = TimeSpan.FromSeconds(2);
+
     /// <inheritdoc />
     public override async Task Connect(IAsyncStreamReader<TunnelUp> requestStream,
         IServerStreamWriter<TunnelDown> responseStream, ServerCallContext context)
@@ -100,7 +103,7 @@ public sealed partial class AgentGatewayService(
 
         try
         {
-            await ServeTunnelAsync(identity, requestStream, responseStream, context.CancellationToken);
+            await ServeTunnelAsync(identity, requestStream, responseStream, context);
         }
         finally
         {
@@ -109,8 +112,9 @@ public sealed partial class AgentGatewayService(
     }
 
     private async Task ServeTunnelAsync(AgentIdentity identity, IAsyncStreamReader<TunnelUp> requestStream,
-        IServerStreamWriter<TunnelDown> responseStream, CancellationToken ct)
+        IServerStreamWriter<TunnelDown> responseStream, ServerCallContext context)
     {
+        var ct = context.CancellationToken;
         if (!await requestStream.MoveNext(ct))
         {
             return;
@@ -132,6 +136,13 @@ public sealed partial class AgentGatewayService(
         }
 
         await tunnel.Released.WaitAsync(ct);
+        // Kestrel reuses the HTTP/2 stream of a call that ended cleanly, and a read still pending on it would take
+        // frames of a later call. The agent ends its side right after its last frame, so the wait is short; a stream
+        // still being read after it is reset, which keeps it from being reused.
+        if (!await tunnel.ReadingEndedAsync(PendingReadTimeout))
+        {
+            context.GetHttpContext().Abort();
+        }
     }
 
     private static async Task ReadHeartbeatsAsync(IAsyncStreamReader<AgentMessage> requestStream, AgentSession session,

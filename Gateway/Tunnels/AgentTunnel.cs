@@ -82,6 +82,28 @@ public sealed class AgentTunnel
         return frame;
     }
 
+    /// <summary>
+    /// Waits up to <paramref name="timeout"/> for the pending read to finish, which it does once the agent ends its
+    /// side of the stream (or the stream fails); false while it is still pending.
+    /// </summary>
+    internal async Task<bool> ReadingEndedAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _nextFrame.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException or RpcException)
+        {
+            // A failed read is over too.
+        }
+
+        return true;
+    }
+
     /// <summary>Sends a frame to the agent; writes are serialised because gRPC allows one at a time.</summary>
     public ValueTask WriteAsync(TunnelDown frame, CancellationToken ct) => _writer.WriteAsync(frame, ct);
 
