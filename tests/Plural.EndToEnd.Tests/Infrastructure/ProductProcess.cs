@@ -26,7 +26,8 @@ internal sealed class ProductProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static ProductProcess Start(string folder, IEnumerable<string> args, string? name = null, string? workingDirectory = null)
+    public static ProductProcess Start(string folder, IEnumerable<string> args, string? name = null, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -44,6 +45,11 @@ internal sealed class ProductProcess : IAsyncDisposable
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["Logging__Console__FormatterName"] = "simple";
         info.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var product = new ProductProcess(name ?? folder, process);
         process.OutputDataReceived += (_, e) => product.OnLine(e.Data);

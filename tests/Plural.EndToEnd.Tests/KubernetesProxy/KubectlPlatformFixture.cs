@@ -1,0 +1,231 @@
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+using k8s;
+using k8s.Models;
+using Plural.EndToEnd.Tests.Cluster;
+using Plural.EndToEnd.Tests.Infrastructure;
+using Plural.Protocol.Server;
+
+namespace Plural.EndToEnd.Tests.KubernetesProxy;
+
+/// <summary>
+/// The platform the way kubectl users meet it: a silo, gateway A (the agent's) and gateway B (which the agent is not
+/// connected to and forwards to A), both with TLS on their HTTP listener and kubeconfigs that carry the CA; an
+/// AgentK process whose upstream is a KubeEmulator (with its sample workloads and a pod to exec into). One instance
+/// per test class, so classes using it run in parallel.
+/// </summary>
+public sealed class KubectlPlatformFixture : IAsyncLifetime
+{
+    /// <summary>Namespace of <see cref="Pod"/>, created at start.</summary>
+    public const string Namespace = "kubectl-e2e";
+
+    /// <summary>A Running pod with one container, for logs, exec and port-forward.</summary>
+    public const string Pod = "box";
+
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("plural-kubectl-");
+    private readonly int _siloPort = FreePort.Next();
+    private readonly int _orleansGatewayPort = FreePort.Next();
+    private readonly Dictionary<string, KubectlGateway> _gateways = [];
+    private ProductProcess? _silo;
+    private int _kubeconfigs;
+
+    internal EmulatedCluster Cluster { get; private set; } = null!;
+
+    internal AgentProcess AgentProcess { get; private set; } = null!;
+
+    /// <summary>The agent behind which the emulator is; connected to gateway A only.</summary>
+    internal RegisteredAgent Agent { get; private set; } = null!;
+
+    /// <summary>An agent that is registered and never connects: tokens for it must not reach <see cref="Agent"/>.</summary>
+    internal RegisteredAgent OtherAgent { get; private set; } = null!;
+
+    internal KubectlGateway Gateway(string name) => _gateways[name];
+
+    public async Task InitializeAsync()
+    {
+        var certificates = await GatewayCertificates.WriteAsync(_directory.FullName);
+        var cluster = EmulatedCluster.StartAsync(o =>
+        {
+            o.Empty = false;
+            o.LogLineInterval = TimeSpan.FromMilliseconds(250);
+        });
+        _silo = ProductProcess.Start("Silo",
+        [
+            "--Orleans:HostGateway=false",
+            $"--Orleans:SiloPort={_siloPort}",
+            $"--Orleans:GatewayPort={_orleansGatewayPort}",
+            $"--urls=http://127.0.0.1:{FreePort.Next()}",
+        ], name: "Silo (kubectl)");
+        Cluster = await cluster;
+        await _silo.WaitForOutputAsync("Application started", PlatformFixture.StartTimeout);
+        var gateways = new[] { "A", "B" }.Select(name => StartGatewayAsync(name, certificates)).ToList();
+        foreach (var gateway in await Task.WhenAll(gateways))
+        {
+            _gateways[gateway.Name] = gateway;
+        }
+
+        Agent = await RegisterAsync("kubectl");
+        OtherAgent = await RegisterAsync("kubectl-other");
+        AgentProcess = AgentProcess.Start(Agent, Gateway("A").AgentUrl, Cluster.Server.Url, Cluster.AgentArgs());
+        await AgentProcess.Process.WaitForOutputAsync("Agent connected", PlatformFixture.StartTimeout);
+        await WaitUntilConnectedToAAsync();
+        await StartPodAsync();
+    }
+
+    /// <summary>
+    /// A kubeconfig issued by <c>ServerApi.IssueUserToken</c> on <paramref name="gateway"/> (so it points at that
+    /// gateway), and kubectl with it and a private cache directory, or the one of <paramref name="sharingCacheWith"/>
+    /// (whose discovery results then serve this one, as for one user whose token changed).
+    /// </summary>
+    internal async Task<(Kubectl Kubectl, IssueUserTokenResponse Issued)> KubectlAsync(
+        string gateway, string user, string[] groups, RegisteredAgent? agent = null, int ttlSeconds = 0, Kubectl? sharingCacheWith = null)
+    {
+        var issued = await Gateway(gateway).Api.IssueUserTokenAsync(new IssueUserTokenRequest
+        {
+            User = user,
+            Groups = { groups },
+            Agents = { (agent ?? Agent).Name },
+            TtlSeconds = ttlSeconds,
+        });
+        var number = Interlocked.Increment(ref _kubeconfigs);
+        var path = Path.Combine(_directory.FullName, $"user-{number}.kubeconfig");
+        await File.WriteAllTextAsync(path, issued.Kubeconfig);
+        var cache = sharingCacheWith?.CacheDirectory ?? Path.Combine(_directory.FullName, $"kubectl-cache-{number}");
+        return (new Kubectl(path, cache, Output), issued);
+    }
+
+    /// <summary>The Kubernetes API of <see cref="Agent"/> through <paramref name="gateway"/>, as kubeconfigs name it.</summary>
+    internal string ServerUrl(string gateway) => $"{Gateway(gateway).HttpUrl.ToString().TrimEnd('/')}/k8s-proxy/{Agent.Name}";
+
+    /// <summary>What the product processes printed, for failure messages.</summary>
+    internal string Output() =>
+        string.Join("\n\n", new[] { _silo }.Concat(_gateways.Values.Select(g => g.Process)).Append(AgentProcess?.Process)
+            .Where(p => p is not null).Select(p => $"--- {p!.Name}\n{p.Output}"));
+
+    public async Task DisposeAsync()
+    {
+        if (AgentProcess is not null)
+        {
+            await AgentProcess.DisposeAsync();
+        }
+
+        foreach (var gateway in _gateways.Values)
+        {
+            await gateway.DisposeAsync();
+        }
+
+        if (_silo is not null)
+        {
+            await _silo.DisposeAsync();
+        }
+
+        if (Cluster is not null)
+        {
+            await Cluster.DisposeAsync();
+        }
+
+        try
+        {
+            _directory.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // A kubectl cache file still being written; the temporary directory is the system's to clean.
+        }
+    }
+
+    private async Task<KubectlGateway> StartGatewayAsync(string name, GatewayCertificates certificates)
+    {
+        var id = $"gw-kubectl-{name.ToLowerInvariant()}-{Guid.NewGuid().ToString("N")[..6]}";
+        var agentUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var apiUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var httpUrl = new Uri($"https://127.0.0.1:{FreePort.Next()}");
+        var process = ProductProcess.Start("Gateway",
+        [
+            $"--Orleans:GatewayPort={_orleansGatewayPort}",
+            $"--Gateway:Id={id}",
+            $"--Gateway:AdminToken={PlatformFixture.AdminToken}",
+            $"--Gateway:AgentListenUrl={agentUrl}",
+            $"--Gateway:ApiListenUrl={apiUrl}",
+            $"--Gateway:HttpListenUrl={httpUrl}",
+            $"--Gateway:TlsCertificateFile={certificates.CertificateFile}",
+            $"--Gateway:TlsKeyFile={certificates.KeyFile}",
+            // Issued kubeconfigs carry the CA, as kubectl needs it to trust the gateway.
+            $"--Gateway:Access:KubeconfigCaFile={certificates.AuthorityFile}",
+            "--Gateway:Access:TokenCacheTime=00:00:00.500",
+            "--Gateway:Leases:TimeToLive=00:00:03",
+            "--Gateway:Leases:RefreshInterval=00:00:00.500",
+            "--Gateway:Tunnels:WaitTimeout=00:00:10",
+            "--Gateway:HeartbeatInterval=00:00:01",
+        ], name: $"Gateway {name} ({id})",
+        // The hop from B to A goes to A's https:// listener; the gateways trust the test CA as an operator's
+        // private CA would be trusted: through the system's trust store.
+        environment: new Dictionary<string, string> { ["SSL_CERT_FILE"] = certificates.AuthorityFile });
+        await process.WaitForOutputAsync("Application started", PlatformFixture.StartTimeout);
+        var channel = GrpcChannel.ForAddress(apiUrl);
+        var api = new ServerApi.ServerApiClient(channel.Intercept(metadata =>
+        {
+            metadata.Add("authorization", "Bearer " + PlatformFixture.AdminToken);
+            return metadata;
+        }));
+        return new KubectlGateway(name, id, process, agentUrl, httpUrl, channel, api);
+    }
+
+    private async Task<RegisteredAgent> RegisterAsync(string prefix)
+    {
+        var name = $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
+        var response = await Gateway("A").Api.RegisterAgentAsync(new RegisterAgentRequest { Name = name });
+        return new RegisteredAgent(name, response.Token.TokenId, response.Token.Token);
+    }
+
+    private async Task WaitUntilConnectedToAAsync()
+    {
+        var deadline = DateTime.UtcNow + PlatformFixture.StartTimeout;
+        Agent seen;
+        do
+        {
+            seen = await Gateway("B").Api.GetAgentAsync(new GetAgentRequest { Name = Agent.Name });
+            if (seen.Status.Connected && seen.Status.Connections.Any(c => c.GatewayId == Gateway("A").Id && c.IdleTunnels > 0))
+            {
+                return;
+            }
+
+            await Task.Delay(200);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        throw new TimeoutException($"agent {Agent.Name} did not show connected to gateway A; last: {seen}\n{Output()}");
+    }
+
+    private async Task StartPodAsync()
+    {
+        await Cluster.CreateNamespaceAsync(Namespace);
+        await Cluster.Admin.CoreV1.CreateNamespacedPodAsync(new V1Pod
+        {
+            Metadata = new V1ObjectMeta { Name = Pod },
+            Spec = new V1PodSpec { Containers = [new V1Container { Name = Pod, Image = "busybox:1.36" }] },
+        }, Namespace);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while ((await Cluster.Admin.CoreV1.ReadNamespacedPodAsync(Pod, Namespace)).Status?.Phase != "Running")
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"pod {Namespace}/{Pod} is not Running");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}
+
+/// <summary>One gateway of <see cref="KubectlPlatformFixture"/> and its <c>ServerApi</c> client.</summary>
+internal sealed record KubectlGateway(
+    string Name, string Id, ProductProcess Process, Uri AgentUrl, Uri HttpUrl, GrpcChannel Channel, ServerApi.ServerApiClient Api)
+    : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync()
+    {
+        Channel.Dispose();
+        await Process.DisposeAsync();
+    }
+}
