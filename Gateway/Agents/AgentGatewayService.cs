@@ -26,6 +26,9 @@ public sealed partial class AgentGatewayService(
     SessionAttemptLimiter sessionAttempts,
     AgentTunnelLimiter tunnelLimit) : AgentGateway.AgentGatewayBase
 {
+    // The agent half-closes right after its last frame; one that does not is given this long, then the call ends anyway.
+    private static readonly TimeSpan TunnelQuiesceTimeout = TimeSpan.FromSeconds(2);
+
     /// <inheritdoc />
     public override async Task Session(IAsyncStreamReader<AgentMessage> requestStream,
         IServerStreamWriter<GatewayMessage> responseStream, ServerCallContext context)
@@ -131,7 +134,14 @@ public sealed partial class AgentGatewayService(
             return;
         }
 
-        await tunnel.Released.WaitAsync(ct);
+        try
+        {
+            await tunnel.Released.WaitAsync(ct);
+        }
+        finally
+        {
+            await tunnel.QuiesceAsync(TunnelQuiesceTimeout);
+        }
     }
 
     private static async Task ReadHeartbeatsAsync(IAsyncStreamReader<AgentMessage> requestStream, AgentSession session,

@@ -82,6 +82,23 @@ public sealed class AgentTunnel
         return frame;
     }
 
+    /// <summary>
+    /// Waits, up to <paramref name="timeout"/>, for the read that is always pending to finish; it does once the agent
+    /// half-closes after its last frame. A handler that returned with that read still running would race the
+    /// server's own end-of-call read of the request body, which fails the call with "Reading is already in progress".
+    /// </summary>
+    internal async Task QuiesceAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _nextFrame.WaitAsync(timeout);
+        }
+        catch (Exception ex) when (ex is TimeoutException or IOException or OperationCanceledException or InvalidOperationException or RpcException)
+        {
+            // Ending the call is all that is left to do; how the last read ended changes nothing.
+        }
+    }
+
     /// <summary>Sends a frame to the agent; writes are serialised because gRPC allows one at a time.</summary>
     public ValueTask WriteAsync(TunnelDown frame, CancellationToken ct) => _writer.WriteAsync(frame, ct);
 
