@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
@@ -40,14 +41,28 @@ public sealed class ProtocolTests(CablePlatform platform)
     }
 
     [Fact]
-    public async Task Client_gets_welcome_then_pings()
+    public async Task Client_gets_welcome_then_a_ping_with_the_unix_time_every_three_seconds()
     {
         await using var cable = await RawCable.ConnectAsync(platform.GatewayA.CableUrl(CablePlatform.AdminToken));
-        using var cts = new CancellationTokenSource(Wait);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
-        var welcome = await cable.ReadAsync(cts.Token);
+        var welcome = await cable.ReadFrameAsync(cts.Token);
+        var clock = Stopwatch.StartNew();
+        List<(TimeSpan Arrived, long Message, long Now)> pings = [];
+        while (pings.Count < 3)
+        {
+            // A connection without subscriptions gets nothing but pings after the welcome.
+            var ping = await cable.ReadFrameAsync(cts.Token) ?? throw new InvalidOperationException("the server closed the connection");
+            Assert.Equal("ping", (string?)ping["type"]);
+            pings.Add((clock.Elapsed, (long)ping["message"]!, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        }
 
         Assert.Equal("welcome", (string?)welcome!["type"]);
+        // Generous bounds around the default interval of 3 s: the machine running the test is busy.
+        var spacings = pings.Select(p => p.Arrived).Prepend(TimeSpan.Zero).Zip(pings.Select(p => p.Arrived), (a, b) => b - a).ToList();
+        Assert.All(spacings, s => Assert.InRange(s.TotalSeconds, 1, 6));
+        Assert.All(pings, p => Assert.InRange(p.Message, p.Now - 5, p.Now + 1));
+        Assert.All(pings.Zip(pings.Skip(1)), p => Assert.InRange(p.Second.Message - p.First.Message, 1, 6));
     }
 
     [Fact]
