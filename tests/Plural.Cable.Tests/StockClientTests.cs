@@ -177,6 +177,41 @@ public sealed class StockClientTests(CablePlatform platform)
         Assert.Single(client.Received("agent"), m => (string?)m["type"] == "agent_status");
     }
 
+    [Fact]
+    public async Task Main_application_jwt_is_welcomed_and_may_subscribe()
+    {
+        var agent = await platform.RegisterAgentAsync("jwt");
+        await using var client = await CableDriver.StartAsync(platform.GatewayA.CableUrl(CablePlatform.MintJwt("carol")));
+
+        await client.SubscribeAsync("s", new { channel = "AgentStatusChannel", agent = agent.Name });
+
+        var welcome = await client.WaitForAsync(e => CableDriver.Is(e, "frame"), Wait);
+        Assert.Equal("welcome", (string?)welcome["frame"]!["type"]);
+        await client.WaitForAsync(e => CableDriver.Is(e, "connected") && (string?)e["sub"] == "s", Wait);
+        var snapshot = await client.WaitForMessageAsync("s", m => (string?)m["type"] == "snapshot", Wait);
+        Assert.Equal(agent.Name, (string?)Assert.Single(snapshot["agents"]!.AsArray())!["agent"]);
+        // The connection checks the token again every 2 s here; a valid one keeps it open.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        Assert.DoesNotContain(client.Events, e => CableDriver.Is(e, "socket_closed") || CableDriver.Is(e, "disconnected"));
+    }
+
+    [Fact]
+    public async Task Jwt_signed_with_another_secret_gets_disconnect_unauthorized_and_the_client_stops()
+    {
+        var forged = CablePlatform.MintJwt("mallory", secret: "not-the-main-app-secret-0123456789");
+        await using var client = await CableDriver.StartAsync(platform.GatewayA.CableUrl(forged));
+        await client.SubscribeAsync("s", new { channel = "AgentStatusChannel" });
+
+        // The WebSocket is accepted (101), then refused in ActionCable's terms, which the stock client does not retry.
+        var frame = await client.WaitForAsync(e => CableDriver.Is(e, "frame"), Wait);
+        Assert.Equal("disconnect", (string?)frame["frame"]!["type"]);
+        Assert.Equal("unauthorized", (string?)frame["frame"]!["reason"]);
+        Assert.False((bool)frame["frame"]!["reconnect"]!);
+        await client.WaitForAsync(e => CableDriver.Is(e, "socket_closed"), Wait);
+        await platform.GatewayA.Process.WaitForOutputAsync("Cable connection refused: bad signature", Wait);
+        Assert.DoesNotContain(client.Events, e => CableDriver.Is(e, "connected"));
+    }
+
     private static bool IsStatus(JsonObject message, string agent, bool connected) =>
         (string?)message["type"] == "agent_status" && (string?)message["agent"] == agent && (bool)message["connected"]! == connected;
 }
