@@ -152,7 +152,11 @@ public sealed class CablePlatform : IAsyncLifetime
         Directory.Delete(_directory, recursive: true);
     }
 
-    private async Task<GatewayEndpoints> StartGatewayAsync(string id)
+    /// <summary>
+    /// Starts one more gateway of the platform, with <paramref name="settings"/> (<c>--Section:Key=value</c>) on top
+    /// of those of <see cref="GatewayA"/> and <see cref="GatewayB"/>; the caller disposes it.
+    /// </summary>
+    internal async Task<GatewayEndpoints> StartGatewayAsync(string id, params string[] settings)
     {
         var agent = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         var api = new Uri($"http://127.0.0.1:{FreePort.Next()}");
@@ -172,6 +176,7 @@ public sealed class CablePlatform : IAsyncLifetime
             "--Gateway:Cable:TopicLinger=00:00:15",
             "--Gateway:Cable:ReauthenticateInterval=00:00:02",
             $"--Gateway:Access:JwtSecretFiles:0={JwtSecretFile}",
+            .. settings,
         ], name: "Gateway " + id);
         await process.WaitForOutputAsync("Application started", StartTimeout);
         return new GatewayEndpoints(id, process, agent, api, http);
@@ -186,8 +191,11 @@ public sealed class CablePlatformCollection : ICollectionFixture<CablePlatform>
 
 internal sealed record RegisteredAgent(string Name, string Token, string TokenId);
 
-internal sealed record GatewayEndpoints(string Id, ProductProcess Process, Uri AgentUrl, Uri ApiUrl, Uri HttpUrl)
+internal sealed record GatewayEndpoints(string Id, ProductProcess Process, Uri AgentUrl, Uri ApiUrl, Uri HttpUrl) : IAsyncDisposable
 {
     /// <summary>The cable URL with a credential in the query string.</summary>
     public Uri CableUrl(string token) => new($"ws://{HttpUrl.Authority}/cable?token={Uri.EscapeDataString(token)}");
+
+    /// <summary>Kills the gateway's process.</summary>
+    public ValueTask DisposeAsync() => Process.DisposeAsync();
 }
