@@ -30,23 +30,22 @@ internal sealed class KindInformer(
 
     private int _relists;
 
+    // The newest resourceVersion seen, kept across a watch that fails part-way so that it resumes after what it
+    // already delivered rather than replaying it. Null until listed, and again after 410 Gone.
+    private string? _version;
+
     /// <summary>How many times the kind was listed again after its first list.</summary>
     public int Relists => Volatile.Read(ref _relists);
 
     public async Task RunAsync(CancellationToken stopping)
     {
-        string? version = null;
         var failing = false;
         while (!stopping.IsCancellationRequested)
         {
             try
             {
-                if (version is null)
-                {
-                    version = await ListAsync(stopping);
-                }
-
-                version = await WatchAsync(version, stopping);
+                _version ??= await ListAsync(stopping);
+                await WatchAsync(_version, stopping);
                 if (failing)
                 {
                     failing = false;
@@ -62,8 +61,8 @@ internal sealed class KindInformer(
             catch (Exception exception) when (IsGone(exception))
             {
                 // The version we would resume from was compacted away: only a fresh list is complete again.
-                CacheLog.Expired(logger, store.Kind.Plural, version);
-                version = null;
+                CacheLog.Expired(logger, store.Kind.Plural, _version);
+                _version = null;
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
@@ -122,8 +121,8 @@ internal sealed class KindInformer(
         return version;
     }
 
-    /// <summary>Runs one watch to its end; returns the version to resume from.</summary>
-    private async Task<string> WatchAsync(string version, CancellationToken stopping)
+    /// <summary>Runs one watch to its end, keeping <see cref="_version"/> at the newest version it saw.</summary>
+    private async Task WatchAsync(string version, CancellationToken stopping)
     {
         var seconds = options.WatchTimeout.TotalSeconds;
         var timeout = (int)Math.Max(1, seconds * (0.8 + 0.2 * Random.Shared.NextDouble()));
@@ -138,7 +137,7 @@ internal sealed class KindInformer(
             {
                 if (item.ResourceVersion.Length > 0)
                 {
-                    version = item.ResourceVersion;
+                    _version = item.ResourceVersion;
                 }
 
                 if (item.Object is { } changed && store.Apply(TypeOf(item.Type), changed, clock.GetUtcNow()) is { } change)
@@ -149,21 +148,19 @@ internal sealed class KindInformer(
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !stopping.IsCancellationRequested)
         {
-            return version;
+            return;
         }
         catch (HttpRequestException quiet) when (quiet.InnerException is EndOfStreamException)
         {
             // KubernetesClient reads a watch's first line before it yields anything; a watch that saw no event
             // before the server ended it at its timeout surfaces as this. It is a normal end: resume.
-            return version;
+            return;
         }
 
         if (failure is not null)
         {
             throw failure;
         }
-
-        return version;
     }
 
     private static string TypeOf(WatchEventType type) => type switch

@@ -26,6 +26,7 @@ public sealed partial class AgentGatewayService(
     SessionAttemptLimiter sessionAttempts,
     AgentTunnelLimiter tunnelLimit) : AgentGateway.AgentGatewayBase
 {
+
     /// <inheritdoc />
     public override async Task Session(IAsyncStreamReader<AgentMessage> requestStream,
         IServerStreamWriter<GatewayMessage> responseStream, ServerCallContext context)
@@ -135,13 +136,19 @@ public sealed partial class AgentGatewayService(
             return;
         }
 
-        await tunnel.Released.WaitAsync(ct);
-        // Kestrel reuses the HTTP/2 stream of a call that ended cleanly, and a read still pending on it would take
-        // frames of a later call. The agent ends its side right after its last frame, so the wait is short; a stream
-        // still being read after it is reset, which keeps it from being reused.
-        if (!await tunnel.ReadingEndedAsync(PendingReadTimeout))
+        try
         {
-            context.GetHttpContext().Abort();
+            await tunnel.Released.WaitAsync(ct);
+        }
+        finally
+        {
+            // Kestrel reuses the HTTP/2 stream of a call that ended cleanly, and a read still pending on it would take
+            // frames of a later call. The agent ends its side right after its last frame, so the wait is short; a
+            // stream still being read after it is reset, which keeps it from being reused.
+            if (!await tunnel.ReadingEndedAsync(PendingReadTimeout))
+            {
+                context.GetHttpContext().Abort();
+            }
         }
     }
 

@@ -16,7 +16,6 @@ public static class ClusterServiceCollectionExtensions
         services.AddSingleton<ClusterQueryClient>();
         services.AddSingleton<FleetQueryRunner>();
         services.AddSingleton<ClusterApi>();
-        services.AddSingleton<ClusterEventWatcher>();
         return services;
     }
 }

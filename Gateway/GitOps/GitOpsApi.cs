@@ -9,20 +9,14 @@ namespace Plural.Gateway.GitOps;
 /// <summary>The configuration and GitOps part of <c>ServerApi</c>. Errors are typed statuses naming the field at fault.</summary>
 public sealed class GitOpsApi(IGrainFactory grains)
 {
+    private const string RepositoryRequirement = "a Git URL (http, https, git or file) without spaces";
+    private static readonly HashSet<string> RepositorySchemes = new(["http", "https", "git", "file"], StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Names an agent's configuration repository and returns what was read from it.</summary>
     public async Task<AgentConfigInfo> SetSourceAsync(SetAgentConfigSourceRequest request)
     {
         await RequireAgentAsync(request.Name);
-        AgentConfigSource source;
-        try
-        {
-            source = new AgentConfigSource(RepositoryKey.NormalizeUrl(request.Repository), RepositoryKey.NormalizeRef(request.Ref));
-        }
-        catch (ArgumentException ex)
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"repository/ref: {ex.Message}"));
-        }
-
+        var source = new AgentConfigSource(ValidRepository(request.Repository), ValidRef(request.Ref));
         return GitOpsServerMapper.ToProto(await grains.GetGrain<IAgentConfigGrain>(request.Name).SetSource(source));
     }
 
@@ -43,16 +37,7 @@ public sealed class GitOpsApi(IGrainFactory grains)
     /// <summary>Pokes every poller of a repository.</summary>
     public async Task<NotifyGitPushResponse> NotifyPushAsync(NotifyGitPushRequest request)
     {
-        string url;
-        try
-        {
-            url = RepositoryKey.NormalizeUrl(request.Repository);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"repository: {ex.Message}"));
-        }
-
+        var url = ValidRepository(request.Repository);
         var refs = await grains.GetGrain<IRepositoryRefsGrain>(url).List();
         var statuses = await Task.WhenAll(refs.Select(r => grains.GetGrain<IRepositoryPollerGrain>(RepositoryKey.Format(url, r)).Poke()));
         var response = new NotifyGitPushResponse();
@@ -62,9 +47,44 @@ public sealed class GitOpsApi(IGrainFactory grains)
 
     private async Task RequireAgentAsync(string name)
     {
-        if (string.IsNullOrEmpty(name) || await grains.GetGrain<IAgentGrain>(name).Get() is null)
+        if (!AgentName.IsValid(name))
         {
-            throw new RpcException(new Status(StatusCode.NotFound, $"name: no agent \"{name}\" is registered"));
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"name: {AgentName.Requirement}"));
+        }
+
+        if (await grains.GetGrain<IAgentGrain>(name).Get() is null)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, $"agent \"{name}\" is not registered"));
+        }
+    }
+
+    // The URL as pollers are keyed by it; local paths count as file URLs (dev mode polls one). The value is never
+    // echoed: it may carry credentials.
+    private static string ValidRepository(string repository)
+    {
+        if (string.IsNullOrWhiteSpace(repository))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"repository: required, {RepositoryRequirement}"));
+        }
+
+        var url = repository.Trim().TrimEnd('/');
+        if (url.Contains(' ', StringComparison.Ordinal) || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || !RepositorySchemes.Contains(uri.Scheme))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"repository: must be {RepositoryRequirement}"));
+        }
+
+        return RepositoryKey.NormalizeUrl(url);
+    }
+
+    private static string ValidRef(string gitRef)
+    {
+        try
+        {
+            return RepositoryKey.NormalizeRef(gitRef);
+        }
+        catch (ArgumentException)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"ref: \"{gitRef}\" is not a branch or tag name"));
         }
     }
 }

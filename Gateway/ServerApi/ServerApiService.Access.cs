@@ -68,7 +68,7 @@ public sealed partial class ServerApiService
     public override async Task<AgentAccess> SetAgentAccess(SetAgentAccessRequest request, ServerCallContext context)
     {
         var access = request.Access ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "access: required"));
-        await GetSnapshotAsync(access.Name);
+        await GetSnapshotAsync(access.Name, "access.name");
         if (!System.Enum.IsDefined(access.Mode))
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "access.mode: unknown mode"));

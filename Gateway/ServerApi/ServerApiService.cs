@@ -100,18 +100,18 @@ public sealed partial class ServerApiService(
         return new DeleteAgentResponse();
     }
 
-    private async Task<AgentSnapshot> GetSnapshotAsync(string name)
+    private async Task<AgentSnapshot> GetSnapshotAsync(string name, string field = "name")
     {
-        CheckName(name);
+        CheckName(name, field);
         return await grains.GetGrain<IAgentGrain>(name).Get()
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"agent \"{name}\" is not registered"));
     }
 
-    private static void CheckName(string name)
+    private static void CheckName(string name, string field = "name")
     {
         if (!AgentName.IsValid(name))
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"name: {AgentName.Requirement}"));
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"{field}: {AgentName.Requirement}"));
         }
     }
 

@@ -6,7 +6,11 @@ public static class ServerApiServiceCollectionExtensions
     /// <summary>Adds the options (validated at start), the authenticator and its interceptor, idempotent calls and the event watcher.</summary>
     public static IServiceCollection AddServerApi(this IServiceCollection services)
     {
-        services.AddOptions<ServerApiOptions>().BindConfiguration(ServerApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // The authenticator reads the secret files on the first call; a missing one must stop the start instead.
+        services.AddOptions<ServerApiOptions>().BindConfiguration(ServerApiOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.JwtSecretFiles.Where(f => !string.IsNullOrWhiteSpace(f)).All(File.Exists),
+                $"{ServerApiOptions.Section}:{nameof(ServerApiOptions.JwtSecretFiles)}: every file must exist")
+            .ValidateOnStart();
         services.AddSingleton<ServerApiAuthenticator>();
         services.AddSingleton<IdempotentCalls>();
         services.AddSingleton<ResumableEventWatcher>();

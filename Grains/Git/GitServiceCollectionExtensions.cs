@@ -8,7 +8,10 @@ namespace Plural.Grains.Git;
 /// <summary>Registers what repository pollers and agent configuration grains need on a silo.</summary>
 public static class GitServiceCollectionExtensions
 {
-    /// <summary>Binds <see cref="GitOptions"/> and <see cref="GitOpsOptions"/> (validated at start) and the Git client.</summary>
+    /// <summary>
+    /// Binds <see cref="GitOptions"/> and <see cref="GitOpsOptions"/> (validated at start), the Git client and the
+    /// pollers' instruments (meter <see cref="GitMetrics.MeterName"/>).
+    /// </summary>
     public static IServiceCollection AddGitPolling(this IServiceCollection services)
     {
         services.AddOptions<GitOptions>().BindConfiguration(GitOptions.Section).ValidateOnStart();
@@ -17,6 +20,8 @@ public static class GitServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<GitOpsOptions>, GitOpsOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<GitClient>();
+        services.AddMetrics();
+        services.TryAddSingleton<GitMetrics>();
         return services;
     }
 }

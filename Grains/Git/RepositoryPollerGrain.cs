@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -11,6 +12,7 @@ namespace Plural.Grains.Git;
 public sealed partial class RepositoryPollerGrain(
     [PersistentState("poller")] IPersistentState<RepositoryPollerState> state,
     GitClient git,
+    GitMetrics metrics,
     IOptions<GitOptions> options,
     TimeProvider clock,
     ILogger<RepositoryPollerGrain> logger) : Grain, IRepositoryPollerGrain, IRemindable
@@ -37,6 +39,12 @@ public sealed partial class RepositoryPollerGrain(
             Schedule(sinceLast >= options.Value.PollInterval ? TimeSpan.Zero : options.Value.PollInterval - sinceLast);
         }
 
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        StopTimer();
         return Task.CompletedTask;
     }
 
@@ -75,9 +83,7 @@ public sealed partial class RepositoryPollerGrain(
         await state.WriteStateAsync();
         if (state.State.Watchers.Count == 0)
         {
-            _timer?.Dispose();
-            _timer = null;
-            _nextPollAt = null;
+            StopTimer();
             var (url, gitRef) = RepositoryKey.Parse(Key);
             await GrainFactory.GetGrain<IRepositoryRefsGrain>(url).Remove(gitRef);
             if (await this.GetReminder(ReminderName) is { } reminder)
@@ -106,8 +112,7 @@ public sealed partial class RepositoryPollerGrain(
             // The cache is per silo: after this grain moved, the first read fetches again.
             var (url, _) = RepositoryKey.Parse(Key);
             var refName = state.State.RefName ?? (await git.ResolveRemoteAsync(url, RepositoryKey.Parse(Key).Ref, CancellationToken.None)).RefName;
-            await git.FetchAsync(directory, url, refName, CancellationToken.None);
-            _fetches++;
+            await FetchAsync(directory, url, refName, CancellationToken.None);
             if (!await Task.Run(() => GitClient.HasCommit(directory, commit)))
             {
                 throw new RepositoryUnavailableException($"commit {commit} is no longer on {refName} of {GitClient.Redact(url)}");
@@ -137,16 +142,17 @@ public sealed partial class RepositoryPollerGrain(
     {
         var (url, gitRef) = RepositoryKey.Parse(Key);
         var previous = state.State.Commit;
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var (refName, commit) = await git.ResolveRemoteAsync(url, gitRef, ct);
             _refChecks++;
             if (commit != previous)
             {
-                var directory = CacheDirectory;
-                await git.FetchAsync(directory, url, refName, ct);
-                _fetches++;
+                await FetchAsync(CacheDirectory, url, refName, ct);
             }
+
+            metrics.RecordPoll(commit != previous ? GitPollResult.Changed : GitPollResult.Unchanged, Stopwatch.GetElapsedTime(started));
 
             var recovered = state.State.ConsecutiveFailures > 0;
             state.State.RefName = refName;
@@ -172,6 +178,7 @@ public sealed partial class RepositoryPollerGrain(
         }
         catch (RepositoryUnavailableException ex)
         {
+            metrics.RecordPoll(GitPollResult.Failed, Stopwatch.GetElapsedTime(started));
             _refChecks++;
             state.State.LastCheckedAt = clock.GetUtcNow();
             state.State.LastError = ex.Message;
@@ -184,6 +191,22 @@ public sealed partial class RepositoryPollerGrain(
         {
             Schedule(NextDelay());
         }
+    }
+
+    private async Task FetchAsync(string directory, string url, string refName, CancellationToken ct)
+    {
+        try
+        {
+            await git.FetchAsync(directory, url, refName, ct);
+        }
+        catch (RepositoryUnavailableException)
+        {
+            metrics.RecordFetch(succeeded: false);
+            throw;
+        }
+
+        _fetches++;
+        metrics.RecordFetch(succeeded: true);
     }
 
     private async Task AnnounceAsync(RepositoryCommit commit)
@@ -218,13 +241,32 @@ public sealed partial class RepositoryPollerGrain(
         _nextPollAt = clock.GetUtcNow() + due;
         // A steady tick that checks the due time, rather than re-arming one timer per poll: backoff and jitter then
         // need no timer changes from inside its own callback, and the tick costs nothing without network.
+        if (_timer is not null)
+        {
+            return;
+        }
+
         var tick = options.Value.PollInterval / 4;
-        _timer ??= this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions
+        _timer = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions
         {
             DueTime = tick,
             Period = tick,
             KeepAlive = true,
         });
+        metrics.PollerStarted();
+    }
+
+    private void StopTimer()
+    {
+        _nextPollAt = null;
+        if (_timer is null)
+        {
+            return;
+        }
+
+        _timer.Dispose();
+        _timer = null;
+        metrics.PollerStopped();
     }
 
     private Task TickAsync(CancellationToken ct) =>

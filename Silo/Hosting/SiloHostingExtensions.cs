@@ -38,6 +38,7 @@ public static class SiloHostingExtensions
             builder.Services.AddSiloMetrics();
         }
 
+        builder.Services.AddGrainMeters();
         return builder;
     }
 

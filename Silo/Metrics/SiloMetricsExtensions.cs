@@ -1,9 +1,13 @@
 using OpenTelemetry.Metrics;
 using Plural.Gateway.Metrics;
+using Plural.Grains.Git;
 
 namespace Plural.Silo.Metrics;
 
-/// <summary>Prometheus <c>/metrics</c> of a silo-only process: Orleans' own meter (activations, messaging, streams, storage).</summary>
+/// <summary>
+/// Prometheus <c>/metrics</c> of a silo: Orleans' own meter (activations, messaging, streams, storage) and the meters of
+/// the platform's grains.
+/// </summary>
 public static class SiloMetricsExtensions
 {
     /// <summary>Adds the exporter with Orleans' meter.</summary>
@@ -12,6 +16,16 @@ public static class SiloMetricsExtensions
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(MetricsServiceCollectionExtensions.OrleansMeter, "Microsoft.AspNetCore.Hosting")
             .AddPrometheusExporter());
+        return services;
+    }
+
+    /// <summary>
+    /// Adds the meters of grains the silo hosts (the repository pollers') to the process's exporter: the silo's own, or
+    /// the co-hosted gateway's.
+    /// </summary>
+    public static IServiceCollection AddGrainMeters(this IServiceCollection services)
+    {
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(GitMetrics.MeterName));
         return services;
     }
 

@@ -14,6 +14,15 @@ if (args is ["upstream", "--port", var portText, "--parent", var parentText])
     return 0;
 }
 
+// Internal mode: the git-polling scenario's Git server (git http-backend behind a CGI host), in a process of its own.
+if (args is ["git-server", "--root", var gitRoot, "--port", var gitPortText, "--parent", var gitParentText])
+{
+    using var stop = new CancellationTokenSource();
+    _ = WatchParentAsync(int.Parse(gitParentText, CultureInfo.InvariantCulture), stop);
+    await Plural.Bench.GitPolling.GitHttpServer.RunAsync(gitRoot, int.Parse(gitPortText, CultureInfo.InvariantCulture), stop.Token);
+    return 0;
+}
+
 // 10,000 agents are 10,000 sockets in this process and in the gateway; children inherit the limit.
 FileLimits.Raise(65_536);
 using var cancel = new CancellationTokenSource();

@@ -49,11 +49,18 @@ public sealed class LoadTests(CablePlatform platform, ITestOutputHelper output)
         Assert.True(complete, $"only {swarm.Received} of {Subscribers * Burst} messages arrived");
         Assert.Equal(0, swarm.Broken);
         // Generous: the CI box is a loaded 2-core machine running both ends. A fan-out that waited on the stalled
-        // socket would not finish at all; bench/cable measures the real figures.
+        // socket would not finish at all; bench/cable measures the real figures. There is deliberately no bound
+        // relative to the same burst without the stalled subscriber: measured back to back on this machine, the p99
+        // of the run with it ranged from 0.6 to 1.6 times that of the run without (-2 s to +2.4 s), as large as the
+        // 5 s (CloseTimeout) a fan-out held up by the stalled socket would add.
         Assert.True(p99 < 30_000, $"p99 latency {p99:F0} ms with a stalled subscriber present");
 
-        // The stalled client now reads what reached it: a disconnect as a slow consumer (or an aborted socket),
-        // never the whole burst on a connection that stays open.
+        // The stalled client now reads what reached it, never the whole burst on a connection that stays open. The
+        // gateway queues a disconnect (slow_consumer) behind the frame its socket is stuck on and aborts the socket
+        // if that is not read within Gateway:Cable:CloseTimeout (5 s). This client reads nothing until the swarm has
+        // the whole burst, often later than that, so an aborted socket is what it legitimately sees (then the kernel
+        // may discard even what had reached it); it reads the slow_consumer disconnect only when it starts in time.
+        // Why it was cut off is the gateway's to say: its log, checked below.
         var statuses = 0;
         string? reason = null;
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -79,5 +86,7 @@ public sealed class LoadTests(CablePlatform platform, ITestOutputHelper output)
         Assert.False(cts.IsCancellationRequested, "the stalled subscriber was never disconnected");
         Assert.Contains(reason, new[] { "slow_consumer", "aborted" });
         Assert.True(statuses < Burst * 100);
+        await platform.GatewayA.Process.WaitForOutputAsync(
+            "Disconnecting slow cable consumer admin: more than 1000 messages queued", TimeSpan.FromSeconds(30));
     }
 }

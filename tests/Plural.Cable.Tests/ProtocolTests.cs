@@ -1,7 +1,10 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using Plural.Cable.Tests.Infrastructure;
+using Plural.Grains.Agents;
+using Plural.Grains.Streams;
 
 namespace Plural.Cable.Tests;
 
@@ -40,14 +43,28 @@ public sealed class ProtocolTests(CablePlatform platform)
     }
 
     [Fact]
-    public async Task Client_gets_welcome_then_pings()
+    public async Task Client_gets_welcome_then_a_ping_with_the_unix_time_every_three_seconds()
     {
         await using var cable = await RawCable.ConnectAsync(platform.GatewayA.CableUrl(CablePlatform.AdminToken));
-        using var cts = new CancellationTokenSource(Wait);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
-        var welcome = await cable.ReadAsync(cts.Token);
+        var welcome = await cable.ReadFrameAsync(cts.Token);
+        var clock = Stopwatch.StartNew();
+        List<(TimeSpan Arrived, long Message, long Now)> pings = [];
+        while (pings.Count < 3)
+        {
+            // A connection without subscriptions gets nothing but pings after the welcome.
+            var ping = await cable.ReadFrameAsync(cts.Token) ?? throw new InvalidOperationException("the server closed the connection");
+            Assert.Equal("ping", (string?)ping["type"]);
+            pings.Add((clock.Elapsed, (long)ping["message"]!, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        }
 
         Assert.Equal("welcome", (string?)welcome!["type"]);
+        // Generous bounds around the default interval of 3 s: the machine running the test is busy.
+        var spacings = pings.Select(p => p.Arrived).Prepend(TimeSpan.Zero).Zip(pings.Select(p => p.Arrived), (a, b) => b - a).ToList();
+        Assert.All(spacings, s => Assert.InRange(s.TotalSeconds, 1, 6));
+        Assert.All(pings, p => Assert.InRange(p.Message, p.Now - 5, p.Now + 1));
+        Assert.All(pings.Zip(pings.Skip(1)), p => Assert.InRange(p.Second.Message - p.First.Message, 1, 6));
     }
 
     [Fact]
@@ -102,6 +119,56 @@ public sealed class ProtocolTests(CablePlatform platform)
         Assert.Equal("snapshot", (string?)snapshot["type"]);
         Assert.Equal((string?)reset["epoch"], (string?)snapshot["epoch"]);
     }
+
+    [Fact]
+    public async Task Since_older_than_the_replay_buffer_gets_a_reset_hint_then_a_fresh_snapshot()
+    {
+        var agent = await platform.RegisterAgentAsync("buffer");
+        await using var gateway = await platform.StartGatewayAsync("gw-cable-replay", "--Gateway:Cable:ReplayBufferSize=5");
+        var url = gateway.CableUrl(CablePlatform.AdminToken);
+        // A subscriber that stays, so the topic and its numbering live on while the others come and go.
+        await using var watcher = await RawCable.ConnectAsync(url);
+        await watcher.SubscribeAsync(new JsonObject { ["channel"] = "AgentStatusChannel", ["agent"] = agent.Name }.ToJsonString());
+        var epoch = (string?)(await watcher.ReadUntilAsync(m => (string?)m["message"]?["type"] == "snapshot", Wait))["message"]!["epoch"];
+        for (var i = 0; i < 10; i++)
+        {
+            await platform.Cluster.PublishAsync(StreamNames.AgentStatus, agent.Name,
+                new AgentStatusChanged(agent.Name, i % 2 == 0, "gw-replay-test", "pod", DateTimeOffset.UtcNow));
+        }
+
+        await watcher.ReadUntilAsync(m => (long?)m["message"]?["seq"] == 10, Wait);
+
+        // Messages 6 to 10 are in the buffer: since 7 replays 8 to 10, without a snapshot.
+        await using var recent = await RawCable.ConnectAsync(url);
+        await recent.SubscribeAsync(Resuming(agent.Name, 7, epoch));
+        await recent.ReadUntilAsync(m => (string?)m["type"] == "confirm_subscription", Wait);
+        var replayed = new List<JsonNode>();
+        while (replayed.Count < 3)
+        {
+            replayed.Add((await recent.ReadUntilAsync(m => m["message"] is not null, Wait))["message"]!);
+        }
+
+        // Message 3 is not: since 2 in the right epoch gets a reset and a snapshot.
+        await using var stale = await RawCable.ConnectAsync(url);
+        await stale.SubscribeAsync(Resuming(agent.Name, 2, epoch));
+        await stale.ReadUntilAsync(m => (string?)m["type"] == "confirm_subscription", Wait);
+        var reset = (await stale.ReadUntilAsync(m => m["message"] is not null, Wait))["message"]!;
+        var snapshot = (await stale.ReadUntilAsync(m => m["message"] is not null, Wait))["message"]!;
+
+        Assert.Equal([8L, 9L, 10L], replayed.Select(m => (long)m["seq"]!));
+        Assert.All(replayed, m => Assert.Equal("agent_status", (string?)m["type"]));
+        Assert.Equal("reset", (string?)reset["type"]);
+        Assert.Equal("since is older than the replay buffer", (string?)reset["reason"]);
+        Assert.Equal(10, (long)reset["seq"]!);
+        Assert.Equal(epoch, (string?)reset["epoch"]);
+        Assert.Equal("snapshot", (string?)snapshot["type"]);
+        Assert.Equal(10, (long)snapshot["seq"]!);
+        Assert.Equal(epoch, (string?)snapshot["epoch"]);
+        Assert.Equal(agent.Name, (string?)snapshot["agents"]![0]!["agent"]);
+    }
+
+    private static string Resuming(string agent, long since, string? epoch) =>
+        new JsonObject { ["channel"] = "AgentStatusChannel", ["agent"] = agent, ["since"] = since, ["epoch"] = epoch }.ToJsonString();
 
     [Fact]
     public async Task Cookie_credential_from_a_foreign_origin_is_refused_but_works_from_the_gateways_own_pages()

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Plural.Cable.Tests.Infrastructure;
+using Plural.Grains.Agents;
 
 namespace Plural.Cable.Tests;
 
@@ -132,6 +133,83 @@ public sealed class StockClientTests(CablePlatform platform)
         await client.WaitForAsync(e => CableDriver.Is(e, "socket_closed"), Wait);
         await Task.Delay(TimeSpan.FromSeconds(8)); // longer than the stock client's stale threshold
         Assert.Single(client.Events, e => CableDriver.Is(e, "socket_closed"));
+    }
+
+    [Fact]
+    public async Task Unsubscribed_subscription_gets_no_further_messages_while_another_on_the_same_connection_keeps_receiving()
+    {
+        var agent = await platform.RegisterAgentAsync("unsub");
+        // Real status changes: the agent's grain announces a lease from a gateway (as a connected agent's would)
+        // and its drop, on the agent's stream and the fleet's.
+        var grain = platform.Cluster.Client.GetGrain<IAgentGrain>(agent.Name);
+        var lease = new LeaseRenewal("gw-unsub", "http://127.0.0.1:1", "pod", "test", agent.TokenId, DateTimeOffset.UtcNow, 2, 0, TimeSpan.FromMinutes(1));
+        await using var client = await CableDriver.StartAsync(platform.GatewayA.CableUrl(CablePlatform.AdminToken));
+        await client.SubscribeAsync("agent", new { channel = "AgentStatusChannel", agent = agent.Name });
+        await client.SubscribeAsync("fleet", new { channel = "AgentStatusChannel" });
+        await client.WaitForMessageAsync("agent", m => (string?)m["type"] == "snapshot", Wait);
+        await client.WaitForMessageAsync("fleet", m => (string?)m["type"] == "snapshot", Wait);
+        Assert.Equal(LeaseDecision.Accepted, await grain.RenewLease(lease));
+        await client.WaitForMessageAsync("agent", m => IsStatus(m, agent.Name, connected: true), Wait);
+        await client.WaitForMessageAsync("fleet", m => IsStatus(m, agent.Name, connected: true), Wait);
+
+        await client.UnsubscribeAsync("agent");
+        // Commands travel in order on the one socket: once a later subscription is confirmed, the gateway has
+        // handled the unsubscribe, and nothing it queued for that subscription can still be on its way.
+        await client.SubscribeAsync("barrier", new { channel = "ClusterViewsChannel", agent = agent.Name });
+        static bool Confirmed(JsonObject e) => CableDriver.Is(e, "connected") && (string?)e["sub"] == "barrier";
+        await client.WaitForAsync(Confirmed, Wait);
+        await grain.DropLease("gw-unsub", "pod");
+        await client.WaitForMessageAsync("fleet", m => IsStatus(m, agent.Name, connected: false), Wait);
+        Assert.Equal(LeaseDecision.Accepted, await grain.RenewLease(lease with { ConnectedAt = DateTimeOffset.UtcNow }));
+        await client.WaitForAsync(_ => client.Received("fleet").Count(m => IsStatus(m, agent.Name, connected: true)) == 2, Wait);
+        await grain.DropLease("gw-unsub", "pod");
+        await client.WaitForAsync(_ => client.Received("fleet").Count(m => IsStatus(m, agent.Name, connected: false)) == 2, Wait);
+
+        // What reached the socket, not only what the stock client passed on (it ignores identifiers it forgot).
+        var events = client.Events;
+        var unsubscribed = new JsonObject { ["channel"] = "AgentStatusChannel", ["agent"] = agent.Name }.ToJsonString();
+        List<JsonObject> Frames(IEnumerable<JsonObject> of) => [.. of.Where(e => CableDriver.Is(e, "frame")).Select(e => e["frame"]!.AsObject())];
+        var barrier = events.ToList().FindIndex(e => Confirmed(e));
+        Assert.Contains(Frames(events.Take(barrier)), f => (string?)f["identifier"] == unsubscribed && (string?)f["message"]?["type"] == "agent_status");
+        var after = Frames(events.Skip(barrier));
+        Assert.DoesNotContain(after, f => (string?)f["identifier"] == unsubscribed);
+        Assert.Equal(3, after.Count(f => (string?)f["message"]?["type"] == "agent_status" && (string?)f["message"]?["agent"] == agent.Name));
+        Assert.Single(client.Received("agent"), m => (string?)m["type"] == "agent_status");
+    }
+
+    [Fact]
+    public async Task Main_application_jwt_is_welcomed_and_may_subscribe()
+    {
+        var agent = await platform.RegisterAgentAsync("jwt");
+        await using var client = await CableDriver.StartAsync(platform.GatewayA.CableUrl(CablePlatform.MintJwt("carol")));
+
+        await client.SubscribeAsync("s", new { channel = "AgentStatusChannel", agent = agent.Name });
+
+        var welcome = await client.WaitForAsync(e => CableDriver.Is(e, "frame"), Wait);
+        Assert.Equal("welcome", (string?)welcome["frame"]!["type"]);
+        await client.WaitForAsync(e => CableDriver.Is(e, "connected") && (string?)e["sub"] == "s", Wait);
+        var snapshot = await client.WaitForMessageAsync("s", m => (string?)m["type"] == "snapshot", Wait);
+        Assert.Equal(agent.Name, (string?)Assert.Single(snapshot["agents"]!.AsArray())!["agent"]);
+        // The connection checks the token again every 2 s here; a valid one keeps it open.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        Assert.DoesNotContain(client.Events, e => CableDriver.Is(e, "socket_closed") || CableDriver.Is(e, "disconnected"));
+    }
+
+    [Fact]
+    public async Task Jwt_signed_with_another_secret_gets_disconnect_unauthorized_and_the_client_stops()
+    {
+        var forged = CablePlatform.MintJwt("mallory", secret: "not-the-main-app-secret-0123456789");
+        await using var client = await CableDriver.StartAsync(platform.GatewayA.CableUrl(forged));
+        await client.SubscribeAsync("s", new { channel = "AgentStatusChannel" });
+
+        // The WebSocket is accepted (101), then refused in ActionCable's terms, which the stock client does not retry.
+        var frame = await client.WaitForAsync(e => CableDriver.Is(e, "frame"), Wait);
+        Assert.Equal("disconnect", (string?)frame["frame"]!["type"]);
+        Assert.Equal("unauthorized", (string?)frame["frame"]!["reason"]);
+        Assert.False((bool)frame["frame"]!["reconnect"]!);
+        await client.WaitForAsync(e => CableDriver.Is(e, "socket_closed"), Wait);
+        await platform.GatewayA.Process.WaitForOutputAsync("Cable connection refused: bad signature", Wait);
+        Assert.DoesNotContain(client.Events, e => CableDriver.Is(e, "connected"));
     }
 
     private static bool IsStatus(JsonObject message, string agent, bool connected) =>

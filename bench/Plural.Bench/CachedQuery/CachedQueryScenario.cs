@@ -40,7 +40,7 @@ public sealed class CachedQueryScenario : IScenario
         context.Log($"{pods} pods created and cached by the agent");
         var shapes = new QueryShape[]
         {
-            new("sample namespace's pods (objects)", new ClusterQuery { Kind = "pods", Namespace = "default" }, "/api/v1/namespaces/default/pods"),
+            new("pods of namespace shop (objects)", new ClusterQuery { Kind = "pods", Namespace = "shop" }, "/api/v1/namespaces/shop/pods"),
             new("pods labelled app=bench-3 (objects)", new ClusterQuery { Kind = "pods", LabelSelector = "app=bench-3" },
                 "/api/v1/pods?labelSelector=app%3Dbench-3"),
             new("how many pods are not running (count)", new ClusterQuery { Kind = "pods", FieldSelector = "status.phase!=Running", CountOnly = true },

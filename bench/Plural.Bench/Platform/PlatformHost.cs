@@ -20,10 +20,11 @@ public sealed class PlatformHost : IDisposable
     private readonly ScenarioContext _context;
     private readonly GrpcChannel _apiChannel;
 
-    private PlatformHost(ScenarioContext context, ChildProcess silo, ChildProcess gateway, Uri agentUrl, Uri apiUrl, Uri httpUrl, string adminToken)
+    private PlatformHost(ScenarioContext context, ChildProcess silo, Uri siloUrl, ChildProcess gateway, Uri agentUrl, Uri apiUrl, Uri httpUrl, string adminToken)
     {
         _context = context;
         Silo = silo;
+        SiloUrl = siloUrl;
         Gateway = gateway;
         AgentUrl = agentUrl;
         HttpUrl = httpUrl;
@@ -38,6 +39,9 @@ public sealed class PlatformHost : IDisposable
 
     /// <summary>The silo process.</summary>
     public ChildProcess Silo { get; }
+
+    /// <summary>The silo's HTTP listener: <c>/readyz</c> and Prometheus <c>/metrics</c>.</summary>
+    public Uri SiloUrl { get; }
 
     /// <summary>The gateway process.</summary>
     public ChildProcess Gateway { get; }
@@ -58,7 +62,12 @@ public sealed class PlatformHost : IDisposable
     public AuthenticationHeaderValue AdminAuthorization => new("Bearer", AdminToken);
 
     /// <summary>Starts a silo and a gateway and waits until the gateway is ready.</summary>
-    public static async Task<PlatformHost> StartAsync(ScenarioContext context, IEnumerable<string> extraGatewayArgs, CancellationToken ct)
+    public static Task<PlatformHost> StartAsync(ScenarioContext context, IEnumerable<string> extraGatewayArgs, CancellationToken ct) =>
+        StartAsync(context, extraGatewayArgs, [], ct);
+
+    /// <summary>Starts a silo with extra configuration arguments (<c>--Git:PollInterval=...</c>) and a gateway.</summary>
+    public static async Task<PlatformHost> StartAsync(ScenarioContext context, IEnumerable<string> extraGatewayArgs, IEnumerable<string> extraSiloArgs,
+        CancellationToken ct)
     {
         var siloPort = FreePort.Next();
         var orleansGatewayPort = FreePort.Next();
@@ -70,6 +79,7 @@ public sealed class PlatformHost : IDisposable
             $"--Orleans:SiloPort={siloPort}",
             $"--Orleans:GatewayPort={orleansGatewayPort}",
             $"--urls=http://127.0.0.1:{siloHealth}",
+            .. extraSiloArgs,
         ], ProductEnvironment, Path.GetDirectoryName(context.Layout.ProgramPath("Silo")));
         await WaitReadyAsync(silo, new Uri($"http://127.0.0.1:{siloHealth}/readyz"), ct);
 
@@ -90,7 +100,7 @@ public sealed class PlatformHost : IDisposable
         ], ProductEnvironment, Path.GetDirectoryName(context.Layout.ProgramPath("Gateway")));
         await WaitReadyAsync(gateway, new Uri(httpUrl, "/readyz"), ct);
         context.Log($"platform up: silo pid {silo.Id}, gateway pid {gateway.Id}");
-        return new PlatformHost(context, silo, gateway, agentUrl, apiUrl, httpUrl, adminToken);
+        return new PlatformHost(context, silo, new Uri($"http://127.0.0.1:{siloHealth}"), gateway, agentUrl, apiUrl, httpUrl, adminToken);
     }
 
     /// <summary>Registers an agent and returns its token.</summary>

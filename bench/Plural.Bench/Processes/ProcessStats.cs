@@ -44,6 +44,22 @@ public static partial class ProcessStats
         return cpu / TicksPerSecond;
     }
 
+    /// <summary>
+    /// CPU seconds of one process itself, and of the children it has reaped (with theirs), apart: a server that runs a
+    /// short-lived program per request (a CGI host) shows its own cost and its programs' cost separately. Zero when gone.
+    /// </summary>
+    public static (double Own, double Reaped) OwnAndReapedCpu(int pid)
+    {
+        if (ReadStatFields(pid) is not { } fields)
+        {
+            return (0, 0);
+        }
+
+        // utime(11) stime(12) cutime(13) cstime(14)
+        double Field(int i) => double.Parse(fields[i], CultureInfo.InvariantCulture);
+        return ((Field(11) + Field(12)) / TicksPerSecond, (Field(13) + Field(14)) / TicksPerSecond);
+    }
+
     /// <summary>CPU seconds used by the whole machine (all cores) since boot, and the elapsed core-seconds.</summary>
     public static (double Busy, double Total) MachineCpu()
     {

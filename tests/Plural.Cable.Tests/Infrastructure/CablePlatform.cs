@@ -1,6 +1,8 @@
 using System.Net.Http.Headers;
+using System.Text;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
+using Plural.Client;
 using Plural.KubeEmulator;
 using Plural.Protocol.Server;
 
@@ -9,11 +11,13 @@ namespace Plural.Cable.Tests.Infrastructure;
 /// <summary>
 /// One silo and two gateway processes (Orleans clients of it), as in production; a Kubernetes emulator for
 /// agents to talk to; and an Orleans client of the test's own for looking at the silo's stream subscriptions.
-/// Leases are short so status changes show within seconds.
+/// Leases are short so status changes show within seconds. The gateways take main-application JWTs signed with
+/// <see cref="JwtSecret"/>, read from a secret file as in production.
 /// </summary>
 public sealed class CablePlatform : IAsyncLifetime
 {
     public const string AdminToken = "cable-admin-token-0123456789";
+    public const string JwtSecret = "cable-main-app-secret-0123456789abcdef";
     internal static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly int _siloPort = FreePort.Next();
@@ -29,10 +33,21 @@ public sealed class CablePlatform : IAsyncLifetime
 
     public ServerApi.ServerApiClient Api { get; private set; } = null!;
 
+    private string JwtSecretFile => Path.Combine(_directory, "jwt-secret");
+
+    /// <summary>
+    /// A JWT as the main application mints it for a signed-in user (issuer and audience the gateway expects by
+    /// default), signed with <paramref name="secret"/>.
+    /// </summary>
+    internal static string MintJwt(string user, string secret = JwtSecret) =>
+        MainAppJwt.Mint(Encoding.UTF8.GetBytes(secret), "plural", "plural-gateway", user,
+            DateTimeOffset.UtcNow, TimeSpan.FromMinutes(10));
+
     public async Task InitializeAsync()
     {
         Emulator = await KubeEmulatorServer.StartAsync(new KubeEmulatorOptions { Port = 0, UseTls = false, Empty = true }, CancellationToken.None);
         await File.WriteAllTextAsync(Path.Combine(_directory, "upstream-token"), KubeEmulatorOptions.DefaultAgentToken);
+        await File.WriteAllTextAsync(JwtSecretFile, JwtSecret + "\n");
         Silo = ProductProcess.Start("Silo",
         [
             "--Orleans:HostGateway=false",
@@ -137,7 +152,11 @@ public sealed class CablePlatform : IAsyncLifetime
         Directory.Delete(_directory, recursive: true);
     }
 
-    private async Task<GatewayEndpoints> StartGatewayAsync(string id)
+    /// <summary>
+    /// Starts one more gateway of the platform, with <paramref name="settings"/> (<c>--Section:Key=value</c>) on top
+    /// of those of <see cref="GatewayA"/> and <see cref="GatewayB"/>; the caller disposes it.
+    /// </summary>
+    internal async Task<GatewayEndpoints> StartGatewayAsync(string id, params string[] settings)
     {
         var agent = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         var api = new Uri($"http://127.0.0.1:{FreePort.Next()}");
@@ -156,6 +175,8 @@ public sealed class CablePlatform : IAsyncLifetime
             "--Gateway:Access:TokenCacheTime=00:00:00.500",
             "--Gateway:Cable:TopicLinger=00:00:15",
             "--Gateway:Cable:ReauthenticateInterval=00:00:02",
+            $"--Gateway:Access:JwtSecretFiles:0={JwtSecretFile}",
+            .. settings,
         ], name: "Gateway " + id);
         await process.WaitForOutputAsync("Application started", StartTimeout);
         return new GatewayEndpoints(id, process, agent, api, http);
@@ -170,8 +191,11 @@ public sealed class CablePlatformCollection : ICollectionFixture<CablePlatform>
 
 internal sealed record RegisteredAgent(string Name, string Token, string TokenId);
 
-internal sealed record GatewayEndpoints(string Id, ProductProcess Process, Uri AgentUrl, Uri ApiUrl, Uri HttpUrl)
+internal sealed record GatewayEndpoints(string Id, ProductProcess Process, Uri AgentUrl, Uri ApiUrl, Uri HttpUrl) : IAsyncDisposable
 {
     /// <summary>The cable URL with a credential in the query string.</summary>
     public Uri CableUrl(string token) => new($"ws://{HttpUrl.Authority}/cable?token={Uri.EscapeDataString(token)}");
+
+    /// <summary>Kills the gateway's process.</summary>
+    public ValueTask DisposeAsync() => Process.DisposeAsync();
 }

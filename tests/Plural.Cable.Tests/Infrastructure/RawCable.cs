@@ -7,7 +7,7 @@ namespace Plural.Cable.Tests.Infrastructure;
 
 /// <summary>
 /// A bare WebSocket speaking ActionCable by hand: for what the stock client never sends (bad input), and for
-/// many cheap subscribers. Pings are skipped when reading.
+/// many cheap subscribers. <see cref="ReadAsync"/> skips pings; <see cref="ReadFrameAsync"/> returns them too.
 /// </summary>
 internal sealed class RawCable : IAsyncDisposable
 {
@@ -54,26 +54,27 @@ internal sealed class RawCable : IAsyncDisposable
     {
         while (true)
         {
-            var length = 0;
-            ValueWebSocketReceiveResult result;
-            do
-            {
-                result = await _socket.ReceiveAsync(_buffer.AsMemory(length), ct);
-                length += result.Count;
-            }
-            while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                return null;
-            }
-
-            var message = JsonNode.Parse(_buffer.AsSpan(0, length))!.AsObject();
-            if ((string?)message["type"] != "ping")
+            var message = await ReadFrameAsync(ct);
+            if (message is null || (string?)message["type"] != "ping")
             {
                 return message;
             }
         }
+    }
+
+    /// <summary>The next message, pings included; null when the server closed the connection.</summary>
+    public async Task<JsonObject?> ReadFrameAsync(CancellationToken ct)
+    {
+        var length = 0;
+        ValueWebSocketReceiveResult result;
+        do
+        {
+            result = await _socket.ReceiveAsync(_buffer.AsMemory(length), ct);
+            length += result.Count;
+        }
+        while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+        return result.MessageType == WebSocketMessageType.Close ? null : JsonNode.Parse(_buffer.AsSpan(0, length))!.AsObject();
     }
 
     /// <summary>Reads until a message matches; fails the test after <paramref name="timeout"/>.</summary>

@@ -119,11 +119,13 @@ public sealed class AgentConfigSessionTests(PlatformFixture platform) : IAsyncLi
         var unknown = await Assert.ThrowsAsync<RpcException>(() =>
             platform.Api.GetAgentConfigAsync(new GetAgentConfigRequest { Name = "no-such-agent" }).ResponseAsync);
         Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("\"no-such-agent\"", unknown.Status.Detail);
 
         var agent = await platform.RegisterAgentAsync("gitops-bad");
         var bad = await Assert.ThrowsAsync<RpcException>(() =>
             platform.Api.SetAgentConfigSourceAsync(new SetAgentConfigSourceRequest { Name = agent.Name, Repository = "has space" }).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, bad.StatusCode);
+        Assert.StartsWith("repository:", bad.Status.Detail);
     }
 
     private static async Task<GatewayMessage> NextAsync(AsyncDuplexStreamingCall<AgentMessage, GatewayMessage> session, CancellationToken ct)

@@ -52,6 +52,18 @@ public sealed class AccessMethodsTests(MainAppPlatform platform)
     }
 
     [Fact]
+    public async Task Getting_a_well_formed_but_unknown_user_token_id_is_not_found_naming_the_id()
+    {
+        var unknown = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()[..8]);
+
+        var missing = await Assert.ThrowsAsync<RpcException>(() =>
+            platform.Api.GetUserTokenAsync(new GetUserTokenRequest { TokenId = unknown }).ResponseAsync);
+
+        Assert.Equal(StatusCode.NotFound, missing.StatusCode);
+        Assert.Contains($"\"{unknown}\"", missing.Status.Detail);
+    }
+
+    [Fact]
     public async Task Agent_access_of_an_unknown_agent_is_not_found_and_a_fixed_identity_needs_a_user()
     {
         var agent = await platform.RegisterAgentAsync("policy");
@@ -66,5 +78,17 @@ public sealed class AccessMethodsTests(MainAppPlatform platform)
         Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
         Assert.Equal(StatusCode.InvalidArgument, noUser.StatusCode);
         Assert.StartsWith("access.fixed_user:", noUser.Status.Detail);
+    }
+
+    [Fact]
+    public async Task Setting_access_for_a_malformed_agent_name_is_an_invalid_argument_naming_access_name()
+    {
+        var refused = await Assert.ThrowsAsync<RpcException>(() => platform.Api.SetAgentAccessAsync(new SetAgentAccessRequest
+        {
+            Access = new AgentAccess { Name = "Not_A_Name" },
+        }).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.StartsWith("access.name:", refused.Status.Detail);
     }
 }

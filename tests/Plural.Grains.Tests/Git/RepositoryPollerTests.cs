@@ -94,8 +94,10 @@ public sealed class RepositoryPollerTests(GitClusterFixture fixture)
             Assert.Equal(packsBefore, fixture.Server.UploadPacks);
             Assert.True(fixture.Server.RefAdvertisements - refsBefore >= repositories * polls,
                 $"{fixture.Server.RefAdvertisements - refsBefore} ref advertisements for {repositories * polls} polls");
+            // Counted per activation: one that a loaded silo re-created finds the repository in the silo's disk cache
+            // and fetches nothing, which the server's unchanged upload-pack count above already shows.
             var final = await StatusesAsync(urls);
-            Assert.All(final, s => Assert.Equal(1, s.Fetches));
+            Assert.All(final, s => Assert.InRange(s.Fetches, 0, 1));
         }
         finally
         {

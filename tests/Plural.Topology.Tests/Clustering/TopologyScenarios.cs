@@ -38,26 +38,6 @@ internal static class TopologyScenarios
     }
 
     /// <summary>
-    /// Points an agent at a configuration repository, retrying as a client would: the call waits for a first poll of
-    /// the repository, which on a loaded machine can outlast the gateway's grain call timeout.
-    /// </summary>
-    private static async Task<AgentConfigInfo> SetConfigSourceAsync(TopologyFixture fixture, string agent, string repository, string gitRef)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await fixture.Api.SetAgentConfigSourceAsync(new SetAgentConfigSourceRequest { Name = agent, Repository = repository, Ref = gitRef },
-                    deadline: DateTime.UtcNow.AddSeconds(30));
-            }
-            catch (Grpc.Core.RpcException ex) when (attempt < 4 && ex.StatusCode is Grpc.Core.StatusCode.Unknown or Grpc.Core.StatusCode.DeadlineExceeded)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(attempt));
-            }
-        }
-    }
-
-    /// <summary>
     /// Connects an agent with an emulated cluster until its first view is stored, then stops it (the view must come
     /// from the store after a restart, not from a fresh report); returns the view as it was.
     /// </summary>
@@ -117,7 +97,7 @@ internal static class TopologyScenarios
         var access = new AgentAccess { Name = agent, Mode = ClusterIdentityMode.FixedIdentity, FixedUser = "restart-sa", FixedGroups = { "restarters" } };
         await fixture.Api.SetAgentAccessAsync(new SetAgentAccessRequest { Access = access });
         var lastKnown = await RecordLastKnownViewAsync(fixture);
-        var config = await SetConfigSourceAsync(fixture, agent, "https://127.0.0.1:9/fleet-config.git", "release");
+        var config = await AgentConfigSources.SetAsync(fixture.Api, agent, "https://127.0.0.1:9/fleet-config.git", "release");
         var before = await fixture.ListAgentsAsync();
 
         var stopping = DateTime.UtcNow;

@@ -9,8 +9,11 @@ namespace Plural.Topology.Tests.Observability;
 [Collection(PostgresTopologyCollection.Name)]
 public sealed class MetricsTests(PostgresTopologyFixture fixture, ITestOutputHelper output)
 {
+    // Nothing listens on the discard port: every poll of it fails at once.
+    private const string UnreachableRepository = "http://127.0.0.1:9/metrics-config.git";
+
     [Fact]
-    public async Task Metrics_of_gateways_and_silos_show_agents_tunnels_requests_cable_streams_and_grain_activations()
+    public async Task Metrics_of_gateways_and_silos_show_agents_tunnels_requests_cable_streams_grain_activations_and_git_polls()
     {
         await fixture.WaitForAgentsAsync(a => a.Status.Connected, TimeSpan.FromSeconds(30));
         await using (var load = new LoadGenerator(fixture.Readiness, fixture.Agents.Names, workers: 2))
@@ -24,6 +27,20 @@ public sealed class MetricsTests(PostgresTopologyFixture fixture, ITestOutputHel
         await WaitForViewAsync(viewer);
         var cableGateway = fixture.Cluster.Gateways[0];
         using var cable = await OpenCableAsync(cableGateway.Endpoint.HttpUrl);
+
+        // Repository pollers run on the silos: one polls a repository that answers, one a remote that never does.
+        var reading = "metrics-git-" + Guid.NewGuid().ToString("N")[..6];
+        using var repository = await LocalGitRepository.CreateAsync(new Dictionary<string, string>
+        {
+            [$".plural/agents/{reading}/config.yaml"] = "cache:\n  kinds: [pods]\n",
+        });
+        await AgentRegistration.RegisterAsync(fixture.Api, reading);
+        var read = await AgentConfigSources.SetAsync(fixture.Api, reading, repository.Path, "main");
+        Assert.True(read.RepositoryError == "", $"the local repository was not read: {read.RepositoryError}");
+        var failing = "metrics-nogit-" + Guid.NewGuid().ToString("N")[..6];
+        await AgentRegistration.RegisterAsync(fixture.Api, failing);
+        var failed = await AgentConfigSources.SetAsync(fixture.Api, failing, UnreachableRepository, "main");
+        Assert.NotEqual("", failed.RepositoryError);
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var gateways = new List<PrometheusText>();
@@ -40,6 +57,7 @@ public sealed class MetricsTests(PostgresTopologyFixture fixture, ITestOutputHel
 
         output.WriteLine("gateway series: " + string.Join(", ", gateways[0].Names.Where(n => n.StartsWith("plural_", StringComparison.Ordinal))));
         output.WriteLine("silo series: " + string.Join(", ", silos[0].Names.Where(n => n.StartsWith("orleans_", StringComparison.Ordinal))));
+        output.WriteLine("git series: " + string.Join(", ", silos.SelectMany(s => s.Names).Where(n => n.StartsWith("plural_git_", StringComparison.Ordinal)).Distinct()));
 
         Assert.Equal(fixture.Agents.Names.Count + 1, gateways.Sum(g => g.Sum("plural_gateway_agents_connected")));
         Assert.True(gateways.Sum(g => g.Sum("plural_gateway_tunnels_idle")) >= fixture.Agents.Names.Count);
@@ -52,6 +70,19 @@ public sealed class MetricsTests(PostgresTopologyFixture fixture, ITestOutputHel
         Assert.All(gateways, g => Assert.Equal(0, g.Sum("plural_gateway_draining")));
         Assert.True(silos.Sum(s => s.Sum("orleans_catalog_activations")) >= fixture.Agents.Names.Count, "fewer grain activations than agents reported by the silos");
         Assert.Contains(silos, s => s.Names.Any(n => n.StartsWith("orleans_messaging", StringComparison.Ordinal)));
+
+        // Each poller counts on the silo that hosts it; earlier tests may have left pollers of their own.
+        var changed = silos.Sum(s => s.Sum("plural_git_polls_total", "result=\"changed\""));
+        var failedPolls = silos.Sum(s => s.Sum("plural_git_polls_total", "result=\"failed\""));
+        output.WriteLine($"git polls: {changed} changed, {silos.Sum(s => s.Sum("plural_git_polls_total", "result=\"unchanged\""))} unchanged, {failedPolls} failed");
+        Assert.True(changed >= 1, "the first poll of the local repository is not counted as changed");
+        Assert.True(failedPolls >= 1, "the poll of the unreachable repository is not counted as failed");
+        Assert.True(silos.Sum(s => s.Sum("plural_git_fetches_total", "result=\"ok\"")) >= 1, "the fetch of the new commit is not counted");
+        var timed = silos.Sum(s => s.Sum("plural_git_poll_duration_seconds_count"));
+        Assert.True(timed >= changed + failedPolls, $"{timed} poll durations for {changed + failedPolls} polls");
+        Assert.Equal(timed, silos.Sum(s => s.Sum("plural_git_poll_duration_seconds_bucket", "le=\"+Inf\"")));
+        Assert.InRange(silos.Sum(s => s.Sum("plural_git_poll_duration_seconds_sum")) / timed, 0, 30);
+        Assert.True(silos.Sum(s => s.Sum("plural_git_pollers_active")) >= 2, "the two watched pollers are not counted as active");
     }
 
     private async Task WaitForViewAsync(string agent)
