@@ -26,7 +26,6 @@ public sealed partial class AgentGatewayService(
     SessionAttemptLimiter sessionAttempts,
     AgentTunnelLimiter tunnelLimit) : AgentGateway.AgentGatewayBase
 {
-
     /// <inheritdoc />
     public override async Task Session(IAsyncStreamReader<AgentMessage> requestStream,
         IServerStreamWriter<GatewayMessage> responseStream, ServerCallContext context)
