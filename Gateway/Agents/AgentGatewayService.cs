@@ -135,19 +135,14 @@ public sealed partial class AgentGatewayService(
             return;
         }
 
-        try
+        // A failed exchange ends the call with its status at once; the agent is told why rather than reset.
+        await tunnel.Released.WaitAsync(ct);
+        // Kestrel reuses the HTTP/2 stream of a call that ended cleanly, and a read still pending on it would take
+        // frames of a later call. The agent ends its side right after its last frame, so the wait is short; a
+        // stream still being read after it is reset, which keeps it from being reused.
+        if (!await tunnel.ReadingEndedAsync(PendingReadTimeout))
         {
-            await tunnel.Released.WaitAsync(ct);
-        }
-        finally
-        {
-            // Kestrel reuses the HTTP/2 stream of a call that ended cleanly, and a read still pending on it would take
-            // frames of a later call. The agent ends its side right after its last frame, so the wait is short; a
-            // stream still being read after it is reset, which keeps it from being reused.
-            if (!await tunnel.ReadingEndedAsync(PendingReadTimeout))
-            {
-                context.GetHttpContext().Abort();
-            }
+            context.GetHttpContext().Abort();
         }
     }
 
