@@ -52,8 +52,7 @@ public static class GatewayHostingExtensions
         services.AddSingleton<AgentRequestClient>();
         services.AddClusterViews();
         services.AddGitOps();
-        services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<MainAppJwtValidator>();
+        services.AddUserAccess();
         services.AddSingleton<CallerAuthenticator>();
         services.AddSingleton<ClusterIdentity>();
         services.AddSingleton<KubeconfigBuilder>();

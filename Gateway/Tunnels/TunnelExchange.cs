@@ -106,15 +106,20 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
     private async Task UploadAsync(CancellationTokenSource exchange)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(chunkSize);
+        var writing = Task.CompletedTask;
         try
         {
+            // The next chunk is read while the previous frame is written (each frame owns a copy of its bytes);
+            // one frame at most waits for the agent, which bounds memory.
             int read;
             while ((read = await context.Request.Body.ReadAsync(buffer.AsMemory(0, chunkSize), exchange.Token)) > 0)
             {
                 var chunk = new BodyChunk { Data = ByteString.CopyFrom(buffer, 0, read) };
-                await tunnel.WriteAsync(new TunnelDown { Body = chunk }, exchange.Token);
+                await writing;
+                writing = tunnel.WriteAsync(new TunnelDown { Body = chunk }, exchange.Token).AsTask();
             }
 
+            await writing;
             await tunnel.WriteAsync(new TunnelDown { End = new RequestEnd() }, exchange.Token);
         }
         catch when (!exchange.IsCancellationRequested)
@@ -125,6 +130,8 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
         }
         finally
         {
+            // Nothing else may write to the tunnel while a frame is in flight; its failure is already on its way up.
+            await writing.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
