@@ -23,7 +23,7 @@ public sealed class CachedQueryScenario : IScenario
     /// <inheritdoc />
     public IReadOnlyList<ScenarioOption> Options { get; } =
     [
-        new("queries", OptionKind.Count, "500", "measured queries per query and route"),
+        new("queries", OptionKind.Count, "250", "measured queries per query and route"),
         new("warmup", OptionKind.Count, "50", "unmeasured queries before each measurement"),
         new("pods", OptionKind.Count, "2000", "pods created in namespace bench before measuring, besides the sample workloads"),
     ];

@@ -24,7 +24,7 @@ public sealed class SmallGetScenario : IScenario
     /// <inheritdoc />
     public IReadOnlyList<ScenarioOption> Options { get; } =
     [
-        new("duration", OptionKind.Duration, "10s", "measured time per route and concurrency"),
+        new("duration", OptionKind.Duration, "8s", "measured time per route and concurrency"),
         new("warmup", OptionKind.Duration, "2s", "unmeasured load before each measurement"),
         new("concurrency", OptionKind.Counts, "1,16,64", "requests kept in flight"),
         new("client", OptionKind.Text, "wrk", "load client: wrk, or own (the bench's HttpClient loop)"),
