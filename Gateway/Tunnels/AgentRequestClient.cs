@@ -27,7 +27,7 @@ public sealed class AgentRequestClient(
     {
         for (var attempt = 1; ; attempt++)
         {
-            var location = await forwarder.LocateAsync(agentName, allowPeer: true, ct);
+            var location = await forwarder.LocateAsync(agentName, allowPeer: true, wait: null, ct);
             if (location.Tunnel is { } tunnel)
             {
                 // Null when the agent closed the tunnel before the call reached it: the call goes over another one.
