@@ -74,6 +74,25 @@ public sealed partial class KubectlFailureTests(KubectlPlatformFixture platform)
     }
 
     [Fact]
+    public async Task Kubectl_with_a_request_timeout_gets_a_504_when_every_tunnel_of_the_agent_is_busy()
+    {
+        // One tunnel in all, and a watch holds it.
+        var (agent, agentProcess) = await platform.StartAnotherAgentAsync("busy", "--Agent:Tunnels:MinIdle=1", "--Agent:Tunnels:MaxTotal=1");
+        await using var _ = agentProcess;
+        var (kubectl, _) = await platform.KubectlAsync("A", "crowded", [], agent);
+        (await kubectl.RunAsync(CommandTimeout, null, "get", "pods", "-n", Ns)).EnsureSuccess();
+        await using var watch = kubectl.Stream(null, "get", "configmaps", "-n", Ns, "-w", "-o", "name");
+        await watch.WaitForLineAsync(l => l == "configmap/kube-root-ca.crt", StreamTimeout);
+
+        var refused = await kubectl.RunAsync(CommandTimeout, null, "--request-timeout=3s", "get", "pods", "-n", Ns);
+
+        Assert.True(refused.ExitCode == 1, platform.Describe(refused));
+        Assert.True(refused.Stderr.Contains(
+            $"Error from server (Timeout): agent \"{agent.Name}\" is connected but no tunnel became free within 2s"), platform.Describe(refused));
+        Assert.False(watch.HasExited, watch.Stderr);
+    }
+
+    [Fact]
     public async Task Kubectl_is_told_which_agent_is_not_connected_and_when_it_was_last_seen()
     {
         var (agent, agentProcess) = await platform.StartAnotherAgentAsync("gone");

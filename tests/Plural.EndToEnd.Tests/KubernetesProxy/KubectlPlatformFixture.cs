@@ -126,10 +126,10 @@ public sealed class KubectlPlatformFixture : IAsyncLifetime
     }
 
     /// <summary>Registers another agent and starts AgentK for it on gateway A, with the same cluster behind it.</summary>
-    internal async Task<(RegisteredAgent Agent, AgentProcess Process)> StartAnotherAgentAsync(string prefix)
+    internal async Task<(RegisteredAgent Agent, AgentProcess Process)> StartAnotherAgentAsync(string prefix, params string[] agentArgs)
     {
         var agent = await RegisterAsync(prefix);
-        var process = AgentProcess.Start(agent, Gateway("A").AgentUrl, Cluster.Server.Url, Cluster.AgentArgs());
+        var process = AgentProcess.Start(agent, Gateway("A").AgentUrl, Cluster.Server.Url, Cluster.AgentArgs(agentArgs));
         await process.Process.WaitForOutputAsync("Agent connected", PlatformFixture.StartTimeout);
         return (agent, process);
     }
