@@ -11,6 +11,12 @@ public sealed class TunnelOptions
     /// <summary>How long a request waits for a free tunnel of its agent before 503/504.</summary>
     public TimeSpan WaitTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// How much earlier than a client's own <c>?timeout=</c> the gateway gives up waiting for a tunnel, so its
+    /// 503/504 arrives while the client still listens (at most half the client's timeout).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")] public TimeSpan ClientTimeoutMargin { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Largest body frame sent to an agent, in bytes.</summary>
     [Range(1024, 4 * 1024 * 1024)] public int ChunkSize { get; set; } = 64 * 1024;
 

@@ -27,7 +27,7 @@ public sealed class AgentRequestClient(
     {
         for (var attempt = 1; ; attempt++)
         {
-            var location = await forwarder.LocateAsync(agentName, allowPeer: true, ct);
+            var location = await forwarder.LocateAsync(agentName, allowPeer: true, wait: null, ct);
             if (location.Tunnel is { } tunnel)
             {
                 // Null when the agent closed the tunnel before the call reached it: the call goes over another one.
@@ -126,6 +126,7 @@ public sealed class AgentRequestClient(
         var query = call.Query.Length > 0 ? "?" + call.Query : "";
         var target = new Uri(new Uri(peer.GatewayAddress), $"{AgentProxyEndpoint.Prefix}/{agentName}/proxy{call.Path}{query}");
         using var request = new HttpRequestMessage(new HttpMethod(call.Method), target);
+        PeerGatewayForwarder.UseHttp2WherePossible(request);
         if (call.Body.Length > 0)
         {
             request.Content = new ReadOnlyMemoryContent(call.Body);

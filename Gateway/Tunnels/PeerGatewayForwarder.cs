@@ -46,9 +46,13 @@ public sealed partial class PeerGatewayForwarder(
             request.Version = HttpVersion.Version11;
             request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
         }
-        else if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+        else
         {
-            request.Content = new StreamContent(context.Request.Body);
+            UseHttp2WherePossible(request);
+            if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+            {
+                request.Content = new StreamContent(context.Request.Body);
+            }
         }
 
         var connectionListed = HttpHeaderFilter.ConnectionListed(context.Request.Headers);
@@ -108,6 +112,16 @@ public sealed partial class PeerGatewayForwarder(
             await KubernetesStatus.BadGateway(context.Response,
                 $"agent \"{agentName}\" is connected through gateway \"{peer.GatewayId}\", which could not be reached", ct);
         }
+    }
+
+    /// <summary>
+    /// Lets the hop multiplex requests on HTTP/2 when the peer's listener offers it (TLS with ALPN); a clear-text
+    /// listener serves both protocols on one port only for HTTP/1.1, so the request falls back to that.
+    /// </summary>
+    internal static void UseHttp2WherePossible(HttpRequestMessage request)
+    {
+        request.Version = HttpVersion.Version20;
+        request.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
     }
 
     private static bool IsBodyTooLarge(Exception? ex)

@@ -29,9 +29,11 @@ public sealed partial class TunnelForwarder(
             bodyLimit.MaxRequestBodySize = settings.MaxRequestBodyBytes;
         }
 
+        // Only the wait for a tunnel is bounded by the client's timeout: once a stream's answer flows, nothing here cuts it.
+        var wait = ClientTimeout.Wait(settings.WaitTimeout, ClientTimeout.Of(context.Request), settings.ClientTimeoutMargin);
         for (var attempt = 1; ; attempt++)
         {
-            var location = await LocateAsync(route.AgentName, allowPeer: !PeerGatewayForwarder.IsForwarded(context.Request), context.RequestAborted);
+            var location = await LocateAsync(route.AgentName, allowPeer: !PeerGatewayForwarder.IsForwarded(context.Request), wait, context.RequestAborted);
             if (location.Peer is { } peer)
             {
                 await peers.ForwardAsync(context, route, peer);
@@ -55,10 +57,10 @@ public sealed partial class TunnelForwarder(
 
     /// <summary>
     /// Finds a way to <paramref name="agentName"/>: an idle local tunnel (claimed for the caller), else a peer
-    /// gateway holding the agent when <paramref name="allowPeer"/>, else a local tunnel that frees up within the
-    /// wait timeout.
+    /// gateway holding the agent when <paramref name="allowPeer"/>, else a local tunnel that frees up within
+    /// <paramref name="wait"/> (the configured wait timeout when null).
     /// </summary>
-    public async Task<TunnelLocation> LocateAsync(string agentName, bool allowPeer, CancellationToken ct)
+    public async Task<TunnelLocation> LocateAsync(string agentName, bool allowPeer, TimeSpan? wait, CancellationToken ct)
     {
         if (registry.TryTake(agentName) is { } idle)
         {
@@ -78,7 +80,7 @@ public sealed partial class TunnelForwarder(
             return new TunnelLocation(null, peer, null);
         }
 
-        var timeout = options.Value.WaitTimeout;
+        var timeout = wait ?? options.Value.WaitTimeout;
         if (await registry.AcquireAsync(agentName, timeout, ct) is { } freed)
         {
             return new TunnelLocation(freed, null, null);
@@ -91,9 +93,7 @@ public sealed partial class TunnelForwarder(
                 $"agent \"{agentName}\" is connected but no tunnel became free within {timeout.TotalSeconds:0.#}s"));
         }
 
-        var since = status?.Since is { } at ? $" since {at:u}" : "";
-        return new TunnelLocation(null, null, new TunnelUnavailable(StatusCodes.Status503ServiceUnavailable, "ServiceUnavailable",
-            $"agent \"{agentName}\" is not connected{since}"));
+        return new TunnelLocation(null, null, TunnelUnavailable.NotConnected(agentName, status?.LastSeen));
     }
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Debug, Message = "Forwarding {Method} to agent {AgentName} as request {RequestId}")]

@@ -9,4 +9,13 @@ public sealed record TunnelUnavailable(int HttpStatus, string Reason, string Mes
     /// <summary>The agent is not registered.</summary>
     public static TunnelUnavailable NotFound(string agentName) =>
         new(StatusCodes.Status404NotFound, "NotFound", $"agent \"{agentName}\" is not registered");
+
+    /// <summary>The agent is registered but has no session on any gateway; says when it was last seen, if ever.</summary>
+    public static TunnelUnavailable NotConnected(string agentName, DateTimeOffset? lastSeen)
+    {
+        var when = lastSeen is { } at
+            ? "last seen " + at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)
+            : "never connected";
+        return new(StatusCodes.Status503ServiceUnavailable, "ServiceUnavailable", $"agent \"{agentName}\" is not connected ({when})");
+    }
 }

@@ -4,8 +4,16 @@ namespace Plural.Grains.Agents;
 /// Whether the agent is connected anywhere, since when, and through which gateways.
 /// <see cref="Since"/> is null for an agent that never connected.
 /// </summary>
+/// <param name="Connected">True while any gateway holds a live lease for the agent.</param>
+/// <param name="Since">When the agent last went from disconnected to connected, or back.</param>
+/// <param name="Leases">Where the agent can be reached now.</param>
+/// <param name="LastSeen">
+/// When a gateway last heard from the agent (its latest lease renewal, or the end of its last session); null for an
+/// agent that never connected.
+/// </param>
 [GenerateSerializer, Immutable, Alias("plural.agents.AgentConnectionStatus")]
 public sealed record AgentConnectionStatus(
     [property: Id(0)] bool Connected,
     [property: Id(1)] DateTimeOffset? Since,
-    [property: Id(2)] IReadOnlyList<TunnelLease> Leases);
+    [property: Id(2)] IReadOnlyList<TunnelLease> Leases,
+    [property: Id(3)] DateTimeOffset? LastSeen = null);

@@ -10,8 +10,12 @@ public sealed partial class AgentGrain(
     TimeProvider clock,
     ILogger<AgentGrain> logger) : Grain, IAgentGrain
 {
+    /// <summary>Longest a connected agent's persisted last-seen time may lag behind its renewals.</summary>
+    internal static readonly TimeSpan LastSeenWriteInterval = TimeSpan.FromMinutes(5);
+
     private readonly LeaseTable _leases = new();
     private AgentStatusAnnouncer? _announcer;
+    private DateTimeOffset _lastSeenWritten;
 
     private string Name => this.GetPrimaryKeyString();
 
@@ -124,10 +128,15 @@ public sealed partial class AgentGrain(
         _leases.Put(new TunnelLease(
             renewal.GatewayId, renewal.GatewayAddress, renewal.InstanceId, renewal.AgentVersion,
             renewal.ConnectedAt, renewal.IdleTunnels, renewal.ActiveTunnels, now + renewal.TimeToLive));
+        state.State.LastSeenAt = now;
         if (!wasConnected)
         {
             await RecordTransition(renewal.ConnectedAt < now ? renewal.ConnectedAt : now);
             LogConnected(logger, Name, renewal.GatewayId);
+        }
+        else if (now - _lastSeenWritten >= LastSeenWriteInterval)
+        {
+            await PersistAsync(now);
         }
 
         await Announcer.UpdateAsync(renewal.GatewayId, renewal.InstanceId, renewal.TimeToLive);
@@ -141,6 +150,7 @@ public sealed partial class AgentGrain(
         _leases.Drop(gatewayId, instanceId);
         if (wasConnected && !_leases.AnyLive(now) && state.State.Registration is not null)
         {
+            state.State.LastSeenAt = now;
             await RecordTransition(now);
             LogDisconnected(logger, Name, gatewayId);
         }
@@ -164,13 +174,19 @@ public sealed partial class AgentGrain(
 
         var live = _leases.Live(now);
         return new AgentSnapshot(state.State.Registration!, [.. state.State.Tokens],
-            new AgentConnectionStatus(live.Count > 0, since, live));
+            new AgentConnectionStatus(live.Count > 0, since, live, state.State.LastSeenAt));
     }
 
     private async Task RecordTransition(DateTimeOffset at)
     {
         state.State.StatusSince = at;
+        await PersistAsync(clock.GetUtcNow());
+    }
+
+    private async Task PersistAsync(DateTimeOffset now)
+    {
         await state.WriteStateAsync();
+        _lastSeenWritten = now;
     }
 
     private void EnsureRegistered()

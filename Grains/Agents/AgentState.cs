@@ -8,4 +8,9 @@ public sealed class AgentState
     [Id(1)] public List<AgentTokenRecord> Tokens { get; set; } = [];
     /// <summary>When the agent last went from disconnected to connected, or back.</summary>
     [Id(2)] public DateTimeOffset? StatusSince { get; set; }
+    /// <summary>
+    /// When a gateway last heard from the agent. Written with every transition and at most every
+    /// <see cref="AgentGrain.LastSeenWriteInterval"/> while connected, so a renewal rarely costs a storage write.
+    /// </summary>
+    [Id(3)] public DateTimeOffset? LastSeenAt { get; set; }
 }

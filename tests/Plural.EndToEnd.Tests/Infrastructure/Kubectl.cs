@@ -193,6 +193,24 @@ internal sealed class KubectlStream : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits for kubectl to end by itself and returns its exit code; fails if it still runs after <paramref name="timeout"/>.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+            await Task.WhenAll(_reader, _stderrReader).WaitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new Xunit.Sdk.XunitException(
+                $"kubectl still runs after {timeout}. Seen:\n{string.Join('\n', Lines)}\nstderr: {Stderr}\n{_diagnostics?.Invoke()}");
+        }
+
+        return _process.ExitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_disposed)

@@ -2,6 +2,10 @@ using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using k8s;
 using k8s.Models;
+using System.Net.Http.Headers;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Plural.Client;
 using Plural.EndToEnd.Tests.Cluster;
 using Plural.EndToEnd.Tests.Infrastructure;
 using Plural.Protocol.Server;
@@ -22,11 +26,15 @@ public sealed class KubectlPlatformFixture : IAsyncLifetime
     /// <summary>A Running pod with one container, for logs, exec and port-forward.</summary>
     public const string Pod = "box";
 
+    /// <summary>The secret the gateways check main-application JWTs with (<c>Gateway:Access:JwtSecretFiles</c>).</summary>
+    public const string JwtSecret = "kubectl-main-app-secret-0123456789";
+
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("plural-kubectl-");
     private readonly int _siloPort = FreePort.Next();
     private readonly int _orleansGatewayPort = FreePort.Next();
     private readonly Dictionary<string, KubectlGateway> _gateways = [];
     private ProductProcess? _silo;
+    private GatewayCertificates _certificates = null!;
     private int _kubeconfigs;
 
     internal EmulatedCluster Cluster { get; private set; } = null!;
@@ -43,7 +51,8 @@ public sealed class KubectlPlatformFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var certificates = await GatewayCertificates.WriteAsync(_directory.FullName);
+        _certificates = await GatewayCertificates.WriteAsync(_directory.FullName);
+        await File.WriteAllTextAsync(JwtSecretFile, JwtSecret);
         var cluster = EmulatedCluster.StartAsync(o =>
         {
             o.Empty = false;
@@ -58,7 +67,7 @@ public sealed class KubectlPlatformFixture : IAsyncLifetime
         ], name: "Silo (kubectl)");
         Cluster = await cluster;
         await _silo.WaitForOutputAsync("Application started", PlatformFixture.StartTimeout);
-        var gateways = new[] { "A", "B" }.Select(name => StartGatewayAsync(name, certificates)).ToList();
+        var gateways = new[] { "A", "B" }.Select(name => StartGatewayAsync(name, GatewayEndpoints.New(name))).ToList();
         foreach (var gateway in await Task.WhenAll(gateways))
         {
             _gateways[gateway.Name] = gateway;
@@ -68,7 +77,7 @@ public sealed class KubectlPlatformFixture : IAsyncLifetime
         OtherAgent = await RegisterAsync("kubectl-other");
         AgentProcess = AgentProcess.Start(Agent, Gateway("A").AgentUrl, Cluster.Server.Url, Cluster.AgentArgs());
         await AgentProcess.Process.WaitForOutputAsync("Agent connected", PlatformFixture.StartTimeout);
-        await WaitUntilConnectedToAAsync();
+        await WaitUntilConnectedToAAsync(Agent.Name);
         await StartPodAsync();
     }
 
@@ -94,8 +103,87 @@ public sealed class KubectlPlatformFixture : IAsyncLifetime
         return (new Kubectl(path, cache, Output), issued);
     }
 
+    /// <summary>
+    /// Kills gateway <paramref name="name"/> (no drain: its sessions and hops break as in a crash) and starts it again
+    /// with the same id and addresses, so agents configured for it reconnect.
+    /// </summary>
+    internal async Task KillAndRestartGatewayAsync(string name, Func<Task>? whileDown = null)
+    {
+        var killed = Gateway(name);
+        await killed.Process.KillAsync();
+        await killed.DisposeAsync();
+        try
+        {
+            if (whileDown is not null)
+            {
+                await whileDown();
+            }
+        }
+        finally
+        {
+            _gateways[name] = await StartGatewayAsync(name, killed.Endpoints);
+        }
+    }
+
+    /// <summary>Registers another agent and starts AgentK for it on gateway A, with the same cluster behind it.</summary>
+    internal async Task<(RegisteredAgent Agent, AgentProcess Process)> StartAnotherAgentAsync(string prefix, params string[] agentArgs)
+    {
+        var agent = await RegisterAsync(prefix);
+        var process = AgentProcess.Start(agent, Gateway("A").AgentUrl, Cluster.Server.Url, Cluster.AgentArgs(agentArgs));
+        await process.Process.WaitForOutputAsync("Agent connected", PlatformFixture.StartTimeout);
+        return (agent, process);
+    }
+
+    /// <summary>An HTTP client for <paramref name="gateway"/>'s HTTPS listener (trusting the test CA) presenting <paramref name="bearer"/>.</summary>
+    internal HttpClient HttpClient(string gateway, string bearer)
+    {
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.CertificateChainPolicy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            CustomTrustStore = { X509Certificate2.CreateFromPem(File.ReadAllText(_certificates.AuthorityFile)) },
+            RevocationMode = X509RevocationMode.NoCheck,
+        };
+        var client = new HttpClient(handler) { BaseAddress = Gateway(gateway).HttpUrl, Timeout = Timeout.InfiniteTimeSpan };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        return client;
+    }
+
+    /// <summary>A main-application JWT for <paramref name="user"/>, as the gateways accept it unless told otherwise.</summary>
+    internal static string MintJwt(string user, DateTimeOffset? issuedAt = null, TimeSpan? lifetime = null, string secret = JwtSecret) =>
+        MainAppJwt.Mint(Encoding.UTF8.GetBytes(secret), "plural", "plural-gateway", user, issuedAt ?? DateTimeOffset.UtcNow,
+            lifetime ?? TimeSpan.FromMinutes(5));
+
+    /// <summary>Waits until gateway B sees <paramref name="agentName"/> connected to gateway A with an idle tunnel.</summary>
+    internal Task<Agent> WaitUntilConnectedToAAsync(string agentName) =>
+        WaitForAgentAsync(agentName, a => a.Status.Connected && a.Status.Connections.Any(c => c.GatewayId == Gateway("A").Id && c.IdleTunnels > 0));
+
+    /// <summary>Waits until <paramref name="agentName"/>, as gateway B reads it, satisfies <paramref name="condition"/>.</summary>
+    internal async Task<Agent> WaitForAgentAsync(string agentName, Func<Agent, bool> condition)
+    {
+        var deadline = DateTime.UtcNow + PlatformFixture.StartTimeout;
+        Agent seen;
+        do
+        {
+            seen = await Gateway("B").Api.GetAgentAsync(new GetAgentRequest { Name = agentName });
+            if (condition(seen))
+            {
+                return seen;
+            }
+
+            await Task.Delay(200);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        throw new TimeoutException($"agent {agentName} did not reach the expected state; last: {seen}\n{Output()}");
+    }
+
     /// <summary>The Kubernetes API of <see cref="Agent"/> through <paramref name="gateway"/>, as kubeconfigs name it.</summary>
     internal string ServerUrl(string gateway) => $"{Gateway(gateway).HttpUrl.ToString().TrimEnd('/')}/k8s-proxy/{Agent.Name}";
+
+    /// <summary>A kubectl run and what the product processes printed, for failure messages.</summary>
+    internal string Describe(KubectlResult result) =>
+        $"kubectl {result.Command} exited {result.ExitCode}\nstdout: {result.Stdout}\nstderr: {result.Stderr}\n{Output()}";
 
     /// <summary>What the product processes printed, for failure messages.</summary>
     internal string Output() =>
@@ -134,12 +222,12 @@ public sealed class KubectlPlatformFixture : IAsyncLifetime
         }
     }
 
-    private async Task<KubectlGateway> StartGatewayAsync(string name, GatewayCertificates certificates)
+    private string JwtSecretFile => Path.Combine(_directory.FullName, "main-app-jwt-secret");
+
+    private async Task<KubectlGateway> StartGatewayAsync(string name, GatewayEndpoints endpoints)
     {
-        var id = $"gw-kubectl-{name.ToLowerInvariant()}-{Guid.NewGuid().ToString("N")[..6]}";
-        var agentUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        var apiUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        var httpUrl = new Uri($"https://127.0.0.1:{FreePort.Next()}");
+        var certificates = _certificates;
+        var (id, agentUrl, apiUrl, httpUrl) = endpoints;
         var process = ProductProcess.Start("Gateway",
         [
             $"--Orleans:GatewayPort={_orleansGatewayPort}",
@@ -152,6 +240,7 @@ public sealed class KubectlPlatformFixture : IAsyncLifetime
             $"--Gateway:TlsKeyFile={certificates.KeyFile}",
             // Issued kubeconfigs carry the CA, as kubectl needs it to trust the gateway.
             $"--Gateway:Access:KubeconfigCaFile={certificates.AuthorityFile}",
+            $"--Gateway:Access:JwtSecretFiles:0={JwtSecretFile}",
             "--Gateway:Access:TokenCacheTime=00:00:00.500",
             "--Gateway:Leases:TimeToLive=00:00:03",
             "--Gateway:Leases:RefreshInterval=00:00:00.500",
@@ -168,7 +257,7 @@ public sealed class KubectlPlatformFixture : IAsyncLifetime
             metadata.Add("authorization", "Bearer " + PlatformFixture.AdminToken);
             return metadata;
         }));
-        return new KubectlGateway(name, id, process, agentUrl, httpUrl, channel, api);
+        return new KubectlGateway(name, endpoints, process, channel, api);
     }
 
     private async Task<RegisteredAgent> RegisterAsync(string prefix)
@@ -176,25 +265,6 @@ public sealed class KubectlPlatformFixture : IAsyncLifetime
         var name = $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
         var response = await Gateway("A").Api.RegisterAgentAsync(new RegisterAgentRequest { Name = name });
         return new RegisteredAgent(name, response.Token.TokenId, response.Token.Token);
-    }
-
-    private async Task WaitUntilConnectedToAAsync()
-    {
-        var deadline = DateTime.UtcNow + PlatformFixture.StartTimeout;
-        Agent seen;
-        do
-        {
-            seen = await Gateway("B").Api.GetAgentAsync(new GetAgentRequest { Name = Agent.Name });
-            if (seen.Status.Connected && seen.Status.Connections.Any(c => c.GatewayId == Gateway("A").Id && c.IdleTunnels > 0))
-            {
-                return;
-            }
-
-            await Task.Delay(200);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        throw new TimeoutException($"agent {Agent.Name} did not show connected to gateway A; last: {seen}\n{Output()}");
     }
 
     private async Task StartPodAsync()
@@ -218,11 +288,34 @@ public sealed class KubectlPlatformFixture : IAsyncLifetime
     }
 }
 
+/// <summary>Test classes sharing one <see cref="KubectlPlatformFixture"/>; they run one after another.</summary>
+[CollectionDefinition(Name)]
+public sealed class KubectlPlatformCollection : ICollectionFixture<KubectlPlatformFixture>
+{
+    public const string Name = "kubectl platform";
+}
+
+/// <summary>Where one gateway of <see cref="KubectlPlatformFixture"/> listens, kept across a restart.</summary>
+internal sealed record GatewayEndpoints(string Id, Uri AgentUrl, Uri ApiUrl, Uri HttpUrl)
+{
+    public static GatewayEndpoints New(string name) => new(
+        $"gw-kubectl-{name.ToLowerInvariant()}-{Guid.NewGuid().ToString("N")[..6]}",
+        new Uri($"http://127.0.0.1:{FreePort.Next()}"),
+        new Uri($"http://127.0.0.1:{FreePort.Next()}"),
+        new Uri($"https://127.0.0.1:{FreePort.Next()}"));
+}
+
 /// <summary>One gateway of <see cref="KubectlPlatformFixture"/> and its <c>ServerApi</c> client.</summary>
 internal sealed record KubectlGateway(
-    string Name, string Id, ProductProcess Process, Uri AgentUrl, Uri HttpUrl, GrpcChannel Channel, ServerApi.ServerApiClient Api)
+    string Name, GatewayEndpoints Endpoints, ProductProcess Process, GrpcChannel Channel, ServerApi.ServerApiClient Api)
     : IAsyncDisposable
 {
+    public string Id => Endpoints.Id;
+
+    public Uri AgentUrl => Endpoints.AgentUrl;
+
+    public Uri HttpUrl => Endpoints.HttpUrl;
+
     public async ValueTask DisposeAsync()
     {
         Channel.Dispose();

@@ -13,7 +13,8 @@ namespace Plural.EndToEnd.Tests.KubernetesProxy;
 /// through gateway B (which forwards to A), to an AgentK whose upstream is a KubeEmulator: reads, server-side
 /// apply, watches, log follows, exec and port-forward, the identity the cluster sees, and refusals.
 /// </summary>
-public sealed partial class KubectlThroughTunnelTests(KubectlPlatformFixture platform) : IClassFixture<KubectlPlatformFixture>
+[Collection(KubectlPlatformCollection.Name)]
+public sealed partial class KubectlThroughTunnelTests(KubectlPlatformFixture platform)
 {
     private const string Ns = KubectlPlatformFixture.Namespace;
     private const string Pod = KubectlPlatformFixture.Pod;
@@ -143,7 +144,7 @@ public sealed partial class KubectlThroughTunnelTests(KubectlPlatformFixture pla
             new Dictionary<string, string> { ["KUBECTL_REMOTE_COMMAND_WEBSOCKETS"] = websockets ? "true" : "false" },
             "exec", Pod, "-n", Ns, "--", "echo", "hi");
 
-        Assert.True(result.ExitCode == 0, Describe(result));
+        Assert.True(result.ExitCode == 0, platform.Describe(result));
         Assert.Equal("hi\n", result.Stdout);
         // No silent fallback from one transport to the other served the command.
         var (gets, posts) = Sessions("pods/exec");
@@ -218,10 +219,10 @@ public sealed partial class KubectlThroughTunnelTests(KubectlPlatformFixture pla
         var refused = await warm.RunAsync(CommandTimeout, null, "get", "pods", "-n", Ns);
         var refusedInDiscovery = await cold.RunAsync(CommandTimeout, null, "get", "pods", "-n", Ns);
 
-        Assert.True(refused.ExitCode == 1, Describe(refused));
-        Assert.True(refused.Stderr.Contains("error: You must be logged in to the server (user token expired)"), Describe(refused));
-        Assert.True(refusedInDiscovery.ExitCode == 1, Describe(refusedInDiscovery));
-        Assert.True(refusedInDiscovery.Stderr.Contains("You must be logged in to the server"), Describe(refusedInDiscovery));
+        Assert.True(refused.ExitCode == 1, platform.Describe(refused));
+        Assert.True(refused.Stderr.Contains("error: You must be logged in to the server (user token expired)"), platform.Describe(refused));
+        Assert.True(refusedInDiscovery.ExitCode == 1, platform.Describe(refusedInDiscovery));
+        Assert.True(refusedInDiscovery.Stderr.Contains("You must be logged in to the server"), platform.Describe(refusedInDiscovery));
         Assert.Equal("", refused.Stdout + refusedInDiscovery.Stdout);
     }
 
@@ -239,11 +240,11 @@ public sealed partial class KubectlThroughTunnelTests(KubectlPlatformFixture pla
         var refused = await warm.RunAsync(CommandTimeout, null, "--server", platform.ServerUrl(gateway), "get", "pods", "-n", Ns);
         var refusedInDiscovery = await cold.RunAsync(CommandTimeout, null, "--server", platform.ServerUrl(gateway), "get", "pods", "-n", Ns);
 
-        Assert.True(refused.ExitCode == 1, Describe(refused));
+        Assert.True(refused.ExitCode == 1, platform.Describe(refused));
         Assert.True(refused.Stderr.Contains(
-            $"Error from server (Forbidden): user \"mallory\" may not access agent \"{platform.Agent.Name}\""), Describe(refused));
-        Assert.True(refusedInDiscovery.ExitCode == 1, Describe(refusedInDiscovery));
-        Assert.True(refusedInDiscovery.Stderr.Contains("Forbidden", StringComparison.OrdinalIgnoreCase), Describe(refusedInDiscovery));
+            $"Error from server (Forbidden): user \"mallory\" may not access agent \"{platform.Agent.Name}\""), platform.Describe(refused));
+        Assert.True(refusedInDiscovery.ExitCode == 1, platform.Describe(refusedInDiscovery));
+        Assert.True(refusedInDiscovery.Stderr.Contains("Forbidden", StringComparison.OrdinalIgnoreCase), platform.Describe(refusedInDiscovery));
         Assert.Equal("", refused.Stdout + refusedInDiscovery.Stdout);
     }
 
@@ -253,12 +254,9 @@ public sealed partial class KubectlThroughTunnelTests(KubectlPlatformFixture pla
     private async Task<string> RunOkAsync(Kubectl kubectl, params string[] args)
     {
         var result = await kubectl.RunAsync(CommandTimeout, null, args);
-        Assert.True(result.ExitCode == 0, Describe(result));
+        Assert.True(result.ExitCode == 0, platform.Describe(result));
         return result.Stdout;
     }
-
-    private string Describe(KubectlResult result) =>
-        $"kubectl {result.Command} exited {result.ExitCode}\nstdout: {result.Stdout}\nstderr: {result.Stderr}\n{platform.Output()}";
 
     /// <summary>WebSocket sessions are GETs and SPDY ones POSTs (<c>create</c>), as the emulator counts them.</summary>
     private (long Gets, long Posts) Sessions(string subresource) =>

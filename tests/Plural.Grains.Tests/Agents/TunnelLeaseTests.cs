@@ -64,4 +64,47 @@ public sealed class TunnelLeaseTests(ClusterFixture fixture)
         Assert.False(status.Connected);
         Assert.True(status.Since > connectedSince);
     }
+
+    [Fact]
+    public async Task An_agent_that_never_connected_was_never_seen()
+    {
+        var (grain, _) = await AgentFactory.RegisterAsync(fixture.Grains, AgentFactory.NewName());
+
+        Assert.Null((await grain.Get())!.Status.LastSeen);
+    }
+
+    [Fact]
+    public async Task Last_seen_follows_the_renewals_and_stays_at_the_last_one_after_the_lease_lapses()
+    {
+        var (grain, _) = await AgentFactory.RegisterAsync(fixture.Grains, AgentFactory.NewName());
+        await grain.RenewLease(AgentFactory.Lease(ttl: TimeSpan.FromMilliseconds(400)));
+        var first = (await grain.Get())!.Status.LastSeen;
+        await Task.Delay(TimeSpan.FromMilliseconds(100));
+        var beforeLastRenewal = DateTimeOffset.UtcNow;
+        await grain.RenewLease(AgentFactory.Lease(ttl: TimeSpan.FromMilliseconds(400)));
+        var afterLastRenewal = DateTimeOffset.UtcNow;
+
+        await Task.Delay(TimeSpan.FromMilliseconds(900));
+
+        var status = (await grain.Get())!.Status;
+        Assert.False(status.Connected);
+        Assert.NotNull(first);
+        Assert.InRange(status.LastSeen!.Value, beforeLastRenewal, afterLastRenewal);
+        Assert.True(status.LastSeen > first);
+    }
+
+    [Fact]
+    public async Task Last_seen_is_when_the_last_session_ended()
+    {
+        var (grain, _) = await AgentFactory.RegisterAsync(fixture.Grains, AgentFactory.NewName());
+        await grain.RenewLease(AgentFactory.Lease("gw-a"));
+        await Task.Delay(TimeSpan.FromMilliseconds(100));
+        var beforeDrop = DateTimeOffset.UtcNow;
+
+        await grain.DropLease("gw-a", "pod-1");
+
+        var status = (await grain.Get())!.Status;
+        Assert.False(status.Connected);
+        Assert.InRange(status.LastSeen!.Value, beforeDrop, DateTimeOffset.UtcNow);
+    }
 }
