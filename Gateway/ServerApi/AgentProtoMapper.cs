@@ -34,6 +34,11 @@ internal static class AgentProtoMapper
             proto.Since = Timestamp.FromDateTimeOffset(since);
         }
 
+        if (status.LastSeen is { } lastSeen)
+        {
+            proto.LastSeen = Timestamp.FromDateTimeOffset(lastSeen);
+        }
+
         proto.Connections.AddRange(status.Leases.Select(l => new Proto.AgentConnection
         {
             GatewayId = l.GatewayId,

@@ -17,6 +17,7 @@ public sealed class AgentLifecycleTests(PlatformFixture platform)
         var agent = await platform.RegisterAgentAsync("status");
         var before = await platform.Api.GetAgentAsync(new GetAgentRequest { Name = agent.Name });
         Assert.False(before.Status.Connected);
+        Assert.Null(before.Status.LastSeen);
 
         await using var process = await platform.StartAgentAsync(agent);
 
@@ -46,6 +47,10 @@ public sealed class AgentLifecycleTests(PlatformFixture platform)
         Assert.Contains("lost", status.GetProperty("message").GetString());
         var disconnected = await platform.WaitForAgentAsync(agent.Name, a => !a.Status.Connected, TimeSpan.FromSeconds(10));
         Assert.Empty(disconnected.Status.Connections);
+        // Last seen is when its session ended: after it was killed, not in the future.
+        Assert.NotNull(disconnected.Status.LastSeen);
+        var lastSeen = disconnected.Status.LastSeen.ToDateTimeOffset();
+        Assert.InRange(lastSeen, DateTimeOffset.UtcNow - clock.Elapsed - TimeSpan.FromSeconds(20), DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1));
         await process.DisposeAsync();
     }
 
