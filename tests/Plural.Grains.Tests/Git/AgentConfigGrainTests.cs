@@ -240,6 +240,24 @@ public sealed class AgentConfigGrainTests(GitClusterFixture fixture)
         Assert.DoesNotContain((await Config(agent).GetDesiredState()).Syncs, s => s.Target == "web");
     }
 
+    [Fact]
+    public async Task A_commit_that_crosses_a_limit_publishes_the_status_naming_it_and_the_previous_sync_stays()
+    {
+        var (agent, repo, url, _) = await SetUpAsync();
+        var before = Assert.Single((await Config(agent).GetSyncStatus()).Targets, t => t.Target == "web").DesiredCommit;
+        await using var statuses = await StreamRecorder<AgentSyncStatus>.StartAsync(fixture.Client, StreamNames.SyncStatus, agent);
+
+        const int each = GitClusterFixture.MaxManifestFileBytes - 100;
+        fixture.Remote.Commit(repo, Enumerable.Range(0, GitClusterFixture.MaxManifestTotalBytes / each + 1)
+            .ToDictionary(i => $"manifests/web/part-{i}.yaml", i => ConfigMapOfSize($"part-{i}", each)));
+        await PokeAsync(url);
+
+        var published = await statuses.WaitForAsync(s => s.Targets.Any(t => t.Target == "web" && t.ReadErrors.Any(e => e.Contains("bytes in total"))),
+            Eventually, "the status naming the total limit");
+        Assert.Equal(before, published.Targets.Single(t => t.Target == "web").DesiredCommit);
+        Assert.Contains((await Config(agent).GetDesiredState()).Syncs, s => s.Target == "web" && s.Commit == before);
+    }
+
     private static string ConfigMapOfSize(string name, int bytes)
     {
         var head = $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  filler: ";
