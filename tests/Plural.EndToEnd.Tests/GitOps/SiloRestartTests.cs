@@ -12,7 +12,7 @@ namespace Plural.EndToEnd.Tests.GitOps;
 /// </summary>
 public sealed class SiloRestartTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
     // Nothing calls a poller after the restart: its reminder (a one-minute period) brings it back.
     private static readonly TimeSpan ReminderPatience = TimeSpan.FromMinutes(3);
@@ -34,20 +34,20 @@ public sealed class SiloRestartTests(ITestOutputHelper output)
         await platform.Api.SetAgentConfigSourceAsync(new SetAgentConfigSourceRequest { Name = agent.Name, Repository = git.Url(repo) });
         await using var process = AgentProcess.Start(agent, platform.AgentUrl, cluster.Server.Url,
             cluster.AgentArgs("--Agent:GitOps:InventoryNamespace=default"));
-        await GreetingAsync(cluster, platform, "settings", "hello", Patience);
+        await GreetingAsync(cluster, platform, process, "settings", "hello", Patience);
 
         await platform.RestartSiloAsync();
         var restarted = Stopwatch.StartNew();
 
         git.Commit(repo, new Dictionary<string, string> { ["deploy/polled.yaml"] = ShopRepository.ConfigMap("polled", "by-itself") });
-        await GreetingAsync(cluster, platform, "polled", "by-itself", ReminderPatience);
+        await GreetingAsync(cluster, platform, process, "polled", "by-itself", ReminderPatience);
         output.WriteLine($"silo start to a polled commit applied: {restarted.ElapsedMilliseconds} ms");
 
         var pushed = git.Commit(repo, new Dictionary<string, string> { ["deploy/pushed.yaml"] = ShopRepository.ConfigMap("pushed", "at-once") });
         var notified = Stopwatch.StartNew();
         var refs = await platform.Api.NotifyGitPushAsync(new NotifyGitPushRequest { Repository = git.Url(repo) });
         Assert.Equal(pushed, Assert.Single(refs.Refs).Commit);
-        await GreetingAsync(cluster, platform, "pushed", "at-once", Patience);
+        await GreetingAsync(cluster, platform, process, "pushed", "at-once", Patience);
         output.WriteLine($"push notification to applied after the restart: {notified.ElapsedMilliseconds} ms");
 
         Assert.False(process.Process.HasExited, "the agent process exited");
@@ -55,7 +55,8 @@ public sealed class SiloRestartTests(ITestOutputHelper output)
         Assert.Equal(pushed, Assert.Single(status.Targets).DesiredCommit);
     }
 
-    private static async Task GreetingAsync(EmulatedCluster cluster, RestartablePlatform platform, string name, string greeting, TimeSpan timeout)
+    private static async Task GreetingAsync(EmulatedCluster cluster, RestartablePlatform platform, AgentProcess agent, string name, string greeting,
+        TimeSpan timeout)
     {
         try
         {
@@ -65,7 +66,7 @@ public sealed class SiloRestartTests(ITestOutputHelper output)
         }
         catch (TimeoutException ex)
         {
-            throw new TimeoutException($"{ex.Message}\n{platform.Diagnostics()}", ex);
+            throw new TimeoutException($"{ex.Message}\n{platform.Diagnostics()}\n--- agent\n{agent.Process.Output}", ex);
         }
     }
 }

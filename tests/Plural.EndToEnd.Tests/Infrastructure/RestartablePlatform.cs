@@ -48,7 +48,6 @@ internal sealed class RestartablePlatform : IAsyncDisposable
         [
             .. platform.Store(silo: false),
             "--Orleans:GatewayListRefreshPeriod=00:00:02",
-            "--Orleans:ResponseTimeout=00:00:05",
             "--Gateway:Id=gw-restart",
             $"--Gateway:AdminToken={AdminToken}",
             $"--Gateway:AgentListenUrl={platform.AgentUrl}",
