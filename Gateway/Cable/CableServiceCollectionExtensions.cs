@@ -17,6 +17,7 @@ public static class CableServiceCollectionExtensions
         services.AddSingleton<ICableChannel, AgentStatusChannel>();
         services.AddSingleton<ICableChannel, ClusterEventsChannel>();
         services.AddSingleton<ICableChannel, ClusterViewsChannel>();
+        services.AddSingleton<ICableChannel, SyncStatusChannel>();
         services.AddSingleton(sp => new CableHub(sp.GetServices<ICableChannel>(), sp.GetRequiredService<IOptions<CableOptions>>(),
             sp.GetRequiredService<ILogger<CableHub>>()));
         services.AddHostedService(sp => sp.GetRequiredService<CableHub>());

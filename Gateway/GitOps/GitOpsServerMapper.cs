@@ -80,7 +80,8 @@ internal static class GitOpsServerMapper
         return info;
     }
 
-    private static string StateName(ObjectSyncState state) => state switch
+    /// <summary>The name of an object's sync state as ServerApi and /cable spell it: applied, failed, pruned, prune_failed.</summary>
+    internal static string StateName(ObjectSyncState state) => state switch
     {
         ObjectSyncState.Applied => "applied",
         ObjectSyncState.Failed => "failed",

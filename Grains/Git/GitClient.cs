@@ -124,7 +124,7 @@ public sealed class GitClient(IOptions<GitOptions> options)
         var errors = new List<string>();
         if (matches.Count > limits.MaxFiles)
         {
-            errors.Add($"{matches.Count} files match, more than the limit of {limits.MaxFiles}; nothing was read");
+            errors.Add($"{matches.Count} files match, more than the limit of {limits.MaxFiles} files (the first over it: {matches[limits.MaxFiles].Path}); nothing was read");
             return new RepositoryFileSet(commit, [], errors);
         }
 
@@ -134,14 +134,14 @@ public sealed class GitClient(IOptions<GitOptions> options)
         {
             if (blob.Size > limits.MaxFileBytes)
             {
-                errors.Add($"{path}: {blob.Size} bytes, more than the limit of {limits.MaxFileBytes}; skipped");
+                errors.Add($"{path}: {blob.Size} bytes, more than the limit of {limits.MaxFileBytes} bytes per file; skipped");
                 continue;
             }
 
             total += blob.Size;
             if (total > limits.MaxTotalBytes)
             {
-                errors.Add($"the matching files exceed the total limit of {limits.MaxTotalBytes} bytes; nothing was read");
+                errors.Add($"{path}: brings the matching files to {total} bytes, more than the limit of {limits.MaxTotalBytes} bytes in total; nothing was read");
                 return new RepositoryFileSet(commit, [], errors);
             }
 

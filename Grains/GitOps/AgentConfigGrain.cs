@@ -204,13 +204,19 @@ public sealed partial class AgentConfigGrain(
 
     private async Task RefreshTargetAsync(string name, string commit)
     {
+        // A commit whose manifests cannot be read still changes the status: its read errors say why nothing was sent.
         if (await ReadTargetAsync(name, commit) is { } sync)
         {
             S.Generation++;
             await state.WriteStateAsync();
             await PublishAsync(new AgentConfigPush(Name, S.Generation, null, sync, null));
-            await PublishSyncStatusAsync();
         }
+        else
+        {
+            await state.WriteStateAsync();
+        }
+
+        await PublishSyncStatusAsync();
     }
 
     // Reads a target's manifests at a commit. A read that yields nothing usable keeps the previous sync in force:

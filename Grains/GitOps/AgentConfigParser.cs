@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Plural.Grains.GitOps;
@@ -13,14 +12,10 @@ internal static partial class AgentConfigParser
     public static ConfigFileModel Parse(string file, string text, List<ConfigProblem> problems)
     {
         var model = new ConfigFileModel();
-        var yaml = new YamlStream();
-        try
+        var (yaml, line, problem) = YamlText.Load(text);
+        if (yaml is null)
         {
-            yaml.Load(new StringReader(text));
-        }
-        catch (YamlException ex)
-        {
-            problems.Add(new ConfigProblem(file, (int)ex.Start.Line, "invalid YAML: " + ex.Message.Split(" (Line")[0]));
+            problems.Add(new ConfigProblem(file, line, problem));
             return model;
         }
 

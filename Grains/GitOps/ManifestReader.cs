@@ -1,6 +1,5 @@
 using System.Text;
 using Plural.Grains.Git;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Plural.Grains.GitOps;
@@ -74,14 +73,10 @@ internal static class ManifestReader
 
     private static (int Line, string Message)? Check(string text)
     {
-        var yaml = new YamlStream();
-        try
+        var (yaml, line, problem) = YamlText.Load(text);
+        if (yaml is null)
         {
-            yaml.Load(new StringReader(text));
-        }
-        catch (YamlException ex)
-        {
-            return ((int)ex.Start.Line, "invalid YAML: " + ex.Message.Split(" (Line")[0]);
+            return (line, problem);
         }
 
         if (yaml.Documents.Count != 1 || yaml.Documents[0].RootNode is not YamlMappingNode root)

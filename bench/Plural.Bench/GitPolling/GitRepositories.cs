@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Plural.Bench.GitPolling;
 
 /// <summary>
@@ -33,16 +31,16 @@ public sealed class GitRepositories
         var work = Directory.CreateDirectory(Path.Combine(scratch, "work")).FullName;
         var seedWork = Path.Combine(work, "seed");
         Directory.CreateDirectory(seedWork);
-        Git(seedWork, "init", "--quiet", "-b", "main");
+        GitCommand.Run(seedWork, "init", "--quiet", "-b", "main");
         foreach (var agent in agents)
         {
             var folder = Directory.CreateDirectory(Path.Combine(seedWork, ".plural", "agents", agent)).FullName;
             File.WriteAllText(Path.Combine(folder, "config.yaml"), Config);
         }
 
-        Git(seedWork, "add", "-A");
-        Commit(seedWork, "seed");
-        Git(work, "clone", "--quiet", "--bare", seedWork, Path.Combine(root, "seed.git"));
+        GitCommand.Run(seedWork, "add", "-A");
+        GitCommand.Commit(seedWork, "seed");
+        GitCommand.Run(work, "clone", "--quiet", "--bare", seedWork, Path.Combine(root, "seed.git"));
         foreach (var alias in aliases)
         {
             File.CreateSymbolicLink(Path.Combine(root, $"{alias}.git"), Path.Combine(root, "seed.git"));
@@ -50,15 +48,15 @@ public sealed class GitRepositories
 
         foreach (var copy in copies)
         {
-            Git(work, "clone", "--quiet", "--bare", seedWork, Path.Combine(root, $"{copy}.git"));
-            Git(work, "clone", "--quiet", Path.Combine(root, $"{copy}.git"), Path.Combine(work, copy));
+            GitCommand.Run(work, "clone", "--quiet", "--bare", seedWork, Path.Combine(root, $"{copy}.git"));
+            GitCommand.Run(work, "clone", "--quiet", Path.Combine(root, $"{copy}.git"), Path.Combine(work, copy));
         }
 
         return new GitRepositories(root, work);
     }
 
     /// <summary>The seed's commit.</summary>
-    public string SeedCommit() => Git(Root, "--git-dir", Path.Combine(Root, "seed.git"), "rev-parse", "refs/heads/main").Trim();
+    public string SeedCommit() => GitCommand.Run(Root, "--git-dir", Path.Combine(Root, "seed.git"), "rev-parse", "refs/heads/main").Trim();
 
     /// <summary>Commits a change of <paramref name="agent"/>'s configuration to copy <paramref name="copy"/> and pushes it; returns the commit.</summary>
     public string Push(string copy, string agent, int generation)
@@ -66,32 +64,8 @@ public sealed class GitRepositories
         var clone = Path.Combine(_work, copy);
         File.WriteAllText(Path.Combine(clone, ".plural", "agents", agent, "config.yaml"),
             generation % 2 == 1 ? "cache:\n  kinds: [pods, services]\n" : Config);
-        Commit(clone, $"change {generation}");
-        Git(clone, "push", "--quiet", "origin", "main");
-        return Git(clone, "rev-parse", "HEAD").Trim();
-    }
-
-    private static void Commit(string directory, string message) =>
-        Git(directory, "-c", "user.name=bench", "-c", "user.email=bench@example.com", "commit", "--quiet", "--allow-empty", "-m", message);
-
-    private static string Git(string directory, params string[] args)
-    {
-        var start = new ProcessStartInfo("git", args)
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start git");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"git {string.Join(' ', args)} failed: {error}");
-        }
-
-        return output.Result;
+        GitCommand.Commit(clone, $"change {generation}");
+        GitCommand.Run(clone, "push", "--quiet", "origin", "main");
+        return GitCommand.Run(clone, "rev-parse", "HEAD").Trim();
     }
 }

@@ -37,7 +37,12 @@ public sealed class EmulatedCluster : IAsyncDisposable
     public ChildProcess Agent { get; }
 
     /// <summary>Starts everything and waits until the agent's cache has listed the emulator's namespaces.</summary>
-    public static async Task<EmulatedCluster> StartAsync(ScenarioContext context, IEnumerable<string> agentArgs, CancellationToken ct)
+    public static Task<EmulatedCluster> StartAsync(ScenarioContext context, IEnumerable<string> agentArgs, CancellationToken ct) =>
+        StartAsync(context, agentArgs, [], ct);
+
+    /// <summary>The same with extra silo configuration (<c>--Git:PollInterval=...</c>).</summary>
+    public static async Task<EmulatedCluster> StartAsync(ScenarioContext context, IEnumerable<string> agentArgs, IEnumerable<string> siloArgs,
+        CancellationToken ct)
     {
         var emulator = await KubeEmulatorServer.StartAsync(new KubeEmulatorOptions
         {
@@ -47,7 +52,7 @@ public sealed class EmulatedCluster : IAsyncDisposable
         }, ct);
         var tokenFile = Path.Combine(context.ScratchDirectory, "upstream-token");
         await File.WriteAllTextAsync(tokenFile, emulator.AgentToken, ct);
-        var platform = await PlatformHost.StartAsync(context, [], ct);
+        var platform = await PlatformHost.StartAsync(context, [], siloArgs, ct);
         var name = "cluster-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
         var token = await platform.RegisterAgentAsync(name, ct);
         var agent = await platform.StartAgentAsync(name, token, emulator.Url, [$"--Agent:Upstream:BearerTokenFile={tokenFile}", .. agentArgs], ct);

@@ -54,6 +54,7 @@ public sealed class CablePlatform : IAsyncLifetime
             $"--Orleans:SiloPort={_siloPort}",
             $"--Orleans:GatewayPort={_orleansGatewayPort}",
             $"--urls=http://127.0.0.1:{FreePort.Next()}",
+            "--Git:PollInterval=00:00:01",
         ]);
         await Silo.WaitForOutputAsync("Application started", StartTimeout);
         var starting = new[] { StartGatewayAsync("gw-cable-a"), StartGatewayAsync("gw-cable-b") };

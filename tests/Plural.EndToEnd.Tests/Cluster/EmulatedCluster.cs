@@ -1,4 +1,5 @@
 using k8s;
+using k8s.Autorest;
 using k8s.Models;
 using Plural.KubeEmulator;
 
@@ -51,6 +52,19 @@ internal sealed class EmulatedCluster : IAsyncDisposable
         "--Agent:Events:BatchInterval=00:00:00.050",
         .. more,
     ];
+
+    /// <summary>The ConfigMap, or null when the cluster has none of that name.</summary>
+    public async Task<V1ConfigMap?> FindConfigMapAsync(string ns, string name)
+    {
+        try
+        {
+            return await Admin.CoreV1.ReadNamespacedConfigMapAsync(name, ns);
+        }
+        catch (HttpOperationException missing) when (missing.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
 
     public async Task CreateNamespaceAsync(string name) =>
         await Admin.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name } });

@@ -12,7 +12,7 @@ namespace Plural.EndToEnd.Tests.GitOps;
 [Collection(PlatformCollection.Name)]
 public sealed class AgentConfigSessionTests(PlatformFixture platform) : IAsyncLifetime
 {
-    private static readonly TimeSpan Eventually = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private GitDaemon _git = null!;
 
     public async Task InitializeAsync() => _git = await GitDaemon.StartAsync();
@@ -81,9 +81,9 @@ public sealed class AgentConfigSessionTests(PlatformFixture platform) : IAsyncLi
                 },
             },
         }, cts.Token);
-        var status = await EventuallyAsync(async () =>
+        var status = await Eventually.GetAsync(async () =>
             await platform.Api.GetSyncStatusAsync(new GetSyncStatusRequest { Name = agent.Name }) is var s
-            && s.Targets.Any(t => t.ReportedCommit.Length > 0) ? s : null);
+            && s.Targets.Any(t => t.ReportedCommit.Length > 0) ? s : null, Patience, "the report in the sync status");
         var target = Assert.Single(status.Targets);
         Assert.Equal(sync.ManifestSync.Commit, target.ReportedCommit);
         var failed = Assert.Single(target.Objects);
@@ -105,8 +105,9 @@ public sealed class AgentConfigSessionTests(PlatformFixture platform) : IAsyncLi
         var pushed = await platform.Api.NotifyGitPushAsync(new NotifyGitPushRequest { Repository = _git.Url(repo) });
         Assert.Equal(broken, Assert.Single(pushed.Refs).Commit);
 
-        var status = await EventuallyAsync(async () =>
-            await platform.Api.GetAgentConfigAsync(new GetAgentConfigRequest { Name = agent.Name }) is { RejectedCommit: var c } s && c == broken ? s : null);
+        var status = await Eventually.GetAsync(async () =>
+            await platform.Api.GetAgentConfigAsync(new GetAgentConfigRequest { Name = agent.Name }) is { RejectedCommit: var c } s && c == broken ? s : null,
+            Patience, "the broken configuration rejected");
         Assert.Equal(accepted.Version, status.Version);
         var problem = Assert.Single(status.Problems);
         Assert.Equal(configPath, problem.File);
@@ -132,24 +133,5 @@ public sealed class AgentConfigSessionTests(PlatformFixture platform) : IAsyncLi
     {
         Assert.True(await session.ResponseStream.MoveNext(ct), "the gateway ended the session");
         return session.ResponseStream.Current;
-    }
-
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe) where T : class
-    {
-        var deadline = DateTime.UtcNow + Eventually;
-        while (true)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"not within {Eventually}");
-            }
-
-            await Task.Delay(200);
-        }
     }
 }

@@ -58,10 +58,15 @@ internal sealed class GitDaemon : IAsyncDisposable
         return Commit(name, files);
     }
 
-    /// <summary>Writes files, commits and pushes; returns the commit.</summary>
-    public string Commit(string name, IReadOnlyDictionary<string, string> files)
+    /// <summary>Writes files, removes <paramref name="remove"/>, commits and pushes; returns the commit.</summary>
+    public string Commit(string name, IReadOnlyDictionary<string, string> files, params string[] remove)
     {
         var work = WorkOf(name);
+        foreach (var path in remove)
+        {
+            File.Delete(Path.Combine(work, path));
+        }
+
         foreach (var (path, content) in files)
         {
             var full = Path.Combine(work, path);

@@ -129,6 +129,29 @@ public sealed class AgentConfigGrainTests(GitClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Yaml_cut_off_inside_a_list_is_reported_with_its_line_in_a_configuration_and_in_a_manifest()
+    {
+        var (agent, repo, url, status) = await SetUpAsync();
+
+        var cut = fixture.Remote.Commit(repo, new Dictionary<string, string>
+        {
+            ["manifests/web/cut.yaml"] = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cut\ndata: [x\nmore: {}\n",
+            [AgentConfigPaths.ConfigFile(agent)] = "cache:\n  kinds: [namespaces\ngitops: {}\n",
+        });
+        await PokeAsync(url);
+
+        var rejected = await GitClusterFixture.EventuallyAsync(async () =>
+            await Config(agent).GetStatus() is { RejectedCommit: var c } s && c == cut ? s : null, Eventually, "the rejection");
+        var problem = Assert.Single(rejected.Problems);
+        Assert.True(problem.Line >= 2, problem.ToString());
+        Assert.StartsWith("invalid YAML", problem.Message);
+        Assert.Equal(status.Accepted!.Version, rejected.Accepted?.Version);
+        var target = Assert.Single((await Config(agent).GetSyncStatus()).Targets, t => t.Target == "web");
+        Assert.Equal(cut, target.DesiredCommit);
+        Assert.Contains(target.ReadErrors, e => e.StartsWith("manifests/web/cut.yaml document 0 (line ") && e.Contains("invalid YAML"));
+    }
+
+    [Fact]
     public async Task Unknown_keys_and_bad_values_are_named_by_line()
     {
         var (agent, repo, url, status) = await SetUpAsync();
@@ -177,8 +200,68 @@ public sealed class AgentConfigGrainTests(GitClusterFixture fixture)
         var target = Assert.Single((await Config(agent).GetSyncStatus()).Targets, t => t.Target == "web");
 
         Assert.Null(target.DesiredCommit);
-        Assert.Contains(target.ReadErrors, e => e.Contains($"more than the limit of {GitClusterFixture.MaxManifestFiles}"));
+        var error = Assert.Single(target.ReadErrors);
+        Assert.StartsWith($"{GitClusterFixture.MaxManifestFiles + 6} files match, more than the limit of {GitClusterFixture.MaxManifestFiles} files", error);
+        Assert.Contains($"(the first over it: manifests/web/cm-{GitClusterFixture.MaxManifestFiles - 1:D2}.yaml)", error);
         Assert.DoesNotContain((await Config(agent).GetDesiredState()).Syncs, s => s.Target == "web");
+    }
+
+    [Fact]
+    public async Task A_manifest_file_over_the_size_limit_is_skipped_and_named_and_the_rest_is_sent_without_pruning()
+    {
+        var big = ConfigMapOfSize("big", GitClusterFixture.MaxManifestFileBytes + 1);
+        var (agent, _, _, _) = await SetUpAsync(new Dictionary<string, string> { ["manifests/web/big.yaml"] = big });
+
+        var target = Assert.Single((await Config(agent).GetSyncStatus()).Targets, t => t.Target == "web");
+        var sync = Assert.Single((await Config(agent).GetDesiredState()).Syncs, s => s.Target == "web");
+
+        Assert.Equal([$"manifests/web/big.yaml: {big.Length} bytes, more than the limit of {GitClusterFixture.MaxManifestFileBytes} bytes per file; skipped"],
+            target.ReadErrors);
+        Assert.Equal(["manifests/web/app.yaml#0", "manifests/web/app.yaml#1"], sync.Documents.Select(d => $"{d.Path}#{d.Index}"));
+        Assert.False(sync.Prune);
+    }
+
+    [Fact]
+    public async Task A_target_over_the_total_size_limit_is_not_synced_and_names_the_file_that_crossed_it()
+    {
+        const int each = GitClusterFixture.MaxManifestFileBytes - 100;
+        var files = Enumerable.Range(0, GitClusterFixture.MaxManifestTotalBytes / each + 1)
+            .ToDictionary(i => $"manifests/web/part-{i}.yaml", i => ConfigMapOfSize($"part-{i}", each));
+        var (agent, _, _, _) = await SetUpAsync(files);
+
+        var target = Assert.Single((await Config(agent).GetSyncStatus()).Targets, t => t.Target == "web");
+
+        Assert.Null(target.DesiredCommit);
+        var error = Assert.Single(target.ReadErrors);
+        // After app.yaml (a few hundred bytes) and the parts before it.
+        var crossing = $"manifests/web/part-{GitClusterFixture.MaxManifestTotalBytes / each}.yaml";
+        Assert.StartsWith($"{crossing}: brings the matching files to ", error);
+        Assert.EndsWith($"more than the limit of {GitClusterFixture.MaxManifestTotalBytes} bytes in total; nothing was read", error);
+        Assert.DoesNotContain((await Config(agent).GetDesiredState()).Syncs, s => s.Target == "web");
+    }
+
+    [Fact]
+    public async Task A_commit_that_crosses_a_limit_publishes_the_status_naming_it_and_the_previous_sync_stays()
+    {
+        var (agent, repo, url, _) = await SetUpAsync();
+        var before = Assert.Single((await Config(agent).GetSyncStatus()).Targets, t => t.Target == "web").DesiredCommit;
+        await using var statuses = await StreamRecorder<AgentSyncStatus>.StartAsync(fixture.Client, StreamNames.SyncStatus, agent);
+
+        const int each = GitClusterFixture.MaxManifestFileBytes - 100;
+        fixture.Remote.Commit(repo, Enumerable.Range(0, GitClusterFixture.MaxManifestTotalBytes / each + 1)
+            .ToDictionary(i => $"manifests/web/part-{i}.yaml", i => ConfigMapOfSize($"part-{i}", each)));
+        await PokeAsync(url);
+
+        var published = await statuses.WaitForAsync(s => s.Targets.Any(t => t.Target == "web" && t.ReadErrors.Any(e => e.Contains("bytes in total"))),
+            Eventually, "the status naming the total limit");
+        Assert.Equal(before, published.Targets.Single(t => t.Target == "web").DesiredCommit);
+        Assert.Contains((await Config(agent).GetDesiredState()).Syncs, s => s.Target == "web" && s.Commit == before);
+    }
+
+    private static string ConfigMapOfSize(string name, int bytes)
+    {
+        var head = $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  filler: ";
+        return head + new string('x', bytes - head.Length - 1) + "\n";
     }
 
     [Fact]

@@ -17,6 +17,8 @@ public sealed class GitClusterFixture : IAsyncLifetime
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(6);
     public static readonly TimeSpan CollectionAge = TimeSpan.FromSeconds(4);
     public const int MaxManifestFiles = 20;
+    public const int MaxManifestFileBytes = 2000;
+    public const int MaxManifestTotalBytes = 6000;
 
     private readonly string _cache = Directory.CreateTempSubdirectory("plural-git-cache-").FullName;
 
@@ -51,7 +53,12 @@ public sealed class GitClusterFixture : IAsyncLifetime
                 o.CacheDirectory = _cache;
                 o.Credentials = [new GitCredential { UrlPrefix = $"{Server.Url}/{GitHttpServer.PrivatePrefix}", Username = "reader", Password = "s3cret-token" }];
             });
-            silo.Services.Configure<GitOpsOptions>(o => o.MaxManifestFiles = MaxManifestFiles);
+            silo.Services.Configure<GitOpsOptions>(o =>
+            {
+                o.MaxManifestFiles = MaxManifestFiles;
+                o.MaxManifestFileBytes = MaxManifestFileBytes;
+                o.MaxManifestTotalBytes = MaxManifestTotalBytes;
+            });
         });
         builder.ConfigureClient(client => client.AddMemoryStreams(StreamNames.Provider));
         Cluster = builder.Build();

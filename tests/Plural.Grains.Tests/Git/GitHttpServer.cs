@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
@@ -20,6 +21,7 @@ public sealed class GitHttpServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly string _root;
+    private readonly ConcurrentDictionary<string, long> _requestsByRepository = new(StringComparer.Ordinal);
     private long _refAdvertisements, _uploadPacks, _unauthorized;
 
     private GitHttpServer(WebApplication app, string root)
@@ -39,6 +41,9 @@ public sealed class GitHttpServer : IAsyncDisposable
 
     /// <summary>Requests refused for missing or wrong credentials.</summary>
     public long Unauthorized => Interlocked.Read(ref _unauthorized);
+
+    /// <summary>Every request for repository <paramref name="name"/> so far, answered or not.</summary>
+    public long RequestsTo(string name) => _requestsByRepository.GetValueOrDefault($"/{name}.git");
 
     /// <summary>False makes every request fail with 503.</summary>
     public bool Available { get; set; } = true;
@@ -67,6 +72,9 @@ public sealed class GitHttpServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        var repository = context.Request.Path.Value is { } requested && requested.IndexOf(".git", StringComparison.Ordinal) is var end and > 0
+            ? requested[..(end + 4)] : "";
+        _requestsByRepository.AddOrUpdate(repository, 1, (_, n) => n + 1);
         if (!Available)
         {
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;

@@ -153,6 +153,36 @@ public sealed class RepositoryPollerTests(GitClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_poller_is_deactivated_after_its_last_watcher_unwatches_and_polls_no_more()
+    {
+        var name = "unwatched-" + Guid.NewGuid().ToString("N")[..8];
+        fixture.Remote.Create(name, new Dictionary<string, string> { ["README.md"] = "one" });
+        var url = fixture.Server.RepositoryUrl(name);
+        var poller = Poller(url);
+        var management = fixture.Client.GetGrain<IManagementGrain>(0);
+        await poller.Watch("watcher-g");
+        await poller.Watch("watcher-h");
+
+        await poller.Unwatch("watcher-g");
+        var requestsWithOne = fixture.Server.RequestsTo(name);
+        await GitClusterFixture.EventuallyAsync(async () =>
+        {
+            await Task.Yield();
+            return fixture.Server.RequestsTo(name) >= requestsWithOne + 2 ? "polled" : null;
+        }, Eventually, "two more polls while one watcher is left");
+
+        await poller.Unwatch("watcher-h");
+        await GitClusterFixture.EventuallyAsync(async () =>
+            (await management.GetActiveGrains(poller.GetGrainId().Type)).Contains(poller.GetGrainId()) ? null : "gone",
+            Eventually, "the poller's deactivation");
+        var requestsAfter = fixture.Server.RequestsTo(name);
+        await Task.Delay(GitClusterFixture.PollInterval * 3);
+
+        Assert.Equal(requestsAfter, fixture.Server.RequestsTo(name));
+        Assert.DoesNotContain(poller.GetGrainId(), await management.GetActiveGrains(poller.GetGrainId().Type));
+    }
+
+    [Fact]
     public async Task A_push_notification_checks_the_remote_at_once()
     {
         var name = "pushed-" + Guid.NewGuid().ToString("N")[..8];
