@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Plural.Gateway.Peers;
 
 namespace Plural.Gateway.Hosting;
 
@@ -22,6 +23,15 @@ public sealed class GatewayOptions
 
     /// <summary>PEM certificate (chain) for listeners given as <c>https://</c>.</summary>
     public string? TlsCertificateFile { get; set; }
+
+    /// <summary>
+    /// Permits <c>http://</c> (plain text) listeners and a gateway without a peer secret. For tests and local
+    /// experiments on loopback only; without it the gateway refuses to start unless every listener is <c>https://</c>.
+    /// </summary>
+    public bool AllowInsecure { get; set; }
+
+    /// <summary>How gateways authenticate to each other on the private hop.</summary>
+    public PeerOptions Peer { get; set; } = new();
 
     /// <summary>PEM private key of <see cref="TlsCertificateFile"/>.</summary>
     public string? TlsKeyFile { get; set; }
