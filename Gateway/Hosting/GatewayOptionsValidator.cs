@@ -31,6 +31,12 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             }
         }
 
+        if (!options.AllowInsecure && !string.IsNullOrWhiteSpace(options.PrivateAddress)
+            && !options.PrivateAddress.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"Gateway:PrivateAddress ({options.PrivateAddress}) is not https://: other gateways reach this one over TLS.");
+        }
+
         if (anyTls && (string.IsNullOrEmpty(options.TlsCertificateFile) || string.IsNullOrEmpty(options.TlsKeyFile)))
         {
             errors.Add("An https:// listener needs a certificate: set Gateway:TlsCertificateFile and Gateway:TlsKeyFile (PEM).");

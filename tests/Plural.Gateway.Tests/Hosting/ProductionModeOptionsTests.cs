@@ -25,6 +25,14 @@ public sealed class ProductionModeOptionsTests : IDisposable
     }
 
     [Fact]
+    public void A_plain_text_private_address_for_the_peer_hop_is_refused()
+    {
+        var refused = Assert.Throws<OptionsValidationException>(() => Options(Production(), ("PrivateAddress", "http://10.0.0.7:8154")));
+
+        Assert.Contains("Gateway:PrivateAddress (http://10.0.0.7:8154) is not https://", refused.Message);
+    }
+
+    [Fact]
     public void Https_listeners_without_a_certificate_are_refused()
     {
         var refused = Assert.Throws<OptionsValidationException>(() =>
