@@ -31,8 +31,9 @@ public sealed class ServerApiTlsTests(MainAppPlatform platform)
 
         var refused = await Assert.ThrowsAsync<RpcException>(() => untrusting.Api.ListAgentsAsync(new ListAgentsRequest()).ResponseAsync);
 
-        Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
-        Assert.IsType<AuthenticationException>(Innermost(refused.Status.DebugException, e => e is AuthenticationException));
+        // Unavailable or Internal depending on where the handshake failure surfaces; the cause is what matters.
+        Assert.Contains(refused.StatusCode, new[] { StatusCode.Unavailable, StatusCode.Internal });
+        Assert.True(Innermost(refused.Status.DebugException, e => e is AuthenticationException) is not null, refused.ToString());
     }
 
     [Fact]
