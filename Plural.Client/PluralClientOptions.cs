@@ -6,6 +6,12 @@ public sealed class PluralClientOptions
     /// <summary>The gateway's API listener, e.g. <c>https://plural-gateway:8153</c>.</summary>
     public required Uri Address { get; init; }
 
+    /// <summary>
+    /// PEM bundle of the certificate authorities the listener's certificate must chain to (pinned, replacing the
+    /// system's trust store). Default: the system's trust store.
+    /// </summary>
+    public string? CertificateAuthorityFile { get; init; }
+
     /// <summary>The shared HS256 secret (the contents of the gateway's <c>Gateway:ServerApi:JwtSecretFiles</c> entry).</summary>
     public byte[]? JwtSecret { get; init; }
 

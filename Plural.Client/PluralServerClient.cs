@@ -1,6 +1,7 @@
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Plural.Protocol.Server;
+using Plural.Protocol.Tls;
 
 namespace Plural.Client;
 
@@ -25,7 +26,13 @@ public sealed class PluralServerClient : IDisposable
         }
 
         _options = options;
-        _channel = GrpcChannel.ForAddress(options.Address);
+        var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true };
+        if (CertificateTrust.CreateValidator(options.CertificateAuthorityFile, serverName: null) is { } validator)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = validator;
+        }
+
+        _channel = GrpcChannel.ForAddress(options.Address, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
         Api = new ServerApi.ServerApiClient(_channel.Intercept(metadata =>
         {
             metadata.Add("authorization", "Bearer " + Credential());

@@ -1,3 +1,4 @@
+using System.Security.Authentication;
 using Grpc.Core;
 
 namespace Plural.AgentK.Connection;
@@ -52,6 +53,7 @@ internal sealed class FailureState
     /// <summary>A short, stable name for a failure, used to tell one state from another.</summary>
     public static string KindOf(Exception exception) => exception switch
     {
+        RpcException rpc when CertificateFailure(rpc) is not null => "UntrustedCertificate",
         RpcException rpc => rpc.StatusCode.ToString(),
         _ => exception.GetType().Name,
     };
@@ -65,9 +67,25 @@ internal sealed class FailureState
             $"the gateway is rate limiting this agent (ResourceExhausted: {rpc.Status.Detail})",
         RpcException { StatusCode: StatusCode.PermissionDenied } rpc =>
             $"the gateway denied the agent (PermissionDenied: {rpc.Status.Detail})",
+        RpcException rpc when CertificateFailure(rpc) is { } tls =>
+            $"the gateway's TLS certificate is not trusted ({tls.Message}); check Agent:GatewayCaFile, Agent:GatewayServerName and the certificate the gateway serves",
         RpcException { StatusCode: StatusCode.Unavailable } rpc =>
             $"the gateway is unreachable (Unavailable: {rpc.Status.Detail}); check Agent:GatewayUrl and the network path",
         RpcException rpc => $"{rpc.StatusCode}: {rpc.Status.Detail}",
         _ => exception.Message,
     };
+
+    // A refused certificate surfaces as Unavailable, like a closed port; only the cause tells them apart.
+    private static AuthenticationException? CertificateFailure(RpcException rpc)
+    {
+        for (Exception? cause = rpc.Status.DebugException; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is AuthenticationException authentication)
+            {
+                return authentication;
+            }
+        }
+
+        return null;
+    }
 }

@@ -1,7 +1,7 @@
 using System.Net.Http;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Options;
-using Plural.AgentK.Tls;
+using Plural.Protocol.Tls;
 
 namespace Plural.AgentK.Connection;
 

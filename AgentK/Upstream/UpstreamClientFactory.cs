@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Options;
-using Plural.AgentK.Tls;
+using Plural.Protocol.Tls;
 
 namespace Plural.AgentK.Upstream;
 

@@ -11,6 +11,7 @@ using Plural.Gateway.Health;
 using Plural.Gateway.KubernetesProxy;
 using Plural.Gateway.Limits;
 using Plural.Gateway.Metrics;
+using Plural.Gateway.Peers;
 using Plural.Gateway.ServerApi;
 using Plural.Gateway.Sessions;
 using Plural.Gateway.Tunnels;
@@ -25,6 +26,7 @@ public static class GatewayHostingExtensions
     {
         var services = builder.Services;
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
         services.AddOptions<LeaseOptions>().BindConfiguration(LeaseOptions.Section)
             .Validate(o => o.RefreshInterval > TimeSpan.Zero && o.RefreshInterval < o.TimeToLive,
                 "Gateway:Leases:RefreshInterval must be positive and shorter than TimeToLive")
@@ -48,6 +50,7 @@ public static class GatewayHostingExtensions
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<TunnelRegistry>();
         services.AddSingleton<TunnelForwarder>();
+        services.AddSingleton<PeerCredentials>();
         services.AddSingleton<PeerGatewayForwarder>();
         services.AddSingleton<AgentRequestClient>();
         services.AddClusterViews();
@@ -58,12 +61,7 @@ public static class GatewayHostingExtensions
         services.AddSingleton<KubeconfigBuilder>();
         services.AddSingleton<UserTokenIssuer>();
         services.AddHttpClient(PeerGatewayForwarder.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                // Responses may be watches or log streams that stay open for hours.
-                PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
-                EnableMultipleHttp2Connections = true,
-            });
+            .ConfigurePrimaryHttpMessageHandler(sp => PeerHttpHandler.Create(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Peer));
         services.AddSingleton<LeaseKeeper>();
         services.AddHostedService(sp => sp.GetRequiredService<LeaseKeeper>());
         services.AddHostedService<GatewayStartupBanner>();

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Plural.Gateway.Peers;
 
 namespace Plural.Gateway.Hosting;
 
@@ -12,16 +13,25 @@ public sealed class GatewayOptions
     public string? Id { get; set; }
 
     /// <summary>Where agents connect (gRPC over HTTP/2).</summary>
-    [Required] public string AgentListenUrl { get; set; } = "http://127.0.0.1:8150";
+    [Required] public string AgentListenUrl { get; set; } = "https://127.0.0.1:8150";
 
     /// <summary>Where the main application calls <c>ServerApi</c> (gRPC over HTTP/2).</summary>
-    [Required] public string ApiListenUrl { get; set; } = "http://127.0.0.1:8153";
+    [Required] public string ApiListenUrl { get; set; } = "https://127.0.0.1:8153";
 
     /// <summary>Where users reach agents over HTTP/1.1 (proxy, health).</summary>
-    [Required] public string HttpListenUrl { get; set; } = "http://127.0.0.1:8154";
+    [Required] public string HttpListenUrl { get; set; } = "https://127.0.0.1:8154";
 
     /// <summary>PEM certificate (chain) for listeners given as <c>https://</c>.</summary>
     public string? TlsCertificateFile { get; set; }
+
+    /// <summary>
+    /// Permits <c>http://</c> (plain text) listeners and a gateway without a peer secret. For tests and local
+    /// experiments on loopback only; without it the gateway refuses to start unless every listener is <c>https://</c>.
+    /// </summary>
+    public bool AllowInsecure { get; set; }
+
+    /// <summary>How gateways authenticate to each other on the private hop.</summary>
+    public PeerOptions Peer { get; set; } = new();
 
     /// <summary>PEM private key of <see cref="TlsCertificateFile"/>.</summary>
     public string? TlsKeyFile { get; set; }

@@ -9,7 +9,6 @@ namespace Plural.Gateway.ServerApi;
 public sealed class AdminToken
 {
     private readonly byte[]? _expectedHash;
-    private readonly string? _token;
 
     /// <summary>Reads the token from configuration or its file.</summary>
     public AdminToken(IOptions<GatewayOptions> options)
@@ -18,15 +17,8 @@ public sealed class AdminToken
         var token = !string.IsNullOrWhiteSpace(value.AdminToken) ? value.AdminToken
             : !string.IsNullOrWhiteSpace(value.AdminTokenFile) ? File.ReadAllText(value.AdminTokenFile).Trim()
             : null;
-        _token = token;
         _expectedHash = token is null ? null : SHA256.HashData(Encoding.UTF8.GetBytes(token));
     }
-
-    /// <summary>
-    /// The token itself, for the gateway-to-gateway hop (gateways share it until they get
-    /// credentials of their own). Empty when none is configured.
-    /// </summary>
-    internal string Value => _token ?? "";
 
     /// <summary>True when the authorization header value carries the admin token.</summary>
     public bool Accepts(string? authorization)

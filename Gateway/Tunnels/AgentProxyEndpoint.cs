@@ -1,12 +1,14 @@
 using Plural.Gateway.Errors;
 using Plural.Gateway.Hosting;
+using Plural.Gateway.Peers;
 using Plural.Gateway.ServerApi;
 
 namespace Plural.Gateway.Tunnels;
 
 /// <summary>
-/// <c>/agents/{agent}/proxy/{path}</c>: the main application's raw route to an agent's upstream,
-/// authorised by the admin token. User access with per-user tokens builds on the same forwarder.
+/// <c>/agents/{agent}/proxy/{path}</c>: the main application's raw route to an agent's upstream, authorised by the
+/// admin token, and the private hop between gateways, authorised by a peer token. User access with per-user tokens
+/// builds on the same forwarder.
 /// </summary>
 public static class AgentProxyEndpoint
 {
@@ -18,8 +20,27 @@ public static class AgentProxyEndpoint
         endpoints.Map(Prefix + "/{agent}/proxy/{**path}", HandleAsync)
             .WithMetadata(new ListenerMetadata(ListenerKind.Http));
 
-    private static async Task HandleAsync(HttpContext context, string agent, AdminToken admin, TunnelForwarder forwarder)
+    private static async Task HandleAsync(HttpContext context, string agent, AdminToken admin, PeerCredentials peers, TunnelForwarder forwarder)
     {
+        // The raw remainder keeps escaped slashes and the exact spelling the caller used.
+        var prefix = new PathString($"{Prefix}/{agent}/proxy");
+        context.Request.Path.StartsWithSegments(prefix, out var rest);
+        var path = rest.HasValue ? rest.ToUriComponent() : "/";
+        if (PeerGatewayForwarder.IsForwarded(context.Request))
+        {
+            // A peer's route headers (target, impersonation) are covered by its token, so they are trusted once it checks out.
+            var route = TunnelRouteHeaders.Read(agent, path, context.Request.Headers);
+            if (peers.Check(context.Request, route) is { } refusal)
+            {
+                await KubernetesStatus.WriteAsync(context.Response, refusal.Status,
+                    refusal.Status == StatusCodes.Status403Forbidden ? "Forbidden" : "Unauthorized", refusal.Message, context.RequestAborted);
+                return;
+            }
+
+            await forwarder.ForwardAsync(context, route);
+            return;
+        }
+
         if (!admin.Accepts(context.Request.Headers.Authorization))
         {
             await KubernetesStatus.WriteAsync(context.Response, StatusCodes.Status401Unauthorized, "Unauthorized",
@@ -27,11 +48,7 @@ public static class AgentProxyEndpoint
             return;
         }
 
-        // The raw remainder keeps escaped slashes and the exact spelling the caller used.
-        var prefix = new PathString($"{Prefix}/{agent}/proxy");
-        context.Request.Path.StartsWithSegments(prefix, out var rest);
-        // Only the gateways' shared credential reaches this point, so route headers from a peer are trusted.
-        var route = TunnelRouteHeaders.Read(agent, rest.HasValue ? rest.ToUriComponent() : "/", context.Request.Headers);
-        await forwarder.ForwardAsync(context, route);
+        // The main application reaches the upstream as the agent itself; only peers may route elsewhere.
+        await forwarder.ForwardAsync(context, new TunnelRoute(agent, path));
     }
 }

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using Google.Protobuf;
 using Plural.Gateway.Hosting;
 using Plural.Grains.Agents;
@@ -14,8 +13,7 @@ namespace Plural.Gateway.Tunnels;
 public sealed class AgentRequestClient(
     TunnelForwarder forwarder,
     IHttpClientFactory clients,
-    GatewayIdentity gateway,
-    ServerApi.AdminToken adminToken,
+    Peers.PeerCredentials credentials,
     Microsoft.Extensions.Options.IOptions<TunnelOptions> options)
 {
     /// <summary>Largest reply read into memory; a bigger one fails the call rather than the process.</summary>
@@ -132,9 +130,9 @@ public sealed class AgentRequestClient(
             request.Content = new ReadOnlyMemoryContent(call.Body);
         }
 
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminToken.Value);
-        request.Headers.Add(PeerGatewayForwarder.ForwardedByHeader, gateway.Id);
-        TunnelRouteHeaders.Write(new TunnelRoute(agentName, call.Path, call.Target), request.Headers);
+        var route = new TunnelRoute(agentName, call.Path, call.Target);
+        credentials.Authorize(request.Headers, call.Method, route);
+        TunnelRouteHeaders.Write(route, request.Headers);
         try
         {
             using var response = await clients.CreateClient(PeerGatewayForwarder.ClientName)

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http.Features;
 using Plural.Protocol.Agent;
 using Plural.Gateway.Errors;
@@ -10,13 +9,13 @@ namespace Plural.Gateway.Tunnels;
 
 /// <summary>
 /// Carries a request to the gateway an agent is connected to, when it is not connected here: one
-/// private hop, found through the agent's leases. A forwarded request is marked so the receiving
-/// gateway serves it locally and never forwards it again (no cycles).
+/// private hop, found through the agent's leases, authenticated with a peer token for that one request. A forwarded
+/// request is marked so the receiving gateway serves it locally and never forwards it again (no cycles).
 /// </summary>
 public sealed partial class PeerGatewayForwarder(
     IHttpClientFactory clients,
     GatewayIdentity gateway,
-    ServerApi.AdminToken adminToken,
+    Peers.PeerCredentials credentials,
     ILogger<PeerGatewayForwarder> logger)
 {
     /// <summary>Header naming the gateway that forwarded a request.</summary>
@@ -70,8 +69,7 @@ public sealed partial class PeerGatewayForwarder(
             }
         }
 
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", adminToken.Value);
-        request.Headers.Add(ForwardedByHeader, gateway.Id);
+        credentials.Authorize(request.Headers, context.Request.Method, route);
         TunnelRouteHeaders.Write(route, request.Headers);
         LogForwarding(logger, agentName, peer.GatewayId);
         try

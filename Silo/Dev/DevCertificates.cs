@@ -5,10 +5,10 @@ using System.Security.Cryptography.X509Certificates;
 namespace Plural.Silo.Dev;
 
 /// <summary>
-/// A throwaway CA and a loopback server certificate for the dev gateway's HTTP listener: kubectl
-/// only sends bearer tokens over TLS, so even the demo needs it. Written as PEM files.
+/// A throwaway CA and a loopback server certificate for all of the dev gateway's listeners, so that even the demo
+/// runs over TLS as production does. Written as PEM files; the CA as <c>gateway-ca.pem</c> for agents and clients.
 /// </summary>
-internal sealed record DevCertificates(string AuthorityPem, string CertificateFile, string KeyFile)
+internal sealed record DevCertificates(string AuthorityFile, string CertificateFile, string KeyFile)
 {
     public static async Task<DevCertificates> WriteAsync(string directory)
     {
@@ -33,8 +33,8 @@ internal sealed record DevCertificates(string AuthorityPem, string CertificateFi
         var keyFile = Path.Combine(directory, "gateway-key.pem");
         await File.WriteAllTextAsync(certificateFile, server.ExportCertificatePem());
         await File.WriteAllTextAsync(keyFile, serverKey.ExportPkcs8PrivateKeyPem());
-        var authorityPem = authority.ExportCertificatePem();
-        await File.WriteAllTextAsync(Path.Combine(directory, "gateway-ca.pem"), authorityPem);
-        return new DevCertificates(authorityPem, certificateFile, keyFile);
+        var authorityFile = Path.Combine(directory, "gateway-ca.pem");
+        await File.WriteAllTextAsync(authorityFile, authority.ExportCertificatePem());
+        return new DevCertificates(authorityFile, certificateFile, keyFile);
     }
 }

@@ -55,10 +55,14 @@ internal static partial class DevEnvironment
         {
             ["Gateway:Id"] = "dev-gateway",
             ["Gateway:AdminToken"] = adminToken,
+            // Every listener over TLS with the throwaway CA, as in production; agents and clients trust that CA.
+            ["Gateway:AgentListenUrl"] = "https://127.0.0.1:8150",
+            ["Gateway:ApiListenUrl"] = "https://127.0.0.1:8153",
             ["Gateway:HttpListenUrl"] = "https://127.0.0.1:8154",
             ["Gateway:TlsCertificateFile"] = certificates.CertificateFile,
             ["Gateway:TlsKeyFile"] = certificates.KeyFile,
-            ["Gateway:Access:KubeconfigCaFile"] = Path.Combine(stateDirectory, "gateway-ca.pem"),
+            ["Gateway:Peer:Secret"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
+            ["Gateway:Access:KubeconfigCaFile"] = certificates.AuthorityFile,
             ["Git:PollInterval"] = "00:00:05",
         });
         builder.Configuration.AddCommandLine(args.Skip(1).ToArray());
@@ -70,7 +74,7 @@ internal static partial class DevEnvironment
         var listeners = app.Services.GetRequiredService<GatewayListeners>();
         var agentToken = await RegisterAgentAsync(app.Services);
         var gitops = await DevGitRepository.ConnectAsync(app.Services, stateDirectory);
-        using var agent = await StartAgentAsync(listeners.UrlOf(ListenerKind.Agent), agentToken, emulator.Url, agentCredentials, emulatorCa);
+        using var agent = await StartAgentAsync(listeners.UrlOf(ListenerKind.Agent), certificates.AuthorityFile, agentToken, emulator.Url, agentCredentials, emulatorCa);
 
         // kubectl goes the way a user's does: a user token, the Kubernetes proxy, impersonation in the cluster.
         var (_, userToken) = await app.Services.GetRequiredService<UserTokenIssuer>().IssueAsync(DevUser, [DevGroup], [AgentName], TimeSpan.FromDays(30));
@@ -98,12 +102,13 @@ internal static partial class DevEnvironment
         return token;
     }
 
-    private static async Task<IHost> StartAgentAsync(Uri gateway, string token, Uri upstream, string upstreamTokenFile, string? upstreamCa)
+    private static async Task<IHost> StartAgentAsync(Uri gateway, string gatewayCa, string token, Uri upstream, string upstreamTokenFile, string? upstreamCa)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Agent:GatewayUrl"] = gateway.ToString(),
+            ["Agent:GatewayCaFile"] = gatewayCa,
             ["Agent:Token"] = token,
             ["Agent:InstanceId"] = "dev-agent",
             ["Agent:Upstream:Url"] = upstream.ToString(),

@@ -35,7 +35,7 @@ await silo.WaitForOutputAsync("Application started", TimeSpan.FromSeconds(60));
 await using var gateway = ProductProcess.Start("Gateway",
 [
     $"--Orleans:GatewayPort={orleansGatewayPort}", "--Gateway:Id=bench-cable", $"--Gateway:AdminToken={adminToken}",
-    $"--Gateway:AgentListenUrl=http://127.0.0.1:{FreePort.Next()}", $"--Gateway:ApiListenUrl={apiUrl}", $"--Gateway:HttpListenUrl={httpUrl}",
+    $"--Gateway:AgentListenUrl=http://127.0.0.1:{FreePort.Next()}", $"--Gateway:ApiListenUrl={apiUrl}", $"--Gateway:HttpListenUrl={httpUrl}", "--Gateway:AllowInsecure=true",
 ]);
 await gateway.WaitForOutputAsync("Application started", TimeSpan.FromSeconds(60));
 await using var cluster = await ClusterProbe.ConnectAsync(orleansGatewayPort);

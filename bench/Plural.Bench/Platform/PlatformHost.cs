@@ -96,6 +96,7 @@ public sealed class PlatformHost : IDisposable
             $"--Gateway:AgentListenUrl={agentUrl}",
             $"--Gateway:ApiListenUrl={apiUrl}",
             $"--Gateway:HttpListenUrl={httpUrl}",
+            "--Gateway:AllowInsecure=true",
             .. extraGatewayArgs,
         ], ProductEnvironment, Path.GetDirectoryName(context.Layout.ProgramPath("Gateway")));
         await WaitReadyAsync(gateway, new Uri(httpUrl, "/readyz"), ct);

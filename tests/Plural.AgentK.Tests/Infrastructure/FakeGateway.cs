@@ -4,14 +4,16 @@ using System.Threading.Channels;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Plural.Protocol.Agent;
 
 namespace Plural.AgentK.Tests.Infrastructure;
 
 /// <summary>
-/// An in-process gateway on a real socket (HTTP/2 cleartext): checks the token, welcomes sessions,
+/// An in-process gateway on a real socket (HTTP/2, in clear text or over TLS): checks the token, welcomes sessions,
 /// records heartbeats, and parks tunnel slots for the test to send requests down.
 /// </summary>
 public sealed class FakeGateway : IAsyncDisposable
@@ -54,16 +56,35 @@ public sealed class FakeGateway : IAsyncDisposable
 
     public ConcurrentQueue<string> SlotConnectionIds { get; } = new();
 
-    public static async Task<FakeGateway> StartAsync(int port = 0, string gatewayId = "gateway-1")
+    private int _tlsHandshakes;
+
+    /// <summary>TLS handshakes the agent started (also the refused ones); HTTPS gateways only.</summary>
+    public int TlsHandshakes => Volatile.Read(ref _tlsHandshakes);
+
+    /// <param name="port">0 for a free port.</param>
+    /// <param name="gatewayId">The gateway's name in its welcome.</param>
+    /// <param name="certificate">With a certificate (and its key) the gateway serves HTTPS; without, HTTP/2 in clear text.</param>
+    public static async Task<FakeGateway> StartAsync(int port = 0, string gatewayId = "gateway-1", X509Certificate2? certificate = null)
     {
         var builder = LoopbackServer.CreateBuilder();
+        var gateway = new FakeGateway(gatewayId);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // The agent puts all its tunnel streams on one connection; Kestrel's default of 100 is too few.
             kestrel.Limits.Http2.MaxStreamsPerConnection = 1000;
-            kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.Listen(IPAddress.Loopback, port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                if (certificate is not null)
+                {
+                    listen.UseHttps(new HttpsConnectionAdapterOptions
+                    {
+                        ServerCertificate = certificate,
+                        OnAuthenticate = (_, _) => Interlocked.Increment(ref gateway._tlsHandshakes),
+                    });
+                }
+            });
         });
-        var gateway = new FakeGateway(gatewayId);
         builder.Services.AddSingleton(gateway);
         builder.Services.AddGrpc();
         var app = builder.Build();

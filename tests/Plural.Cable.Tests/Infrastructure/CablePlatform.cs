@@ -170,6 +170,9 @@ public sealed class CablePlatform : IAsyncLifetime
             $"--Gateway:AgentListenUrl={agent}",
             $"--Gateway:ApiListenUrl={api}",
             $"--Gateway:HttpListenUrl={http}",
+            // Plain-text listeners on loopback; the TLS path has its own tests.
+            "--Gateway:AllowInsecure=true",
+            "--Gateway:Peer:Secret=cable-peer-secret-0123456789abcdef",
             "--Gateway:Leases:TimeToLive=00:00:03",
             "--Gateway:Leases:RefreshInterval=00:00:00.500",
             "--Gateway:HeartbeatInterval=00:00:01",

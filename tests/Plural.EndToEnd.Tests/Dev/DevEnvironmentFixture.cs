@@ -17,8 +17,8 @@ public sealed class DevEnvironmentFixture : IAsyncLifetime
         Dev = ProductProcess.Start("Silo",
         [
             "dev",
-            "--Gateway:AgentListenUrl=http://127.0.0.1:0",
-            "--Gateway:ApiListenUrl=http://127.0.0.1:0",
+            "--Gateway:AgentListenUrl=https://127.0.0.1:0",
+            "--Gateway:ApiListenUrl=https://127.0.0.1:0",
             "--Gateway:HttpListenUrl=https://127.0.0.1:0",
             $"--Orleans:SiloPort={FreePort.Next()}",
             $"--Orleans:GatewayPort={FreePort.Next()}",

@@ -12,6 +12,10 @@ namespace Plural.EndToEnd.Tests.Infrastructure;
 public sealed class PlatformFixture : IAsyncLifetime
 {
     public const string AdminToken = "e2e-admin-token-0123456789";
+
+    /// <summary>The secret the gateways sign their peer tokens with.</summary>
+    public const string PeerSecret = "e2e-peer-secret-0123456789abcdefghij";
+
     internal static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly int _siloPort = FreePort.Next();
@@ -147,6 +151,9 @@ public sealed class PlatformFixture : IAsyncLifetime
             $"--Gateway:AgentListenUrl={agentUrl}",
             $"--Gateway:ApiListenUrl={apiUrl}",
             $"--Gateway:HttpListenUrl={httpUrl}",
+            // Plain-text listeners on loopback; the TLS path has its own tests.
+            "--Gateway:AllowInsecure=true",
+            $"--Gateway:Peer:Secret={PeerSecret}",
             "--Gateway:Leases:TimeToLive=00:00:03",
             "--Gateway:Leases:RefreshInterval=00:00:00.500",
             "--Gateway:Tunnels:WaitTimeout=00:00:03",

@@ -9,9 +9,11 @@ internal sealed class RawAgent : IDisposable
 {
     private readonly GrpcChannel _channel;
 
-    public RawAgent(Uri gateway)
+    /// <param name="gateway">The gateway's agent listener.</param>
+    /// <param name="caFile">The CA to pin for an <c>https://</c> listener; null for the system's trust store.</param>
+    public RawAgent(Uri gateway, string? caFile = null)
     {
-        _channel = GrpcChannel.ForAddress(gateway);
+        _channel = TrustedChannel.For(gateway, caFile);
         Client = new AgentGateway.AgentGatewayClient(_channel);
     }
 

@@ -238,6 +238,10 @@ public sealed class KubectlPlatformFixture : IAsyncLifetime
             $"--Gateway:HttpListenUrl={httpUrl}",
             $"--Gateway:TlsCertificateFile={certificates.CertificateFile}",
             $"--Gateway:TlsKeyFile={certificates.KeyFile}",
+            // Agents and the ServerApi in plain text on loopback; users and the hop between the gateways over TLS.
+            "--Gateway:AllowInsecure=true",
+            $"--Gateway:Peer:Secret={PlatformFixture.PeerSecret}",
+            $"--Gateway:Peer:CaFile={certificates.AuthorityFile}",
             // Issued kubeconfigs carry the CA, as kubectl needs it to trust the gateway.
             $"--Gateway:Access:KubeconfigCaFile={certificates.AuthorityFile}",
             $"--Gateway:Access:JwtSecretFiles:0={JwtSecretFile}",

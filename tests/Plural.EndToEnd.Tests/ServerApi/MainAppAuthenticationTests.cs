@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Plural.Client;
+using Plural.EndToEnd.Tests.Infrastructure;
 using Plural.Protocol.Server;
 
 // Not ".ServerApi": that namespace would hide the generated ServerApi class from the other test folders.
@@ -60,7 +61,7 @@ public sealed class MainAppAuthenticationTests(MainAppPlatform platform)
     [Fact]
     public async Task A_call_without_a_credential_or_with_an_unknown_one_is_unauthenticated()
     {
-        var bare = new Protocol.Server.ServerApi.ServerApiClient(Grpc.Net.Client.GrpcChannel.ForAddress(platform.ApiUrl));
+        var bare = new Protocol.Server.ServerApi.ServerApiClient(TrustedChannel.For(platform.ApiUrl, platform.Certificates.AuthorityFile));
         using var garbage = platform.ClientWithBearer("not-a-credential");
 
         var none = await Assert.ThrowsAsync<RpcException>(() => bare.ListAgentsAsync(AnyCall).ResponseAsync);

@@ -7,9 +7,9 @@ using Plural.Protocol.Server;
 namespace Plural.EndToEnd.Tests.MainApp;
 
 /// <summary>
-/// A silo and a gateway whose <c>ServerApi</c> takes the main application's JWTs: two secret files (the current
-/// secret and the previous one, as during a rotation) and an operator admin token. Leases are short so status
-/// changes show within seconds.
+/// A silo and a gateway in production mode (every listener over TLS with a throwaway CA, a peer secret) whose
+/// <c>ServerApi</c> takes the main application's JWTs: two secret files (the current secret and the previous one, as
+/// during a rotation) and an operator admin token. Leases are short so status changes show within seconds.
 /// </summary>
 public sealed class MainAppPlatform : IAsyncLifetime
 {
@@ -21,8 +21,11 @@ public sealed class MainAppPlatform : IAsyncLifetime
     internal ProductProcess Silo { get; private set; } = null!;
     internal ProductProcess Gateway { get; private set; } = null!;
 
-    public Uri AgentUrl { get; } = new($"http://127.0.0.1:{FreePort.Next()}");
-    public Uri ApiUrl { get; } = new($"http://127.0.0.1:{FreePort.Next()}");
+    public Uri AgentUrl { get; } = new($"https://127.0.0.1:{FreePort.Next()}");
+    public Uri ApiUrl { get; } = new($"https://127.0.0.1:{FreePort.Next()}");
+
+    /// <summary>The CA that signed the gateway's certificate; clients and agents pin it.</summary>
+    internal GatewayCertificates Certificates { get; private set; } = null!;
 
     public string SecretFile => Path.Combine(_directory.FullName, "server-api-secret");
 
@@ -37,6 +40,9 @@ public sealed class MainAppPlatform : IAsyncLifetime
     {
         await File.WriteAllTextAsync(SecretFile, Secret + "\n");
         await File.WriteAllTextAsync(PreviousSecretFile, PreviousSecret);
+        Certificates = await GatewayCertificates.WriteAsync(_directory.FullName);
+        var peerSecretFile = Path.Combine(_directory.FullName, "peer-secret");
+        await File.WriteAllTextAsync(peerSecretFile, PlatformFixture.PeerSecret);
         Silo = ProductProcess.Start("Silo",
         [
             "--Orleans:HostGateway=false",
@@ -54,7 +60,10 @@ public sealed class MainAppPlatform : IAsyncLifetime
             $"--Gateway:ServerApi:JwtSecretFiles:1={PreviousSecretFile}",
             $"--Gateway:AgentListenUrl={AgentUrl}",
             $"--Gateway:ApiListenUrl={ApiUrl}",
-            $"--Gateway:HttpListenUrl=http://127.0.0.1:{FreePort.Next()}",
+            $"--Gateway:HttpListenUrl=https://127.0.0.1:{FreePort.Next()}",
+            $"--Gateway:TlsCertificateFile={Certificates.CertificateFile}",
+            $"--Gateway:TlsKeyFile={Certificates.KeyFile}",
+            $"--Gateway:Peer:SecretFile={peerSecretFile}",
             "--Gateway:Leases:TimeToLive=00:00:03",
             "--Gateway:Leases:RefreshInterval=00:00:00.500",
             "--Gateway:HeartbeatInterval=00:00:01",
@@ -71,6 +80,7 @@ public sealed class MainAppPlatform : IAsyncLifetime
         new(new PluralClientOptions
         {
             Address = ApiUrl,
+            CertificateAuthorityFile = Certificates.AuthorityFile,
             JwtSecret = Encoding.UTF8.GetBytes(secret),
             Issuer = issuer,
             Audience = audience,
@@ -79,7 +89,7 @@ public sealed class MainAppPlatform : IAsyncLifetime
         });
 
     /// <summary>A client presenting <paramref name="bearer"/> as it is (admin token, user token, garbage).</summary>
-    public PluralServerClient ClientWithBearer(string bearer) => new(new PluralClientOptions { Address = ApiUrl, AdminToken = bearer });
+    public PluralServerClient ClientWithBearer(string bearer) => new(new PluralClientOptions { Address = ApiUrl, CertificateAuthorityFile = Certificates.AuthorityFile, AdminToken = bearer });
 
     internal async Task<RegisteredAgent> RegisterAgentAsync(string prefix, IDictionary<string, string>? labels = null)
     {
@@ -98,7 +108,8 @@ public sealed class MainAppPlatform : IAsyncLifetime
     /// <summary>Starts AgentK with <paramref name="token"/> and waits until its session is up.</summary>
     internal async Task<AgentProcess> StartAgentAsync(string name, string token, Uri upstream, params string[] extraArgs)
     {
-        var agent = AgentProcess.Start(new RegisteredAgent(name, "", token), AgentUrl, upstream, extraArgs);
+        var agent = AgentProcess.Start(new RegisteredAgent(name, "", token), AgentUrl, upstream,
+            [$"--Agent:GatewayCaFile={Certificates.AuthorityFile}", .. extraArgs]);
         await agent.Process.WaitForOutputAsync("Agent connected", PlatformFixture.StartTimeout);
         return agent;
     }

@@ -5,8 +5,8 @@ using Plural.EndToEnd.Tests.Cluster;
 namespace Plural.EndToEnd.Tests.MainApp;
 
 /// <summary>
-/// The Rails main application's side, played by a Ruby script with stock ruby-grpc: it mints its own JWT, registers an
-/// agent, and once the test has started AgentK with the token the script wrote, lists, reads, queries and watches.
+/// The Rails main application's side, played by a Ruby script with stock ruby-grpc over TLS with the gateway's CA: it
+/// mints its own JWT, registers an agent, and once the test has started AgentK with the token the script wrote, lists, reads, queries and watches.
 /// </summary>
 [Collection(MainAppCollection.Name)]
 public sealed class RubyMainAppClientTests(MainAppPlatform platform)
@@ -28,6 +28,7 @@ public sealed class RubyMainAppClientTests(MainAppPlatform platform)
             await using var script = RubyScript.Start("main_app_client.rb", new Dictionary<string, string>
             {
                 ["PLURAL_API"] = platform.ApiUrl.Authority,
+                ["PLURAL_CA_FILE"] = platform.Certificates.AuthorityFile,
                 ["PLURAL_JWT_SECRET_FILE"] = platform.SecretFile,
                 ["PLURAL_STUBS"] = work.FullName,
                 ["PLURAL_AGENT_NAME"] = name,

@@ -80,7 +80,7 @@ public sealed class TokenMethodsTests(MainAppPlatform platform)
 
         var again = await platform.Api.RegisterAgentAsync(new RegisterAgentRequest { Name = agent.Name });
         Assert.False(again.Agent.Status.Connected);
-        using var raw = new RawAgent(platform.AgentUrl);
+        using var raw = new RawAgent(platform.AgentUrl, platform.Certificates.AuthorityFile);
         using var soon = new CancellationTokenSource(Timeout);
         var refused = await Assert.ThrowsAsync<RpcException>(() => raw.HelloAsync(agent.Token, soon.Token));
         Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);

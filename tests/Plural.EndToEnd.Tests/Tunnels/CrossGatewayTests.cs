@@ -4,12 +4,16 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Plural.EndToEnd.Tests.Infrastructure;
+using Plural.Protocol.Peers;
 
 namespace Plural.EndToEnd.Tests.Tunnels;
 
 [Collection(PlatformCollection.Name)]
-public sealed class CrossGatewayTests(PlatformFixture platform)
+public sealed class CrossGatewayTests(PlatformFixture platform) : IAsyncLifetime
 {
+    private const string PeerGateway = "some-other-gateway";
+    private readonly List<AgentProcess> _agents = [];
+
     [Fact]
     public async Task Request_reaching_a_gateway_without_the_agent_is_carried_to_the_agents_gateway()
     {
@@ -39,14 +43,100 @@ public sealed class CrossGatewayTests(PlatformFixture platform)
         var (gateway, httpUrl, _) = await platform.StartExtraGatewayAsync();
         await using var __ = gateway;
         using var client = new HttpClient { BaseAddress = httpUrl, Timeout = TimeSpan.FromSeconds(30) };
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/agents/{agent.Name}/proxy/echo/loop");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", PlatformFixture.AdminToken);
-        request.Headers.Add("X-Plural-Forwarded-By", "some-other-gateway");
+        using var request = ForwardedRequest(agent.Name, "/echo/loop", SignedToken(agent.Name, "/echo/loop"));
 
         using var response = await client.SendAsync(request);
 
         // The extra gateway has no tunnel for the agent and must not hop again: it waits, then says so.
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
-        Assert.Equal("Timeout", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reason").GetString());
+        Assert.Equal("Timeout", await ReasonAsync(response));
+    }
+
+    [Fact]
+    public async Task A_forwarded_request_with_the_admin_token_instead_of_a_peer_token_is_unauthorized()
+    {
+        var agent = await ConnectedAgentAsync("peeradmin");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/agents/{agent}/proxy/echo/admin");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", PlatformFixture.AdminToken);
+        request.Headers.Add("X-Plural-Forwarded-By", "some-other-gateway");
+
+        using var response = await platform.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("Unauthorized", await ReasonAsync(response));
+    }
+
+    [Fact]
+    public async Task A_peer_token_signed_with_another_secret_is_forbidden()
+    {
+        var agent = await ConnectedAgentAsync("peerforged");
+        var forged = SignedToken(agent, "/echo/forged", secret: "not-the-deployments-peer-secret-0123456789");
+
+        using var response = await platform.Http.SendAsync(ForwardedRequest(agent, "/echo/forged", forged));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("not issued for this request", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_peer_token_signed_for_another_path_is_forbidden()
+    {
+        var agent = await ConnectedAgentAsync("peerswap");
+        var forOtherPath = SignedToken(agent, "/echo/harmless");
+
+        using var swapped = await platform.Http.SendAsync(ForwardedRequest(agent, "/echo/secret", forOtherPath));
+        using var original = await platform.Http.SendAsync(ForwardedRequest(agent, "/echo/harmless", forOtherPath));
+
+        Assert.Equal(HttpStatusCode.Forbidden, swapped.StatusCode);
+        // The same token on the request it was signed for goes through: the refusal was about the path.
+        Assert.Equal(HttpStatusCode.OK, original.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_expired_peer_token_is_unauthorized()
+    {
+        var agent = await ConnectedAgentAsync("peerexpired");
+        var expired = SignedToken(agent, "/echo/late", issued: DateTimeOffset.UtcNow.AddMinutes(-5));
+
+        using var response = await platform.Http.SendAsync(ForwardedRequest(agent, "/echo/late", expired));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("expired", await response.Content.ReadAsStringAsync());
+    }
+
+    private async Task<string> ConnectedAgentAsync(string prefix)
+    {
+        var agent = await platform.RegisterAgentAsync(prefix);
+        _agents.Add(await platform.StartAgentAsync(agent));
+        await platform.WaitForAgentAsync(agent.Name, a => a.Status.Connected, TimeSpan.FromSeconds(10));
+        return agent.Name;
+    }
+
+    private static string SignedToken(string agent, string path, string secret = PlatformFixture.PeerSecret, DateTimeOffset? issued = null)
+    {
+        var from = issued ?? DateTimeOffset.UtcNow;
+        var request = new PeerRequest(PeerGateway, agent, "GET", path, "upstream", null, []);
+        return PeerToken.Sign(Encoding.UTF8.GetBytes(secret), request, from, from.AddSeconds(30));
+    }
+
+    private static HttpRequestMessage ForwardedRequest(string agent, string path, string token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/agents/{agent}/proxy{path}");
+        request.Headers.Authorization = new AuthenticationHeaderValue(PeerToken.Scheme, token);
+        request.Headers.Add("X-Plural-Forwarded-By", PeerGateway);
+        return request;
+    }
+
+    private static async Task<string?> ReasonAsync(HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reason").GetString();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var agent in _agents)
+        {
+            await agent.DisposeAsync();
+        }
     }
 }

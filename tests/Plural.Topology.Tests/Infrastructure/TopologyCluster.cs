@@ -12,6 +12,9 @@ namespace Plural.Topology.Tests.Infrastructure;
 internal sealed class TopologyCluster : IAsyncDisposable
 {
     public const string AdminToken = "topology-admin-token-0123456789";
+
+    /// <summary>The secret the gateways sign their peer tokens with.</summary>
+    public const string PeerSecret = "topology-peer-secret-0123456789abcdef";
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
 
     private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(3) };
@@ -103,6 +106,9 @@ internal sealed class TopologyCluster : IAsyncDisposable
             $"--Gateway:AgentListenUrl={endpoint.AgentUrl}",
             $"--Gateway:ApiListenUrl={endpoint.ApiUrl}",
             $"--Gateway:HttpListenUrl={endpoint.HttpUrl}",
+            // Plain-text listeners on loopback; the TLS path has its own tests.
+            "--Gateway:AllowInsecure=true",
+            $"--Gateway:Peer:Secret={PeerSecret}",
             "--Gateway:Leases:TimeToLive=00:00:04",
             "--Gateway:Leases:RefreshInterval=00:00:01",
             "--Gateway:Tunnels:WaitTimeout=00:00:05",

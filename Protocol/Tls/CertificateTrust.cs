@@ -1,13 +1,14 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Plural.AgentK.Tls;
+namespace Plural.Protocol.Tls;
 
 /// <summary>
-/// Server certificate validation with an optional private certificate authority bundle and an
-/// optional expected name, for gateways and API servers that use their own CA.
+/// Server certificate validation with an optional pinned certificate authority bundle and an optional expected
+/// name, for gateways and API servers that use their own CA. A given bundle replaces the system's trust store, as
+/// kubectl's <c>certificate-authority</c> does: a certificate from any other CA is refused, publicly trusted or not.
 /// </summary>
-internal static class CertificateTrust
+public static class CertificateTrust
 {
     /// <summary>Returns null when the platform's default validation is what was asked for.</summary>
     public static RemoteCertificateValidationCallback? CreateValidator(string? caFile, string? serverName, bool skipVerify = false)
@@ -53,14 +54,9 @@ internal static class CertificateTrust
             return false;
         }
 
-        if (!errors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors))
-        {
-            return true;
-        }
-
         if (authorities is null)
         {
-            return false;
+            return !errors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors);
         }
 
         using var chain = new X509Chain();
