@@ -56,6 +56,8 @@ internal sealed class RestartablePlatform : IAsyncDisposable
             "--Gateway:Leases:TimeToLive=00:00:03",
             "--Gateway:Leases:RefreshInterval=00:00:00.500",
             "--Gateway:HeartbeatInterval=00:00:01",
+            // Plain HTTP on loopback: this platform is about restarts, not transport security.
+            "--Gateway:AllowInsecure=true",
         ], name: "Gateway gw-restart");
         await platform.Gateway.WaitForOutputAsync("Application started", PlatformFixture.StartTimeout);
         return platform;
