@@ -135,8 +135,9 @@ public sealed class ConnectionLimitTests(CablePlatform platform)
     /// <summary>A channel action of exactly <paramref name="bytes"/> bytes (ASCII), which the gateway ignores.</summary>
     private static string Padded(int bytes)
     {
-        var empty = Action(0).Replace("{\\\"i\\\":0}", "", StringComparison.Ordinal);
-        return empty.Replace("\"data\":\"\"", $"\"data\":\"{new string('x', bytes - empty.Length)}\"", StringComparison.Ordinal);
+        const string Head = "{\"command\":\"message\",\"identifier\":\"{}\",\"data\":\"";
+        const string Tail = "\"}";
+        return Head + new string('x', bytes - Head.Length - Tail.Length) + Tail;
     }
 
     private static Task<JsonObject> ReadReplyAsync(RawCable cable, string identifier) =>
