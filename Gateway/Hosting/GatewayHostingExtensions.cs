@@ -65,8 +65,10 @@ public static class GatewayHostingExtensions
                 PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
                 EnableMultipleHttp2Connections = true,
             });
+        services.AddSingleton<TokenSessionCloser>();
         services.AddSingleton<LeaseKeeper>();
         services.AddHostedService(sp => sp.GetRequiredService<LeaseKeeper>());
+        services.AddHostedService<TokenRevocationListener>();
         services.AddHostedService<GatewayStartupBanner>();
         services.AddGatewayDrain();
         services.AddGatewayMetrics();
