@@ -27,12 +27,6 @@ public static class StreamNames
     /// <summary>GitOps sync status of one agent.</summary>
     public const string SyncStatus = "sync-status";
 
-    /// <summary>
-    /// Agent tokens revoked anywhere, all under one key, so that every gateway ends the sessions a revoked token
-    /// opened at once rather than at its next lease renewal.
-    /// </summary>
-    public const string AgentTokens = "agent-tokens";
-
     /// <summary>Configuration changes of one agent (accepted or rejected).</summary>
     public const string AgentConfig = "agent-config";
 }

@@ -1,9 +1,8 @@
 namespace Plural.Grains.Tokens;
 
 /// <summary>
-/// An agent token was revoked (alone, or with its agent). Published by the agent grain on
-/// <see cref="Streams.StreamNames.AgentTokens"/> under <see cref="FleetKey"/>; every gateway closes the sessions and
-/// tunnels the token opened.
+/// An agent token was revoked (alone, or with its agent). Sent by the agent grain through
+/// <see cref="ITokenRevocationHubGrain"/> to every gateway, which closes the sessions and tunnels the token opened.
 /// </summary>
 /// <param name="AgentName">The agent the token belonged to.</param>
 /// <param name="TokenId">The token's id.</param>
@@ -12,8 +11,4 @@ namespace Plural.Grains.Tokens;
 public sealed record AgentTokenRevoked(
     [property: Id(0)] string AgentName,
     [property: Id(1)] string TokenId,
-    [property: Id(2)] string TokenHash)
-{
-    /// <summary>The one stream key every revocation is published under.</summary>
-    public const string FleetKey = "*";
-}
+    [property: Id(2)] string TokenHash);

@@ -67,7 +67,7 @@ public sealed partial class AgentGrain(
         // Token grains first: once they say revoked, no gateway authenticates the agent again, whatever happens next.
         var revoked = state.State.Tokens.Where(t => t.IsActive).ToList();
         await Task.WhenAll(revoked.Select(t => GrainFactory.GetGrain<IAgentTokenGrain>(t.Hash).Revoke(now)));
-        await AgentTokenRevocations.PublishAsync(this, Name, revoked, logger);
+        await AgentTokenRevocations.PublishAsync(GrainFactory, Name, revoked, logger);
         var leases = _leases.Live(now);
         foreach (var lease in leases)
         {
@@ -102,7 +102,7 @@ public sealed partial class AgentGrain(
             state.State.Tokens[index] = token with { RevokedAt = now };
             await state.WriteStateAsync();
             await GrainFactory.GetGrain<IAgentTokenGrain>(token.Hash).Revoke(now);
-            await AgentTokenRevocations.PublishAsync(this, Name, [token], logger);
+            await AgentTokenRevocations.PublishAsync(GrainFactory, Name, [token], logger);
             LogTokenRevoked(logger, Name, tokenId);
         }
 

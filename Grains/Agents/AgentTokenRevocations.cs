@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Plural.Grains.Streams;
 using Plural.Grains.Tokens;
 
 namespace Plural.Grains.Agents;
@@ -7,15 +6,14 @@ namespace Plural.Grains.Agents;
 /// <summary>Tells every gateway that tokens were revoked, so that their sessions end within moments everywhere.</summary>
 internal static partial class AgentTokenRevocations
 {
-    public static async Task PublishAsync(Grain grain, string agentName, IEnumerable<AgentTokenRecord> tokens, ILogger logger)
+    public static async Task PublishAsync(IGrainFactory grains, string agentName, IEnumerable<AgentTokenRecord> tokens, ILogger logger)
     {
         try
         {
-            var stream = grain.GetStreamProvider(StreamNames.Provider)
-                .GetStream<AgentTokenRevoked>(StreamId.Create(StreamNames.AgentTokens, AgentTokenRevoked.FleetKey));
+            var hub = grains.GetGrain<ITokenRevocationHubGrain>(ITokenRevocationHubGrain.Key);
             foreach (var token in tokens)
             {
-                await stream.OnNextAsync(new AgentTokenRevoked(agentName, token.TokenId, token.Hash));
+                await hub.Publish(new AgentTokenRevoked(agentName, token.TokenId, token.Hash));
             }
         }
         catch (Exception ex)
