@@ -7,6 +7,7 @@ namespace Plural.Gateway.Agents;
 public sealed partial class AgentAuthenticator(
     AgentTokenCache tokens,
     AuthFailureLimiter limiter,
+    TimeProvider clock,
     ILogger<AgentAuthenticator> logger)
 {
     // Real tokens are ~55 characters; anything far longer is not worth hashing.
@@ -50,7 +51,12 @@ public sealed partial class AgentAuthenticator(
             throw Refuse(remote, "agent token was revoked");
         }
 
-        return new AgentIdentity(binding.AgentName, binding.TokenId, hash);
+        if (binding.IsExpiredAt(clock.GetUtcNow()))
+        {
+            throw Refuse(remote, "agent token expired");
+        }
+
+        return new AgentIdentity(binding.AgentName, binding.TokenId, hash, binding.ExpiresAt);
     }
 
     private RpcException Refuse(System.Net.IPAddress? remote, string reason)

@@ -16,6 +16,7 @@ public sealed partial class AgentGatewayService(
     AgentAuthenticator authenticator,
     SessionRegistry sessions,
     LeaseKeeper leases,
+    TokenSessionCloser closer,
     TunnelRegistry tunnels,
     GatewayIdentity gateway,
     IOptions<GatewayOptions> options,
@@ -55,6 +56,7 @@ public sealed partial class AgentGatewayService(
         }
 
         sessions.Add(session)?.Close(new Status(StatusCode.Aborted, "replaced by a newer session of the same agent process"));
+        using var expiry = closer.CloseAtExpiry(session);
         LogSessionOpened(logger, identity.AgentName, session.InstanceId, session.AgentVersion);
         try
         {

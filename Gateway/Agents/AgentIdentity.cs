@@ -4,4 +4,5 @@ namespace Plural.Gateway.Agents;
 /// <param name="AgentName">The agent the token belongs to.</param>
 /// <param name="TokenId">The token's id (never the secret).</param>
 /// <param name="TokenHash">The token's hash, the key of its cache entry.</param>
-public sealed record AgentIdentity(string AgentName, string TokenId, string TokenHash);
+/// <param name="ExpiresAt">When the token expires and the connection ends; null when it never expires.</param>
+public sealed record AgentIdentity(string AgentName, string TokenId, string TokenHash, DateTimeOffset? ExpiresAt = null);

@@ -10,25 +10,25 @@ public sealed class AgentRegistrar(IGrainFactory grains, AgentTokenIssuer issuer
     /// Registers an agent and returns its first token secret.
     /// Throws <see cref="ArgumentException"/> for a bad name and <see cref="AgentAlreadyExistsException"/> for a taken one.
     /// </summary>
-    public async Task<(AgentSnapshot Agent, string TokenId, string Token)> RegisterAsync(
-        string name, IReadOnlyDictionary<string, string> labels, string description)
+    public async Task<(AgentSnapshot Agent, AgentTokenRecord Token, string Secret)> RegisterAsync(
+        string name, IReadOnlyDictionary<string, string> labels, string description, TimeSpan? tokenTimeToLive = null)
     {
         if (!AgentName.IsValid(name))
         {
             throw new ArgumentException(AgentName.Requirement, nameof(name));
         }
 
-        var (record, secret) = issuer.Issue("initial token");
+        var (record, secret) = issuer.Issue("initial token", tokenTimeToLive);
         var registration = new AgentRegistration(name, new Dictionary<string, string>(labels), description, clock.GetUtcNow());
         var snapshot = await grains.GetGrain<IAgentGrain>(name).Register(registration, record);
-        return (snapshot, record.TokenId, secret);
+        return (snapshot, record, secret);
     }
 
     /// <summary>Issues one more token for an agent (rotation). Throws <see cref="AgentNotFoundException"/>.</summary>
-    public async Task<(string TokenId, string Token)> AddTokenAsync(string name, string description)
+    public async Task<(AgentTokenRecord Token, string Secret)> AddTokenAsync(string name, string description, TimeSpan? timeToLive = null)
     {
-        var (record, secret) = issuer.Issue(description);
+        var (record, secret) = issuer.Issue(description, timeToLive);
         await grains.GetGrain<IAgentGrain>(name).AddToken(record);
-        return (record.TokenId, secret);
+        return (record, secret);
     }
 }

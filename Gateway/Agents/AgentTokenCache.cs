@@ -53,7 +53,7 @@ public sealed partial class AgentTokenCache(
     /// <summary>The cached binding when it is known, active and fresh enough to serve; no grain call.</summary>
     public TokenBinding? TryGetKnownActive(string hash) =>
         _entries.TryGetValue(hash, out var entry) && entry.Binding is { IsActive: true } binding
-            && clock.GetUtcNow() - entry.FetchedAt < options.Value.MaxStaleness
+            && !binding.IsExpiredAt(clock.GetUtcNow()) && clock.GetUtcNow() - entry.FetchedAt < options.Value.MaxStaleness
             ? binding
             : null;
 

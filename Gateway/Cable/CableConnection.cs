@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using System.Text.Json;
 using System.Threading.Channels;
 using Plural.Gateway.Access;
 
@@ -22,6 +21,7 @@ internal sealed partial class CableConnection
     private readonly ILogger _logger;
     private readonly Channel<CableFrame> _outbox = Channel.CreateUnbounded<CableFrame>(new UnboundedChannelOptions { SingleWriter = false });
     private readonly CableSubscriptions _subscriptions;
+    private readonly CableMessageRate _rate;
     private readonly CancellationTokenSource _stop;
     private int _queued;
     private int _closing;
@@ -40,6 +40,7 @@ internal sealed partial class CableConnection
         _logger = logger;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         _subscriptions = new CableSubscriptions(this, hub, options, logger);
+        _rate = new CableMessageRate(options.MessagesPerSecond, options.MessageBurst, clock);
     }
 
     /// <summary>Who the connection authenticated as, refreshed by every credential check.</summary>
@@ -245,6 +246,15 @@ internal sealed partial class CableConnection
                 continue;
             }
 
+            if (!_rate.TryTake())
+            {
+                // Reconnecting: the stock client comes back after its stale threshold (6 s) and resubscribes, so
+                // a burst costs a well-behaved page a few seconds while a flood is cut off at once.
+                LogRateLimited(_logger, _caller.User, _options.MessagesPerSecond);
+                Close("rate_limited", reconnect: true);
+                return;
+            }
+
             if (Volatile.Read(ref _closing) == 0)
             {
                 await HandleAsync(message.WrittenMemory, ct);
@@ -262,29 +272,13 @@ internal sealed partial class CableConnection
 
     private async Task HandleAsync(ReadOnlyMemory<byte> json, CancellationToken ct)
     {
-        string? command;
-        string? identifier;
-        try
+        if (CableCommand.TryParse(json, out var problem) is not { } parsed)
         {
-            using var doc = JsonDocument.Parse(json);
-            var root = doc.RootElement;
-            command = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("command", out var c) && c.ValueKind == JsonValueKind.String
-                ? c.GetString() : null;
-            identifier = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("identifier", out var i) && i.ValueKind == JsonValueKind.String
-                ? i.GetString() : null;
-        }
-        catch (JsonException)
-        {
-            Refuse("message is not valid JSON");
+            Refuse(problem!);
             return;
         }
 
-        if (command is null || identifier is null)
-        {
-            Refuse("message needs string \"command\" and \"identifier\"");
-            return;
-        }
-
+        var (command, identifier) = parsed;
         switch (command)
         {
             case "subscribe":
@@ -320,6 +314,9 @@ internal sealed partial class CableConnection
 
     [LoggerMessage(EventId = 5103, Level = LogLevel.Information, Message = "Cable client of {User} sent an invalid request: {Problem}")]
     private static partial void LogInvalidRequest(ILogger logger, string user, string problem);
+
+    [LoggerMessage(EventId = 5109, Level = LogLevel.Warning, Message = "Disconnecting cable client of {User}: more than {Limit} messages a second")]
+    private static partial void LogRateLimited(ILogger logger, string user, int limit);
 
     [LoggerMessage(EventId = 5104, Level = LogLevel.Debug, Message = "Ignored cable command {Command}")]
     private static partial void LogIgnoredCommand(ILogger logger, string command);

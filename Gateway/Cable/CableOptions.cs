@@ -41,6 +41,19 @@ public sealed class CableOptions
     /// <summary>Largest message a client may send, in bytes.</summary>
     [Range(1024, 1024 * 1024)] public int MaxIncomingMessageBytes { get; set; } = 16 * 1024;
 
+    /// <summary>
+    /// Commands one connection may send per second on average. Past <see cref="MessageBurst"/> the connection is
+    /// closed with <c>disconnect</c> reason <c>rate_limited</c> and <c>reconnect: true</c>.
+    /// </summary>
+    [Range(1, 100_000)] public int MessagesPerSecond { get; set; } = 50;
+
+    /// <summary>
+    /// Commands one connection may send at once before <see cref="MessagesPerSecond"/> applies. Above
+    /// <see cref="MaxSubscriptionsPerConnection"/> by default, so that a client resubscribing everything after a
+    /// reconnect is never cut off.
+    /// </summary>
+    [Range(1, 1_000_000)] public int MessageBurst { get; set; } = 500;
+
     /// <summary>How often a connection's credential is checked again; a revoked or expired one ends the connection.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")] public TimeSpan ReauthenticateInterval { get; set; } = TimeSpan.FromMinutes(1);
 

@@ -62,8 +62,10 @@ public static class GatewayHostingExtensions
         services.AddSingleton<UserTokenIssuer>();
         services.AddHttpClient(PeerGatewayForwarder.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp => PeerHttpHandler.Create(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Peer));
+        services.AddSingleton<TokenSessionCloser>();
         services.AddSingleton<LeaseKeeper>();
         services.AddHostedService(sp => sp.GetRequiredService<LeaseKeeper>());
+        services.AddHostedService<TokenRevocationListener>();
         services.AddHostedService<GatewayStartupBanner>();
         services.AddGatewayDrain();
         services.AddGatewayMetrics();
@@ -83,7 +85,7 @@ public static class GatewayHostingExtensions
             kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(limits.MinRequestBodyBytesPerSecond, TimeSpan.FromSeconds(5));
             kestrel.Limits.Http2.MaxStreamsPerConnection = options.Http2MaxStreamsPerConnection;
             kestrel.Limits.Http2.KeepAlivePingDelay = options.KeepAlivePingInterval;
-            kestrel.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
+            kestrel.Limits.Http2.KeepAlivePingTimeout = options.KeepAlivePingTimeout;
             // Larger windows than Kestrel's defaults let one tunnel stream move bulk bodies at loopback speed.
             kestrel.Limits.Http2.InitialConnectionWindowSize = 8 * 1024 * 1024;
             kestrel.Limits.Http2.InitialStreamWindowSize = 1024 * 1024;

@@ -54,6 +54,13 @@ public sealed class GatewayOptions
     /// <summary>Interval of HTTP/2 keepalive pings to agents; below the common 60 s load-balancer idle timeout.</summary>
     public TimeSpan KeepAlivePingInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A keepalive ping unanswered this long drops the connection with its session and tunnels. With
+    /// <see cref="KeepAlivePingInterval"/> it bounds how long a silent (half-open) agent connection is believed:
+    /// interval plus timeout, 50 s by default.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")] public TimeSpan KeepAlivePingTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>How often agents send a session heartbeat.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(20);
 }

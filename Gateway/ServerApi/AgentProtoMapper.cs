@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Google.Protobuf.WellKnownTypes;
 using Plural.Grains.Agents;
 using Proto = Plural.Protocol.Server;
@@ -52,6 +53,37 @@ internal static class AgentProtoMapper
         return proto;
     }
 
+    /// <summary>A newly issued token as the caller sees it, secret included (the only time it is shown).</summary>
+    public static Proto.IssuedToken ToIssued(AgentTokenRecord token, string secret)
+    {
+        var issued = new Proto.IssuedToken { TokenId = token.TokenId, Token = secret };
+        if (token.ExpiresAt is { } expires)
+        {
+            issued.ExpiresAt = Timestamp.FromDateTimeOffset(expires);
+        }
+
+        return issued;
+    }
+
+    /// <summary>
+    /// The lifetime a request asks for: null when unset, else a positive duration; anything else is
+    /// <c>InvalidArgument</c> naming <paramref name="field"/>.
+    /// </summary>
+    public static TimeSpan? TimeToLive(Duration? ttl, string field)
+    {
+        if (ttl is null)
+        {
+            return null;
+        }
+
+        if (ttl.Seconds < 0 || ttl.Nanos < 0 || (ttl.Seconds == 0 && ttl.Nanos == 0) || ttl.Seconds > (long)TimeSpan.FromDays(36_500).TotalSeconds)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"{field}: must be positive and at most 100 years"));
+        }
+
+        return ttl.ToTimeSpan();
+    }
+
     private static Proto.AgentTokenInfo ToProto(AgentTokenRecord token)
     {
         var proto = new Proto.AgentTokenInfo
@@ -63,6 +95,11 @@ internal static class AgentProtoMapper
         if (token.RevokedAt is { } revoked)
         {
             proto.RevokedAt = Timestamp.FromDateTimeOffset(revoked);
+        }
+
+        if (token.ExpiresAt is { } expires)
+        {
+            proto.ExpiresAt = Timestamp.FromDateTimeOffset(expires);
         }
 
         return proto;

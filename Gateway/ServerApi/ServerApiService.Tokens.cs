@@ -11,11 +11,12 @@ public sealed partial class ServerApiService
     public override Task<CreateAgentTokenResponse> CreateAgentToken(CreateAgentTokenRequest request, ServerCallContext context) =>
         Idempotent(context).RunAsync(nameof(CreateAgentToken), request, request.RequestId, async () =>
         {
+            var ttl = AgentProtoMapper.TimeToLive(request.Ttl, "ttl");
             await GetSnapshotAsync(request.Name);
             try
             {
-                var (tokenId, token) = await registrar.AddTokenAsync(request.Name, request.Description);
-                return new CreateAgentTokenResponse { Token = new IssuedToken { TokenId = tokenId, Token = token } };
+                var (token, secret) = await registrar.AddTokenAsync(request.Name, request.Description, ttl);
+                return new CreateAgentTokenResponse { Token = AgentProtoMapper.ToIssued(token, secret) };
             }
             catch (TooManyAgentTokensException)
             {

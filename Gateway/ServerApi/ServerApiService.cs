@@ -23,11 +23,12 @@ public sealed partial class ServerApiService(
         {
             try
             {
-                var (agent, tokenId, token) = await registrar.RegisterAsync(request.Name, request.Labels, request.Description);
+                var ttl = AgentProtoMapper.TimeToLive(request.TokenTtl, "token_ttl");
+                var (agent, token, secret) = await registrar.RegisterAsync(request.Name, request.Labels, request.Description, ttl);
                 return new RegisterAgentResponse
                 {
                     Agent = AgentProtoMapper.ToProto(agent),
-                    Token = new IssuedToken { TokenId = tokenId, Token = token },
+                    Token = AgentProtoMapper.ToIssued(token, secret),
                 };
             }
             catch (ArgumentException)

@@ -1,6 +1,5 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
-using Plural.Gateway.Agents;
 using Plural.Gateway.Hosting;
 using Plural.Gateway.Tunnels;
 using Plural.Grains.Agents;
@@ -15,7 +14,7 @@ namespace Plural.Gateway.Sessions;
 public sealed partial class LeaseKeeper(
     SessionRegistry sessions,
     TunnelRegistry tunnels,
-    AgentTokenCache tokens,
+    TokenSessionCloser closer,
     IGrainFactory grains,
     GatewayIdentity gateway,
     IOptions<LeaseOptions> options,
@@ -31,11 +30,16 @@ public sealed partial class LeaseKeeper(
         var decision = await grains.GetGrain<IAgentGrain>(identity.AgentName).RenewLease(renewal);
         if (decision != LeaseDecision.Accepted)
         {
-            var reason = decision == LeaseDecision.TokenRevoked ? "agent token was revoked" : "agent is no longer registered";
+            var reason = decision switch
+            {
+                LeaseDecision.TokenRevoked => TokenSessionCloser.RevokedReason,
+                LeaseDecision.TokenExpired => TokenSessionCloser.ExpiredReason,
+                _ => "agent is no longer registered",
+            };
             var status = new Status(StatusCode.Unauthenticated, reason);
             LogSessionRefused(logger, identity.AgentName, reason);
-            tokens.Invalidate(identity.TokenHash);
-            tunnels.RetireByToken(identity.AgentName, identity.TokenId, new RpcException(status));
+            closer.Close(identity.AgentName, identity.TokenId, identity.TokenHash, status);
+            // Not yet registered when its first renewal is refused; closed all the same.
             session.Close(status);
         }
 

@@ -10,4 +10,6 @@ public enum LeaseDecision
     UnknownAgent = 1,
     /// <summary>The token the connection authenticated with is revoked: close the connection.</summary>
     TokenRevoked = 2,
+    /// <summary>The token the connection authenticated with has expired: close the connection.</summary>
+    TokenExpired = 3,
 }

@@ -31,7 +31,7 @@ public sealed partial class AgentGrain(
         state.State.Registration = registration with { Name = Name };
         state.State.Tokens = [firstToken];
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IAgentTokenGrain>(firstToken.Hash).Bind(new TokenBinding(Name, firstToken.TokenId));
+        await GrainFactory.GetGrain<IAgentTokenGrain>(firstToken.Hash).Bind(new TokenBinding(Name, firstToken.TokenId, ExpiresAt: firstToken.ExpiresAt));
         await GrainFactory.GetGrain<IAgentDirectoryGrain>(IAgentDirectoryGrain.Key).Add(Name);
         LogRegistered(logger, Name);
         return Snapshot();
@@ -48,14 +48,16 @@ public sealed partial class AgentGrain(
             return;
         }
 
-        if (state.State.Tokens.Count(t => t.IsActive) >= IAgentGrain.MaxActiveTokens)
+        // An expired token holds no slot: rotating after an expiry must not need a revocation first.
+        var now = clock.GetUtcNow();
+        if (state.State.Tokens.Count(t => t.IsValidAt(now)) >= IAgentGrain.MaxActiveTokens)
         {
             throw new TooManyAgentTokensException(Name);
         }
 
         state.State.Tokens.Add(token);
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IAgentTokenGrain>(token.Hash).Bind(new TokenBinding(Name, token.TokenId));
+        await GrainFactory.GetGrain<IAgentTokenGrain>(token.Hash).Bind(new TokenBinding(Name, token.TokenId, ExpiresAt: token.ExpiresAt));
     }
 
     public async Task<bool> Delete()
@@ -67,8 +69,9 @@ public sealed partial class AgentGrain(
 
         var now = clock.GetUtcNow();
         // Token grains first: once they say revoked, no gateway authenticates the agent again, whatever happens next.
-        await Task.WhenAll(state.State.Tokens.Where(t => t.IsActive)
-            .Select(t => GrainFactory.GetGrain<IAgentTokenGrain>(t.Hash).Revoke(now)));
+        var revoked = state.State.Tokens.Where(t => t.IsActive).ToList();
+        await Task.WhenAll(revoked.Select(t => GrainFactory.GetGrain<IAgentTokenGrain>(t.Hash).Revoke(now)));
+        await AgentTokenRevocations.PublishAsync(GrainFactory, Name, revoked, logger);
         var leases = _leases.Live(now);
         foreach (var lease in leases)
         {
@@ -103,6 +106,7 @@ public sealed partial class AgentGrain(
             state.State.Tokens[index] = token with { RevokedAt = now };
             await state.WriteStateAsync();
             await GrainFactory.GetGrain<IAgentTokenGrain>(token.Hash).Revoke(now);
+            await AgentTokenRevocations.PublishAsync(GrainFactory, Name, [token], logger);
             LogTokenRevoked(logger, Name, tokenId);
         }
 
@@ -116,14 +120,15 @@ public sealed partial class AgentGrain(
             return LeaseDecision.UnknownAgent;
         }
 
-        if (!state.State.Tokens.Any(t => t.TokenId == renewal.TokenId && t.IsActive))
+        var now = clock.GetUtcNow();
+        var token = state.State.Tokens.Find(t => t.TokenId == renewal.TokenId);
+        if (token is null || !token.IsValidAt(now))
         {
             _leases.Drop(renewal.GatewayId, renewal.InstanceId);
             await Announcer.UpdateAsync(renewal.GatewayId, renewal.InstanceId, renewal.TimeToLive);
-            return LeaseDecision.TokenRevoked;
+            return token is { IsActive: true } ? LeaseDecision.TokenExpired : LeaseDecision.TokenRevoked;
         }
 
-        var now = clock.GetUtcNow();
         var wasConnected = _leases.AnyLive(now);
         _leases.Put(new TunnelLease(
             renewal.GatewayId, renewal.GatewayAddress, renewal.InstanceId, renewal.AgentVersion,

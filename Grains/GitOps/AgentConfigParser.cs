@@ -11,6 +11,18 @@ internal static partial class AgentConfigParser
 {
     public static ConfigFileModel Parse(string file, string text, List<ConfigProblem> problems)
     {
+        var first = problems.Count;
+        var model = ParseFile(file, text, problems);
+        for (var i = first; i < problems.Count; i++)
+        {
+            problems[i] = problems[i] with { Line = LineWithin(text, problems[i].Line) };
+        }
+
+        return model;
+    }
+
+    private static ConfigFileModel ParseFile(string file, string text, List<ConfigProblem> problems)
+    {
         var model = new ConfigFileModel();
         var (yaml, line, problem) = YamlText.Load(text);
         if (yaml is null)
@@ -153,8 +165,17 @@ internal static partial class AgentConfigParser
             return null;
         }
 
-        int Part(string group) => match.Groups[group].Success ? int.Parse(match.Groups[group].Value) : 0;
-        return Part("h") * 3600 + Part("m") * 60 + Part("s");
+        // Digits beyond a long count as "too long" rather than overflowing.
+        decimal Part(string group) => !match.Groups[group].Success ? 0
+            : long.TryParse(match.Groups[group].Value, out var value) ? value : decimal.MaxValue / 4000;
+        var total = Part("h") * 3600 + Part("m") * 60 + Part("s");
+        if (total > int.MaxValue)
+        {
+            context.Add(node, $"reapplyInterval: '{text}' is longer than {int.MaxValue} seconds");
+            return null;
+        }
+
+        return (int)total;
     }
 
     private static IEnumerable<(string Key, YamlNode Value)> Entries(YamlNode node, Context context, params string[] allowed)
@@ -201,6 +222,19 @@ internal static partial class AgentConfigParser
     }
 
     private static int Line(YamlNode node) => (int)node.Start.Line;
+
+    /// <summary>
+    /// A line of the file: YamlDotNet places an error or an empty node at the very end of a file one line past its
+    /// last.
+    /// </summary>
+    private static int LineWithin(string text, long line)
+    {
+        var last = 1 + text.Count(c => c is '\n' or '\u0085' or '\u2028' or '\u2029') + CarriageReturnsAlone(text);
+        return (int)Math.Clamp(line, 1, last);
+    }
+
+    private static int CarriageReturnsAlone(string text) =>
+        text.Select((c, i) => c == '\r' && (i + 1 == text.Length || text[i + 1] != '\n')).Count(alone => alone);
 
     [GeneratedRegex("^[A-Za-z0-9.-]+(/[A-Za-z0-9.-]+){0,2}$")]
     private static partial Regex KindPattern();

@@ -4,6 +4,7 @@
 //   node driver.mjs <cable url>
 //   {"op":"subscribe","sub":"s1","params":{"channel":"AgentStatusChannel","agent":"a"}}
 //   {"op":"unsubscribe","sub":"s1"}
+//   {"op":"perform","sub":"s1","times":60}   calls subscription.perform (a "message" command) that often at once
 //   {"op":"drop"}        the socket dies without a close handshake; the client does not reconnect on its own
 //   {"op":"reconnect"}   the client reconnects and resubscribes (with `since` where it has seen messages)
 //   {"op":"close"}
@@ -56,6 +57,9 @@ input.on("line", (line) => {
     case "unsubscribe":
       subscriptions.get(command.sub)?.unsubscribe();
       subscriptions.delete(command.sub);
+      break;
+    case "perform":
+      for (let i = 0; i < command.times; i++) subscriptions.get(command.sub)?.perform("noop", { i });
       break;
     case "drop":
       consumer.connection.monitor.stop();

@@ -52,6 +52,9 @@ internal sealed class CableDriver : IAsyncDisposable
 
     public Task UnsubscribeAsync(string sub) => SendAsync(new { op = "unsubscribe", sub });
 
+    /// <summary>Sends <paramref name="times"/> channel actions (<c>message</c> commands) on subscription <paramref name="sub"/> at once.</summary>
+    public Task PerformAsync(string sub, int times) => SendAsync(new { op = "perform", sub, times });
+
     /// <summary>Kills the socket without a close handshake, as a network drop would; the client stays down until <see cref="ReconnectAsync"/>.</summary>
     public Task DropAsync() => SendAsync(new { op = "drop" });
 

@@ -8,15 +8,15 @@ internal static class AgentFactory
 {
     public static string NewName() => "agent-" + Guid.NewGuid().ToString("N")[..12];
 
-    public static (AgentTokenRecord Record, string Secret) NewToken(string tokenId = "t1")
+    public static (AgentTokenRecord Record, string Secret) NewToken(string tokenId = "t1", DateTimeOffset? expiresAt = null)
     {
         var secret = "plrl_agent_" + Guid.NewGuid().ToString("N");
-        return (new AgentTokenRecord(tokenId, AgentTokenHash.Compute(secret), "", DateTimeOffset.UtcNow), secret);
+        return (new AgentTokenRecord(tokenId, AgentTokenHash.Compute(secret), "", DateTimeOffset.UtcNow, ExpiresAt: expiresAt), secret);
     }
 
-    public static async Task<(IAgentGrain Grain, string Secret)> RegisterAsync(IGrainFactory grains, string name)
+    public static async Task<(IAgentGrain Grain, string Secret)> RegisterAsync(IGrainFactory grains, string name, DateTimeOffset? expiresAt = null)
     {
-        var (record, secret) = NewToken();
+        var (record, secret) = NewToken(expiresAt: expiresAt);
         var grain = grains.GetGrain<IAgentGrain>(name);
         await grain.Register(new AgentRegistration(name, new Dictionary<string, string>(), "", DateTimeOffset.UtcNow), record);
         return (grain, secret);

@@ -64,6 +64,25 @@ public sealed class AgentTokenTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task An_expired_token_has_its_leases_refused_as_expired_and_holds_no_rotation_slot()
+    {
+        var name = AgentFactory.NewName();
+        var expiresAt = DateTimeOffset.UtcNow.AddSeconds(2);
+        var (grain, secret) = await AgentFactory.RegisterAsync(fixture.Grains, name, expiresAt);
+        Assert.Equal(LeaseDecision.Accepted, await grain.RenewLease(AgentFactory.Lease()));
+        var binding = await fixture.Grains.GetGrain<IAgentTokenGrain>(AgentTokenHash.Compute(secret)).Resolve();
+        Assert.Equal(expiresAt, binding!.ExpiresAt);
+
+        await Task.Delay(expiresAt - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(200));
+
+        Assert.Equal(LeaseDecision.TokenExpired, await grain.RenewLease(AgentFactory.Lease()));
+        Assert.False((await grain.Get())!.Status.Connected);
+        await grain.AddToken(AgentFactory.NewToken("t2").Record);
+        await grain.AddToken(AgentFactory.NewToken("t3").Record);
+        await Assert.ThrowsAsync<TooManyAgentTokensException>(() => grain.AddToken(AgentFactory.NewToken("t4").Record));
+    }
+
+    [Fact]
     public async Task Revoking_one_token_keeps_the_other_working_for_rotation()
     {
         var name = AgentFactory.NewName();
