@@ -157,7 +157,8 @@ public sealed class ManifestSyncTests : IAsyncLifetime
     {
         await Gateway.SendAsync(Sync("web", "c0", prune: true, ("ns.yaml", Manifests.Namespace("apps"))));
         await Gateway.ReportAsync(r => r.Commit == "c0", Patience);
-        var many = Enumerable.Range(0, 300).Select(i => ($"cm/{i}.yaml", Manifests.ConfigMap($"cm-{i}", "v"))).Prepend(("ns.yaml", Manifests.Namespace("apps")));
+        // Enough objects that c1 is still applying when c2 arrives, even on an idle machine where one apply takes a millisecond.
+        var many = Enumerable.Range(0, 2000).Select(i => ($"cm/{i}.yaml", Manifests.ConfigMap($"cm-{i}", "v"))).Prepend(("ns.yaml", Manifests.Namespace("apps")));
 
         await Gateway.SendAsync(Sync("web", "c1", prune: true, [.. many]));
         await Eventually(async () => (await Admin.CoreV1.ListNamespacedConfigMapAsync("apps")).Items.Any(c => c.Metadata.Name.StartsWith("cm-")), "c1 under way");

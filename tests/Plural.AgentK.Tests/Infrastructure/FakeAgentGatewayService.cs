@@ -53,6 +53,7 @@ public sealed class FakeAgentGatewayService(FakeGateway gateway) : AgentGateway.
 
         var slot = new FakeTunnelSlot(requestStream, responseStream, context.GetHttpContext().Connection.Id,
             requestStream.Current.Ready.InstanceId, cts.Token);
+        slot.WatchWhileIdle();
         gateway.SlotOpened(slot);
         try
         {

@@ -103,6 +103,7 @@ public sealed class FakeGateway : IAsyncDisposable
             var slot = await _idleSlots.Reader.ReadAsync(cts.Token);
             if (!slot.IsClosed && !slot.Aborted.IsCancellationRequested)
             {
+                slot.Claim();
                 return slot;
             }
         }

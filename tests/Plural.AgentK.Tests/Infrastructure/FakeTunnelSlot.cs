@@ -12,6 +12,8 @@ public sealed class FakeTunnelSlot(
     CancellationToken aborted)
 {
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task<bool>? _idleRead;
+    private bool _claimed;
 
     public string ConnectionId { get; } = connectionId;
 
@@ -33,7 +35,32 @@ public sealed class FakeTunnelSlot(
         await SendAsync(new TunnelDown { End = new RequestEnd() });
     }
 
-    public async Task<TunnelUp?> ReceiveAsync() => await up.MoveNext(Aborted) ? up.Current : null;
+    public async Task<TunnelUp?> ReceiveAsync()
+    {
+        var pending = Interlocked.Exchange(ref _idleRead, null);
+        return await (pending ?? up.MoveNext(Aborted)) ? up.Current : null;
+    }
+
+    /// <summary>
+    /// Keeps a read pending while no test holds the slot, and ends the call when the agent ends its side, as a real
+    /// gateway does; the agent otherwise waits seconds for that end when it retires idle streams or stops. A frame
+    /// that arrives instead is left for the test's next <see cref="ReceiveAsync"/>.
+    /// </summary>
+    internal void WatchWhileIdle()
+    {
+        var read = up.MoveNext(Aborted);
+        _idleRead = read;
+        _ = read.ContinueWith(t =>
+        {
+            if (t.IsCompletedSuccessfully && !t.Result && !Volatile.Read(ref _claimed))
+            {
+                Finish();
+            }
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>A test took the slot: from now on only the test ends the call.</summary>
+    internal void Claim() => Volatile.Write(ref _claimed, true);
 
     /// <summary>Ends the call from the gateway side, as a gateway does after the exchange or for an unused slot.</summary>
     public void Finish() => _finished.TrySetResult();
