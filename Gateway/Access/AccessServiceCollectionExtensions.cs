@@ -8,7 +8,7 @@ public static class AccessServiceCollectionExtensions
     {
         // The JWT validator reads the secret files when first used; a missing one must stop the start instead.
         services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.Section).ValidateDataAnnotations()
-            .Validate(o => o.JwtSecretFiles.Where(f => !string.IsNullOrWhiteSpace(f)).All(File.Exists),
+            .Validate(o => JwtSecretFiles.AllExist(o.JwtSecretFiles),
                 $"{AccessOptions.Section}:{nameof(AccessOptions.JwtSecretFiles)}: every file must exist")
             .ValidateOnStart();
         services.AddSingleton<MainAppJwtValidator>();

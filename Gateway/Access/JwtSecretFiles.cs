@@ -32,6 +32,9 @@ public sealed class JwtSecretFiles
         _checkedAt = clock.GetUtcNow();
     }
 
+    /// <summary>True when every configured file exists (blank entries are ignored, as the constructor does); checked at start.</summary>
+    public static bool AllExist(IEnumerable<string> paths) => paths.Where(p => !string.IsNullOrWhiteSpace(p)).All(File.Exists);
+
     /// <summary>True when at least one secret file is configured.</summary>
     public bool IsConfigured => _paths.Length > 0;
 

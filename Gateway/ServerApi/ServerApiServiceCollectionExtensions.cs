@@ -8,7 +8,7 @@ public static class ServerApiServiceCollectionExtensions
     {
         // The authenticator reads the secret files on the first call; a missing one must stop the start instead.
         services.AddOptions<ServerApiOptions>().BindConfiguration(ServerApiOptions.Section).ValidateDataAnnotations()
-            .Validate(o => o.JwtSecretFiles.Where(f => !string.IsNullOrWhiteSpace(f)).All(File.Exists),
+            .Validate(o => Access.JwtSecretFiles.AllExist(o.JwtSecretFiles),
                 $"{ServerApiOptions.Section}:{nameof(ServerApiOptions.JwtSecretFiles)}: every file must exist")
             .ValidateOnStart();
         services.AddSingleton<ServerApiAuthenticator>();

@@ -40,12 +40,11 @@ public sealed partial class TokenSessionCloser(
     public IDisposable? CloseAtExpiry(AgentSession session)
     {
         var identity = session.Identity;
-        if (identity.ExpiresAt is not { } expiresAt || expiresAt - clock.GetUtcNow() > LongestTimer)
+        if (identity.ExpiresAt is not { } expiresAt || expiresAt - clock.GetUtcNow() is var due && due > LongestTimer)
         {
             return null;
         }
 
-        var due = expiresAt - clock.GetUtcNow();
         return clock.CreateTimer(_ => Close(identity.AgentName, identity.TokenId, identity.TokenHash,
             new Status(StatusCode.Unauthenticated, ExpiredReason)), null, due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
     }
