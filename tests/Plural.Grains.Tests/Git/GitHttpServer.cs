@@ -22,6 +22,7 @@ public sealed class GitHttpServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly string _root;
     private readonly ConcurrentDictionary<string, long> _requestsByRepository = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _uploadPacksByRepository = new(StringComparer.Ordinal);
     private long _refAdvertisements, _uploadPacks, _unauthorized;
 
     private GitHttpServer(WebApplication app, string root)
@@ -44,6 +45,9 @@ public sealed class GitHttpServer : IAsyncDisposable
 
     /// <summary>Every request for repository <paramref name="name"/> so far, answered or not.</summary>
     public long RequestsTo(string name) => _requestsByRepository.GetValueOrDefault($"/{name}.git");
+
+    /// <summary>Fetches (upload-pack requests) of one repository; other tests' pollers share this server.</summary>
+    public long UploadPacksTo(string name) => _uploadPacksByRepository.GetValueOrDefault($"/{name}.git");
 
     /// <summary>False makes every request fail with 503.</summary>
     public bool Available { get; set; } = true;
@@ -98,6 +102,7 @@ public sealed class GitHttpServer : IAsyncDisposable
         else if (path.EndsWith("/git-upload-pack", StringComparison.Ordinal))
         {
             Interlocked.Increment(ref _uploadPacks);
+            _uploadPacksByRepository.AddOrUpdate(repository, 1, (_, n) => n + 1);
         }
 
         // Bodies are small; buffering gives http-backend the CONTENT_LENGTH it wants even for chunked requests.
