@@ -30,7 +30,7 @@ public sealed class ReportTests
         report.Headlines["gateway memory per agent"] = "72 KiB";
         report.Notes.Add("**Where the time goes.**");
         var run = new RunRecord("small-get", "Small GET", new DateTimeOffset(2026, 1, 2, 3, 4, 0, TimeSpan.Zero), 61,
-            "dotnet run --project bench/Plural.Bench -c Release -- small-get", MachineInfo.Read(Environment.CurrentDirectory),
+            "dotnet run --project tools/bench/Plural.Bench -c Release -- small-get", MachineInfo.Read(Environment.CurrentDirectory),
             "1 1 1", 0.55, "shared box", report);
         try
         {
@@ -39,7 +39,7 @@ public sealed class ReportTests
             using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.ChangeExtension(markdownPath, ".json")));
 
             Assert.Equal(Path.Combine(directory, "2026-01-02-small-get.md"), markdownPath);
-            Assert.Contains("dotnet run --project bench/Plural.Bench -c Release -- small-get", markdown);
+            Assert.Contains("dotnet run --project tools/bench/Plural.Bench -c Release -- small-get", markdown);
             Assert.Contains("| tunnel | 1.2 ms |", markdown);
             Assert.Contains("- tunnel p50 / direct p50: **3.46×**", markdown);
             Assert.Contains("- gateway memory per agent: **72 KiB**", markdown);

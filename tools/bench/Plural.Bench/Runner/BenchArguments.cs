@@ -90,7 +90,7 @@ public sealed class BenchArguments
     public static string Usage(IReadOnlyList<IScenario> catalog)
     {
         var text = new System.Text.StringBuilder();
-        text.AppendLine("usage: dotnet run --project bench/Plural.Bench -c Release -- [all | SCENARIO...] [--OPTION VALUE...]");
+        text.AppendLine("usage: dotnet run --project tools/bench/Plural.Bench -c Release -- [all | SCENARIO...] [--OPTION VALUE...]");
         text.AppendLine();
         text.AppendLine("  --results DIR   where result files go (default: bench/results)");
         text.AppendLine("  --note TEXT     a line printed at the top of each result file");

@@ -14,7 +14,7 @@ public static class BenchRunner
         BenchArguments parsed;
         try
         {
-            parsed = BenchArguments.Parse(args, ScenarioCatalog.All, Path.Combine(layout.Root, "bench", "results"));
+            parsed = BenchArguments.Parse(args, ScenarioCatalog.All, Path.Combine(layout.Root, "tools", "bench", "results"));
             if (parsed.Help)
             {
                 Console.Write(BenchArguments.Usage(ScenarioCatalog.All));
@@ -38,7 +38,7 @@ public static class BenchRunner
             return 2;
         }
 
-        var command = "dotnet run --project bench/Plural.Bench -c Release --" + string.Concat(args.Select(a => " " + Quote(a)));
+        var command = "dotnet run --project tools/bench/Plural.Bench -c Release --" + string.Concat(args.Select(a => " " + Quote(a)));
         var failed = 0;
         foreach (var scenario in parsed.Scenarios)
         {

@@ -111,7 +111,7 @@ scenarios.Add(await BurstAsync("burst, one subscriber stalled"));
 var (stalledFrames, stalledReason) = await DrainAsync(stalled);
 Console.WriteLine($"stalled subscriber: {stalledFrames} of {settings.Burst * 100} frames, then {stalledReason}");
 
-var results = Directory.CreateDirectory(settings.Results ?? Path.Combine(RepositoryLayout.Root, "bench", "results")).FullName;
+var results = Directory.CreateDirectory(settings.Results ?? Path.Combine(RepositoryLayout.Root, "tools", "bench", "results")).FullName;
 var stem = Path.Combine(results, $"{DateTime.UtcNow:yyyy-MM-dd}-cable-fanout");
 var machine = $"{Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at the end";
 var command = "dotnet run --project bench/cable -c Release" + (args.Length > 0 ? " -- " + string.Join(' ', args) : "");
