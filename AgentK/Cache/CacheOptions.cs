@@ -1,8 +1,11 @@
 namespace Plural.AgentK.Cache;
 
 /// <summary>The informer cache: which kinds the agent lists and watches, and how much it keeps. Section <c>Agent:Cache</c>.</summary>
-public sealed class CacheOptions
+internal sealed class CacheOptions
 {
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "Agent:Cache";
+
     /// <summary>The kinds watched when <see cref="Kinds"/> is empty.</summary>
     public static readonly IReadOnlyList<string> DefaultKinds =
         ["nodes", "namespaces", "pods", "deployments", "statefulsets", "daemonsets", "services", "events"];

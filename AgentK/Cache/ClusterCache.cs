@@ -12,9 +12,9 @@ internal sealed class ClusterCache
     private readonly ConcurrentDictionary<ResourceKind, KindStore> _stores;
     private readonly int _maxObjectsPerKind;
 
-    public ClusterCache(IOptions<AgentOptions> options)
+    public ClusterCache(IOptions<CacheOptions> options)
     {
-        var cache = options.Value.Cache;
+        var cache = options.Value;
         Enabled = cache.Enabled;
         _maxObjectsPerKind = cache.MaxObjectsPerKind;
         _stores = new(cache.EffectiveKinds

@@ -12,7 +12,7 @@ namespace Plural.AgentK.Cache;
 internal sealed class InformerService(
     ClusterCache cache,
     KubernetesClientFactory clients,
-    IOptions<AgentOptions> options,
+    IOptions<CacheOptions> options,
     TimeProvider clock,
     ILogger<InformerService> logger) : BackgroundService
 {
@@ -111,7 +111,7 @@ internal sealed class InformerService(
     private void Start(KindStore store)
     {
         var stop = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
-        var informer = new KindInformer(store, cache, _client!, options.Value.Cache, clock, logger);
+        var informer = new KindInformer(store, cache, _client!, options.Value, clock, logger);
         _running[store.Kind] = new RunningInformer(informer, stop, Task.Run(() => informer.RunAsync(stop.Token)));
     }
 

@@ -2,7 +2,7 @@ using System.Net;
 using k8s;
 using k8s.Autorest;
 using Microsoft.Extensions.Logging;
-using Plural.AgentK.Connection;
+using Plural.AgentK.Transport;
 
 namespace Plural.AgentK.Cache;
 

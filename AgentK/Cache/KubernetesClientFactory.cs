@@ -11,11 +11,11 @@ namespace Plural.AgentK.Cache;
 /// Creates the KubernetesClient the informers use, with the same upstream, trust and (rotating) credentials as
 /// the tunnel's forwarder.
 /// </summary>
-internal sealed class KubernetesClientFactory(IOptions<AgentOptions> options, UpstreamCredentials credentials)
+internal sealed class KubernetesClientFactory(IOptions<UpstreamOptions> options, UpstreamCredentials credentials)
 {
     public IKubernetes Create()
     {
-        var upstream = options.Value.Upstream;
+        var upstream = options.Value;
         var configuration = new KubernetesClientConfiguration
         {
             Host = upstream.Url,

@@ -15,10 +15,10 @@ namespace Plural.AgentK.Config;
 internal sealed class AgentConfigService(
     InformerService informers,
     ClusterCache cache,
-    ClusterApi api,
+    KubernetesApplyClient api,
     GitOpsService gitOps,
     AgentConfigReporter reporter,
-    IOptions<AgentOptions> options,
+    IOptions<CacheOptions> cacheOptions,
     ILogger<AgentConfigService> logger) : BackgroundService
 {
     // Only the newest configuration matters; one that arrives while another is applied replaces any still waiting.
@@ -58,7 +58,7 @@ internal sealed class AgentConfigService(
         }
         else
         {
-            var selection = KindSelection.Read(config.CachedKinds, options.Value.Cache.EffectiveKinds);
+            var selection = KindSelection.Read(config.CachedKinds, cacheOptions.Value.EffectiveKinds);
             applied.RejectedKinds.AddRange(selection.Rejected);
             var served = new List<ResourceKind>();
             var resources = new ApiResources(api);

@@ -2,6 +2,7 @@ using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
 using Plural.AgentK.Observability;
 using Plural.AgentK.Session;
+using Plural.AgentK.Transport;
 using Plural.AgentK.Tunnels;
 using Plural.Protocol.Agent;
 

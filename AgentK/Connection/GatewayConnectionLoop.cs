@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Plural.AgentK.Session;
+using Plural.AgentK.Transport;
 
 namespace Plural.AgentK.Connection;
 
@@ -11,7 +12,8 @@ namespace Plural.AgentK.Connection;
 /// finish for the grace period, then cuts them.
 /// </summary>
 internal sealed class GatewayConnectionLoop(
-    IOptions<AgentOptions> options,
+    IOptions<ConnectionOptions> options,
+    IOptions<ReconnectOptions> reconnect,
     GatewayConnectionFactory connections,
     ILogger<GatewayConnectionLoop> logger) : BackgroundService
 {
@@ -25,8 +27,7 @@ internal sealed class GatewayConnectionLoop(
         // Let the host finish starting: a co-hosting process must not wait on the first dial.
         await Task.Yield();
 
-        var agent = options.Value;
-        var backoff = new ReconnectBackoff(agent.Reconnect);
+        var backoff = new ReconnectBackoff(reconnect.Value);
         var failures = new FailureState();
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -79,7 +80,7 @@ internal sealed class GatewayConnectionLoop(
             }
         }
 
-        await DrainAsync(agent.ShutdownGracePeriod);
+        await DrainAsync(options.Value.ShutdownGracePeriod);
     }
 
     private async Task DrainAsync(TimeSpan grace)

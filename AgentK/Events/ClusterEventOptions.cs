@@ -1,8 +1,11 @@
 namespace Plural.AgentK.Events;
 
 /// <summary>Compact cluster events sent up the session. Section <c>Agent:Events</c>.</summary>
-public sealed class ClusterEventOptions
+internal sealed class ClusterEventOptions
 {
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "Agent:Events";
+
     /// <summary>Send events (needs the cache).</summary>
     public bool Enabled { get; set; } = true;
 

@@ -20,10 +20,10 @@ internal sealed class ClusterEventQueue
     private long _sequence;
     private long _dropped;
 
-    public ClusterEventQueue(ClusterCache cache, IOptions<AgentOptions> options)
+    public ClusterEventQueue(ClusterCache cache, IOptions<ClusterEventOptions> options)
     {
-        _maxPending = options.Value.Events.MaxPending;
-        if (cache.Enabled && options.Value.Events.Enabled)
+        _maxPending = options.Value.MaxPending;
+        if (cache.Enabled && options.Value.Enabled)
         {
             cache.Changed += Enqueue;
         }

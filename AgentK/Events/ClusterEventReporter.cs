@@ -12,13 +12,13 @@ namespace Plural.AgentK.Events;
 internal sealed class ClusterEventReporter(
     ClusterEventQueue queue,
     ClusterCache cache,
-    IOptions<AgentOptions> options,
+    IOptions<ClusterEventOptions> options,
     TimeProvider clock) : ISessionReporter
 {
     /// <summary>Capability of agents that send <c>cluster_events</c>.</summary>
     public const string EventsCapability = "cluster.events.v1";
 
-    private readonly ClusterEventOptions _options = options.Value.Events;
+    private readonly ClusterEventOptions _options = options.Value;
 
     public string? Capability => cache.Enabled && _options.Enabled ? EventsCapability : null;
 

@@ -6,7 +6,7 @@ namespace Plural.AgentK.GitOps;
 /// Discovery for one sync: which resource serves a kind and whether it is namespaced, read once per group version.
 /// Forgotten after CRDs are applied, so kinds they define are found in the same sync.
 /// </summary>
-internal sealed class ApiResources(ClusterApi api)
+internal sealed class ApiResources(KubernetesApplyClient api)
 {
     private readonly Dictionary<string, IReadOnlyDictionary<string, ApiResource>?> _byGroupVersion = new(StringComparer.Ordinal);
 

@@ -1,8 +1,11 @@
 namespace Plural.AgentK.GitOps;
 
 /// <summary>Applying the manifests the server reads from Git. Section <c>Agent:GitOps</c>.</summary>
-public sealed class GitOpsOptions
+internal sealed class GitOpsOptions
 {
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "Agent:GitOps";
+
     /// <summary>Declare <c>gitops.v1</c> and apply manifest syncs. Off: the server sends the agent none.</summary>
     public bool Enabled { get; set; } = true;
 

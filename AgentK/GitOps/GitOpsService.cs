@@ -21,9 +21,9 @@ internal sealed class GitOpsService : IHostedService, IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private TimeSpan _reapplyInterval;
 
-    public GitOpsService(IOptions<AgentOptions> options, ClusterApi api, PendingReports reports, TimeProvider clock, ILogger<GitOpsService> logger)
+    public GitOpsService(IOptions<GitOpsOptions> options, KubernetesApplyClient api, PendingReports reports, TimeProvider clock, ILogger<GitOpsService> logger)
     {
-        _options = options.Value.GitOps;
+        _options = options.Value;
         _applier = new ManifestApplier(api, new InventoryStore(api, _options.InventoryNamespace ?? "default"), _options, clock, logger);
         _reports = reports;
         _clock = clock;

@@ -10,7 +10,7 @@ namespace Plural.AgentK.GitOps;
 /// The inventory of a sync target: a ConfigMap <c>plural-inventory-&lt;target&gt;</c> in the inventory namespace listing
 /// the objects the target applied, so that what leaves Git can be pruned, across agent restarts.
 /// </summary>
-internal sealed partial class InventoryStore(ClusterApi api, string ns)
+internal sealed partial class InventoryStore(KubernetesApplyClient api, string ns)
 {
     /// <summary>Label on every inventory ConfigMap.</summary>
     public const string ManagedByLabel = "app.kubernetes.io/managed-by";
@@ -73,7 +73,7 @@ internal sealed partial class InventoryStore(ClusterApi api, string ns)
             {
                 ["name"] = NameOf(target),
                 ["namespace"] = ns,
-                ["labels"] = new JsonObject { [ManagedByLabel] = ClusterApi.FieldManager },
+                ["labels"] = new JsonObject { [ManagedByLabel] = KubernetesApplyClient.FieldManager },
                 ["annotations"] = new JsonObject
                 {
                     [TargetAnnotation] = target,

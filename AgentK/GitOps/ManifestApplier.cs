@@ -9,7 +9,7 @@ namespace Plural.AgentK.GitOps;
 /// prunes what the target applied before and no longer has, and records what it now owns in the inventory. One
 /// document failing fails alone.
 /// </summary>
-internal sealed class ManifestApplier(ClusterApi api, InventoryStore inventory, GitOpsOptions options, TimeProvider clock, ILogger logger)
+internal sealed class ManifestApplier(KubernetesApplyClient api, InventoryStore inventory, GitOpsOptions options, TimeProvider clock, ILogger logger)
 {
     private static readonly TimeSpan DiscoveryPoll = TimeSpan.FromMilliseconds(500);
 

@@ -4,4 +4,4 @@ namespace Plural.AgentK.Local;
 /// <param name="Status">HTTP status code.</param>
 /// <param name="ContentType">Media type of <paramref name="Body"/>, e.g. <c>application/json</c>.</param>
 /// <param name="Body">The response body.</param>
-public sealed record AgentResponse(int Status, string ContentType, ReadOnlyMemory<byte> Body);
+internal sealed record AgentResponse(int Status, string ContentType, ReadOnlyMemory<byte> Body);

@@ -5,7 +5,7 @@ namespace Plural.AgentK.Local;
 /// queries, instead of forwarding them upstream. Registered in DI; without a registration such requests are
 /// answered 404.
 /// </summary>
-public interface IAgentRequestHandler
+internal interface IAgentRequestHandler
 {
     /// <summary>Answers one request. The body of <paramref name="request"/> is fully read (bounded) beforehand.</summary>
     Task<AgentResponse> HandleAsync(AgentRequest request, CancellationToken cancellationToken);

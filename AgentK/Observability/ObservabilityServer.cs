@@ -13,7 +13,7 @@ namespace Plural.AgentK.Observability;
 /// separate, empty web application so that a process co-hosting the agent keeps its own endpoints
 /// and Kestrel configuration untouched.
 /// </summary>
-internal sealed class ObservabilityServer(IOptions<AgentOptions> options, AgentStatus status, ILogger<ObservabilityServer> logger)
+internal sealed class ObservabilityServer(IOptions<ObservabilityOptions> options, AgentStatus status, ILogger<ObservabilityServer> logger)
     : IHostedService, IAsyncDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);

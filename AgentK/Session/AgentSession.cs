@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
-using Plural.AgentK.Connection;
+using Plural.AgentK.Transport;
 using Plural.Protocol.Agent;
 
 namespace Plural.AgentK.Session;
@@ -10,7 +10,7 @@ namespace Plural.AgentK.Session;
 /// The control stream of one gateway connection: hello up, welcome down, heartbeats up at the
 /// gateway's pace, until the gateway asks the agent to move, the stream fails, or the agent stops.
 /// </summary>
-internal sealed class AgentSession(AgentOptions options, GatewayCredentials credentials, ILogger logger, SessionFeatures? features = null)
+internal sealed class AgentSession(GatewayOptions options, GatewayCredentials credentials, ILogger logger, SessionFeatures? features = null)
 {
     private readonly SessionFeatures _features = features ?? SessionFeatures.None;
 

@@ -1,4 +1,3 @@
-using Plural.AgentK.Cache;
 using Plural.Protocol.Agent;
 
 namespace Plural.AgentK.Session;
@@ -6,23 +5,18 @@ namespace Plural.AgentK.Session;
 /// <summary>What this agent declares in its hello beyond the tunnel, and the reporters that go with it.</summary>
 internal sealed class SessionFeatures
 {
-    /// <summary>Capability of agents that answer cached queries (<c>POST /cache/query</c> with target AGENT).</summary>
-    public const string CacheQueryCapability = "cache.query.v1";
-
-    public SessionFeatures(IEnumerable<ISessionReporter> reporters, ClusterCache cache, IEnumerable<ISessionCommandHandler> handlers)
-        : this(reporters, cache.Enabled, handlers)
-    {
-    }
-
-    private SessionFeatures(IEnumerable<ISessionReporter> reporters, bool answersQueries, IEnumerable<ISessionCommandHandler> handlers)
+    public SessionFeatures(
+        IEnumerable<ISessionReporter> reporters,
+        IEnumerable<ISessionCapability> capabilities,
+        IEnumerable<ISessionCommandHandler> handlers)
     {
         Reporters = [.. reporters.Where(r => r.Capability is not null)];
-        Capabilities = [.. Reporters.Select(r => r.Capability!), .. answersQueries ? [CacheQueryCapability] : Array.Empty<string>()];
+        Capabilities = [.. Reporters.Select(r => r.Capability!), .. capabilities.Select(c => c.Capability).OfType<string>()];
         Handlers = handlers.ToDictionary(h => h.Kind);
     }
 
     /// <summary>No features beyond the tunnel.</summary>
-    public static SessionFeatures None { get; } = new([], answersQueries: false, []);
+    public static SessionFeatures None { get; } = new([], [], []);
 
     /// <summary>Handlers of gateway commands beyond welcome and reconnect, by command.</summary>
     public IReadOnlyDictionary<GatewayMessage.KindOneofCase, ISessionCommandHandler> Handlers { get; }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
-using Plural.AgentK.Connection;
 using Plural.AgentK.Observability;
+using Plural.AgentK.Transport;
 using Plural.Protocol.Agent;
 
 namespace Plural.AgentK.Tunnels;
@@ -24,7 +24,9 @@ internal sealed class TunnelPool
 
     public TunnelPool(
         AgentGateway.AgentGatewayClient client,
-        AgentOptions options,
+        TunnelPoolOptions options,
+        ReconnectOptions reconnect,
+        string? instanceId,
         GatewayCredentials credentials,
         TunnelExchange exchange,
         AgentStatus status,
@@ -32,6 +34,8 @@ internal sealed class TunnelPool
     {
         Client = client;
         Options = options;
+        Reconnect = reconnect;
+        InstanceId = instanceId;
         Credentials = credentials;
         Exchange = exchange;
         _status = status;
@@ -40,7 +44,13 @@ internal sealed class TunnelPool
 
     public AgentGateway.AgentGatewayClient Client { get; }
 
-    public AgentOptions Options { get; }
+    public TunnelPoolOptions Options { get; }
+
+    /// <summary>Backoff of each worker between failed or idle-ended streams.</summary>
+    public ReconnectOptions Reconnect { get; }
+
+    /// <summary>The agent process announced on every stream.</summary>
+    public string? InstanceId { get; }
 
     public GatewayCredentials Credentials { get; }
 
@@ -62,7 +72,7 @@ internal sealed class TunnelPool
 
     public void Start()
     {
-        lock (_gate) Spawn(Math.Min(Options.Tunnels.MinIdle, Options.Tunnels.MaxTotal));
+        lock (_gate) Spawn(Math.Min(Options.MinIdle, Options.MaxTotal));
     }
 
     public void StopOpening()
@@ -85,7 +95,7 @@ internal sealed class TunnelPool
         lock (_gate)
         {
             Move(worker, TunnelWorkerState.Active);
-            var tunnels = Options.Tunnels;
+            var tunnels = Options;
             if (!_stopping.IsCancellationRequested && _idle < tunnels.MinIdle)
             {
                 Spawn(Math.Min(tunnels.ScaleUpStep, tunnels.MaxTotal - _idle - _active));
@@ -103,7 +113,7 @@ internal sealed class TunnelPool
     {
         lock (_gate)
         {
-            if (_idle <= Options.Tunnels.MinIdle)
+            if (_idle <= Options.MinIdle)
             {
                 return false;
             }

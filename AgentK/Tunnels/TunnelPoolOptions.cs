@@ -1,8 +1,11 @@
 namespace Plural.AgentK.Tunnels;
 
-/// <summary>Sizing of the pool of tunnel streams; defaults follow GitLab agentk.</summary>
-public sealed class TunnelPoolOptions
+/// <summary>Sizing of the pool of tunnel streams; defaults follow GitLab agentk. Section <c>Agent:Tunnels</c>.</summary>
+internal sealed class TunnelPoolOptions
 {
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "Agent:Tunnels";
+
     /// <summary>Idle streams kept open and waiting for a request.</summary>
     public int MinIdle { get; set; } = 2;
 

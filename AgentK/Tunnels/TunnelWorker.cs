@@ -1,5 +1,5 @@
 using Grpc.Core;
-using Plural.AgentK.Connection;
+using Plural.AgentK.Transport;
 using Plural.Protocol.Agent;
 
 namespace Plural.AgentK.Tunnels;
@@ -18,7 +18,7 @@ internal sealed class TunnelWorker(TunnelPool pool)
 
     public async Task RunAsync()
     {
-        var backoff = new ReconnectBackoff(pool.Options.Reconnect);
+        var backoff = new ReconnectBackoff(pool.Reconnect);
         try
         {
             while (!pool.Stopping.IsCancellationRequested)
@@ -32,7 +32,7 @@ internal sealed class TunnelWorker(TunnelPool pool)
                         break;
                     case SlotOutcome.EndedIdle:
                         // A gateway ending slots at once (draining, misconfigured) must not make the agent spin.
-                        if (DateTimeOffset.UtcNow - opened >= pool.Options.Reconnect.ResetAfter)
+                        if (DateTimeOffset.UtcNow - opened >= pool.Reconnect.ResetAfter)
                         {
                             backoff.Reset();
                         }
@@ -65,7 +65,7 @@ internal sealed class TunnelWorker(TunnelPool pool)
         Task<bool> first;
         try
         {
-            await call.RequestStream.WriteAsync(new TunnelUp { Ready = new TunnelReady { InstanceId = pool.Options.InstanceId } }, pool.Aborting);
+            await call.RequestStream.WriteAsync(new TunnelUp { Ready = new TunnelReady { InstanceId = pool.InstanceId } }, pool.Aborting);
             first = call.ResponseStream.MoveNext(pool.Aborting);
             var idle = await WaitWhileIdleAsync(first);
             if (idle != SlotOutcome.Served)
@@ -125,7 +125,7 @@ internal sealed class TunnelWorker(TunnelPool pool)
         while (true)
         {
             using var timer = CancellationTokenSource.CreateLinkedTokenSource(pool.Stopping);
-            var idleTimeout = Task.Delay(pool.Options.Tunnels.MaxIdleTime, timer.Token);
+            var idleTimeout = Task.Delay(pool.Options.MaxIdleTime, timer.Token);
             var winner = await Task.WhenAny(first, idleTimeout);
             timer.Cancel();
             if (winner == first || first.IsCompleted)

@@ -11,9 +11,9 @@ internal static class UpstreamClientFactory
     /// Creates the client; with <paramref name="repeatHeaders"/> it speaks HTTP/1.1 only and writes marked headers
     /// as repeated lines (see <see cref="RepeatedHeaderStream"/>), which impersonated requests need.
     /// </summary>
-    public static HttpMessageInvoker Create(IOptions<AgentOptions> options, bool repeatHeaders = false)
+    public static HttpMessageInvoker Create(IOptions<UpstreamOptions> options, bool repeatHeaders = false)
     {
-        var upstream = options.Value.Upstream;
+        var upstream = options.Value;
         var handler = new SocketsHttpHandler
         {
             // A forwarder passes redirects, cookies and encodings through untouched.

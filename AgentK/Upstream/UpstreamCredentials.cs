@@ -8,7 +8,7 @@ namespace Plural.AgentK.Upstream;
 /// tokens rotate, so the file is read again when its timestamp changes, and at least once a minute
 /// in case the change hides behind a symbolic link swap.
 /// </summary>
-internal sealed class UpstreamCredentials(IOptions<AgentOptions> options, TimeProvider time)
+internal sealed class UpstreamCredentials(IOptions<UpstreamOptions> options, TimeProvider time)
 {
     private static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(1);
 
@@ -17,7 +17,7 @@ internal sealed class UpstreamCredentials(IOptions<AgentOptions> options, TimePr
     /// <summary>The <c>Authorization</c> value for the next upstream request, or null without credentials.</summary>
     public AuthenticationHeaderValue? Current()
     {
-        var path = options.Value.Upstream.BearerTokenFile;
+        var path = options.Value.BearerTokenFile;
         if (string.IsNullOrEmpty(path))
         {
             return null;

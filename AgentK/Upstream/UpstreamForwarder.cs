@@ -9,12 +9,12 @@ namespace Plural.AgentK.Upstream;
 /// Kubernetes reads every <c>Impersonate-Group</c> line as one group.
 /// </remarks>
 internal sealed class UpstreamForwarder(
-    IOptions<AgentOptions> options,
+    IOptions<UpstreamOptions> options,
     UpstreamCredentials credentials,
     HttpMessageInvoker client,
     HttpMessageInvoker impersonatingClient)
 {
-    private readonly string _baseUrl = options.Value.Upstream.Url.TrimEnd('/');
+    private readonly string _baseUrl = options.Value.Url.TrimEnd('/');
 
     /// <summary>Builds the upstream request; throws <see cref="RequestRejectedException"/> for a head the agent will not send.</summary>
     public HttpRequestMessage CreateRequest(RequestHead head, HttpContent? content)

@@ -1,8 +1,11 @@
 namespace Plural.AgentK.Upstream;
 
-/// <summary>Where and how the agent reaches its Kubernetes API server.</summary>
-public sealed class UpstreamOptions
+/// <summary>Where and how the agent reaches its Kubernetes API server. Section <c>Agent:Upstream</c>.</summary>
+internal sealed class UpstreamOptions
 {
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "Agent:Upstream";
+
     /// <summary>In-cluster service account token, used when <see cref="BearerTokenFile"/> is not configured and the file exists.</summary>
     public const string InClusterTokenFile = "/var/run/secrets/kubernetes.io/serviceaccount/token";
 

@@ -7,13 +7,13 @@ using Plural.Protocol.Agent;
 namespace Plural.AgentK.Views;
 
 /// <summary>Computes the cluster view from the cache: nodes, pods by phase per namespace, workloads short of replicas, warning rate.</summary>
-internal sealed class ClusterViewCalculator(ClusterCache cache, IOptions<AgentOptions> options, TimeProvider clock)
+internal sealed class ClusterViewCalculator(ClusterCache cache, IOptions<ClusterViewOptions> options, TimeProvider clock)
 {
     /// <summary>The view as of now, without sequence number.</summary>
     public ClusterViewReport Compute()
     {
         var now = clock.GetUtcNow();
-        var window = options.Value.Views.WarningWindow;
+        var window = options.Value.WarningWindow;
         var view = new ClusterViewReport
         {
             WarningWindowSeconds = (int)window.TotalSeconds,

@@ -1,8 +1,11 @@
 namespace Plural.AgentK.Views;
 
 /// <summary>The precomputed cluster view sent up the session. Section <c>Agent:Views</c>.</summary>
-public sealed class ClusterViewOptions
+internal sealed class ClusterViewOptions
 {
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "Agent:Views";
+
     /// <summary>Compute and send the view (needs the cache).</summary>
     public bool Enabled { get; set; } = true;
 

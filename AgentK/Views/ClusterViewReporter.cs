@@ -21,11 +21,11 @@ internal sealed class ClusterViewReporter : ISessionReporter
     private readonly ChangeSignal _changes = new();
     private long _sequence;
 
-    public ClusterViewReporter(ClusterCache cache, ClusterViewCalculator calculator, IOptions<AgentOptions> options, TimeProvider clock)
+    public ClusterViewReporter(ClusterCache cache, ClusterViewCalculator calculator, IOptions<ClusterViewOptions> options, TimeProvider clock)
     {
         _cache = cache;
         _calculator = calculator;
-        _options = options.Value.Views;
+        _options = options.Value;
         _clock = clock;
         Capability = cache.Enabled && _options.Enabled ? ViewsCapability : null;
         if (Capability is not null)

@@ -3,6 +3,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Plural.AgentK.Connection;
+using Plural.AgentK.Observability;
+using Plural.AgentK.Transport;
+using Plural.AgentK.Tunnels;
+using Plural.AgentK.Upstream;
 
 namespace Plural.AgentK.Tests;
 
@@ -24,17 +29,19 @@ public sealed class AgentOptionsTests
     {
         using var host = Build(new Dictionary<string, string?> { ["Agent:GatewayUrl"] = "http://127.0.0.1:1", ["Agent:Token"] = "t" });
 
-        var options = host.Services.GetRequiredService<IOptions<AgentOptions>>().Value;
+        var tunnels = host.Services.GetRequiredService<IOptions<TunnelPoolOptions>>().Value;
+        var reconnect = host.Services.GetRequiredService<IOptions<ReconnectOptions>>().Value;
+        var gateway = host.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
 
         Assert.Equal((2, 500, 10, TimeSpan.FromMinutes(1)),
-            (options.Tunnels.MinIdle, options.Tunnels.MaxTotal, options.Tunnels.ScaleUpStep, options.Tunnels.MaxIdleTime));
+            (tunnels.MinIdle, tunnels.MaxTotal, tunnels.ScaleUpStep, tunnels.MaxIdleTime));
         Assert.Equal((TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20), 1.6, 0.2, TimeSpan.FromSeconds(25)),
-            (options.Reconnect.InitialBackoff, options.Reconnect.MaxBackoff, options.Reconnect.Factor, options.Reconnect.Jitter, options.Reconnect.ResetAfter));
-        Assert.Equal("https://kubernetes.default.svc", options.Upstream.Url);
-        Assert.Equal(TimeSpan.FromSeconds(10), options.ShutdownGracePeriod);
-        Assert.Equal(TimeSpan.FromSeconds(30), options.KeepAlivePingInterval);
-        Assert.Equal("http://0.0.0.0:8080", options.ObservabilityUrl);
-        Assert.False(string.IsNullOrEmpty(options.InstanceId));
+            (reconnect.InitialBackoff, reconnect.MaxBackoff, reconnect.Factor, reconnect.Jitter, reconnect.ResetAfter));
+        Assert.Equal("https://kubernetes.default.svc", host.Services.GetRequiredService<IOptions<UpstreamOptions>>().Value.Url);
+        Assert.Equal(TimeSpan.FromSeconds(10), host.Services.GetRequiredService<IOptions<ConnectionOptions>>().Value.ShutdownGracePeriod);
+        Assert.Equal(TimeSpan.FromSeconds(30), gateway.KeepAlivePingInterval);
+        Assert.Equal("http://0.0.0.0:8080", host.Services.GetRequiredService<IOptions<ObservabilityOptions>>().Value.ObservabilityUrl);
+        Assert.False(string.IsNullOrEmpty(gateway.InstanceId));
     }
 
     [Fact]
@@ -47,7 +54,7 @@ public sealed class AgentOptionsTests
             ["Agent:ObservabilityUrl"] = "",
         });
 
-        Assert.Equal("", host.Services.GetRequiredService<IOptionsMonitor<AgentOptions>>().CurrentValue.ObservabilityUrl);
+        Assert.Equal("", host.Services.GetRequiredService<IOptionsMonitor<ObservabilityOptions>>().CurrentValue.ObservabilityUrl);
     }
 
     private static IHost Build(Dictionary<string, string?> settings)

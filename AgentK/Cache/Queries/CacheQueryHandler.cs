@@ -12,7 +12,7 @@ namespace Plural.AgentK.Cache.Queries;
 /// Answers <c>POST /cache/query</c> (a protobuf <see cref="CacheQuery"/>) from the informer cache, never from the
 /// API server. 400 for a bad query, 404 for a kind the agent does not cache, 503 until the kind has synced.
 /// </summary>
-internal sealed class CacheQueryHandler(ClusterCache cache, IOptions<AgentOptions> options) : IAgentRequestHandler
+internal sealed class CacheQueryHandler(ClusterCache cache, IOptions<CacheOptions> options) : IAgentRequestHandler
 {
     public const string QueryPath = "/cache/query";
     public const string ProtobufContentType = "application/x-protobuf";
@@ -67,7 +67,7 @@ internal sealed class CacheQueryHandler(ClusterCache cache, IOptions<AgentOption
             throw new QueryException(503, $"the cache of {kind.Plural} has not synced yet");
         }
 
-        var limits = options.Value.Cache;
+        var limits = options.Value;
         if (query.Limit < 0)
         {
             throw QueryException.BadRequest("limit: must not be negative");

@@ -6,14 +6,15 @@ namespace Plural.AgentK.Tests.Cache;
 /// <summary>Caches filled by hand, for tests of what reads the cache.</summary>
 internal static class CacheFactory
 {
-    public static IOptions<AgentOptions> Options(Action<AgentOptions>? configure = null)
+    public static IOptions<T> Options<T>(Action<T>? configure = null)
+        where T : class, new()
     {
-        var options = new AgentOptions();
+        var options = new T();
         configure?.Invoke(options);
         return Microsoft.Extensions.Options.Options.Create(options);
     }
 
-    public static ClusterCache Cache(IOptions<AgentOptions>? options = null) => new(options ?? Options());
+    public static ClusterCache Cache(IOptions<CacheOptions>? options = null) => new(options ?? Options<CacheOptions>());
 
     /// <summary>Lists <paramref name="items"/> into the store of their kind, as a completed first list would.</summary>
     public static void Fill(ClusterCache cache, string plural, params CachedObject[] items) =>

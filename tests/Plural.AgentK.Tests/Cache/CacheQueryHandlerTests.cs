@@ -13,7 +13,7 @@ public sealed class CacheQueryHandlerTests
 
     private static ClusterCache Filled()
     {
-        var cache = CacheFactory.Cache(CacheFactory.Options(o => o.Cache.Kinds = ["pods", "nodes", "deployments"]));
+        var cache = CacheFactory.Cache(CacheFactory.Options<CacheOptions>(o => o.Kinds = ["pods", "nodes", "deployments"]));
         CacheFactory.Fill(cache, "pods",
             CacheFactory.Pod("shop", "web-1", labels: new() { ["app"] = "web" }),
             CacheFactory.Pod("shop", "web-2", "Failed", labels: new() { ["app"] = "web" }),
@@ -25,7 +25,7 @@ public sealed class CacheQueryHandlerTests
 
     private static async Task<AgentResponse> AskAsync(CacheQuery query, ClusterCache? cache = null, string path = "/cache/query", string method = "POST")
     {
-        var handler = new CacheQueryHandler(cache ?? Cache, CacheFactory.Options(o => o.Cache.DefaultQueryLimit = 2));
+        var handler = new CacheQueryHandler(cache ?? Cache, CacheFactory.Options<CacheOptions>(o => o.DefaultQueryLimit = 2));
         return await handler.HandleAsync(new AgentRequest(method, path, "", query.ToByteArray()), CancellationToken.None);
     }
 
@@ -77,7 +77,7 @@ public sealed class CacheQueryHandlerTests
     {
         var wrongPath = await AskAsync(new CacheQuery(), path: "/cache/other");
         var wrongMethod = await AskAsync(new CacheQuery(), method: "GET");
-        var handler = new CacheQueryHandler(Cache, CacheFactory.Options());
+        var handler = new CacheQueryHandler(Cache, CacheFactory.Options<CacheOptions>());
         var garbage = await handler.HandleAsync(new AgentRequest("POST", "/cache/query", "", new byte[] { 0xff, 0xff, 0xff }), CancellationToken.None);
 
         Assert.Equal((404, 405, 400), (wrongPath.Status, wrongMethod.Status, garbage.Status));

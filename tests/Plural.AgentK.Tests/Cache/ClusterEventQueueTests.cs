@@ -6,7 +6,7 @@ namespace Plural.AgentK.Tests.Cache;
 public sealed class ClusterEventQueueTests
 {
     private static ClusterEventQueue Queue(int maxPending = 100) =>
-        new(CacheFactory.Cache(), CacheFactory.Options(o => o.Events.MaxPending = maxPending));
+        new(CacheFactory.Cache(), CacheFactory.Options<ClusterEventOptions>(o => o.MaxPending = maxPending));
 
     private static CacheChange Change(string name, string type = CacheChange.Modified, string phase = "Running") =>
         new(type, CacheFactory.Pod("shop", name, phase), DateTimeOffset.UtcNow);

@@ -53,12 +53,12 @@ public sealed class ClusterEventReporterTests
 
     private static (ClusterCache Cache, ClusterEventQueue Queue, ClusterEventReporter Reporter) Create(int rate)
     {
-        var options = CacheFactory.Options(o =>
+        var options = CacheFactory.Options<ClusterEventOptions>(o =>
         {
-            o.Events.MaxEventsPerSecond = rate;
-            o.Events.BatchInterval = TimeSpan.FromMilliseconds(20);
+            o.MaxEventsPerSecond = rate;
+            o.BatchInterval = TimeSpan.FromMilliseconds(20);
         });
-        var cache = CacheFactory.Cache(options);
+        var cache = CacheFactory.Cache();
         var queue = new ClusterEventQueue(cache, options);
         return (cache, queue, new ClusterEventReporter(queue, cache, options, TimeProvider.System));
     }

@@ -18,7 +18,7 @@ public sealed class ClusterViewCalculatorTests
         CacheFactory.Fill(cache, "events",
             CacheFactory.Warning("shop", "w1", now.AddMinutes(-1)), CacheFactory.Warning("shop", "w2", now.AddMinutes(-2)),
             CacheFactory.Warning("shop", "old", now.AddHours(-1)));
-        var calculator = new ClusterViewCalculator(cache, CacheFactory.Options(), TimeProvider.System);
+        var calculator = new ClusterViewCalculator(cache, CacheFactory.Options<ClusterViewOptions>(), TimeProvider.System);
 
         var view = calculator.Compute();
 
@@ -39,7 +39,7 @@ public sealed class ClusterViewCalculatorTests
     {
         var cache = CacheFactory.Cache();
         CacheFactory.Fill(cache, "pods", CacheFactory.Pod("shop", "a"));
-        var calculator = new ClusterViewCalculator(cache, CacheFactory.Options(), TimeProvider.System);
+        var calculator = new ClusterViewCalculator(cache, CacheFactory.Options<ClusterViewOptions>(), TimeProvider.System);
         var first = calculator.Compute();
         first.Sequence = 7;
 

@@ -41,7 +41,7 @@ public sealed class ManifestSyncTests : IAsyncLifetime
 
         var deployment = await Admin.AppsV1.ReadNamespacedDeploymentAsync("frontend", "apps");
         Assert.Equal(2, deployment.Spec.Replicas);
-        Assert.Contains(deployment.Metadata.ManagedFields, f => f.Manager == ClusterApi.FieldManager && f.Operation == "Apply");
+        Assert.Contains(deployment.Metadata.ManagedFields, f => f.Manager == KubernetesApplyClient.FieldManager && f.Operation == "Apply");
         Assert.Equal("hello", (await Admin.CoreV1.ReadNamespacedConfigMapAsync("settings", "apps")).Data["greeting"]);
         var inventory = await Admin.CoreV1.ReadNamespacedConfigMapAsync("plural-inventory-web", "kube-system");
         Assert.Contains("frontend", inventory.Data["objects"]);

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Plural.AgentK.Connection;
+using Plural.AgentK.Transport;
 using Plural.Protocol.Server;
 using Plural.Topology.Tests.Infrastructure;
 

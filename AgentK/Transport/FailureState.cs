@@ -1,7 +1,7 @@
 using System.Security.Authentication;
 using Grpc.Core;
 
-namespace Plural.AgentK.Connection;
+namespace Plural.AgentK.Transport;
 
 /// <summary>
 /// Remembers the last kind of failure so that a retry loop logs once per change of state

@@ -1,18 +1,10 @@
-using Plural.AgentK.Cache;
-using Plural.AgentK.Connection;
-using Plural.AgentK.Events;
-using Plural.AgentK.GitOps;
-using Plural.AgentK.Tunnels;
-using Plural.AgentK.Upstream;
-using Plural.AgentK.Views;
-
-namespace Plural.AgentK;
+namespace Plural.AgentK.Transport;
 
 /// <summary>
-/// Settings of the agent, bound from the <c>Agent</c> configuration section.
-/// Every key, its default and its unit is documented in <c>docs/agentk.md</c>.
+/// How the agent reaches and identifies itself to its gateway. Bound from the top of the <c>Agent</c> section
+/// (<c>Agent:GatewayUrl</c>, <c>Agent:Token</c>, ...); every key, its default and its unit is in <c>docs/agentk.md</c>.
 /// </summary>
-public sealed class AgentOptions
+internal sealed class GatewayOptions
 {
     /// <summary>The configuration section the options are bound from.</summary>
     public const string SectionName = "Agent";
@@ -44,36 +36,9 @@ public sealed class AgentOptions
     /// <summary>Identifies this agent process. Defaults to env <c>POD_NAME</c>, else host name and process id.</summary>
     public string? InstanceId { get; set; }
 
-    /// <summary>Listener for <c>/healthz</c>, <c>/readyz</c> and <c>/status</c>; empty disables it.</summary>
-    public string ObservabilityUrl { get; set; } = "http://0.0.0.0:8080";
-
-    /// <summary>How long in-flight requests may run after a stop signal before they are cut.</summary>
-    public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
-
     /// <summary>HTTP/2 keepalive ping period towards the gateway; below the common 60 s idle timeout of load balancers.</summary>
     public TimeSpan KeepAlivePingInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a keepalive ping may stay unanswered before the gateway connection is considered dead.</summary>
     public TimeSpan KeepAlivePingTimeout { get; set; } = TimeSpan.FromSeconds(20);
-
-    /// <summary>The Kubernetes API server the agent forwards requests to.</summary>
-    public UpstreamOptions Upstream { get; set; } = new();
-
-    /// <summary>Sizing of the pool of idle tunnel streams.</summary>
-    public TunnelPoolOptions Tunnels { get; set; } = new();
-
-    /// <summary>Backoff between attempts to reach the gateway.</summary>
-    public ReconnectOptions Reconnect { get; set; } = new();
-
-    /// <summary>The informer cache (kinds watched, what is kept).</summary>
-    public CacheOptions Cache { get; set; } = new();
-
-    /// <summary>Cluster events sent up the session.</summary>
-    public ClusterEventOptions Events { get; set; } = new();
-
-    /// <summary>The precomputed cluster view sent up the session.</summary>
-    public ClusterViewOptions Views { get; set; } = new();
-
-    /// <summary>Applying manifests the server reads from Git.</summary>
-    public GitOpsOptions GitOps { get; set; } = new();
 }

@@ -9,19 +9,20 @@ using Plural.AgentK.Upstream;
 namespace Plural.AgentK.GitOps;
 
 /// <summary>
-/// The few Kubernetes API calls GitOps needs, as plain HTTP against the agent's upstream with its own credentials:
-/// server-side apply takes the document as YAML, which the typed client cannot send for arbitrary kinds.
+/// Applies manifests over the Kubernetes API, and reads and deletes what GitOps owns: plain HTTP against the agent's
+/// upstream with its own credentials, because server-side apply takes the document as YAML, which the typed client
+/// cannot send for arbitrary kinds.
 /// </summary>
-internal sealed class ClusterApi(IOptions<AgentOptions> options, UpstreamCredentials credentials) : IDisposable
+internal sealed class KubernetesApplyClient(IOptions<UpstreamOptions> upstream, IOptions<GitOpsOptions> options, UpstreamCredentials credentials) : IDisposable
 {
     /// <summary>The field manager of everything GitOps applies.</summary>
     public const string FieldManager = "plural-agent";
 
     private const string ApplyPatchType = "application/apply-patch+yaml";
 
-    private readonly HttpMessageInvoker _http = UpstreamClientFactory.Create(options);
-    private readonly Uri _server = new(options.Value.Upstream.Url.TrimEnd('/') + "/");
-    private readonly TimeSpan _timeout = options.Value.GitOps.RequestTimeout;
+    private readonly HttpMessageInvoker _http = UpstreamClientFactory.Create(upstream);
+    private readonly Uri _server = new(upstream.Value.Url.TrimEnd('/') + "/");
+    private readonly TimeSpan _timeout = options.Value.RequestTimeout;
 
     /// <summary>Applies one object (server-side apply, forced: Git wins over other managers).</summary>
     public async Task<ApiResult> ApplyAsync(string path, string body, CancellationToken ct)

@@ -3,13 +3,13 @@ using Grpc.Net.Client;
 using Microsoft.Extensions.Options;
 using Plural.Protocol.Tls;
 
-namespace Plural.AgentK.Connection;
+namespace Plural.AgentK.Transport;
 
 /// <summary>
 /// Creates the single HTTP/2 connection to the gateway. Each call returns a new channel with a
 /// new handler, so that a reconnect lets the load balancer pick another gateway.
 /// </summary>
-internal sealed class GatewayChannelFactory(IOptions<AgentOptions> options)
+internal sealed class GatewayChannelFactory(IOptions<GatewayOptions> options)
 {
     // Larger than the 64 KiB HTTP/2 default so that one stream can fill a fast link; the agent
     // reads promptly, so the window bounds memory per stream rather than growing it.

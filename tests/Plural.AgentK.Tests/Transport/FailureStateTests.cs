@@ -1,6 +1,6 @@
-using Plural.AgentK.Connection;
+using Plural.AgentK.Transport;
 
-namespace Plural.AgentK.Tests.Connection;
+namespace Plural.AgentK.Tests.Transport;
 
 public sealed class FailureStateTests
 {

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Plural.AgentK.Connection;
+namespace Plural.AgentK.Transport;
 
 /// <summary>
 /// Opens a TCP tunnel to the gateway through an HTTP proxy with <c>CONNECT</c>, as corporate networks require.

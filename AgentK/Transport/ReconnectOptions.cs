@@ -1,8 +1,11 @@
-namespace Plural.AgentK.Connection;
+namespace Plural.AgentK.Transport;
 
-/// <summary>Exponential backoff between failed attempts; defaults follow GitLab agentk.</summary>
-public sealed class ReconnectOptions
+/// <summary>Exponential backoff between failed attempts; defaults follow GitLab agentk. Section <c>Agent:Reconnect</c>.</summary>
+internal sealed class ReconnectOptions
 {
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "Agent:Reconnect";
+
     /// <summary>Delay after the first failure.</summary>
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
 

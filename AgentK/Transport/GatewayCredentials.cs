@@ -1,10 +1,10 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 
-namespace Plural.AgentK.Connection;
+namespace Plural.AgentK.Transport;
 
 /// <summary>Builds the call metadata carrying the agent token.</summary>
-internal sealed class GatewayCredentials(IOptions<AgentOptions> options)
+internal sealed class GatewayCredentials(IOptions<GatewayOptions> options)
 {
     /// <summary>
     /// Reads the token for each call: a token file may be rewritten by an operator while

@@ -1,4 +1,4 @@
-namespace Plural.AgentK.Connection;
+namespace Plural.AgentK.Transport;
 
 /// <summary>
 /// Exponential backoff with additive jitter (the shape of Kubernetes' wait.Backoff, as used by agentk).

@@ -1,11 +1,11 @@
-namespace Plural.AgentK.Connection;
+namespace Plural.AgentK.Transport;
 
 /// <summary>
 /// Which HTTP proxy, if any, the agent tunnels its gateway connection through: <c>Agent:Proxy</c>, else the
 /// standard <c>HTTPS_PROXY</c> (for an https gateway) or <c>HTTP_PROXY</c> (for an http one) environment
 /// variables, lower case accepted, unless <c>NO_PROXY</c> names the gateway's host.
 /// </summary>
-public static class GatewayProxy
+internal static class GatewayProxy
 {
     /// <summary>Value of <c>Agent:Proxy</c> that turns proxying off even when the environment names a proxy.</summary>
     public const string Direct = "direct";

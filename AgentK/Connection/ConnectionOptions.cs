@@ -1,0 +1,11 @@
+namespace Plural.AgentK.Connection;
+
+/// <summary>How the agent leaves its gateway connections on stop. Bound from the top of the <c>Agent</c> section.</summary>
+internal sealed class ConnectionOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "Agent";
+
+    /// <summary>How long in-flight requests may run after a stop signal before they are cut.</summary>
+    public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
+}

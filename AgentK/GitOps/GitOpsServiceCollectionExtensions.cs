@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Plural.AgentK.Session;
+
+namespace Plural.AgentK.GitOps;
+
+/// <summary>Registers the application of the manifests the server reads from Git.</summary>
+internal static class GitOpsServiceCollectionExtensions
+{
+    /// <summary>Adds the GitOps service, its reporter and its command handler, with <see cref="GitOpsOptions"/> validated at start.</summary>
+    public static IServiceCollection AddGitOps(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<GitOpsOptions>().Bind(configuration.GetSection(GitOpsOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<GitOpsOptions>, GitOpsOptionsDefaults>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GitOpsOptions>, GitOpsOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<KubernetesApplyClient>();
+        services.TryAddSingleton<PendingReports>();
+        services.TryAddSingleton<GitOpsService>();
+        services.AddHostedService(provider => provider.GetRequiredService<GitOpsService>());
+        services.TryAddSingleton<GitOpsReporter>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISessionReporter, GitOpsReporter>(p => p.GetRequiredService<GitOpsReporter>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISessionCommandHandler, ManifestSyncHandler>());
+        return services;
+    }
+}

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Plural.AgentK.Transport;
+
+/// <summary>Registers what every call to the gateway shares: channel, credentials, proxy and reconnect backoff settings.</summary>
+internal static class TransportServiceCollectionExtensions
+{
+    /// <summary>Adds the gateway channel factory and credentials, with <see cref="GatewayOptions"/> and <see cref="ReconnectOptions"/> validated at start.</summary>
+    public static IServiceCollection AddGatewayTransport(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<GatewayOptions>, GatewayOptionsDefaults>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
+        services.AddOptions<ReconnectOptions>().Bind(configuration.GetSection(ReconnectOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReconnectOptions>, ReconnectOptionsValidator>());
+
+        services.TryAddSingleton<GatewayCredentials>();
+        services.TryAddSingleton<GatewayChannelFactory>();
+        return services;
+    }
+}

@@ -1,0 +1,17 @@
+using Microsoft.Extensions.Options;
+
+namespace Plural.AgentK.Tunnels;
+
+/// <summary>Rejects a pool that could not keep a stream open or would never retire one.</summary>
+internal sealed class TunnelPoolOptionsValidator : IValidateOptions<TunnelPoolOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TunnelPoolOptions options)
+    {
+        var errors = new List<string>();
+        if (options.MinIdle < 1) errors.Add("Agent:Tunnels:MinIdle must be at least 1.");
+        if (options.MaxTotal < options.MinIdle) errors.Add("Agent:Tunnels:MaxTotal must be at least Agent:Tunnels:MinIdle.");
+        if (options.ScaleUpStep < 1) errors.Add("Agent:Tunnels:ScaleUpStep must be at least 1.");
+        if (options.MaxIdleTime <= TimeSpan.Zero) errors.Add("Agent:Tunnels:MaxIdleTime must be positive.");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

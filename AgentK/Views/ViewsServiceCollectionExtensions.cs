@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Plural.AgentK.Session;
+
+namespace Plural.AgentK.Views;
+
+/// <summary>Registers the precomputed cluster view sent up the session.</summary>
+internal static class ViewsServiceCollectionExtensions
+{
+    /// <summary>Adds the view calculator and its session reporter, with <see cref="ClusterViewOptions"/> validated at start.</summary>
+    public static IServiceCollection AddClusterViews(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ClusterViewOptions>().Bind(configuration.GetSection(ClusterViewOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterViewOptions>, ClusterViewOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ClusterViewCalculator>();
+        services.TryAddSingleton<ClusterViewReporter>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISessionReporter, ClusterViewReporter>(p => p.GetRequiredService<ClusterViewReporter>()));
+        return services;
+    }
+}
