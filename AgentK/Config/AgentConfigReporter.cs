@@ -1,5 +1,4 @@
 using Plural.AgentK.Session;
-using Plural.AgentK.Views;
 using Plural.Protocol.Agent;
 
 namespace Plural.AgentK.Config;

@@ -1,4 +1,4 @@
-using Plural.AgentK.Views;
+using Plural.AgentK.Session;
 using Plural.Protocol.Agent;
 
 namespace Plural.AgentK.GitOps;

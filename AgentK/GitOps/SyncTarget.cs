@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Plural.AgentK.Views;
+using Plural.AgentK.Session;
 using Plural.Protocol.Agent;
 
 namespace Plural.AgentK.GitOps;

@@ -1,6 +1,6 @@
-namespace Plural.AgentK.Views;
+namespace Plural.AgentK.Session;
 
-/// <summary>A version number that waiters can await the next increment of.</summary>
+/// <summary>A version number that waiters can await the next increment of; how a session reporter waits for something to send.</summary>
 internal sealed class ChangeSignal
 {
     private readonly Lock _gate = new();
