@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Plural.AgentK.Cache.Queries;
 using Plural.AgentK.Local;
 using Plural.AgentK.Session;
@@ -14,8 +13,7 @@ internal static class CacheServiceCollectionExtensions
     /// <summary>Adds the cache, its informers and the cached query handler, with <see cref="CacheOptions"/> validated at start.</summary>
     public static IServiceCollection AddClusterCache(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<CacheOptions>().Bind(configuration.GetSection(CacheOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CacheOptions>, CacheOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<CacheOptions, CacheOptionsValidator>().Bind(configuration.GetSection(CacheOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ClusterCache>();
         services.TryAddSingleton<KubernetesClientFactory>();

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Plural.AgentK.Connection;
 
@@ -15,8 +14,7 @@ internal static class ConnectionServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddGatewayConnection(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ConnectionOptions>().Bind(configuration.GetSection(ConnectionOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConnectionOptions>, ConnectionOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<ConnectionOptions, ConnectionOptionsValidator>().Bind(configuration.GetSection(ConnectionOptions.SectionName));
         services.Configure<HostOptions>(host => WaitForGracePeriod(host, configuration));
         services.TryAddSingleton<GatewayConnectionFactory>();
         services.AddHostedService<GatewayConnectionLoop>();

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Plural.AgentK.Session;
 
 namespace Plural.AgentK.Events;
@@ -12,8 +11,7 @@ internal static class EventsServiceCollectionExtensions
     /// <summary>Adds the event queue and its session reporter, with <see cref="ClusterEventOptions"/> validated at start.</summary>
     public static IServiceCollection AddClusterEvents(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ClusterEventOptions>().Bind(configuration.GetSection(ClusterEventOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterEventOptions>, ClusterEventOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<ClusterEventOptions, ClusterEventOptionsValidator>().Bind(configuration.GetSection(ClusterEventOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ClusterEventQueue>();
         services.TryAddSingleton<ClusterEventReporter>();

@@ -12,9 +12,8 @@ internal static class GitOpsServiceCollectionExtensions
     /// <summary>Adds the GitOps service, its reporter and its command handler, with <see cref="GitOpsOptions"/> validated at start.</summary>
     public static IServiceCollection AddGitOps(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<GitOpsOptions>().Bind(configuration.GetSection(GitOpsOptions.SectionName)).ValidateOnStart();
+        services.AddOptionsWithValidateOnStart<GitOpsOptions, GitOpsOptionsValidator>().Bind(configuration.GetSection(GitOpsOptions.SectionName));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<GitOpsOptions>, GitOpsOptionsDefaults>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GitOpsOptions>, GitOpsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<KubernetesApplyClient>();
         services.TryAddSingleton<PendingReports>();

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Plural.AgentK.Observability;
 
@@ -11,8 +10,7 @@ internal static class ObservabilityServiceCollectionExtensions
     /// <summary>Adds <see cref="AgentStatus"/> and the observability listener, with <see cref="ObservabilityOptions"/> validated at start.</summary>
     public static IServiceCollection AddAgentObservability(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ObservabilityOptions>().Bind(configuration.GetSection(ObservabilityOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ObservabilityOptions>, ObservabilityOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<ObservabilityOptions, ObservabilityOptionsValidator>().Bind(configuration.GetSection(ObservabilityOptions.SectionName));
         services.TryAddSingleton<AgentStatus>();
         services.TryAddSingleton<ObservabilityServer>();
         services.AddHostedService(provider => provider.GetRequiredService<ObservabilityServer>());

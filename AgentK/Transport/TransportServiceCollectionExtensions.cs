@@ -11,11 +11,9 @@ internal static class TransportServiceCollectionExtensions
     /// <summary>Adds the gateway channel factory and credentials, with <see cref="GatewayOptions"/> and <see cref="ReconnectOptions"/> validated at start.</summary>
     public static IServiceCollection AddGatewayTransport(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName)).ValidateOnStart();
+        services.AddOptionsWithValidateOnStart<GatewayOptions, GatewayOptionsValidator>().Bind(configuration.GetSection(GatewayOptions.SectionName));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<GatewayOptions>, GatewayOptionsDefaults>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
-        services.AddOptions<ReconnectOptions>().Bind(configuration.GetSection(ReconnectOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReconnectOptions>, ReconnectOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<ReconnectOptions, ReconnectOptionsValidator>().Bind(configuration.GetSection(ReconnectOptions.SectionName));
 
         services.TryAddSingleton<GatewayCredentials>();
         services.TryAddSingleton<GatewayChannelFactory>();

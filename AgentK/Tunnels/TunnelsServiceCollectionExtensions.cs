@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Plural.AgentK.Tunnels;
 
@@ -11,8 +10,7 @@ internal static class TunnelsServiceCollectionExtensions
     /// <summary>Adds the tunnel pool factory and exchange, with <see cref="TunnelPoolOptions"/> validated at start.</summary>
     public static IServiceCollection AddTunnels(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<TunnelPoolOptions>().Bind(configuration.GetSection(TunnelPoolOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TunnelPoolOptions>, TunnelPoolOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<TunnelPoolOptions, TunnelPoolOptionsValidator>().Bind(configuration.GetSection(TunnelPoolOptions.SectionName));
         services.TryAddSingleton<TunnelPoolFactory>();
         services.TryAddSingleton<TunnelExchange>();
         return services;

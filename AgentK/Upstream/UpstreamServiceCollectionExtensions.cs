@@ -11,9 +11,8 @@ internal static class UpstreamServiceCollectionExtensions
     /// <summary>Adds the upstream credentials and forwarder, with <see cref="UpstreamOptions"/> validated at start.</summary>
     public static IServiceCollection AddUpstream(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<UpstreamOptions>().Bind(configuration.GetSection(UpstreamOptions.SectionName)).ValidateOnStart();
+        services.AddOptionsWithValidateOnStart<UpstreamOptions, UpstreamOptionsValidator>().Bind(configuration.GetSection(UpstreamOptions.SectionName));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<UpstreamOptions>, UpstreamOptionsDefaults>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UpstreamOptions>, UpstreamOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<UpstreamCredentials>();
         services.TryAddSingleton(provider =>

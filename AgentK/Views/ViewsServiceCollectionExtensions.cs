@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Plural.AgentK.Session;
 
 namespace Plural.AgentK.Views;
@@ -12,8 +11,7 @@ internal static class ViewsServiceCollectionExtensions
     /// <summary>Adds the view calculator and its session reporter, with <see cref="ClusterViewOptions"/> validated at start.</summary>
     public static IServiceCollection AddClusterViews(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ClusterViewOptions>().Bind(configuration.GetSection(ClusterViewOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterViewOptions>, ClusterViewOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<ClusterViewOptions, ClusterViewOptionsValidator>().Bind(configuration.GetSection(ClusterViewOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ClusterViewCalculator>();
         services.TryAddSingleton<ClusterViewReporter>();
