@@ -24,6 +24,32 @@ public sealed class AgentOptionsTests
         Assert.Contains("Agent:Token", error.Message);
     }
 
+    [Theory(Timeout = 30_000)]
+    [InlineData("Agent:KeepAlivePingInterval", "00:00:00")]
+    [InlineData("Agent:Reconnect:Factor", "0.5")]
+    [InlineData("Agent:Upstream:Url", "ftp://kubernetes")]
+    [InlineData("Agent:Tunnels:MinIdle", "0")]
+    [InlineData("Agent:Cache:Kinds:0", "widgets")]
+    [InlineData("Agent:Events:MaxBatchSize", "0")]
+    [InlineData("Agent:Views:RefreshInterval", "00:00:00")]
+    [InlineData("Agent:GitOps:RequestTimeout", "00:00:00")]
+    [InlineData("Agent:ObservabilityUrl", "ftp://0.0.0.0:8080")]
+    [InlineData("Agent:ShutdownGracePeriod", "-00:00:01")]
+    public async Task Start_fails_naming_an_invalid_key_of_any_part_of_the_agent(string key, string value)
+    {
+        using var host = Build(new Dictionary<string, string?>
+        {
+            ["Agent:GatewayUrl"] = "http://127.0.0.1:1",
+            ["Agent:Token"] = "t",
+            ["Agent:ObservabilityUrl"] = "",
+            [key] = value,
+        });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(key.Replace(":0", ""), error.Message);
+    }
+
     [Fact]
     public void Defaults_follow_the_agentk_anchor()
     {
