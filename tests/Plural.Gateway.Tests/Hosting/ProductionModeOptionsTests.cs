@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Plural.Gateway.Hosting;
+using Plural.Gateway.Listeners;
 
 namespace Plural.Gateway.Tests.Hosting;
 
