@@ -1,6 +1,9 @@
 namespace Plural.Gateway.Access;
 
-/// <summary>Registers user access to agents: its options (validated at start), the main-application JWT validator, the callers' authentication and the tokens it issues.</summary>
+/// <summary>
+/// Registers user access to agents: its options (validated at start), the main-application JWT validator, callers'
+/// authentication (the admin token among them) and the user tokens it issues.
+/// </summary>
 public static class AccessServiceCollectionExtensions
 {
     /// <summary>

@@ -1,4 +1,3 @@
-
 namespace Plural.Gateway.GitOps;
 
 /// <summary>Registers the GitOps part of <c>ServerApi</c>.</summary>

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using Plural.Gateway.Access;
 using Plural.Gateway.ServerApi;
 
-namespace Plural.Gateway.Tests.Hosting;
+namespace Plural.Gateway.Tests.Access;
 
 /// <summary>
 /// JWT secret files (ServerApi's and the Kubernetes proxy's) are checked when the gateway starts, not on the first

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Plural.Gateway.Listeners;
 
-namespace Plural.Gateway.Tests.Hosting;
+namespace Plural.Gateway.Tests.Listeners;
 
 /// <summary>Outside the explicit insecure switch a gateway starts only with TLS on every listener and a peer secret.</summary>
 public sealed class ProductionModeOptionsTests : IDisposable
