@@ -26,6 +26,7 @@ public static class AgentsServiceCollectionExtensions
         services.AddSingleton<AgentRegistrar>();
         services.AddSingleton<SessionRegistry>();
         services.AddSingleton<AgentConfigFeed>();
+        services.AddOptions<AgentLimitOptions>().BindConfiguration(AgentLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SessionAttemptLimiter>();
         services.AddSingleton<TokenSessionCloser>();
         services.AddSingleton<LeaseKeeper>();

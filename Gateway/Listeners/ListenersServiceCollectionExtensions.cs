@@ -7,7 +7,7 @@ namespace Plural.Gateway.Listeners;
 public static class ListenersServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="GatewayOptions"/> and <see cref="LimitOptions"/> (validated at start), the gateway's identity,
+    /// Adds <see cref="GatewayOptions"/> and <see cref="ListenerLimitOptions"/> (validated at start), the gateway's identity,
     /// its listeners, gRPC and its instruments, and configures Kestrel's listeners and limits.
     /// </summary>
     public static WebApplicationBuilder AddGatewayListeners(this WebApplicationBuilder builder)
@@ -15,7 +15,7 @@ public static class ListenersServiceCollectionExtensions
         var services = builder.Services;
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
-        services.AddOptions<LimitOptions>().BindConfiguration(LimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ListenerLimitOptions>().BindConfiguration(ListenerLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => GatewayIdentity.From(sp.GetRequiredService<IOptions<GatewayOptions>>().Value));
         services.AddSingleton<GatewayListeners>();
@@ -25,7 +25,7 @@ public static class ListenersServiceCollectionExtensions
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             var options = context.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
-            var limits = context.Configuration.GetSection(LimitOptions.Section).Get<LimitOptions>() ?? new LimitOptions();
+            var limits = context.Configuration.GetSection(ListenerLimitOptions.Section).Get<ListenerLimitOptions>() ?? new ListenerLimitOptions();
             kestrel.Limits.MaxRequestHeadersTotalSize = limits.MaxRequestHeaderBytes;
             kestrel.Limits.RequestHeadersTimeout = limits.RequestHeadersTimeout;
             kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(limits.MinRequestBodyBytesPerSecond, TimeSpan.FromSeconds(5));

@@ -32,7 +32,7 @@ public static partial class KubernetesProxyEndpoint
         TunnelForwarder forwarder,
         AuditTrail audit,
         ProxyConcurrencyLimiter concurrency,
-        IOptions<LimitOptions> limitOptions,
+        IOptions<ProxyLimitOptions> limitOptions,
         GatewayIdentity gateway,
         TimeProvider clock,
         ILoggerFactory loggers)
@@ -89,7 +89,7 @@ public static partial class KubernetesProxyEndpoint
     }
 
     private static async Task ForwardWithinDeadlineAsync(HttpContext context, TunnelForwarder forwarder, TunnelRoute route,
-        LimitOptions limits, TimeProvider clock)
+        ProxyLimitOptions limits, TimeProvider clock)
     {
         var request = KubernetesRequestParser.Parse(context.Request.Method, route.Path, context.Request.Query["watch"].FirstOrDefault());
         using var deadline = RequestDeadline.Start(context, request, limits.RequestTimeout, limits.RequestIdleTimeout, clock);

@@ -3,9 +3,13 @@ namespace Plural.Gateway.Proxy;
 /// <summary>Registers the proxies users reach agents through, and the kubeconfig that points at them.</summary>
 public static class ProxyServiceCollectionExtensions
 {
-    /// <summary>Adds the kubeconfig builder and the proxy's concurrency limits.</summary>
+    /// <summary>
+    /// Adds <see cref="ProxyLimitOptions"/> (validated at start), the kubeconfig builder and the proxy's concurrency
+    /// limits.
+    /// </summary>
     public static IServiceCollection AddProxy(this IServiceCollection services)
     {
+        services.AddOptions<ProxyLimitOptions>().BindConfiguration(ProxyLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<KubeconfigBuilder>();
         services.AddSingleton<ProxyConcurrencyLimiter>();
         return services;

@@ -23,6 +23,7 @@ public static class TunnelsServiceCollectionExtensions
         services.AddSingleton<AgentRequestClient>();
         services.AddHttpClient(PeerGatewayForwarder.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp => PeerHttpHandler.Create(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Peer));
+        services.AddOptions<TunnelLimitOptions>().BindConfiguration(TunnelLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<AgentTunnelLimiter>();
         return services;
     }
