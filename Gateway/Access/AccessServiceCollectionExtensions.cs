@@ -1,9 +1,15 @@
 namespace Plural.Gateway.Access;
 
-/// <summary>Registers user access to agents: its options (validated at start) and the main-application JWT validator.</summary>
+/// <summary>
+/// Registers user access to agents: its options (validated at start), the main-application JWT validator, callers'
+/// authentication (the admin token among them) and the user tokens it issues.
+/// </summary>
 public static class AccessServiceCollectionExtensions
 {
-    /// <summary>Adds <see cref="AccessOptions"/> and <see cref="MainAppJwtValidator"/>.</summary>
+    /// <summary>
+    /// Adds <see cref="AccessOptions"/>, <see cref="MainAppJwtValidator"/>, <see cref="AdminToken"/>,
+    /// <see cref="CallerAuthenticator"/>, <see cref="ClusterIdentity"/> and <see cref="UserTokenIssuer"/>.
+    /// </summary>
     public static IServiceCollection AddUserAccess(this IServiceCollection services)
     {
         // The JWT validator reads the secret files when first used; a missing one must stop the start instead.
@@ -12,6 +18,10 @@ public static class AccessServiceCollectionExtensions
                 $"{AccessOptions.Section}:{nameof(AccessOptions.JwtSecretFiles)}: every file must exist")
             .ValidateOnStart();
         services.AddSingleton<MainAppJwtValidator>();
+        services.AddSingleton<AdminToken>();
+        services.AddSingleton<CallerAuthenticator>();
+        services.AddSingleton<ClusterIdentity>();
+        services.AddSingleton<UserTokenIssuer>();
         return services;
     }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
-using Plural.Gateway.ServerApi;
 using Plural.Grains.Access;
 using Plural.Grains.Tokens;
 

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Plural.Grains.Tokens;
+using Plural.Gateway.Tunnels;
 
 namespace Plural.Gateway.Agents;
 

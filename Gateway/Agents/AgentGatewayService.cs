@@ -1,10 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
-using Plural.Gateway.Cluster;
-using Plural.Gateway.GitOps;
-using Plural.Gateway.Hosting;
-using Plural.Gateway.Limits;
-using Plural.Gateway.Sessions;
+using Plural.Gateway.ClusterViews;
+using Plural.Gateway.Listeners;
 using Plural.Gateway.Tunnels;
 using Plural.Grains.Agents;
 using Plural.Protocol.Agent;

@@ -1,4 +1,3 @@
-using Plural.Gateway.ServerApi;
 using Plural.Grains.Agents;
 
 namespace Plural.Gateway.Agents;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
-using Plural.Gateway.Hosting;
 using Plural.Grains.Tokens;
 
 namespace Plural.Gateway.Agents;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Options;
-using Plural.Gateway.Hosting;
 
 namespace Plural.Gateway.Agents;
 

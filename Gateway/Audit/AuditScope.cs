@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using Plural.Gateway.Access;
-using Plural.Gateway.Hosting;
-using Plural.Gateway.Metrics;
+using Plural.Gateway.Listeners;
 using Plural.Grains.Audit;
 
 namespace Plural.Gateway.Audit;

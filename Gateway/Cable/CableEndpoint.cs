@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Options;
+using Plural.Gateway.Cable.Dashboard;
 using Plural.Gateway.Access;
-using Plural.Gateway.Dashboard;
-using Plural.Gateway.Hosting;
+using Plural.Gateway.Listeners;
 
 namespace Plural.Gateway.Cable;
 

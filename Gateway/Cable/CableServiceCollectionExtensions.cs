@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Plural.Gateway.Cable.Channels;
 
 namespace Plural.Gateway.Cable;
 

@@ -1,3 +1,5 @@
+using Plural.Gateway.Listeners;
+
 namespace Plural.Gateway.Hosting;
 
 /// <summary>Prints where the gateway listens once it does: operators and scripts read this line.</summary>

@@ -1,7 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Plural.Gateway.Access;
-using Plural.Gateway.KubernetesProxy;
+using Plural.Gateway.Proxy;
 using Plural.Grains.Access;
 using ClusterIdentityMode = Plural.Grains.Access.ClusterIdentityMode;
 using Plural.Protocol.Server;

@@ -1,5 +1,5 @@
 using Grpc.Core;
-using Plural.Gateway.Cluster;
+using Plural.Gateway.ClusterViews;
 using Plural.Protocol.Server;
 
 namespace Plural.Gateway.ServerApi;

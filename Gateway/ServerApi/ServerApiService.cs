@@ -1,7 +1,6 @@
 using Grpc.Core;
 using Plural.Gateway.Agents;
-using Plural.Gateway.Cluster;
-using Plural.Gateway.Sessions;
+using Plural.Gateway.ClusterViews;
 using Plural.Grains.Agents;
 using Plural.Grains.Fleet;
 using Plural.Protocol.Server;

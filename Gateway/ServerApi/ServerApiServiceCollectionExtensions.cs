@@ -1,3 +1,5 @@
+using Plural.Gateway.Listeners;
+
 namespace Plural.Gateway.ServerApi;
 
 /// <summary>Registers <c>ServerApi</c>'s authentication and idempotency.</summary>
@@ -17,4 +19,8 @@ public static class ServerApiServiceCollectionExtensions
         services.AddGrpc().AddServiceOptions<ServerApiService>(o => o.Interceptors.Add<ServerApiAuthInterceptor>());
         return services;
     }
+
+    /// <summary>Maps <c>ServerApi</c> on the API listener.</summary>
+    public static IEndpointConventionBuilder MapServerApi(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGrpcService<ServerApiService>().WithMetadata(new ListenerMetadata(ListenerKind.Api));
 }

@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using Plural.Gateway.Hosting;
 using Plural.Grains.Agents;
 using Plural.Protocol.Agent;
 
@@ -122,7 +121,7 @@ public sealed class AgentRequestClient(
     private async Task<AgentReply> ViaPeerAsync(string agentName, AgentCall call, TunnelLease peer, CancellationToken ct)
     {
         var query = call.Query.Length > 0 ? "?" + call.Query : "";
-        var target = new Uri(new Uri(peer.GatewayAddress), $"{AgentProxyEndpoint.Prefix}/{agentName}/proxy{call.Path}{query}");
+        var target = new Uri(new Uri(peer.GatewayAddress), $"{PeerGatewayForwarder.AgentsPrefix}/{agentName}/proxy{call.Path}{query}");
         using var request = new HttpRequestMessage(new HttpMethod(call.Method), target);
         PeerGatewayForwarder.UseHttp2WherePossible(request);
         if (call.Body.Length > 0)

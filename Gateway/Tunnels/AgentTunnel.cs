@@ -1,6 +1,4 @@
 using Grpc.Core;
-using Plural.Gateway.Agents;
-using Plural.Gateway.Streams;
 using Plural.Protocol.Agent;
 
 namespace Plural.Gateway.Tunnels;

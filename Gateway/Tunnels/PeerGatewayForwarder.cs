@@ -1,8 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Http.Features;
 using Plural.Protocol.Agent;
-using Plural.Gateway.Errors;
-using Plural.Gateway.Hosting;
+using Plural.Gateway.Listeners;
 using Plural.Grains.Agents;
 
 namespace Plural.Gateway.Tunnels;
@@ -18,6 +17,12 @@ public sealed partial class PeerGatewayForwarder(
     Peers.PeerCredentials credentials,
     ILogger<PeerGatewayForwarder> logger)
 {
+    /// <summary>
+    /// The route prefix a gateway takes forwarded requests on (the agent proxy's, <c>/agents/{agent}/proxy/{path}</c>);
+    /// the agent name follows.
+    /// </summary>
+    public const string AgentsPrefix = "/agents";
+
     /// <summary>Header naming the gateway that forwarded a request.</summary>
     public const string ForwardedByHeader = "X-Plural-Forwarded-By";
 
@@ -37,7 +42,7 @@ public sealed partial class PeerGatewayForwarder(
         var ct = context.RequestAborted;
         var agentName = route.AgentName;
         var upgrade = context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } feature ? feature : null;
-        var target = new Uri(new Uri(peer.GatewayAddress), $"{AgentProxyEndpoint.Prefix}/{agentName}/proxy{route.Path}{context.Request.QueryString}");
+        var target = new Uri(new Uri(peer.GatewayAddress), $"{PeerGatewayForwarder.AgentsPrefix}/{agentName}/proxy{route.Path}{context.Request.QueryString}");
         using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), target);
         if (upgrade is not null)
         {

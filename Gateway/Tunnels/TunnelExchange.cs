@@ -2,7 +2,7 @@ using System.Buffers;
 using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http.Features;
-using Plural.Gateway.Errors;
+using Plural.Gateway.Listeners;
 using Plural.Protocol.Agent;
 
 namespace Plural.Gateway.Tunnels;

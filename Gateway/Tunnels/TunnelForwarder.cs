@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using Plural.Gateway.Errors;
-using Plural.Gateway.Hosting;
+using Plural.Gateway.Listeners;
 using Plural.Grains.Agents;
 
 namespace Plural.Gateway.Tunnels;

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
-using Plural.AgentK;
 using Plural.Gateway.Access;
-using Plural.Gateway.KubernetesProxy;
 using Plural.Gateway.Agents;
-using Plural.Gateway.Hosting;
+using Plural.Gateway.Proxy;
+using Plural.AgentK;
+using Plural.Gateway.Listeners;
 using Plural.Grains.Agents;
 using Plural.KubeEmulator;
 using Plural.Silo.Hosting;

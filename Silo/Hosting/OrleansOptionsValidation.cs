@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Plural.Gateway.Clustering;
+using Plural.Gateway.Orleans;
 
 namespace Plural.Silo.Hosting;
 

@@ -1,5 +1,5 @@
 using Npgsql;
-using Plural.Gateway.Clustering;
+using Plural.Gateway.Orleans;
 
 namespace Plural.Silo.Hosting;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Orleans.Configuration;
 using Orleans.Providers;
-using Plural.Gateway.Clustering;
+using Plural.Gateway.Orleans;
 using Plural.Grains.Streams;
 using StackExchange.Redis;
 

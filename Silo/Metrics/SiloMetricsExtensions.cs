@@ -1,5 +1,5 @@
 using OpenTelemetry.Metrics;
-using Plural.Gateway.Metrics;
+using Plural.Gateway.Operations;
 using Plural.Grains.Git;
 
 namespace Plural.Silo.Metrics;

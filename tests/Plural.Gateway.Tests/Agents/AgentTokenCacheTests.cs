@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orleans.TestingHost;
 using Plural.Gateway.Agents;
-using Plural.Gateway.Hosting;
 using Plural.Grains.Tokens;
 
 namespace Plural.Gateway.Tests.Agents;

@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using Plural.Gateway.Agents;
-using Plural.Gateway.Hosting;
 
 namespace Plural.Gateway.Tests.Agents;
 

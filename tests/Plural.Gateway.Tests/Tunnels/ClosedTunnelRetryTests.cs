@@ -9,8 +9,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Plural.Gateway.Agents;
-using Plural.Gateway.Hosting;
 using Plural.Gateway.Tunnels;
 using Plural.Protocol.Agent;
 

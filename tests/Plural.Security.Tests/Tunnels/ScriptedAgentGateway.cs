@@ -9,7 +9,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Plural.Gateway.Agents;
 using Plural.Gateway.Tunnels;
 using Plural.Protocol.Agent;
 using Plural.Security.Tests.Infrastructure;

@@ -1,0 +1,67 @@
+using Grpc.Core;
+using Plural.Gateway.Tunnels;
+using Plural.Protocol.Agent;
+
+namespace Plural.Gateway.Agents;
+
+/// <summary>One agent process's control stream on this gateway.</summary>
+public sealed class AgentSession : IDisposable
+{
+    private readonly SerializedStreamWriter<GatewayMessage> _writer;
+    private readonly CancellationTokenSource _closed;
+
+    internal AgentSession(AgentIdentity identity, Hello hello, DateTimeOffset connectedAt,
+        IServerStreamWriter<GatewayMessage> writer, CancellationToken callAborted)
+    {
+        Identity = identity;
+        InstanceId = string.IsNullOrWhiteSpace(hello.InstanceId) ? "unknown" : hello.InstanceId;
+        AgentVersion = hello.AgentVersion;
+        Capabilities = [.. hello.Capabilities];
+        ConnectedAt = connectedAt;
+        _writer = new SerializedStreamWriter<GatewayMessage>(writer);
+        _closed = CancellationTokenSource.CreateLinkedTokenSource(callAborted);
+    }
+
+    /// <summary>The agent and token the session authenticated as.</summary>
+    public AgentIdentity Identity { get; }
+
+    /// <summary>The agent process (pod) behind the session.</summary>
+    public string InstanceId { get; }
+
+    /// <summary>Version the agent reported in its hello.</summary>
+    public string AgentVersion { get; }
+
+    /// <summary>Features the agent declared.</summary>
+    public IReadOnlyList<string> Capabilities { get; }
+
+    /// <summary>When the session was accepted.</summary>
+    public DateTimeOffset ConnectedAt { get; }
+
+    /// <summary>Busy tunnels, as of the agent's last heartbeat.</summary>
+    public int ActiveTunnels { get; private set; }
+
+    /// <summary>Cancelled when the gateway closes the session or the agent goes away.</summary>
+    public CancellationToken Closed => _closed.Token;
+
+    /// <summary>Why the gateway closed the session, if it did.</summary>
+    public Status? CloseStatus { get; private set; }
+
+    internal void OnHeartbeat(Heartbeat heartbeat) => ActiveTunnels = Math.Max(0, heartbeat.ActiveTunnels);
+
+    /// <summary>Sends a message down the session.</summary>
+    public ValueTask SendAsync(GatewayMessage message, CancellationToken ct) => _writer.WriteAsync(message, ct);
+
+    /// <summary>Ends the session with a status the agent will see.</summary>
+    public void Close(Status status)
+    {
+        CloseStatus ??= status;
+        _closed.Cancel();
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _closed.Dispose();
+        _writer.Dispose();
+    }
+}

@@ -1,0 +1,96 @@
+using Microsoft.Extensions.Options;
+using Plural.Gateway.Access;
+using Plural.Grains.Agents;
+using Plural.Grains.Fleet;
+using Plural.Grains.Streams;
+
+namespace Plural.Gateway.Cable.Channels;
+
+/// <summary>
+/// <c>AgentStatusChannel</c>: connected/disconnected changes of one agent (<c>agent</c> given) or of every agent
+/// the caller may see. Starts with a snapshot of the agents' current status.
+/// </summary>
+internal sealed class AgentStatusChannel(IClusterClient client, IOptions<CableOptions> options) : ICableChannel
+{
+    public string Name => "AgentStatusChannel";
+
+    public bool RequiresAgent => false;
+
+    public string KeyFor(string? agent) => agent ?? AgentStatusChanged.FleetKey;
+
+    public Task<IAsyncDisposable> SubscribeAsync(string key, CableTopic topic, CancellationToken ct) =>
+        CableStream.SubscribeAsync<AgentStatusChanged>(client, StreamNames.AgentStatus, key, topic, c => c.AgentId, Render);
+
+    public async Task<CableSnapshot> SnapshotAsync(Caller caller, string? agent, long sequence, string epoch, CancellationToken ct)
+    {
+        List<AgentSnapshot> agents = [];
+        var truncated = false;
+        if (agent is not null)
+        {
+            var one = await client.GetGrain<IAgentGrain>(agent).Get().WaitAsync(ct);
+            if (one is null)
+            {
+                return CableSnapshot.Refused($"agent {agent} is not registered");
+            }
+
+            agents.Add(one);
+        }
+        else
+        {
+            var limit = options.Value.SnapshotMaxAgents;
+            var names = caller.Agents is { } allowed
+                ? allowed.Order(StringComparer.Ordinal).ToList()
+                : [.. await client.GetGrain<IAgentDirectoryGrain>(IAgentDirectoryGrain.Key).List(null, limit + 1).WaitAsync(ct)];
+            truncated = names.Count > limit;
+            var found = await Task.WhenAll(names.Take(limit).Select(n => client.GetGrain<IAgentGrain>(n).Get()));
+            agents.AddRange(found.OfType<AgentSnapshot>());
+        }
+
+        return CableSnapshot.Of(CableFrames.Write(w =>
+        {
+            w.WriteString("type", "snapshot");
+            w.WriteNumber("seq", sequence);
+            w.WriteString("epoch", epoch);
+            w.WriteStartArray("agents");
+            foreach (var a in agents)
+            {
+                w.WriteStartObject();
+                w.WriteString("agent", a.Registration.Name);
+                w.WriteBoolean("connected", a.Status.Connected);
+                if (a.Status.Since is { } since)
+                {
+                    w.WriteString("since", since);
+                }
+
+                w.WriteStartArray("connections");
+                foreach (var lease in a.Status.Leases)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("gateway", lease.GatewayId);
+                    w.WriteString("instance", lease.InstanceId);
+                    w.WriteString("version", lease.AgentVersion);
+                    w.WriteString("connected_at", lease.ConnectedAt);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteBoolean("truncated", truncated);
+        }));
+    }
+
+    private static byte[] Render(AgentStatusChanged change, long seq, string epoch) => CableFrames.Write(w =>
+    {
+        w.WriteString("type", "agent_status");
+        w.WriteNumber("seq", seq);
+        w.WriteString("epoch", epoch);
+        w.WriteString("agent", change.AgentId);
+        w.WriteBoolean("connected", change.Connected);
+        w.WriteString("gateway", change.GatewayId);
+        w.WriteString("instance", change.InstanceId);
+        w.WriteString("at", change.At);
+    });
+}

@@ -1,6 +1,0 @@
-using Plural.Protocol.Agent;
-
-namespace Plural.Gateway.Cluster;
-
-/// <summary>One agent's answer to a fleet query.</summary>
-public sealed record FleetAnswer(string AgentName, CacheQueryResult Result, TimeSpan Elapsed);

@@ -1,7 +1,0 @@
-namespace Plural.Gateway.Cluster;
-
-/// <summary>What a fleet query found: answers, agents that ran out of time, and agents that failed, each ordered by name.</summary>
-public sealed record FleetQueryOutcome(
-    IReadOnlyList<FleetAnswer> Answers,
-    IReadOnlyList<string> TimedOut,
-    IReadOnlyList<FleetFailure> Failed);

@@ -1,0 +1,132 @@
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using Plural.Grains.Agents;
+using Plural.Grains.Cluster;
+using Plural.Grains.Fleet;
+using Plural.Protocol.Server;
+
+namespace Plural.Gateway.ClusterViews;
+
+/// <summary>The <c>ServerApi</c> calls about cluster views and cached queries; errors are typed gRPC statuses naming the field at fault.</summary>
+public sealed class ClusterApi(
+    IGrainFactory grains,
+    ClusterQueryClient queries,
+    FleetQueryRunner fleet,
+    IOptions<ClusterQueryOptions> options)
+{
+    private const int DefaultPageSize = 100, MaxPageSize = 1000;
+
+    /// <summary>The last-known view of one agent.</summary>
+    public async Task<ClusterViewInfo> GetViewAsync(GetClusterViewRequest request)
+    {
+        var name = ValidName(request.Name);
+        if (await grains.GetGrain<IAgentGrain>(name).Get() is null)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, $"agent \"{name}\" is not registered"));
+        }
+
+        return ClusterApiMapper.ToProto(await grains.GetGrain<IClusterViewGrain>(name).Get());
+    }
+
+    /// <summary>Last-known views of registered agents, a page at a time.</summary>
+    public async Task<ListClusterViewsResponse> ListViewsAsync(ListClusterViewsRequest request)
+    {
+        if (request.PageSize < 0)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "page_size: must not be negative"));
+        }
+
+        var size = request.PageSize == 0 ? DefaultPageSize : Math.Min(request.PageSize, MaxPageSize);
+        var names = await grains.GetGrain<IAgentDirectoryGrain>(IAgentDirectoryGrain.Key)
+            .List(string.IsNullOrEmpty(request.PageToken) ? null : request.PageToken, size + 1);
+        var page = names.Take(size).ToList();
+        var snapshots = await Task.WhenAll(page.Select(n => grains.GetGrain<IClusterViewGrain>(n).Get()));
+        return new ListClusterViewsResponse
+        {
+            Views = { snapshots.Select(ClusterApiMapper.ToProto) },
+            NextPageToken = names.Count > size ? page[^1] : "",
+        };
+    }
+
+    /// <summary>A cached query on one agent.</summary>
+    public async Task<ClusterQueryResult> QueryAsync(QueryClusterRequest request, CancellationToken ct)
+    {
+        var name = ValidName(request.Name);
+        var query = ValidQuery(request.Query);
+        var timeout = Timeout(request.TimeoutMs, options.Value.QueryTimeout);
+        try
+        {
+            return ClusterApiMapper.ToProto(await queries.QueryAsync(name, ClusterApiMapper.ToAgent(query), timeout, ct));
+        }
+        catch (ClusterQueryException failure)
+        {
+            throw new RpcException(new Status(failure.Code, failure.Message));
+        }
+    }
+
+    /// <summary>A cached query on every connected agent the selector matches.</summary>
+    public async Task<QueryFleetResponse> QueryFleetAsync(QueryFleetRequest request, CancellationToken ct)
+    {
+        var query = ValidQuery(request.Query);
+        var timeout = Timeout(request.TimeoutMs, options.Value.FleetTimeout);
+        AgentSelector selector;
+        try
+        {
+            selector = AgentSelector.Parse(request.AgentSelector);
+        }
+        catch (ArgumentException bad)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "agent_selector: " + bad.Message));
+        }
+
+        var outcome = await fleet.RunAsync(ClusterApiMapper.ToAgent(query), selector, timeout, ct);
+        return new QueryFleetResponse
+        {
+            Results =
+            {
+                outcome.Answers.Select(a => new AgentQueryResult
+                {
+                    Name = a.AgentName,
+                    Result = ClusterApiMapper.ToProto(a.Result),
+                    ElapsedMs = (long)a.Elapsed.TotalMilliseconds,
+                }),
+            },
+            TimedOut = { outcome.TimedOut },
+            Failed = { outcome.Failed.Select(f => new AgentQueryFailure { Name = f.AgentName, Code = f.Code.ToString(), Message = f.Message }) },
+        };
+    }
+
+    private static string ValidName(string name) =>
+        AgentName.IsValid(name) ? name : throw new RpcException(new Status(StatusCode.InvalidArgument, $"name: {AgentName.Requirement}"));
+
+    private static ClusterQuery ValidQuery(ClusterQuery? query)
+    {
+        if (query is null || string.IsNullOrWhiteSpace(query.Kind))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "query.kind: required (for example \"pods\")"));
+        }
+
+        if (query.Limit < 0)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "query.limit: must not be negative"));
+        }
+
+        return query;
+    }
+
+    private TimeSpan Timeout(int milliseconds, TimeSpan fallback)
+    {
+        if (milliseconds < 0)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "timeout_ms: must not be negative"));
+        }
+
+        var max = options.Value.MaxTimeout;
+        if (milliseconds > max.TotalMilliseconds)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"timeout_ms: at most {max.TotalMilliseconds:0}"));
+        }
+
+        return milliseconds == 0 ? fallback : TimeSpan.FromMilliseconds(milliseconds);
+    }
+}

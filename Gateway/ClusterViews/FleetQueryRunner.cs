@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using Plural.Grains.Agents;
+using Plural.Grains.Fleet;
+using Plural.Protocol.Agent;
+
+namespace Plural.Gateway.ClusterViews;
+
+/// <summary>
+/// Runs one cached query on many agents at once. The grains say which agents exist, carry which labels and are
+/// connected; the queries and their answers travel through the agents' tunnels, never through a grain.
+/// </summary>
+public sealed partial class FleetQueryRunner(
+    IGrainFactory grains,
+    ClusterQueryClient queries,
+    IOptions<ClusterQueryOptions> options,
+    TimeProvider clock,
+    ILogger<FleetQueryRunner> logger)
+{
+    private const int DirectoryPage = 1000;
+
+    /// <summary>
+    /// Asks every connected agent that <paramref name="selector"/> matches; each has <paramref name="timeout"/> to
+    /// answer, all asked together, so the whole call takes about that long at most.
+    /// </summary>
+    public async Task<FleetQueryOutcome> RunAsync(CacheQuery query, AgentSelector selector, TimeSpan timeout, CancellationToken ct)
+    {
+        var started = clock.GetTimestamp();
+        var agents = await ConnectedAgentsAsync(selector, ct);
+        var answers = new ConcurrentBag<FleetAnswer>();
+        var timedOut = new ConcurrentBag<string>();
+        var failed = new ConcurrentBag<FleetFailure>();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
+        using var turns = new SemaphoreSlim(options.Value.FleetConcurrency);
+
+        await Task.WhenAll(agents.Select(async agent =>
+        {
+            try
+            {
+                await turns.WaitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                timedOut.Add(agent);
+                return;
+            }
+
+            try
+            {
+                var asked = clock.GetTimestamp();
+                // The shared deadline bounds every agent; an agent's own timeout can only be shorter.
+                var result = await queries.QueryAsync(agent, query, timeout, deadline.Token);
+                answers.Add(new FleetAnswer(agent, result, clock.GetElapsedTime(asked)));
+            }
+            catch (ClusterQueryException failure) when (failure.Code == StatusCode.DeadlineExceeded)
+            {
+                timedOut.Add(agent);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                timedOut.Add(agent);
+            }
+            catch (ClusterQueryException failure)
+            {
+                failed.Add(new FleetFailure(agent, failure.Code, failure.Message));
+            }
+            finally
+            {
+                turns.Release();
+            }
+        }));
+
+        ct.ThrowIfCancellationRequested();
+        LogFleetQuery(logger, query.Kind, agents.Count, answers.Count, timedOut.Count, failed.Count, clock.GetElapsedTime(started).TotalMilliseconds);
+        return new FleetQueryOutcome(
+            [.. answers.OrderBy(a => a.AgentName, StringComparer.Ordinal)],
+            [.. timedOut.Order(StringComparer.Ordinal)],
+            [.. failed.OrderBy(f => f.AgentName, StringComparer.Ordinal)]);
+    }
+
+    private async Task<List<string>> ConnectedAgentsAsync(AgentSelector selector, CancellationToken ct)
+    {
+        var directory = grains.GetGrain<IAgentDirectoryGrain>(IAgentDirectoryGrain.Key);
+        var selected = new List<string>();
+        string? after = null;
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            var names = await directory.List(after, DirectoryPage);
+            var snapshots = await Task.WhenAll(names.Select(n => grains.GetGrain<IAgentGrain>(n).Get()));
+            selected.AddRange(snapshots
+                .OfType<AgentSnapshot>()
+                .Where(s => s.Status.Connected && selector.Matches(s.Registration.Labels))
+                .Select(s => s.Registration.Name));
+            if (names.Count < DirectoryPage)
+            {
+                return selected;
+            }
+
+            after = names[^1];
+        }
+    }
+
+    [LoggerMessage(EventId = 2603, Level = LogLevel.Information,
+        Message = "Fleet query on {Kind}: {Agents} agents asked, {Answered} answered, {TimedOut} timed out, {Failed} failed in {ElapsedMs:F0} ms")]
+    private static partial void LogFleetQuery(ILogger logger, string kind, int agents, int answered, int timedOut, int failed, double elapsedMs);
+}

@@ -1,4 +1,0 @@
-namespace Plural.Gateway.Hosting;
-
-/// <summary>Endpoint metadata naming the listener an endpoint belongs to.</summary>
-public sealed record ListenerMetadata(ListenerKind Kind);

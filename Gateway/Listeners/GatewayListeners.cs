@@ -1,0 +1,83 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Plural.Gateway.Listeners;
+
+/// <summary>
+/// The Kestrel listeners of the gateway, by kind. A configured port of 0 is resolved to a free port
+/// before Kestrel binds, so that every listener's real address is known up front (and printed).
+/// </summary>
+public sealed class GatewayListeners
+{
+    private readonly List<(ListenerKind Kind, IPEndPoint EndPoint, string Scheme)> _listeners = [];
+
+    internal void Configure(KestrelServerOptions kestrel, GatewayOptions options)
+    {
+        Add(kestrel, options, ListenerKind.Agent, options.AgentListenUrl, HttpProtocols.Http2);
+        Add(kestrel, options, ListenerKind.Api, options.ApiListenUrl, HttpProtocols.Http2);
+        Add(kestrel, options, ListenerKind.Http, options.HttpListenUrl, HttpProtocols.Http1AndHttp2);
+    }
+
+    /// <summary>The listener that owns a local port, or null for ports the gateway does not own.</summary>
+    public ListenerKind? KindOf(int localPort)
+    {
+        foreach (var (kind, endPoint, _) in _listeners)
+        {
+            if (endPoint.Port == localPort)
+            {
+                return kind;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The URL a listener is reachable at from this machine.</summary>
+    public Uri UrlOf(ListenerKind kind)
+    {
+        var (_, endPoint, scheme) = _listeners.First(l => l.Kind == kind);
+        var host = endPoint.Address.Equals(IPAddress.Any) ? "127.0.0.1"
+            : endPoint.Address.Equals(IPAddress.IPv6Any) ? "[::1]"
+            : endPoint.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{endPoint.Address}]"
+            : endPoint.Address.ToString();
+        return new Uri($"{scheme}://{host}:{endPoint.Port}");
+    }
+
+    private void Add(KestrelServerOptions kestrel, GatewayOptions options, ListenerKind kind, string url, HttpProtocols protocols)
+    {
+        var uri = new Uri(url);
+        var tls = uri.Scheme == Uri.UriSchemeHttps;
+        if (!tls && uri.Scheme != Uri.UriSchemeHttp)
+        {
+            throw new InvalidOperationException($"Listener {kind}: only http:// and https:// URLs are supported, got '{url}'.");
+        }
+
+        if (tls && (string.IsNullOrEmpty(options.TlsCertificateFile) || string.IsNullOrEmpty(options.TlsKeyFile)))
+        {
+            throw new InvalidOperationException($"Listener {kind} is https:// but Gateway:TlsCertificateFile and Gateway:TlsKeyFile are not both set.");
+        }
+
+        var address = uri.Host is "*" or "+" or "0.0.0.0" ? IPAddress.Any
+            : uri.Host == "localhost" ? IPAddress.Loopback
+            : IPAddress.Parse(uri.Host.Trim('[', ']'));
+        var endPoint = new IPEndPoint(address, uri.Port == 0 ? FreePort(address) : uri.Port);
+        _listeners.Add((kind, endPoint, uri.Scheme));
+        kestrel.Listen(endPoint, listen =>
+        {
+            listen.Protocols = protocols;
+            if (tls)
+            {
+                listen.UseHttps(X509Certificate2.CreateFromPemFile(options.TlsCertificateFile!, options.TlsKeyFile));
+            }
+        });
+    }
+
+    private static int FreePort(IPAddress address)
+    {
+        using var probe = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        probe.Bind(new IPEndPoint(address, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+}

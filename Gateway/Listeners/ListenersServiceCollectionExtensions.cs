@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
+namespace Plural.Gateway.Listeners;
+
+/// <summary>Registers the gateway's listeners and what every room shares: its options, identity, clock, limits and instruments.</summary>
+public static class ListenersServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="GatewayOptions"/> and <see cref="ListenerLimitOptions"/> (validated at start), the gateway's identity,
+    /// its listeners, gRPC and its instruments, and configures Kestrel's listeners and limits.
+    /// </summary>
+    public static WebApplicationBuilder AddGatewayListeners(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
+        services.AddOptions<ListenerLimitOptions>().BindConfiguration(ListenerLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => GatewayIdentity.From(sp.GetRequiredService<IOptions<GatewayOptions>>().Value));
+        services.AddSingleton<GatewayListeners>();
+        services.AddSingleton<GatewayMetrics>();
+        services.AddGrpc(o => o.MaxReceiveMessageSize = 8 * 1024 * 1024);
+
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            var options = context.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+            var limits = context.Configuration.GetSection(ListenerLimitOptions.Section).Get<ListenerLimitOptions>() ?? new ListenerLimitOptions();
+            kestrel.Limits.MaxRequestHeadersTotalSize = limits.MaxRequestHeaderBytes;
+            kestrel.Limits.RequestHeadersTimeout = limits.RequestHeadersTimeout;
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(limits.MinRequestBodyBytesPerSecond, TimeSpan.FromSeconds(5));
+            kestrel.Limits.Http2.MaxStreamsPerConnection = options.Http2MaxStreamsPerConnection;
+            kestrel.Limits.Http2.KeepAlivePingDelay = options.KeepAlivePingInterval;
+            kestrel.Limits.Http2.KeepAlivePingTimeout = options.KeepAlivePingTimeout;
+            // Larger windows than Kestrel's defaults let one tunnel stream move bulk bodies at loopback speed.
+            kestrel.Limits.Http2.InitialConnectionWindowSize = 8 * 1024 * 1024;
+            kestrel.Limits.Http2.InitialStreamWindowSize = 1024 * 1024;
+            kestrel.ApplicationServices.GetRequiredService<GatewayListeners>().Configure(kestrel, options);
+        });
+        return builder;
+    }
+
+    /// <summary>Adds the middleware that hides each endpoint on every listener but its own.</summary>
+    public static IApplicationBuilder UseListenerFilter(this IApplicationBuilder app) => app.UseMiddleware<ListenerFilterMiddleware>();
+}

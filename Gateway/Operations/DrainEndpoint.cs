@@ -1,0 +1,34 @@
+using Plural.Gateway.Access;
+using Plural.Gateway.Listeners;
+
+namespace Plural.Gateway.Operations;
+
+/// <summary><c>POST /admin/drain</c>: drains this gateway and lets it exit, as SIGTERM does. Admin token required.</summary>
+public static class DrainEndpoint
+{
+    /// <summary>The route.</summary>
+    public const string Path = "/admin/drain";
+
+    /// <summary>Maps the route on the HTTP listener.</summary>
+    public static IEndpointConventionBuilder MapDrain(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapPost(Path, HandleAsync).WithMetadata(new ListenerMetadata(ListenerKind.Http));
+
+    private static async Task HandleAsync(HttpContext context, AdminToken admin, GatewayDrain drain)
+    {
+        if (!admin.Accepts(context.Request.Headers.Authorization))
+        {
+            await KubernetesStatus.WriteAsync(context.Response, StatusCodes.Status401Unauthorized, "Unauthorized",
+                "missing or wrong bearer token", context.RequestAborted);
+            return;
+        }
+
+        var already = drain.IsDraining;
+        if (!already)
+        {
+            drain.Request();
+        }
+
+        context.Response.StatusCode = StatusCodes.Status202Accepted;
+        await context.Response.WriteAsJsonAsync(new { draining = true, alreadyDraining = already }, context.RequestAborted);
+    }
+}

@@ -1,0 +1,42 @@
+using Plural.Gateway.Listeners;
+using Plural.Grains.Fleet;
+
+namespace Plural.Gateway.Operations;
+
+/// <summary><c>/healthz</c> (process up) and <c>/readyz</c> (listening, not draining, and the Orleans cluster answers).</summary>
+public static class HealthEndpoints
+{
+    private static readonly TimeSpan ReadinessTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>Maps both probes on the HTTP listener.</summary>
+    public static void MapHealth(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/healthz", () => Results.Text("ok"))
+            .WithMetadata(new ListenerMetadata(ListenerKind.Http));
+        endpoints.MapGet("/readyz", ReadyAsync)
+            .WithMetadata(new ListenerMetadata(ListenerKind.Http));
+    }
+
+    private static async Task<IResult> ReadyAsync(IGrainFactory grains, GatewayDrain drain, IHostApplicationLifetime lifetime, CancellationToken ct)
+    {
+        if (drain.IsDraining)
+        {
+            return Results.Text("draining", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        if (!lifetime.ApplicationStarted.IsCancellationRequested)
+        {
+            return Results.Text("not listening yet", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        try
+        {
+            await grains.GetGrain<IAgentDirectoryGrain>(IAgentDirectoryGrain.Key).List(null, 1).WaitAsync(ReadinessTimeout, ct);
+            return Results.Text("ready");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return Results.Text("orleans cluster unreachable: " + ex.GetType().Name, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+}

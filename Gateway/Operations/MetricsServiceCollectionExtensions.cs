@@ -1,0 +1,36 @@
+using OpenTelemetry.Metrics;
+using Plural.Gateway.Listeners;
+
+namespace Plural.Gateway.Operations;
+
+/// <summary>Prometheus metrics of a gateway (and of the silo when co-hosted) through OpenTelemetry.</summary>
+public static class MetricsServiceCollectionExtensions
+{
+    /// <summary>Orleans' own meter: activations, messaging, streams, storage.</summary>
+    public const string OrleansMeter = "Microsoft.Orleans";
+
+    /// <summary>The scrape route.</summary>
+    public const string ScrapePath = "/metrics";
+
+    /// <summary>Adds the gateway's gauges and the exporter, with Orleans' and ASP.NET Core's meters.</summary>
+    public static IServiceCollection AddGatewayMetrics(this IServiceCollection services)
+    {
+        services.AddSingleton<GatewayGauges>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(GatewayMetrics.MeterName, OrleansMeter, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+            .AddPrometheusExporter());
+        return services;
+    }
+
+    /// <summary>Adds the middleware that measures requests to agents.</summary>
+    public static IApplicationBuilder UseGatewayMetrics(this IApplicationBuilder app) => app.UseMiddleware<TunnelMetricsMiddleware>();
+
+    /// <summary>Maps <c>/metrics</c> on the HTTP listener.</summary>
+    public static IEndpointConventionBuilder MapGatewayMetrics(this IEndpointRouteBuilder endpoints)
+    {
+        // The gauges read registries on scrape; resolving here creates the instruments before the first scrape.
+        endpoints.ServiceProvider.GetRequiredService<GatewayGauges>();
+        endpoints.ServiceProvider.GetRequiredService<GatewayMetrics>();
+        return endpoints.MapPrometheusScrapingEndpoint(ScrapePath).WithMetadata(new ListenerMetadata(ListenerKind.Http));
+    }
+}

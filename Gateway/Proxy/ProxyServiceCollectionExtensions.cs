@@ -1,0 +1,26 @@
+namespace Plural.Gateway.Proxy;
+
+/// <summary>Registers the proxies users reach agents through, and the kubeconfig that points at them.</summary>
+public static class ProxyServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="ProxyLimitOptions"/> (validated at start), the kubeconfig builder and the proxy's concurrency
+    /// limits.
+    /// </summary>
+    public static IServiceCollection AddProxy(this IServiceCollection services)
+    {
+        services.AddOptions<ProxyLimitOptions>().BindConfiguration(ProxyLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<KubeconfigBuilder>();
+        services.AddSingleton<ProxyConcurrencyLimiter>();
+        return services;
+    }
+
+    /// <summary>Maps the agent proxy (main application), the Kubernetes proxy (users) and the kubeconfig endpoint.</summary>
+    public static IEndpointRouteBuilder MapProxy(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapAgentProxy();
+        endpoints.MapKubernetesProxy();
+        endpoints.MapKubeconfig();
+        return endpoints;
+    }
+}

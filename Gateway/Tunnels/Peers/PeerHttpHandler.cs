@@ -1,0 +1,24 @@
+using Plural.Protocol.Tls;
+using Plural.Gateway.Listeners;
+
+namespace Plural.Gateway.Tunnels.Peers;
+
+/// <summary>The connection handler for the private hop: other gateways' certificates checked against the pinned CA, if any.</summary>
+internal static class PeerHttpHandler
+{
+    public static SocketsHttpHandler Create(PeerOptions options)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            // Responses may be watches or log streams that stay open for hours.
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+            EnableMultipleHttp2Connections = true,
+        };
+        if (CertificateTrust.CreateValidator(options.CaFile, options.ServerName) is { } validator)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = validator;
+        }
+
+        return handler;
+    }
+}

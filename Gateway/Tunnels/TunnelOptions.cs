@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Plural.Gateway.Tunnels;
+
+/// <summary>How requests are carried through agent tunnels. Section <c>Gateway:Tunnels</c>.</summary>
+public sealed class TunnelOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string Section = "Gateway:Tunnels";
+
+    /// <summary>How long a request waits for a free tunnel of its agent before 503/504.</summary>
+    public TimeSpan WaitTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// How much earlier than a client's own <c>?timeout=</c> the gateway gives up waiting for a tunnel, so its
+    /// 503/504 arrives while the client still listens (at most half the client's timeout).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")] public TimeSpan ClientTimeoutMargin { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Largest body frame sent to an agent, in bytes.</summary>
+    [Range(1024, 4 * 1024 * 1024)] public int ChunkSize { get; set; } = 64 * 1024;
+
+    /// <summary>Largest request body accepted for a tunnelled request, in bytes.</summary>
+    [Range(0, long.MaxValue)] public long MaxRequestBodyBytes { get; set; } = 1L << 30;
+}
