@@ -1,5 +1,7 @@
 using Plural.AgentK.Cache;
 using Plural.AgentK.Cache.Queries;
+using Plural.Protocol.Agent;
+using Plural.Protocol.Kubernetes;
 
 namespace Plural.AgentK.Tests.Cache;
 
@@ -30,7 +32,11 @@ public sealed class SelectorTests
     [InlineData("app=web,")]
     public void A_malformed_label_selector_is_rejected_naming_the_part(string selector)
     {
-        var error = Assert.Throws<QueryException>(() => LabelSelector.Parse(selector));
+        var cache = CacheFactory.Cache(CacheFactory.Options(o => o.Cache.Kinds = ["pods"]));
+        CacheFactory.Fill(cache, "pods", CacheFactory.Pod("shop", "web-1"));
+        var handler = new CacheQueryHandler(cache, CacheFactory.Options());
+
+        var error = Assert.Throws<QueryException>(() => handler.Answer(new CacheQuery { Kind = "pods", LabelSelector = selector }));
 
         Assert.Equal(400, error.Status);
         Assert.StartsWith("label_selector:", error.Message);
