@@ -1,30 +1,11 @@
 using Plural.AgentK.Cache;
 using Plural.AgentK.Cache.Queries;
 using Plural.Protocol.Agent;
-using Plural.Protocol.Kubernetes;
 
 namespace Plural.AgentK.Tests.Cache;
 
 public sealed class SelectorTests
 {
-    private static readonly Dictionary<string, string> Web = new() { ["app"] = "web", ["tier"] = "front", ["env"] = "prod" };
-
-    [Theory]
-    [InlineData("", true)]
-    [InlineData("app=web", true)]
-    [InlineData("app==web", true)]
-    [InlineData("app!=web", false)]
-    [InlineData("app=web,tier=front", true)]
-    [InlineData("app=web,tier=back", false)]
-    [InlineData("env in (prod,staging)", true)]
-    [InlineData("env notin (prod)", false)]
-    [InlineData("canary", false)]
-    [InlineData("!canary", true)]
-    [InlineData("app, env in (prod), !canary", true)]
-    [InlineData("missing!=x", true)]
-    public void Label_selectors_follow_kubernetes_semantics(string selector, bool matches) =>
-        Assert.Equal(matches, LabelSelector.Parse(selector).Matches(Web));
-
     [Theory]
     [InlineData("app in web")]
     [InlineData("app=w@b")]
