@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 
@@ -42,7 +43,7 @@ internal sealed class RepeatedHeaderStream(Stream inner) : Stream
             }
         }
 
-        return (MarkerPrefix + name, Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(values.ToArray())).TrimEnd('=').Replace('+', '-').Replace('/', '_'));
+        return (MarkerPrefix + name, Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(values.ToArray())));
     }
 
     public override bool CanRead => inner.CanRead;
@@ -192,13 +193,8 @@ internal sealed class RepeatedHeaderStream(Stream inner) : Stream
         return result.Append("\r\n").ToString();
     }
 
-    private static string[] DecodeMarker(string value)
-    {
-        var base64 = value.Replace('-', '+').Replace('_', '/');
-        base64 = base64.PadRight(base64.Length + ((4 - base64.Length % 4) % 4), '=');
-        var values = JsonSerializer.Deserialize<string[]>(Convert.FromBase64String(base64)) ?? [];
-        return values;
-    }
+    private static string[] DecodeMarker(string value) =>
+        JsonSerializer.Deserialize<string[]>(Base64Url.DecodeFromChars(value)) ?? [];
 
     /// <summary>Chunk-size lines, the CRLF after chunk data, and the trailer section after the last chunk.</summary>
     private ReadOnlySpan<byte> ConsumeChunkFraming(ReadOnlySpan<byte> input, IBufferWriter<byte> output)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Plural.Grains.Agents;
 using Plural.Grains.Cluster;
 using Plural.Grains.Fleet;
+using Plural.Protocol.Kubernetes;
 using Plural.Protocol.Server;
 
 namespace Plural.Gateway.ClusterViews;
@@ -69,12 +70,12 @@ public sealed class ClusterApi(
     {
         var query = ValidQuery(request.Query);
         var timeout = Timeout(request.TimeoutMs, options.Value.FleetTimeout);
-        AgentSelector selector;
+        LabelSelector selector;
         try
         {
-            selector = AgentSelector.Parse(request.AgentSelector);
+            selector = LabelSelector.Parse(request.AgentSelector);
         }
-        catch (ArgumentException bad)
+        catch (FormatException bad)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "agent_selector: " + bad.Message));
         }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Plural.Grains.Agents;
 using Plural.Grains.Fleet;
 using Plural.Protocol.Agent;
+using Plural.Protocol.Kubernetes;
 
 namespace Plural.Gateway.ClusterViews;
 
@@ -24,7 +25,7 @@ public sealed partial class FleetQueryRunner(
     /// Asks every connected agent that <paramref name="selector"/> matches; each has <paramref name="timeout"/> to
     /// answer, all asked together, so the whole call takes about that long at most.
     /// </summary>
-    public async Task<FleetQueryOutcome> RunAsync(CacheQuery query, AgentSelector selector, TimeSpan timeout, CancellationToken ct)
+    public async Task<FleetQueryOutcome> RunAsync(CacheQuery query, LabelSelector selector, TimeSpan timeout, CancellationToken ct)
     {
         var started = clock.GetTimestamp();
         var agents = await ConnectedAgentsAsync(selector, ct);
@@ -80,7 +81,7 @@ public sealed partial class FleetQueryRunner(
             [.. failed.OrderBy(f => f.AgentName, StringComparer.Ordinal)]);
     }
 
-    private async Task<List<string>> ConnectedAgentsAsync(AgentSelector selector, CancellationToken ct)
+    private async Task<List<string>> ConnectedAgentsAsync(LabelSelector selector, CancellationToken ct)
     {
         var directory = grains.GetGrain<IAgentDirectoryGrain>(IAgentDirectoryGrain.Key);
         var selected = new List<string>();

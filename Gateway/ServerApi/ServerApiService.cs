@@ -3,6 +3,7 @@ using Plural.Gateway.Agents;
 using Plural.Gateway.ClusterViews;
 using Plural.Grains.Agents;
 using Plural.Grains.Fleet;
+using Plural.Protocol.Kubernetes;
 using Plural.Protocol.Server;
 
 namespace Plural.Gateway.ServerApi;
@@ -52,12 +53,12 @@ public sealed partial class ServerApiService(
             throw new RpcException(new Status(StatusCode.InvalidArgument, "page_size: must not be negative"));
         }
 
-        AgentSelector selector;
+        LabelSelector selector;
         try
         {
-            selector = AgentSelector.Parse(request.LabelSelector);
+            selector = LabelSelector.Parse(request.LabelSelector);
         }
-        catch (ArgumentException bad)
+        catch (FormatException bad)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "label_selector: " + bad.Message));
         }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Plural.Grains.GitOps;
@@ -22,21 +20,20 @@ public sealed partial class RepositoryPollerGrain(
     private const string ReminderName = "keep-polling";
     private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
 
+    private PollSchedule _schedule = null!;
+    private RepositoryCache _cache = null!;
     private IGrainTimer? _timer;
-    private DateTimeOffset? _nextPollAt;
-    private long _refChecks, _fetches;
+    private long _refChecks;
 
     private string Key => this.GetPrimaryKeyString();
 
-    private string CacheDirectory => Path.Combine(options.Value.ResolvedCacheDirectory,
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Key)))[..32]);
-
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _schedule = new PollSchedule(options.Value, clock);
+        _cache = new RepositoryCache(Key, git, metrics, options.Value);
         if (state.State.Watchers.Count > 0)
         {
-            var sinceLast = clock.GetUtcNow() - (state.State.LastCheckedAt ?? DateTimeOffset.MinValue);
-            Schedule(sinceLast >= options.Value.PollInterval ? TimeSpan.Zero : options.Value.PollInterval - sinceLast);
+            Schedule(_schedule.AfterActivation(state.State.LastCheckedAt));
         }
 
         return Task.CompletedTask;
@@ -67,7 +64,7 @@ public sealed partial class RepositoryPollerGrain(
         }
         else if (_timer is null)
         {
-            Schedule(Jitter(options.Value.PollInterval));
+            Schedule(_schedule.Steady());
         }
 
         return Status();
@@ -104,23 +101,8 @@ public sealed partial class RepositoryPollerGrain(
 
     public Task<RepositoryPollStatus> GetStatus() => Task.FromResult(Status());
 
-    public async Task<RepositoryFileSet> ReadFiles(string commit, IReadOnlyList<string> patterns, RepositoryReadLimits limits)
-    {
-        var directory = CacheDirectory;
-        if (!await Task.Run(() => GitClient.HasCommit(directory, commit)))
-        {
-            // The cache is per silo: after this grain moved, the first read fetches again.
-            var (url, _) = RepositoryKey.Parse(Key);
-            var refName = state.State.RefName ?? (await git.ResolveRemoteAsync(url, RepositoryKey.Parse(Key).Ref, CancellationToken.None)).RefName;
-            await FetchAsync(directory, url, refName, CancellationToken.None);
-            if (!await Task.Run(() => GitClient.HasCommit(directory, commit)))
-            {
-                throw new RepositoryUnavailableException($"commit {commit} is no longer on {refName} of {GitClient.Redact(url)}");
-            }
-        }
-
-        return await Task.Run(() => GitClient.ReadFiles(directory, commit, patterns, limits));
-    }
+    public Task<RepositoryFileSet> ReadFiles(string commit, IReadOnlyList<string> patterns, RepositoryReadLimits limits) =>
+        _cache.ReadFilesAsync(commit, state.State.RefName, patterns, limits);
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -149,7 +131,7 @@ public sealed partial class RepositoryPollerGrain(
             _refChecks++;
             if (commit != previous)
             {
-                await FetchAsync(CacheDirectory, url, refName, ct);
+                await _cache.FetchAsync(url, refName, ct);
             }
 
             metrics.RecordPoll(commit != previous ? GitPollResult.Changed : GitPollResult.Unchanged, Stopwatch.GetElapsedTime(started));
@@ -189,24 +171,8 @@ public sealed partial class RepositoryPollerGrain(
 
         if (state.State.Watchers.Count > 0)
         {
-            Schedule(NextDelay());
+            Schedule(_schedule.AfterCheck(state.State.ConsecutiveFailures));
         }
-    }
-
-    private async Task FetchAsync(string directory, string url, string refName, CancellationToken ct)
-    {
-        try
-        {
-            await git.FetchAsync(directory, url, refName, ct);
-        }
-        catch (RepositoryUnavailableException)
-        {
-            metrics.RecordFetch(succeeded: false);
-            throw;
-        }
-
-        _fetches++;
-        metrics.RecordFetch(succeeded: true);
     }
 
     private async Task AnnounceAsync(RepositoryCommit commit)
@@ -221,24 +187,9 @@ public sealed partial class RepositoryPollerGrain(
             .OnNextAsync(commit);
     }
 
-    private TimeSpan NextDelay()
-    {
-        var interval = options.Value.PollInterval;
-        if (state.State.ConsecutiveFailures == 0)
-        {
-            return Jitter(interval);
-        }
-
-        var backoff = interval * Math.Pow(2, Math.Min(state.State.ConsecutiveFailures - 1, 20));
-        return Jitter(backoff < options.Value.MaxBackoff ? backoff : options.Value.MaxBackoff);
-    }
-
-    private TimeSpan Jitter(TimeSpan delay) =>
-        delay * (1 + options.Value.PollJitter * (2 * Random.Shared.NextDouble() - 1));
-
     private void Schedule(TimeSpan due)
     {
-        _nextPollAt = clock.GetUtcNow() + due;
+        _schedule.DueIn(due);
         // A steady tick that checks the due time, rather than re-arming one timer per poll: backoff and jitter then
         // need no timer changes from inside its own callback, and the tick costs nothing without network.
         if (_timer is not null)
@@ -246,7 +197,7 @@ public sealed partial class RepositoryPollerGrain(
             return;
         }
 
-        var tick = options.Value.PollInterval / 4;
+        var tick = _schedule.Tick;
         _timer = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions
         {
             DueTime = tick,
@@ -258,7 +209,7 @@ public sealed partial class RepositoryPollerGrain(
 
     private void StopTimer()
     {
-        _nextPollAt = null;
+        _schedule.Stop();
         if (_timer is null)
         {
             return;
@@ -270,13 +221,13 @@ public sealed partial class RepositoryPollerGrain(
     }
 
     private Task TickAsync(CancellationToken ct) =>
-        _nextPollAt is { } due && due <= clock.GetUtcNow() ? PollAsync(ct) : Task.CompletedTask;
+        _schedule.IsDue ? PollAsync(ct) : Task.CompletedTask;
 
     private RepositoryPollStatus Status()
     {
         var (url, gitRef) = RepositoryKey.Parse(Key);
         return new RepositoryPollStatus(url, gitRef, state.State.Commit, state.State.LastCheckedAt, state.State.LastError,
-            state.State.ConsecutiveFailures, _nextPollAt, state.State.Watchers.Count, _refChecks, _fetches);
+            state.State.ConsecutiveFailures, _schedule.NextPollAt, state.State.Watchers.Count, _refChecks, _cache.Fetches);
     }
 
     [LoggerMessage(EventId = 1501, Level = LogLevel.Information, Message = "Repository {Repository} {Ref} moved from {OldCommit} to {NewCommit}")]

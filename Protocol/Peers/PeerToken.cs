@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -20,7 +21,7 @@ public static class PeerToken
     public static string Sign(ReadOnlySpan<byte> secret, PeerRequest request, DateTimeOffset issued, DateTimeOffset expires)
     {
         var (from, to) = (issued.ToUnixTimeSeconds(), expires.ToUnixTimeSeconds());
-        return $"{from}.{to}.{Base64Url(Mac(secret, request, from, to))}";
+        return $"{from}.{to}.{Base64Url.EncodeToString(Mac(secret, request, from, to))}";
     }
 
     /// <summary>
@@ -68,19 +69,16 @@ public static class PeerToken
         return HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes(text));
     }
 
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
+    // TryDecodeFromChars reports only a short destination by its result; malformed text it throws on.
     private static bool TryDecode(string text, out byte[] bytes)
     {
-        var padded = text.Replace('-', '+').Replace('_', '/');
-        padded += new string('=', (4 - padded.Length % 4) % 4);
-        bytes = new byte[padded.Length];
-        if (Convert.TryFromBase64String(padded, bytes, out var written))
+        if (!Base64Url.IsValid(text))
         {
-            bytes = bytes[..written];
-            return true;
+            bytes = [];
+            return false;
         }
 
-        return false;
+        bytes = Base64Url.DecodeFromChars(text);
+        return true;
     }
 }

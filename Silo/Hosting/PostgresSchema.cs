@@ -81,9 +81,9 @@ public sealed partial class PostgresSchema(string connectionString, ILogger logg
         return reader.ReadToEnd();
     }
 
-    [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Applied the Orleans schema script {Script}")]
+    [LoggerMessage(EventId = 9101, Level = LogLevel.Information, Message = "Applied the Orleans schema script {Script}")]
     private static partial void LogApplied(ILogger logger, string script);
 
-    [LoggerMessage(EventId = 5102, Level = LogLevel.Information, Message = "Schema script {Script} already applied (table {Table} exists)")]
+    [LoggerMessage(EventId = 9102, Level = LogLevel.Information, Message = "Schema script {Script} already applied (table {Table} exists)")]
     private static partial void LogSkipped(ILogger logger, string script, string table);
 }

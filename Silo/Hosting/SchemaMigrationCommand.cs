@@ -37,6 +37,6 @@ public static partial class SchemaMigrationCommand
         }
     }
 
-    [LoggerMessage(EventId = 5103, Level = LogLevel.Error, Message = "Schema migration failed ({ErrorType}): {Error}")]
+    [LoggerMessage(EventId = 9103, Level = LogLevel.Error, Message = "Schema migration failed ({ErrorType}): {Error}")]
     private static partial void LogFailed(ILogger logger, string errorType, string error);
 }

@@ -34,6 +34,6 @@ internal sealed partial class SchemaMigrationOnStart(IConfiguration configuratio
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 5104, Level = LogLevel.Warning, Message = "PostgreSQL not reachable yet, retrying the schema migration: {Error}")]
+    [LoggerMessage(EventId = 9104, Level = LogLevel.Warning, Message = "PostgreSQL not reachable yet, retrying the schema migration: {Error}")]
     private static partial void LogRetrying(ILogger logger, string error);
 }

@@ -4,6 +4,7 @@ using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Options;
 using Plural.AgentK.Local;
 using Plural.Protocol.Agent;
+using Plural.Protocol.Kubernetes;
 using ProtoObject = Plural.Protocol.Agent.CacheItem;
 
 namespace Plural.AgentK.Cache.Queries;
@@ -74,7 +75,16 @@ internal sealed class CacheQueryHandler(ClusterCache cache, IOptions<CacheOption
         }
 
         var limit = query.Limit == 0 ? limits.DefaultQueryLimit : Math.Min(query.Limit, limits.MaxQueryLimit);
-        var labels = LabelSelector.Parse(query.LabelSelector);
+        LabelSelector labels;
+        try
+        {
+            labels = LabelSelector.Parse(query.LabelSelector);
+        }
+        catch (FormatException bad)
+        {
+            throw QueryException.BadRequest("label_selector: " + bad.Message);
+        }
+
         var fields = FieldSelector.Parse(query.FieldSelector, kind);
         var ns = query.Namespace.Trim();
 

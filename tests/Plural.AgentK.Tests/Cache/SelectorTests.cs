@@ -1,28 +1,11 @@
 using Plural.AgentK.Cache;
 using Plural.AgentK.Cache.Queries;
+using Plural.Protocol.Agent;
 
 namespace Plural.AgentK.Tests.Cache;
 
 public sealed class SelectorTests
 {
-    private static readonly Dictionary<string, string> Web = new() { ["app"] = "web", ["tier"] = "front", ["env"] = "prod" };
-
-    [Theory]
-    [InlineData("", true)]
-    [InlineData("app=web", true)]
-    [InlineData("app==web", true)]
-    [InlineData("app!=web", false)]
-    [InlineData("app=web,tier=front", true)]
-    [InlineData("app=web,tier=back", false)]
-    [InlineData("env in (prod,staging)", true)]
-    [InlineData("env notin (prod)", false)]
-    [InlineData("canary", false)]
-    [InlineData("!canary", true)]
-    [InlineData("app, env in (prod), !canary", true)]
-    [InlineData("missing!=x", true)]
-    public void Label_selectors_follow_kubernetes_semantics(string selector, bool matches) =>
-        Assert.Equal(matches, LabelSelector.Parse(selector).Matches(Web));
-
     [Theory]
     [InlineData("app in web")]
     [InlineData("app=w@b")]
@@ -30,7 +13,11 @@ public sealed class SelectorTests
     [InlineData("app=web,")]
     public void A_malformed_label_selector_is_rejected_naming_the_part(string selector)
     {
-        var error = Assert.Throws<QueryException>(() => LabelSelector.Parse(selector));
+        var cache = CacheFactory.Cache(CacheFactory.Options(o => o.Cache.Kinds = ["pods"]));
+        CacheFactory.Fill(cache, "pods", CacheFactory.Pod("shop", "web-1"));
+        var handler = new CacheQueryHandler(cache, CacheFactory.Options());
+
+        var error = Assert.Throws<QueryException>(() => handler.Answer(new CacheQuery { Kind = "pods", LabelSelector = selector }));
 
         Assert.Equal(400, error.Status);
         Assert.StartsWith("label_selector:", error.Message);

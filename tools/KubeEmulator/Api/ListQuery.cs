@@ -1,7 +1,9 @@
+using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Plural.KubeEmulator.Selectors;
+using Plural.Protocol.Kubernetes;
 
 namespace Plural.KubeEmulator.Api;
 
@@ -10,7 +12,7 @@ internal sealed record ListQuery(LabelSelector Labels, FieldSelector Fields, int
 {
     public static ListQuery From(ApiRequest request)
     {
-        var labels = LabelSelector.Parse(request.Query("labelSelector"));
+        var labels = LabelSelectors.Parse(request.Query("labelSelector"));
         var fields = FieldSelector.Parse(request.Query("fieldSelector"), request.Kind);
         int? limit = null;
         if (request.Query("limit") is { Length: > 0 } text)
@@ -29,16 +31,13 @@ internal sealed record ListQuery(LabelSelector Labels, FieldSelector Fields, int
 internal sealed record ContinueToken(long ResourceVersion, string StartAfter)
 {
     public string Encode() =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new JsonObject { ["v"] = "meta.k8s.io/v1", ["rv"] = ResourceVersion, ["start"] = StartAfter })))
-            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new JsonObject { ["v"] = "meta.k8s.io/v1", ["rv"] = ResourceVersion, ["start"] = StartAfter })));
 
     public static ContinueToken Decode(string token)
     {
         try
         {
-            var base64 = token.Replace('-', '+').Replace('_', '/');
-            base64 = base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=');
-            var o = JsonNode.Parse(Convert.FromBase64String(base64)) as JsonObject;
+            var o = JsonNode.Parse(Base64Url.DecodeFromChars(token)) as JsonObject;
             return new ContinueToken(o!["rv"]!.GetValue<long>(), o["start"]!.GetValue<string>());
         }
         catch (Exception e) when (e is FormatException or JsonException or NullReferenceException or InvalidOperationException)

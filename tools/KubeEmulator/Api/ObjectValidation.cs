@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Plural.KubeEmulator.Json;
 using Plural.KubeEmulator.Resources;
 using Plural.KubeEmulator.Selectors;
+using Plural.Protocol.Kubernetes;
 
 namespace Plural.KubeEmulator.Api;
 
@@ -61,9 +62,9 @@ internal static partial class ObjectValidation
     {
         foreach (var (key, value) in o.Labels())
         {
-            if (!LabelSelector.KeyPattern().IsMatch(key) || key.Split('/')[^1].Length > 63)
+            if (!LabelSyntax.IsValidKey(key))
                 errors.Add(FieldError.InvalidValue("metadata.labels", key, "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"));
-            if (value.Length > 0 && !LabelSelector.ValuePattern().IsMatch(value))
+            if (!LabelSyntax.IsValidValue(value))
                 errors.Add(FieldError.InvalidValue("metadata.labels", value, "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"));
         }
     }
@@ -76,7 +77,7 @@ internal static partial class ObjectValidation
             return;
         }
         var templateLabels = JsonTree.StringMap(o.At("spec", "template", "metadata", "labels"));
-        if (!LabelSelector.FromObject(selector).Matches(templateLabels))
+        if (!LabelSelectors.FromObject(selector).Matches(templateLabels))
             errors.Add(FieldError.InvalidValue("spec.template.metadata.labels", string.Join(",", templateLabels.Select(kv => $"{kv.Key}:{kv.Value}")), "`selector` does not match template `labels`"));
         Containers(o.At("spec", "template", "spec", "containers"), "spec.template.spec.containers", errors);
     }

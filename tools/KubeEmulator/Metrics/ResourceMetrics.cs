@@ -21,7 +21,7 @@ internal sealed class ResourceMetrics(ObjectService objects)
 
     public async Task ServeAsync(ApiRequest request)
     {
-        var labels = LabelSelector.Parse(request.Query("labelSelector"));
+        var labels = LabelSelectors.Parse(request.Query("labelSelector"));
         var now = objects.Now;
         var pods = objects.List(BuiltInKinds.Pod).Where(p => p.Str("status", "phase") == "Running" && !p.IsTerminating()).ToList();
         List<JsonObject> items = request.Kind == NodeMetrics
