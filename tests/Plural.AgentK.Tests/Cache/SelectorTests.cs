@@ -13,9 +13,9 @@ public sealed class SelectorTests
     [InlineData("app=web,")]
     public void A_malformed_label_selector_is_rejected_naming_the_part(string selector)
     {
-        var cache = CacheFactory.Cache(CacheFactory.Options(o => o.Cache.Kinds = ["pods"]));
+        var cache = CacheFactory.Cache(CacheFactory.Options<CacheOptions>(o => o.Kinds = ["pods"]));
         CacheFactory.Fill(cache, "pods", CacheFactory.Pod("shop", "web-1"));
-        var handler = new CacheQueryHandler(cache, CacheFactory.Options());
+        var handler = new CacheQueryHandler(cache, CacheFactory.Options<CacheOptions>());
 
         var error = Assert.Throws<QueryException>(() => handler.Answer(new CacheQuery { Kind = "pods", LabelSelector = selector }));
 
