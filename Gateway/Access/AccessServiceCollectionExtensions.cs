@@ -2,13 +2,13 @@ namespace Plural.Gateway.Access;
 
 /// <summary>
 /// Registers user access to agents: its options (validated at start), the main-application JWT validator, callers'
-/// authentication (the admin token among them) and the user tokens it issues.
+/// authentication (the admin token among them), the user tokens it issues and the <c>ServerApi</c> calls about them.
 /// </summary>
 public static class AccessServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="AccessOptions"/>, <see cref="MainAppJwtValidator"/>, <see cref="AdminToken"/>,
-    /// <see cref="CallerAuthenticator"/>, <see cref="ClusterIdentity"/> and <see cref="UserTokenIssuer"/>.
+    /// <see cref="CallerAuthenticator"/>, <see cref="ClusterIdentity"/>, <see cref="UserTokenIssuer"/> and <see cref="AccessApi"/>.
     /// </summary>
     public static IServiceCollection AddUserAccess(this IServiceCollection services)
     {
@@ -22,6 +22,7 @@ public static class AccessServiceCollectionExtensions
         services.AddSingleton<CallerAuthenticator>();
         services.AddSingleton<ClusterIdentity>();
         services.AddSingleton<UserTokenIssuer>();
+        services.AddSingleton<AccessApi>();
         return services;
     }
 }

@@ -8,7 +8,7 @@ public static class AgentsServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="LeaseOptions"/> and <see cref="AgentAuthOptions"/> (validated at start), agent authentication and
     /// registration, the session registry, leases, token expiry and revocation, the configuration feed and the
-    /// session attempt limit.
+    /// session attempt limit, and the <c>ServerApi</c> calls about agents and their tokens.
     /// </summary>
     public static IServiceCollection AddAgents(this IServiceCollection services)
     {
@@ -32,6 +32,8 @@ public static class AgentsServiceCollectionExtensions
         services.AddSingleton<LeaseKeeper>();
         services.AddHostedService(sp => sp.GetRequiredService<LeaseKeeper>());
         services.AddHostedService<TokenRevocationListener>();
+        services.AddSingleton<AgentsApi>();
+        services.AddSingleton<TokensApi>();
         return services;
     }
 

@@ -3,7 +3,7 @@ namespace Plural.Gateway.ClusterViews;
 /// <summary>Registers cluster event and view publishing, cached queries and fleet queries.</summary>
 public static class ClusterViewsServiceCollectionExtensions
 {
-    /// <summary>Adds the cluster feature's options (validated at start) and services.</summary>
+    /// <summary>Adds the cluster feature's options (validated at start), services and <c>ServerApi</c> calls.</summary>
     public static IServiceCollection AddClusterViews(this IServiceCollection services)
     {
         services.AddOptions<ClusterQueryOptions>().BindConfiguration(ClusterQueryOptions.Section).ValidateDataAnnotations()
@@ -15,7 +15,8 @@ public static class ClusterViewsServiceCollectionExtensions
         services.AddSingleton<ClusterReportPublisher>();
         services.AddSingleton<ClusterQueryClient>();
         services.AddSingleton<FleetQueryRunner>();
-        services.AddSingleton<ClusterApi>();
+        services.AddSingleton<ClusterViewsApi>();
+        services.AddSingleton<ResumableEventWatcher>();
         return services;
     }
 }

@@ -1,5 +1,5 @@
 using Grpc.Core;
-using Plural.Grains.Agents;
+using Plural.Gateway.Listeners;
 using Plural.Grains.Git;
 using Plural.Grains.GitOps;
 using Plural.Protocol.Server;
@@ -7,7 +7,7 @@ using Plural.Protocol.Server;
 namespace Plural.Gateway.GitOps;
 
 /// <summary>The configuration and GitOps part of <c>ServerApi</c>. Errors are typed statuses naming the field at fault.</summary>
-public sealed class GitOpsApi(IGrainFactory grains)
+internal sealed class GitOpsApi(IGrainFactory grains)
 {
     private const string RepositoryRequirement = "a Git URL (http, https, git or file) without spaces";
     private static readonly HashSet<string> RepositorySchemes = new(["http", "https", "git", "file"], StringComparer.OrdinalIgnoreCase);
@@ -15,7 +15,7 @@ public sealed class GitOpsApi(IGrainFactory grains)
     /// <summary>Names an agent's configuration repository and returns what was read from it.</summary>
     public async Task<AgentConfigInfo> SetSourceAsync(SetAgentConfigSourceRequest request)
     {
-        await RequireAgentAsync(request.Name);
+        await RegisteredAgents.GetAsync(grains, request.Name);
         var source = new AgentConfigSource(ValidRepository(request.Repository), ValidRef(request.Ref));
         return GitOpsServerMapper.ToProto(await grains.GetGrain<IAgentConfigGrain>(request.Name).SetSource(source));
     }
@@ -23,14 +23,14 @@ public sealed class GitOpsApi(IGrainFactory grains)
     /// <summary>The configuration status of one agent.</summary>
     public async Task<AgentConfigInfo> GetConfigAsync(GetAgentConfigRequest request)
     {
-        await RequireAgentAsync(request.Name);
+        await RegisteredAgents.GetAsync(grains, request.Name);
         return GitOpsServerMapper.ToProto(await grains.GetGrain<IAgentConfigGrain>(request.Name).GetStatus());
     }
 
     /// <summary>The sync status of one agent.</summary>
     public async Task<SyncStatusInfo> GetSyncStatusAsync(GetSyncStatusRequest request)
     {
-        await RequireAgentAsync(request.Name);
+        await RegisteredAgents.GetAsync(grains, request.Name);
         return GitOpsServerMapper.ToProto(await grains.GetGrain<IAgentConfigGrain>(request.Name).GetSyncStatus());
     }
 
@@ -43,19 +43,6 @@ public sealed class GitOpsApi(IGrainFactory grains)
         var response = new NotifyGitPushResponse();
         response.Refs.AddRange(statuses.Select(s => new PolledRefInfo { Ref = s.Ref, Commit = s.Commit ?? "", Error = s.LastError ?? "" }));
         return response;
-    }
-
-    private async Task RequireAgentAsync(string name)
-    {
-        if (!AgentName.IsValid(name))
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"name: {AgentName.Requirement}"));
-        }
-
-        if (await grains.GetGrain<IAgentGrain>(name).Get() is null)
-        {
-            throw new RpcException(new Status(StatusCode.NotFound, $"agent \"{name}\" is not registered"));
-        }
     }
 
     // The URL as pollers are keyed by it; local paths count as file URLs (dev mode polls one). The value is never

@@ -1,121 +1,87 @@
 using Grpc.Core;
+using Plural.Gateway.Access;
 using Plural.Gateway.Agents;
+using Plural.Gateway.Audit;
 using Plural.Gateway.ClusterViews;
-using Plural.Grains.Agents;
-using Plural.Grains.Fleet;
-using Plural.Protocol.Kubernetes;
+using Plural.Gateway.GitOps;
+using Plural.Gateway.Proxy;
 using Plural.Protocol.Server;
 
 namespace Plural.Gateway.ServerApi;
 
-/// <summary>The main application's API. Errors are typed gRPC statuses naming the field at fault.</summary>
-public sealed partial class ServerApiService(
-    AgentRegistrar registrar,
-    IGrainFactory grains,
-    SessionRegistry sessions,
-    LeaseKeeper leases) : Protocol.Server.ServerApi.ServerApiBase
+/// <summary>
+/// The main application's API: each call goes to its room's API, create calls once per <c>request_id</c>. Errors are
+/// typed gRPC statuses naming the field at fault.
+/// </summary>
+internal sealed class ServerApiService(
+    AgentsApi agents,
+    TokensApi tokens,
+    AccessApi access,
+    AuditApi audit,
+    ClusterViewsApi clusterViews,
+    GitOpsApi gitOps,
+    IdempotentCalls idempotent,
+    KubeconfigBuilder kubeconfigs) : Protocol.Server.ServerApi.ServerApiBase
 {
-    private const int DefaultPageSize = 100, MaxPageSize = 1000, DirectoryBatch = 500;
-
-    /// <inheritdoc />
     public override Task<RegisterAgentResponse> RegisterAgent(RegisterAgentRequest request, ServerCallContext context) =>
-        Idempotent(context).RunAsync(nameof(RegisterAgent), request, request.RequestId, async () =>
-        {
-            try
-            {
-                var ttl = AgentProtoMapper.TimeToLive(request.TokenTtl, "token_ttl");
-                var (agent, token, secret) = await registrar.RegisterAsync(request.Name, request.Labels, request.Description, ttl);
-                return new RegisterAgentResponse
-                {
-                    Agent = AgentProtoMapper.ToProto(agent),
-                    Token = AgentProtoMapper.ToIssued(token, secret),
-                };
-            }
-            catch (ArgumentException)
-            {
-                throw new RpcException(new Status(StatusCode.InvalidArgument, $"name: {AgentName.Requirement}"));
-            }
-            catch (AgentAlreadyExistsException ex)
-            {
-                throw new RpcException(new Status(StatusCode.AlreadyExists, $"name: {ex.Message}"));
-            }
-        });
+        idempotent.RunAsync(nameof(RegisterAgent), request, request.RequestId, () => agents.RegisterAsync(request));
 
-    /// <inheritdoc />
-    public override async Task<Agent> GetAgent(GetAgentRequest request, ServerCallContext context) =>
-        AgentProtoMapper.ToProto(await GetSnapshotAsync(request.Name));
+    public override Task<Agent> GetAgent(GetAgentRequest request, ServerCallContext context) => agents.GetAsync(request);
 
-    /// <inheritdoc />
-    public override async Task<ListAgentsResponse> ListAgents(ListAgentsRequest request, ServerCallContext context)
-    {
-        if (request.PageSize < 0)
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "page_size: must not be negative"));
-        }
+    public override Task<ListAgentsResponse> ListAgents(ListAgentsRequest request, ServerCallContext context) => agents.ListAsync(request);
 
-        LabelSelector selector;
-        try
-        {
-            selector = LabelSelector.Parse(request.LabelSelector);
-        }
-        catch (FormatException bad)
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "label_selector: " + bad.Message));
-        }
+    public override Task<DeleteAgentResponse> DeleteAgent(DeleteAgentRequest request, ServerCallContext context) => agents.DeleteAsync(request);
 
-        var size = request.PageSize == 0 ? DefaultPageSize : Math.Min(request.PageSize, MaxPageSize);
-        var after = string.IsNullOrEmpty(request.PageToken) ? null : request.PageToken;
-        var directory = grains.GetGrain<IAgentDirectoryGrain>(IAgentDirectoryGrain.Key);
-        // One more than the page tells whether another page follows; a filter may need several directory batches.
-        var matches = new List<AgentSnapshot>(size + 1);
-        while (matches.Count <= size)
-        {
-            var names = await directory.List(after, DirectoryBatch);
-            var snapshots = await Task.WhenAll(names.Select(n => grains.GetGrain<IAgentGrain>(n).Get()));
-            matches.AddRange(snapshots.OfType<AgentSnapshot>().Where(s => selector.Matches(s.Registration.Labels)).Take(size + 1 - matches.Count));
-            if (names.Count < DirectoryBatch)
-            {
-                break;
-            }
+    public override Task<CreateAgentTokenResponse> CreateAgentToken(CreateAgentTokenRequest request, ServerCallContext context) =>
+        idempotent.RunAsync(nameof(CreateAgentToken), request, request.RequestId, () => tokens.CreateAsync(request));
 
-            after = names[^1];
-        }
+    public override Task<RevokeAgentTokenResponse> RevokeAgentToken(RevokeAgentTokenRequest request, ServerCallContext context) =>
+        tokens.RevokeAsync(request);
 
-        var page = matches.Take(size).ToList();
-        var response = new ListAgentsResponse { NextPageToken = matches.Count > size ? page[^1].Registration.Name : "" };
-        response.Agents.AddRange(page.Select(AgentProtoMapper.ToProto));
-        return response;
-    }
+    public override Task<ListAgentTokensResponse> ListAgentTokens(ListAgentTokensRequest request, ServerCallContext context) =>
+        tokens.ListAsync(request);
 
-    /// <inheritdoc />
-    public override async Task<DeleteAgentResponse> DeleteAgent(DeleteAgentRequest request, ServerCallContext context)
-    {
-        CheckName(request.Name);
-        if (!await grains.GetGrain<IAgentGrain>(request.Name).Delete())
-        {
-            throw new RpcException(new Status(StatusCode.NotFound, $"agent \"{request.Name}\" is not registered"));
-        }
+    public override Task<IssueUserTokenResponse> IssueUserToken(IssueUserTokenRequest request, ServerCallContext context) =>
+        idempotent.RunAsync(nameof(IssueUserToken), request, request.RequestId, () => access.IssueUserTokenAsync(request, kubeconfigs.Build));
 
-        // Connections on this gateway end now; other gateways notice at their next lease renewal.
-        await Task.WhenAll(sessions.Of(request.Name).Select(leases.RenewAsync));
-        return new DeleteAgentResponse();
-    }
+    public override Task<UserToken> GetUserToken(GetUserTokenRequest request, ServerCallContext context) => access.GetUserTokenAsync(request);
 
-    private async Task<AgentSnapshot> GetSnapshotAsync(string name, string field = "name")
-    {
-        CheckName(name, field);
-        return await grains.GetGrain<IAgentGrain>(name).Get()
-            ?? throw new RpcException(new Status(StatusCode.NotFound, $"agent \"{name}\" is not registered"));
-    }
+    public override Task<RevokeUserTokenResponse> RevokeUserToken(RevokeUserTokenRequest request, ServerCallContext context) =>
+        access.RevokeUserTokenAsync(request);
 
-    private static void CheckName(string name, string field = "name")
-    {
-        if (!AgentName.IsValid(name))
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"{field}: {AgentName.Requirement}"));
-        }
-    }
+    public override Task<AgentAccess> GetAgentAccess(GetAgentAccessRequest request, ServerCallContext context) =>
+        access.GetAgentAccessAsync(request);
 
-    private static IdempotentCalls Idempotent(ServerCallContext context) =>
-        context.GetHttpContext().RequestServices.GetRequiredService<IdempotentCalls>();
+    public override Task<AgentAccess> SetAgentAccess(SetAgentAccessRequest request, ServerCallContext context) =>
+        access.SetAgentAccessAsync(request);
+
+    public override Task<ListAuditEventsResponse> ListAuditEvents(ListAuditEventsRequest request, ServerCallContext context) =>
+        audit.ListEventsAsync(request);
+
+    public override Task<ClusterViewInfo> GetClusterView(GetClusterViewRequest request, ServerCallContext context) =>
+        clusterViews.GetViewAsync(request);
+
+    public override Task<ListClusterViewsResponse> ListClusterViews(ListClusterViewsRequest request, ServerCallContext context) =>
+        clusterViews.ListViewsAsync(request);
+
+    public override Task<ClusterQueryResult> QueryCluster(QueryClusterRequest request, ServerCallContext context) =>
+        clusterViews.QueryAsync(request, context.CancellationToken);
+
+    public override Task<QueryFleetResponse> QueryFleet(QueryFleetRequest request, ServerCallContext context) =>
+        clusterViews.QueryFleetAsync(request, context.CancellationToken);
+
+    public override Task WatchClusterEvents(WatchClusterEventsRequest request, IServerStreamWriter<ClusterEventInfo> responseStream, ServerCallContext context) =>
+        clusterViews.WatchEventsAsync(request, responseStream, context);
+
+    public override Task<AgentConfigInfo> SetAgentConfigSource(SetAgentConfigSourceRequest request, ServerCallContext context) =>
+        gitOps.SetSourceAsync(request);
+
+    public override Task<AgentConfigInfo> GetAgentConfig(GetAgentConfigRequest request, ServerCallContext context) =>
+        gitOps.GetConfigAsync(request);
+
+    public override Task<SyncStatusInfo> GetSyncStatus(GetSyncStatusRequest request, ServerCallContext context) =>
+        gitOps.GetSyncStatusAsync(request);
+
+    public override Task<NotifyGitPushResponse> NotifyGitPush(NotifyGitPushRequest request, ServerCallContext context) =>
+        gitOps.NotifyPushAsync(request);
 }

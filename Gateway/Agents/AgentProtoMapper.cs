@@ -3,7 +3,7 @@ using Google.Protobuf.WellKnownTypes;
 using Plural.Grains.Agents;
 using Proto = Plural.Protocol.Server;
 
-namespace Plural.Gateway.ServerApi;
+namespace Plural.Gateway.Agents;
 
 /// <summary>Maps grain records to <c>ServerApi</c> messages at the edge.</summary>
 internal static class AgentProtoMapper

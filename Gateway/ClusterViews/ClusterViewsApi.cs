@@ -1,6 +1,6 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
-using Plural.Grains.Agents;
+using Plural.Gateway.Listeners;
 using Plural.Grains.Cluster;
 using Plural.Grains.Fleet;
 using Plural.Protocol.Kubernetes;
@@ -8,11 +8,12 @@ using Plural.Protocol.Server;
 
 namespace Plural.Gateway.ClusterViews;
 
-/// <summary>The <c>ServerApi</c> calls about cluster views and cached queries; errors are typed gRPC statuses naming the field at fault.</summary>
-public sealed class ClusterApi(
+/// <summary>The <c>ServerApi</c> calls about cluster views, cached queries and cluster events.</summary>
+internal sealed class ClusterViewsApi(
     IGrainFactory grains,
     ClusterQueryClient queries,
     FleetQueryRunner fleet,
+    ResumableEventWatcher events,
     IOptions<ClusterQueryOptions> options)
 {
     private const int DefaultPageSize = 100, MaxPageSize = 1000;
@@ -20,13 +21,8 @@ public sealed class ClusterApi(
     /// <summary>The last-known view of one agent.</summary>
     public async Task<ClusterViewInfo> GetViewAsync(GetClusterViewRequest request)
     {
-        var name = ValidName(request.Name);
-        if (await grains.GetGrain<IAgentGrain>(name).Get() is null)
-        {
-            throw new RpcException(new Status(StatusCode.NotFound, $"agent \"{name}\" is not registered"));
-        }
-
-        return ClusterApiMapper.ToProto(await grains.GetGrain<IClusterViewGrain>(name).Get());
+        await RegisteredAgents.GetAsync(grains, request.Name);
+        return ClusterViewsApiMapper.ToProto(await grains.GetGrain<IClusterViewGrain>(request.Name).Get());
     }
 
     /// <summary>Last-known views of registered agents, a page at a time.</summary>
@@ -44,20 +40,27 @@ public sealed class ClusterApi(
         var snapshots = await Task.WhenAll(page.Select(n => grains.GetGrain<IClusterViewGrain>(n).Get()));
         return new ListClusterViewsResponse
         {
-            Views = { snapshots.Select(ClusterApiMapper.ToProto) },
+            Views = { snapshots.Select(ClusterViewsApiMapper.ToProto) },
             NextPageToken = names.Count > size ? page[^1] : "",
         };
     }
 
-    /// <summary>A cached query on one agent.</summary>
+    /// <summary>A cached query on one connected agent.</summary>
     public async Task<ClusterQueryResult> QueryAsync(QueryClusterRequest request, CancellationToken ct)
     {
-        var name = ValidName(request.Name);
+        var agent = await RegisteredAgents.GetAsync(grains, request.Name);
+        if (!agent.Status.Connected)
+        {
+            var since = agent.Status.Since is { } at ? $" since {at:O}" : "";
+            throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                $"name: agent \"{request.Name}\" is offline{since}; cached queries need a connected agent (GetClusterView keeps its last-known view)"));
+        }
+
         var query = ValidQuery(request.Query);
         var timeout = Timeout(request.TimeoutMs, options.Value.QueryTimeout);
         try
         {
-            return ClusterApiMapper.ToProto(await queries.QueryAsync(name, ClusterApiMapper.ToAgent(query), timeout, ct));
+            return ClusterViewsApiMapper.ToProto(await queries.QueryAsync(request.Name, ClusterViewsApiMapper.ToAgent(query), timeout, ct));
         }
         catch (ClusterQueryException failure)
         {
@@ -80,7 +83,7 @@ public sealed class ClusterApi(
             throw new RpcException(new Status(StatusCode.InvalidArgument, "agent_selector: " + bad.Message));
         }
 
-        var outcome = await fleet.RunAsync(ClusterApiMapper.ToAgent(query), selector, timeout, ct);
+        var outcome = await fleet.RunAsync(ClusterViewsApiMapper.ToAgent(query), selector, timeout, ct);
         return new QueryFleetResponse
         {
             Results =
@@ -88,7 +91,7 @@ public sealed class ClusterApi(
                 outcome.Answers.Select(a => new AgentQueryResult
                 {
                     Name = a.AgentName,
-                    Result = ClusterApiMapper.ToProto(a.Result),
+                    Result = ClusterViewsApiMapper.ToProto(a.Result),
                     ElapsedMs = (long)a.Elapsed.TotalMilliseconds,
                 }),
             },
@@ -97,8 +100,12 @@ public sealed class ClusterApi(
         };
     }
 
-    private static string ValidName(string name) =>
-        AgentName.IsValid(name) ? name : throw new RpcException(new Status(StatusCode.InvalidArgument, $"name: {AgentName.Requirement}"));
+    /// <summary>Streams one agent's cluster events until the call ends (see <see cref="ResumableEventWatcher"/>).</summary>
+    public async Task WatchEventsAsync(WatchClusterEventsRequest request, IServerStreamWriter<ClusterEventInfo> responses, ServerCallContext context)
+    {
+        await RegisteredAgents.GetAsync(grains, request.Name);
+        await events.WatchAsync(request, responses, context);
+    }
 
     private static ClusterQuery ValidQuery(ClusterQuery? query)
     {

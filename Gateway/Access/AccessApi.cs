@@ -1,23 +1,23 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Plural.Gateway.Access;
-using Plural.Gateway.Proxy;
+using Plural.Gateway.Listeners;
 using Plural.Grains.Access;
-using ClusterIdentityMode = Plural.Grains.Access.ClusterIdentityMode;
+using Plural.Grains.Fleet;
 using Plural.Protocol.Server;
+using ClusterIdentityMode = Plural.Grains.Access.ClusterIdentityMode;
 
-namespace Plural.Gateway.ServerApi;
+namespace Plural.Gateway.Access;
 
-// User access: tokens for the Kubernetes proxy and each agent's identity policy.
-public sealed partial class ServerApiService
+/// <summary>The <c>ServerApi</c> calls about user access: tokens for the Kubernetes proxy and each agent's identity policy.</summary>
+internal sealed class AccessApi(UserTokenIssuer issuer, ClusterIdentity identities, IGrainFactory grains)
 {
-    /// <inheritdoc />
-    public override Task<IssueUserTokenResponse> IssueUserToken(IssueUserTokenRequest request, ServerCallContext context) =>
-        Idempotent(context).RunAsync(nameof(IssueUserToken), request, request.RequestId, () => IssueUserTokenAsync(request, context));
-
-    private async Task<IssueUserTokenResponse> IssueUserTokenAsync(IssueUserTokenRequest request, ServerCallContext context)
+    /// <summary>
+    /// Issues a token with a kubeconfig from <paramref name="kubeconfig"/> (agents, token, user name): the kubeconfig
+    /// points at the Kubernetes proxy, a room that uses this one.
+    /// </summary>
+    public async Task<IssueUserTokenResponse> IssueUserTokenAsync(
+        IssueUserTokenRequest request, Func<IReadOnlyList<string>, string, string, string> kubeconfig)
     {
-        var services = context.GetHttpContext().RequestServices;
         if (request.TtlSeconds < 0)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "ttl_seconds: must not be negative"));
@@ -25,15 +25,12 @@ public sealed partial class ServerApiService
 
         try
         {
-            var (grant, token) = await services.GetRequiredService<UserTokenIssuer>().IssueAsync(
+            var (grant, token) = await issuer.IssueAsync(
                 request.User, request.Groups, request.Agents, request.TtlSeconds == 0 ? null : TimeSpan.FromSeconds(request.TtlSeconds));
-            var agents = grant.Reaches(UserTokenGrant.AllAgents) ? await AllAgentNamesAsync() : grant.Agents;
-            return new IssueUserTokenResponse
-            {
-                Info = ToProto(grant),
-                Token = token,
-                Kubeconfig = services.GetRequiredService<KubeconfigBuilder>().Build(agents, token, grant.User),
-            };
+            var agents = grant.Reaches(UserTokenGrant.AllAgents)
+                ? await grains.GetGrain<IAgentDirectoryGrain>(IAgentDirectoryGrain.Key).List(null, 10_000)
+                : grant.Agents;
+            return new IssueUserTokenResponse { Info = ToProto(grant), Token = token, Kubeconfig = kubeconfig(agents, token, grant.User) };
         }
         catch (ArgumentException ex)
         {
@@ -41,13 +38,11 @@ public sealed partial class ServerApiService
         }
     }
 
-    /// <inheritdoc />
-    public override async Task<UserToken> GetUserToken(GetUserTokenRequest request, ServerCallContext context) =>
+    public async Task<UserToken> GetUserTokenAsync(GetUserTokenRequest request) =>
         ToProto(await grains.GetGrain<IUserTokenGrain>(CheckTokenId(request.TokenId)).Get()
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"user token \"{request.TokenId}\" does not exist")));
 
-    /// <inheritdoc />
-    public override async Task<RevokeUserTokenResponse> RevokeUserToken(RevokeUserTokenRequest request, ServerCallContext context)
+    public async Task<RevokeUserTokenResponse> RevokeUserTokenAsync(RevokeUserTokenRequest request)
     {
         if (!await grains.GetGrain<IUserTokenGrain>(CheckTokenId(request.TokenId)).Revoke())
         {
@@ -57,18 +52,16 @@ public sealed partial class ServerApiService
         return new RevokeUserTokenResponse();
     }
 
-    /// <inheritdoc />
-    public override async Task<AgentAccess> GetAgentAccess(GetAgentAccessRequest request, ServerCallContext context)
+    public async Task<AgentAccess> GetAgentAccessAsync(GetAgentAccessRequest request)
     {
-        await GetSnapshotAsync(request.Name);
+        await RegisteredAgents.GetAsync(grains, request.Name);
         return ToProto(request.Name, await grains.GetGrain<IAgentAccessGrain>(request.Name).Get());
     }
 
-    /// <inheritdoc />
-    public override async Task<AgentAccess> SetAgentAccess(SetAgentAccessRequest request, ServerCallContext context)
+    public async Task<AgentAccess> SetAgentAccessAsync(SetAgentAccessRequest request)
     {
         var access = request.Access ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "access: required"));
-        await GetSnapshotAsync(access.Name, "access.name");
+        await RegisteredAgents.GetAsync(grains, access.Name, "access.name");
         if (!System.Enum.IsDefined(access.Mode))
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "access.mode: unknown mode"));
@@ -83,12 +76,9 @@ public sealed partial class ServerApiService
         var policy = new AgentAccessPolicy(mode, mode == ClusterIdentityMode.FixedIdentity ? access.FixedUser : "",
             mode == ClusterIdentityMode.FixedIdentity ? [.. access.FixedGroups] : []);
         await grains.GetGrain<IAgentAccessGrain>(access.Name).Set(policy);
-        context.GetHttpContext().RequestServices.GetRequiredService<ClusterIdentity>().Invalidate(access.Name);
+        identities.Invalidate(access.Name);
         return ToProto(access.Name, policy);
     }
-
-    private async Task<IReadOnlyList<string>> AllAgentNamesAsync() =>
-        await grains.GetGrain<Grains.Fleet.IAgentDirectoryGrain>(Grains.Fleet.IAgentDirectoryGrain.Key).List(null, 10_000);
 
     private static string CheckTokenId(string tokenId) =>
         tokenId.Length is > 0 and <= 64 && tokenId.All(char.IsAsciiLetterOrDigit) ? tokenId

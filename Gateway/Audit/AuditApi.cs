@@ -1,35 +1,30 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Plural.Grains.Agents;
+using Plural.Gateway.Listeners;
 using Plural.Grains.Audit;
 using Plural.Protocol.Server;
 
-namespace Plural.Gateway.ServerApi;
+namespace Plural.Gateway.Audit;
 
-// Audit: the Kubernetes proxy requests made to each agent.
-public sealed partial class ServerApiService
+/// <summary>The <c>ServerApi</c> call that lists the Kubernetes proxy requests made to an agent.</summary>
+internal sealed class AuditApi(IGrainFactory grains)
 {
-    private const int DefaultAuditLimit = 100;
+    private const int DefaultLimit = 100;
 
-    /// <inheritdoc />
-    public override async Task<ListAuditEventsResponse> ListAuditEvents(ListAuditEventsRequest request, ServerCallContext context)
+    public async Task<ListAuditEventsResponse> ListEventsAsync(ListAuditEventsRequest request)
     {
-        if (!AgentName.IsValid(request.Agent))
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"agent: {AgentName.Requirement}"));
-        }
-
+        RegisteredAgents.CheckName(request.Agent, "agent");
         if (request.Limit < 0)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "limit: must not be negative"));
         }
 
-        var limit = request.Limit == 0 ? DefaultAuditLimit : Math.Min(request.Limit, IAgentAuditGrain.Capacity);
+        var limit = request.Limit == 0 ? DefaultLimit : Math.Min(request.Limit, IAgentAuditGrain.Capacity);
         var events = await grains.GetGrain<IAgentAuditGrain>(request.Agent).Recent(limit);
-        return new ListAuditEventsResponse { Events = { events.Select(ToAuditProto) } };
+        return new ListAuditEventsResponse { Events = { events.Select(ToProto) } };
     }
 
-    private static AuditEventInfo ToAuditProto(AuditEvent e) => new()
+    private static AuditEventInfo ToProto(AuditEvent e) => new()
     {
         Time = Timestamp.FromDateTimeOffset(e.Time),
         RequestId = e.RequestId,

@@ -3,14 +3,14 @@ using Grpc.Core;
 using Plural.Grains.Agents;
 using Plural.Protocol.Server;
 
-namespace Plural.Gateway.ServerApi;
+namespace Plural.Gateway.ClusterViews;
 
 /// <summary>
 /// Streams one agent's cluster events from its <see cref="IAgentEventLogGrain"/>: from the next event, or resumed
 /// after a position the caller saw. Pull-based, so a slow caller only falls behind in the log and never grows
 /// memory here; one that falls more than <see cref="IAgentEventLogGrain.Capacity"/> events behind sees a gap in positions.
 /// </summary>
-public sealed class ResumableEventWatcher(IGrainFactory grains)
+internal sealed class ResumableEventWatcher(IGrainFactory grains)
 {
     private const int Batch = 200;
 

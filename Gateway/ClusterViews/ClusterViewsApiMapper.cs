@@ -6,7 +6,7 @@ using Server = Plural.Protocol.Server;
 namespace Plural.Gateway.ClusterViews;
 
 /// <summary>Maps views and query results to the <c>ServerApi</c> messages, and <c>ServerApi</c> queries to the agent's.</summary>
-public static class ClusterApiMapper
+internal static class ClusterViewsApiMapper
 {
     /// <summary>A view snapshot as <c>ServerApi</c> shows it.</summary>
     public static Server.ClusterViewInfo ToProto(ClusterViewSnapshot snapshot)
