@@ -4,7 +4,7 @@ namespace Plural.Gateway.Access;
 /// Registers user access to agents: its options (validated at start), the main-application JWT validator, callers'
 /// authentication (the admin token among them), the user tokens it issues and the <c>ServerApi</c> calls about them.
 /// </summary>
-public static class AccessServiceCollectionExtensions
+internal static class AccessServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="AccessOptions"/>, <see cref="MainAppJwtValidator"/>, <see cref="AdminToken"/>,

@@ -6,7 +6,7 @@ using Plural.Gateway.Listeners;
 namespace Plural.Gateway.Access;
 
 /// <summary>The credential the main application presents to <c>ServerApi</c> and the admin HTTP routes.</summary>
-public sealed class AdminToken
+internal sealed class AdminToken
 {
     private readonly byte[]? _expectedHash;
 

@@ -5,7 +5,7 @@ namespace Plural.Gateway.Access;
 /// <param name="User">The user's name; <c>admin</c> for the admin token.</param>
 /// <param name="Groups">The user's groups.</param>
 /// <param name="Agents">Agents the caller may reach; null for every agent.</param>
-public sealed record Caller(CallerKind Kind, string User, IReadOnlyList<string> Groups, IReadOnlySet<string>? Agents)
+internal sealed record Caller(CallerKind Kind, string User, IReadOnlyList<string> Groups, IReadOnlySet<string>? Agents)
 {
     /// <summary>True for the admin credential.</summary>
     public bool IsAdmin => Kind == CallerKind.Admin;

@@ -10,7 +10,7 @@ namespace Plural.Gateway.Access;
 /// <see cref="Caller"/>. User tokens are remembered for <see cref="AccessOptions.TokenCacheTime"/>, which bounds
 /// how long a revocation takes to reach every gateway.
 /// </summary>
-public sealed partial class CallerAuthenticator(
+internal sealed partial class CallerAuthenticator(
     IGrainFactory grains,
     AdminToken admin,
     MainAppJwtValidator jwts,

@@ -1,7 +1,7 @@
 namespace Plural.Gateway.Access;
 
 /// <summary>How a caller proved who it is.</summary>
-public enum CallerKind
+internal enum CallerKind
 {
     /// <summary>The gateway's admin token: the main application or an operator, with access to everything.</summary>
     Admin,

@@ -9,7 +9,7 @@ namespace Plural.Gateway.Access;
 /// Chooses the identity an agent's cluster sees for a caller, from the agent's <see cref="AgentAccessPolicy"/>.
 /// Policies are remembered for <see cref="AccessOptions.TokenCacheTime"/> so the proxy's hot path makes no grain call.
 /// </summary>
-public sealed class ClusterIdentity(IGrainFactory grains, IOptions<AccessOptions> options, TimeProvider clock)
+internal sealed class ClusterIdentity(IGrainFactory grains, IOptions<AccessOptions> options, TimeProvider clock)
 {
     private readonly ConcurrentDictionary<string, (AgentAccessPolicy Policy, DateTimeOffset Until)> _policies = new();
 

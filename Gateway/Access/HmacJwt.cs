@@ -10,7 +10,7 @@ namespace Plural.Gateway.Access;
 /// rotation), then the registered claims <see cref="JwtRules"/> ask for. Refusals are short phrases safe to show
 /// the caller; they never echo the token.
 /// </summary>
-public static class HmacJwt
+internal static class HmacJwt
 {
     /// <summary>True when <paramref name="credential"/> has the shape of a JWT (three dot-separated parts).</summary>
     public static bool LooksLikeJwt(string credential) => credential.Count(c => c == '.') == 2 && !credential.Contains(' ');

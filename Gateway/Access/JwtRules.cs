@@ -5,4 +5,4 @@ namespace Plural.Gateway.Access;
 /// <param name="Audience">Required <c>aud</c> (one of them when it is a list).</param>
 /// <param name="ClockSkew">Clock difference tolerated when checking <c>exp</c> and <c>nbf</c>.</param>
 /// <param name="MaxLifetime">Longest <c>exp - iat</c> accepted.</param>
-public sealed record JwtRules(string Issuer, string Audience, TimeSpan ClockSkew, TimeSpan MaxLifetime);
+internal sealed record JwtRules(string Issuer, string Audience, TimeSpan ClockSkew, TimeSpan MaxLifetime);

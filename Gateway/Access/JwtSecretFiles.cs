@@ -8,7 +8,7 @@ namespace Plural.Gateway.Access;
 /// takes effect without a restart. Files that cannot be read at start fail the start; later read errors keep the
 /// secret last read.
 /// </summary>
-public sealed class JwtSecretFiles
+internal sealed class JwtSecretFiles
 {
     /// <summary>How often the files' metadata is looked at.</summary>
     public static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(1);

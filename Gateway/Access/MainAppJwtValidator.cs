@@ -9,7 +9,7 @@ namespace Plural.Gateway.Access;
 /// (see <see cref="HmacJwt"/>). Claims: <c>sub</c> the user, <c>groups</c> the user's groups, optional <c>agents</c>
 /// (absent means every agent).
 /// </summary>
-public sealed class MainAppJwtValidator
+internal sealed class MainAppJwtValidator
 {
     private readonly JwtRules _rules;
     private readonly TimeProvider _clock;

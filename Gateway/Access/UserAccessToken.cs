@@ -7,7 +7,7 @@ namespace Plural.Gateway.Access;
 /// The format of user access tokens: <c>plrl_user_&lt;id&gt;_&lt;secret&gt;</c>. The public id names the token's grain, so
 /// a presented token costs one grain call; only the SHA-256 of the whole token is stored.
 /// </summary>
-public static class UserAccessToken
+internal static class UserAccessToken
 {
     /// <summary>Prefix that tells user tokens apart from other credentials.</summary>
     public const string Prefix = "plrl_user_";

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Plural.Gateway.Agents;
 
 /// <summary>Agent token resolution and abuse limits. Section <c>Gateway:AgentAuth</c>.</summary>
-public sealed class AgentAuthOptions
+internal sealed class AgentAuthOptions
 {
     /// <summary>Configuration section name.</summary>
     public const string Section = "Gateway:AgentAuth";

@@ -5,7 +5,7 @@ using Plural.Gateway.Tunnels;
 namespace Plural.Gateway.Agents;
 
 /// <summary>Turns the bearer token of an agent call into an <see cref="AgentIdentity"/>, or a typed gRPC error.</summary>
-public sealed partial class AgentAuthenticator(
+internal sealed partial class AgentAuthenticator(
     AgentTokenCache tokens,
     AuthFailureLimiter limiter,
     TimeProvider clock,

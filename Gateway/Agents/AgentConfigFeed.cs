@@ -11,7 +11,7 @@ namespace Plural.Gateway.Agents;
 /// <see cref="StreamNames.AgentConfig"/> stream, sends the current configuration and sync targets right after the
 /// welcome, and takes the agent's reports (configuration applied, sync results) to its <see cref="IAgentConfigGrain"/>.
 /// </summary>
-public sealed partial class AgentConfigFeed(IClusterClient orleans, TimeProvider clock, ILogger<AgentConfigFeed> logger)
+internal sealed partial class AgentConfigFeed(IClusterClient orleans, TimeProvider clock, ILogger<AgentConfigFeed> logger)
 {
     /// <summary>Capability of agents that take <c>config</c> and send <c>config_applied</c>.</summary>
     public const string ConfigCapability = "agent.config.v1";

@@ -9,7 +9,7 @@ using Plural.Protocol.Agent;
 namespace Plural.Gateway.Agents;
 
 /// <summary>The gRPC service agents dial: their session stream and their tunnel slots.</summary>
-public sealed partial class AgentGatewayService(
+internal sealed partial class AgentGatewayService(
     AgentAuthenticator authenticator,
     SessionRegistry sessions,
     LeaseKeeper leases,

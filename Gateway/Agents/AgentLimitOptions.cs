@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Plural.Gateway.Agents;
 
 /// <summary>How often an agent token may open a session. Section <c>Gateway:Limits</c>; every limit is per gateway process.</summary>
-public sealed class AgentLimitOptions
+internal sealed class AgentLimitOptions
 {
     /// <summary>Configuration section name, shared by the limits of every room.</summary>
     public const string Section = "Gateway:Limits";

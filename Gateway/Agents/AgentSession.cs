@@ -5,7 +5,7 @@ using Plural.Protocol.Agent;
 namespace Plural.Gateway.Agents;
 
 /// <summary>One agent process's control stream on this gateway.</summary>
-public sealed class AgentSession : IDisposable
+internal sealed class AgentSession : IDisposable
 {
     private readonly SerializedStreamWriter<GatewayMessage> _writer;
     private readonly CancellationTokenSource _closed;

@@ -10,7 +10,7 @@ namespace Plural.Gateway.Agents;
 /// so a slow grain or storage read delays nobody whose token is already known. Concurrent misses
 /// for one hash share one grain call.
 /// </summary>
-public sealed partial class AgentTokenCache(
+internal sealed partial class AgentTokenCache(
     IGrainFactory grains,
     IOptions<AgentAuthOptions> options,
     TimeProvider clock,

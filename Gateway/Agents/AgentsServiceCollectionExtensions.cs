@@ -3,7 +3,7 @@ using Plural.Gateway.Listeners;
 namespace Plural.Gateway.Agents;
 
 /// <summary>Registers the agents' side of the gateway: authentication, sessions, leases and the configuration feed.</summary>
-public static class AgentsServiceCollectionExtensions
+internal static class AgentsServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="LeaseOptions"/> and <see cref="AgentAuthOptions"/> (validated at start), agent authentication and

@@ -9,7 +9,7 @@ namespace Plural.Gateway.Agents;
 /// address that exceeds <see cref="AgentAuthOptions.MaxFailuresPerMinute"/>, so a misconfigured or
 /// hostile client cannot make every attempt cost a grain call.
 /// </summary>
-public sealed class AuthFailureLimiter(IOptions<AgentAuthOptions> options, TimeProvider clock)
+internal sealed class AuthFailureLimiter(IOptions<AgentAuthOptions> options, TimeProvider clock)
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
     private const int PruneThreshold = 10_000;

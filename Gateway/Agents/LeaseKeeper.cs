@@ -11,7 +11,7 @@ namespace Plural.Gateway.Agents;
 /// periodically, and closes sessions whose token was revoked or whose agent was deleted, wherever
 /// that happened.
 /// </summary>
-public sealed partial class LeaseKeeper(
+internal sealed partial class LeaseKeeper(
     SessionRegistry sessions,
     TunnelRegistry tunnels,
     TokenSessionCloser closer,

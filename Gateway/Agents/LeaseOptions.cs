@@ -1,7 +1,7 @@
 namespace Plural.Gateway.Agents;
 
 /// <summary>How a gateway advertises its agent connections to the cluster. Section <c>Gateway:Leases</c>.</summary>
-public sealed class LeaseOptions
+internal sealed class LeaseOptions
 {
     /// <summary>Configuration section name.</summary>
     public const string Section = "Gateway:Leases";

@@ -9,7 +9,7 @@ namespace Plural.Gateway.Agents;
 /// (backoff with jitter); a token that opens sessions far faster is leaked or broken, and each attempt costs a lease
 /// grain call, so it is refused until the window ends.
 /// </summary>
-public sealed class SessionAttemptLimiter(IOptions<AgentLimitOptions> options, TimeProvider clock)
+internal sealed class SessionAttemptLimiter(IOptions<AgentLimitOptions> options, TimeProvider clock)
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
     private const int PruneThreshold = 10_000;

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace Plural.Gateway.Agents;
 
 /// <summary>The agent sessions open on this gateway, one per agent process.</summary>
-public sealed class SessionRegistry
+internal sealed class SessionRegistry
 {
     private readonly ConcurrentDictionary<(string Agent, string Instance), AgentSession> _sessions = new();
 

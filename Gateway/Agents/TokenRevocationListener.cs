@@ -8,7 +8,7 @@ namespace Plural.Gateway.Agents;
 /// revocation takes effect on every gateway within moments; lease renewals remain the backstop while the
 /// subscription is not in place.
 /// </summary>
-public sealed partial class TokenRevocationListener(
+internal sealed partial class TokenRevocationListener(
     IClusterClient orleans,
     TokenSessionCloser closer,
     ILogger<TokenRevocationListener> logger) : BackgroundService, ITokenRevocationObserver

@@ -7,7 +7,7 @@ namespace Plural.Gateway.Agents;
 /// Ends what one agent token opened on this gateway, its sessions and idle tunnels, when the token is revoked
 /// (told by the agent grain or a refused lease renewal) or expires.
 /// </summary>
-public sealed partial class TokenSessionCloser(
+internal sealed partial class TokenSessionCloser(
     SessionRegistry sessions,
     TunnelRegistry tunnels,
     AgentTokenCache tokens,

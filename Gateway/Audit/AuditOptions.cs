@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Plural.Gateway.Audit;
 
 /// <summary>The audit trail of the Kubernetes proxy. Section <c>Gateway:Audit</c>.</summary>
-public sealed class AuditOptions
+internal sealed class AuditOptions
 {
     /// <summary>Configuration section name.</summary>
     public const string Section = "Gateway:Audit";

@@ -1,7 +1,7 @@
 namespace Plural.Gateway.Audit;
 
 /// <summary>Registers the proxy's audit trail and the <c>ServerApi</c> call that reads it.</summary>
-public static class AuditServiceCollectionExtensions
+internal static class AuditServiceCollectionExtensions
 {
     /// <summary>Adds <see cref="AuditTrail"/>, its options, the flusher that feeds the audit grains and <see cref="AuditApi"/>.</summary>
     public static IServiceCollection AddAuditTrail(this IServiceCollection services)

@@ -8,7 +8,7 @@ namespace Plural.Gateway.Audit;
 /// gateway's logs) and buffered for the per-agent audit grains, which <see cref="AuditFlusher"/> feeds in batches so
 /// that no request waits for a grain call.
 /// </summary>
-public sealed partial class AuditTrail
+internal sealed partial class AuditTrail
 {
     private readonly Channel<AuditEvent> _buffer;
     private readonly ILogger<AuditTrail> _logger;

@@ -6,7 +6,7 @@ namespace Plural.Gateway.Audit;
 /// Derives the Kubernetes verb, resource, namespace and name of a request from its method and path, following the
 /// API server's request-info rules, so that audit entries read like the cluster's own audit log.
 /// </summary>
-public static class KubernetesRequestParser
+internal static class KubernetesRequestParser
 {
     /// <summary>Parses a request to the API server.</summary>
     /// <param name="method">HTTP method.</param>

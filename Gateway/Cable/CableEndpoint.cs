@@ -12,7 +12,7 @@ namespace Plural.Gateway.Cable;
 /// <see cref="CableOptions.CookieName"/>; a refused one gets the ActionCable <c>disconnect</c> with reason
 /// <c>unauthorized</c>, which stops the stock client from retrying.
 /// </summary>
-public static partial class CableEndpoint
+internal static partial class CableEndpoint
 {
     /// <summary>The route.</summary>
     public const string Route = "/cable";

@@ -7,7 +7,7 @@ namespace Plural.Gateway.Cable;
 /// This gateway's topics and connections. A topic holds one Orleans stream subscription however many local
 /// subscribers it has: made for the first, dropped <see cref="CableOptions.TopicLinger"/> after the last left.
 /// </summary>
-public sealed partial class CableHub : IHostedService
+internal sealed partial class CableHub : IHostedService
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<CableTopicKey, CableTopic> _topics = [];

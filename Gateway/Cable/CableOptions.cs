@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Plural.Gateway.Cable;
 
 /// <summary>The ActionCable endpoint <c>/cable</c>. Section <c>Gateway:Cable</c>.</summary>
-public sealed class CableOptions
+internal sealed class CableOptions
 {
     /// <summary>Configuration section name.</summary>
     public const string Section = "Gateway:Cable";

@@ -5,7 +5,7 @@ using Plural.Gateway.Cable.Channels;
 namespace Plural.Gateway.Cable;
 
 /// <summary>Registers <c>/cable</c>: options, channels and the hub.</summary>
-public static class CableServiceCollectionExtensions
+internal static class CableServiceCollectionExtensions
 {
     /// <summary>Adds the cable services; pair with <see cref="CableEndpoint.MapCable"/>.</summary>
     public static IServiceCollection AddCable(this IServiceCollection services)

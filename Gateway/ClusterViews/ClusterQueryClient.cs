@@ -12,7 +12,7 @@ namespace Plural.Gateway.ClusterViews;
 /// Asks one agent's informer cache through a tunnel (local, or through the peer gateway holding the agent). The
 /// agent answers from memory; its API server never sees the query.
 /// </summary>
-public sealed class ClusterQueryClient(AgentRequestClient agents, TimeProvider clock)
+internal sealed class ClusterQueryClient(AgentRequestClient agents, TimeProvider clock)
 {
     /// <summary>The agent-side path of cached queries.</summary>
     public const string QueryPath = "/cache/query";

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Plural.Gateway.ClusterViews;
 
 /// <summary>Cached and fleet queries. Bound from <c>Gateway:Cluster</c>.</summary>
-public sealed class ClusterQueryOptions
+internal sealed class ClusterQueryOptions
 {
     /// <summary>Configuration section name.</summary>
     public const string Section = "Gateway:Cluster";

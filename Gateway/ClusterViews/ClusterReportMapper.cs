@@ -7,7 +7,7 @@ namespace Plural.Gateway.ClusterViews;
 /// Maps the agent's cluster reports to the records streams and grains carry, and rejects what no well-behaved
 /// agent sends (so one agent cannot bloat every subscriber's stream).
 /// </summary>
-public static class ClusterReportMapper
+internal static class ClusterReportMapper
 {
     /// <summary>Most events in one batch.</summary>
     public const int MaxBatchEvents = 5000;

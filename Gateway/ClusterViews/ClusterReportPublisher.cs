@@ -10,7 +10,7 @@ namespace Plural.Gateway.ClusterViews;
 /// <see cref="StreamNames.ClusterEvents"/> stream one per message; views go to the agent's
 /// <see cref="IClusterViewGrain"/>, and to its <see cref="StreamNames.ClusterViews"/> stream when they say something new.
 /// </summary>
-public sealed partial class ClusterReportPublisher(IClusterClient orleans, GatewayMetrics metrics, ILogger<ClusterReportPublisher> logger)
+internal sealed partial class ClusterReportPublisher(IClusterClient orleans, GatewayMetrics metrics, ILogger<ClusterReportPublisher> logger)
 {
     /// <summary>Capability of agents that send <c>cluster_events</c>.</summary>
     public const string EventsCapability = "cluster.events.v1";

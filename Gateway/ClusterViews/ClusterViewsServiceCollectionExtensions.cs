@@ -1,7 +1,7 @@
 namespace Plural.Gateway.ClusterViews;
 
 /// <summary>Registers cluster event and view publishing, cached queries and fleet queries.</summary>
-public static class ClusterViewsServiceCollectionExtensions
+internal static class ClusterViewsServiceCollectionExtensions
 {
     /// <summary>Adds the cluster feature's options (validated at start), services and <c>ServerApi</c> calls.</summary>
     public static IServiceCollection AddClusterViews(this IServiceCollection services)

@@ -1,7 +1,7 @@
 namespace Plural.Gateway.ClusterViews;
 
 /// <summary>What a fleet query found: answers, agents that ran out of time, and agents that failed, each ordered by name.</summary>
-public sealed record FleetQueryOutcome(
+internal sealed record FleetQueryOutcome(
     IReadOnlyList<FleetAnswer> Answers,
     IReadOnlyList<string> TimedOut,
     IReadOnlyList<FleetFailure> Failed);

@@ -12,7 +12,7 @@ namespace Plural.Gateway.ClusterViews;
 /// Runs one cached query on many agents at once. The grains say which agents exist, carry which labels and are
 /// connected; the queries and their answers travel through the agents' tunnels, never through a grain.
 /// </summary>
-public sealed partial class FleetQueryRunner(
+internal sealed partial class FleetQueryRunner(
     IGrainFactory grains,
     ClusterQueryClient queries,
     IOptions<ClusterQueryOptions> options,

@@ -1,7 +1,7 @@
 namespace Plural.Gateway.GitOps;
 
 /// <summary>Registers the GitOps part of <c>ServerApi</c>.</summary>
-public static class GitOpsServiceCollectionExtensions
+internal static class GitOpsServiceCollectionExtensions
 {
     /// <summary>Adds <see cref="GitOpsApi"/>.</summary>
     public static IServiceCollection AddGitOps(this IServiceCollection services)

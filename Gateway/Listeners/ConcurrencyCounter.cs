@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace Plural.Gateway.Listeners;
 
 /// <summary>In-flight counts per key (a user, an agent) with a ceiling; keys with nothing in flight are forgotten.</summary>
-public sealed class ConcurrencyCounter
+internal sealed class ConcurrencyCounter
 {
     private readonly ConcurrentDictionary<string, StrongBox> _counts = new(StringComparer.Ordinal);
 

@@ -1,7 +1,7 @@
 namespace Plural.Gateway.Listeners;
 
 /// <summary>Who this gateway is, as recorded in leases.</summary>
-public sealed record GatewayIdentity(string Id, string PrivateAddress)
+internal sealed record GatewayIdentity(string Id, string PrivateAddress)
 {
     internal static GatewayIdentity From(GatewayOptions options) => new(
         string.IsNullOrWhiteSpace(options.Id)

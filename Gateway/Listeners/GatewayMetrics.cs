@@ -6,7 +6,7 @@ namespace Plural.Gateway.Listeners;
 /// The gateway's instruments, defined once (the gauges' names too; <c>Operations/GatewayGauges</c> creates them). Names are the Prometheus series names without the suffixes the
 /// exporter adds (<c>_total</c> for counters, the unit for histograms); docs/operations.md lists the series.
 /// </summary>
-public sealed class GatewayMetrics
+internal sealed class GatewayMetrics
 {
     /// <summary>Name of the gateway's meter.</summary>
     public const string MeterName = "Plural.Gateway";

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Plural.Gateway.Listeners;
 
 /// <summary>Listeners and identity of one gateway. Bound from the <c>Gateway</c> section.</summary>
-public sealed class GatewayOptions
+internal sealed class GatewayOptions
 {
     /// <summary>Configuration section name.</summary>
     public const string Section = "Gateway";

@@ -7,7 +7,7 @@ namespace Plural.Gateway.Listeners;
 /// Error bodies in the shape of a Kubernetes <c>Status</c> object: the proxy's callers are mostly
 /// Kubernetes clients, and kubectl prints the <c>message</c> of such a body verbatim.
 /// </summary>
-public static class KubernetesStatus
+internal static class KubernetesStatus
 {
     // Messages quote names; keep them readable on a terminal instead of \u0022-escaped.
     private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Plural.Gateway.Listeners;
 
 /// <summary>Limits Kestrel applies on every listener. Section <c>Gateway:Limits</c>; every limit is per gateway process.</summary>
-public sealed class ListenerLimitOptions
+internal sealed class ListenerLimitOptions
 {
     /// <summary>Configuration section name, shared by the limits of every room.</summary>
     public const string Section = "Gateway:Limits";

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Plural.Gateway.Listeners;
 
 /// <summary>Registers the gateway's listeners and what every room shares: its options, identity, clock, limits and instruments.</summary>
-public static class ListenersServiceCollectionExtensions
+internal static class ListenersServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="GatewayOptions"/> and <see cref="ListenerLimitOptions"/> (validated at start), the gateway's identity,

@@ -3,7 +3,7 @@ using System.Text;
 namespace Plural.Gateway.Listeners;
 
 /// <summary>How gateways authenticate to each other on the private hop. Bound from <c>Gateway:Peer</c>.</summary>
-public sealed class PeerOptions
+internal sealed class PeerOptions
 {
     /// <summary>Shortest peer secret accepted, in bytes (the HMAC-SHA256 key size).</summary>
     public const int MinSecretBytes = 32;

@@ -8,7 +8,7 @@ namespace Plural.Gateway.Operations;
 /// Asks agents whose connection is older than <see cref="DrainOptions.MaxConnectionAge"/> (plus a per-connection
 /// jitter) to reconnect, so that a fleet spreads onto gateways added since it connected.
 /// </summary>
-public sealed partial class ConnectionAgeLimiter(
+internal sealed partial class ConnectionAgeLimiter(
     SessionRegistry sessions,
     GatewayDrain drain,
     IOptions<DrainOptions> options,

@@ -4,7 +4,7 @@ using Plural.Gateway.Listeners;
 namespace Plural.Gateway.Operations;
 
 /// <summary><c>POST /admin/drain</c>: drains this gateway and lets it exit, as SIGTERM does. Admin token required.</summary>
-public static class DrainEndpoint
+internal static class DrainEndpoint
 {
     /// <summary>The route.</summary>
     public const string Path = "/admin/drain";

@@ -1,7 +1,7 @@
 namespace Plural.Gateway.Operations;
 
 /// <summary>How a gateway hands its agents over when it stops, and how long agent connections live. Section <c>Gateway:Drain</c>.</summary>
-public sealed class DrainOptions
+internal sealed class DrainOptions
 {
     /// <summary>Configuration section name.</summary>
     public const string Section = "Gateway:Drain";

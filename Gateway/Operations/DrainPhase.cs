@@ -1,7 +1,7 @@
 namespace Plural.Gateway.Operations;
 
 /// <summary>Where a gateway is in its drain.</summary>
-public enum DrainPhase
+internal enum DrainPhase
 {
     /// <summary>Serving normally.</summary>
     Serving,

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Plural.Gateway.Operations;
 
 /// <summary>Registers graceful drain and the connection age limit.</summary>
-public static class DrainServiceCollectionExtensions
+internal static class DrainServiceCollectionExtensions
 {
     // Room after the drain for Orleans and Kestrel to stop.
     private static readonly TimeSpan StopMargin = TimeSpan.FromSeconds(15);

@@ -11,7 +11,7 @@ namespace Plural.Gateway.Operations;
 /// in-flight requests and sessions to end up to a deadline, then closes what is left, which drops the leases.
 /// Runs in <see cref="IHostedLifecycleService.StoppingAsync"/>, before Kestrel stops listening.
 /// </summary>
-public sealed partial class GatewayDrain(
+internal sealed partial class GatewayDrain(
     SessionRegistry sessions,
     InFlightRequests inFlight,
     IOptions<DrainOptions> options,

@@ -7,7 +7,7 @@ using Plural.Gateway.Tunnels;
 namespace Plural.Gateway.Operations;
 
 /// <summary>The gateway's gauges, on the meter of <see cref="GatewayMetrics"/>: they read the registries when scraped.</summary>
-public sealed class GatewayGauges
+internal sealed class GatewayGauges
 {
     /// <summary>Creates the gauges.</summary>
     public GatewayGauges(IMeterFactory meters, SessionRegistry sessions, TunnelRegistry tunnels, CableHub cable,

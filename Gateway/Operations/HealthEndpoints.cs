@@ -4,7 +4,7 @@ using Plural.Grains.Fleet;
 namespace Plural.Gateway.Operations;
 
 /// <summary><c>/healthz</c> (process up) and <c>/readyz</c> (listening, not draining, and the Orleans cluster answers).</summary>
-public static class HealthEndpoints
+internal static class HealthEndpoints
 {
     private static readonly TimeSpan ReadinessTimeout = TimeSpan.FromSeconds(3);
 

@@ -1,7 +1,7 @@
 namespace Plural.Gateway.Operations;
 
 /// <summary>Counts the requests this gateway is serving (users, peers, ServerApi), not the agents' own long-lived streams.</summary>
-public sealed class InFlightRequests
+internal sealed class InFlightRequests
 {
     private int _count;
 

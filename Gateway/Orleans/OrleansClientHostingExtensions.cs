@@ -5,7 +5,7 @@ using Plural.Grains.Streams;
 namespace Plural.Gateway.Orleans;
 
 /// <summary>Makes a standalone gateway an Orleans client of the silo cluster chosen in configuration.</summary>
-public static class OrleansClientHostingExtensions
+internal static class OrleansClientHostingExtensions
 {
     /// <summary>
     /// Adds the Orleans client: clustering from <c>Orleans:ClusteringProvider</c>, the platform's stream provider, and

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Plural.Gateway.Orleans;
 
 /// <summary>How a standalone gateway reaches the silo cluster as an Orleans client. Section <c>Orleans</c>.</summary>
-public sealed class OrleansClientOptions
+internal sealed class OrleansClientOptions
 {
     /// <summary>Configuration section name (shared with the silo's own settings).</summary>
     public const string Section = "Orleans";

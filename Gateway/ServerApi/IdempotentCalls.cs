@@ -11,7 +11,7 @@ namespace Plural.Gateway.ServerApi;
 /// the first answer (secret included), a concurrent duplicate is told to retry, and reusing an id for a different
 /// request is an error. Calls without a request id run as they are.
 /// </summary>
-public sealed class IdempotentCalls(IGrainFactory grains, IOptions<ServerApiOptions> options)
+internal sealed class IdempotentCalls(IGrainFactory grains, IOptions<ServerApiOptions> options)
 {
     /// <summary>Longest request id accepted.</summary>
     public const int MaxRequestIdLength = 128;

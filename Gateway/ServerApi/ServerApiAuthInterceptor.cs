@@ -4,7 +4,7 @@ using Grpc.Core.Interceptors;
 namespace Plural.Gateway.ServerApi;
 
 /// <summary>Admits <c>ServerApi</c> calls only from the main application (see <see cref="ServerApiAuthenticator"/>).</summary>
-public sealed class ServerApiAuthInterceptor(ServerApiAuthenticator authenticator) : Interceptor
+internal sealed class ServerApiAuthInterceptor(ServerApiAuthenticator authenticator) : Interceptor
 {
     /// <inheritdoc />
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request,

@@ -9,7 +9,7 @@ namespace Plural.Gateway.ServerApi;
 /// (<see cref="ServerApiOptions"/>), or the operator's admin token when one is configured
 /// (<c>Gateway:AdminToken</c>). Any other credential is refused with a status that says why.
 /// </summary>
-public sealed partial class ServerApiAuthenticator
+internal sealed partial class ServerApiAuthenticator
 {
     private readonly AdminToken _admin;
     private readonly CallerAuthenticator _callers;

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Plural.Gateway.ServerApi;
 
 /// <summary>How the main application authenticates to <c>ServerApi</c>, and how long create calls stay idempotent. Section <c>Gateway:ServerApi</c>.</summary>
-public sealed class ServerApiOptions
+internal sealed class ServerApiOptions
 {
     /// <summary>Configuration section name.</summary>
     public const string Section = "Gateway:ServerApi";

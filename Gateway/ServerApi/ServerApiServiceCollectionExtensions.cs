@@ -3,7 +3,7 @@ using Plural.Gateway.Listeners;
 namespace Plural.Gateway.ServerApi;
 
 /// <summary>Registers <c>ServerApi</c>'s authentication and idempotency.</summary>
-public static class ServerApiServiceCollectionExtensions
+internal static class ServerApiServiceCollectionExtensions
 {
     /// <summary>Adds the options (validated at start), the authenticator and its interceptor and idempotent calls.</summary>
     public static IServiceCollection AddServerApi(this IServiceCollection services)

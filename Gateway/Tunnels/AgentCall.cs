@@ -6,7 +6,7 @@ namespace Plural.Gateway.Tunnels;
 /// <param name="Query">Raw query string without the leading '?'.</param>
 /// <param name="Body">Request body; empty for none.</param>
 /// <param name="Target">The agent itself (default) or its upstream.</param>
-public sealed record AgentCall(
+internal sealed record AgentCall(
     string Method,
     string Path,
     string Query,

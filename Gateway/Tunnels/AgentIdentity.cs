@@ -5,4 +5,4 @@ namespace Plural.Gateway.Tunnels;
 /// <param name="TokenId">The token's id (never the secret).</param>
 /// <param name="TokenHash">The token's hash, the key of its cache entry.</param>
 /// <param name="ExpiresAt">When the token expires and the connection ends; null when it never expires.</param>
-public sealed record AgentIdentity(string AgentName, string TokenId, string TokenHash, DateTimeOffset? ExpiresAt = null);
+internal sealed record AgentIdentity(string AgentName, string TokenId, string TokenHash, DateTimeOffset? ExpiresAt = null);

@@ -4,4 +4,4 @@ namespace Plural.Gateway.Tunnels;
 /// <param name="Status">HTTP status code.</param>
 /// <param name="ContentType">Media type of the body, empty when the agent sent none.</param>
 /// <param name="Body">The response body.</param>
-public sealed record AgentReply(int Status, string ContentType, ReadOnlyMemory<byte> Body);
+internal sealed record AgentReply(int Status, string ContentType, ReadOnlyMemory<byte> Body);

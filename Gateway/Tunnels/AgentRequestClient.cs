@@ -9,7 +9,7 @@ namespace Plural.Gateway.Tunnels;
 /// tunnel, or through the peer gateway the agent is connected to. For answers that fit in memory (queries),
 /// not for streams.
 /// </summary>
-public sealed class AgentRequestClient(
+internal sealed class AgentRequestClient(
     TunnelForwarder forwarder,
     IHttpClientFactory clients,
     Peers.PeerCredentials credentials,

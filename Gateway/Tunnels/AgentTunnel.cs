@@ -8,7 +8,7 @@ namespace Plural.Gateway.Tunnels;
 /// until <see cref="Released"/> completes; meanwhile exactly one forwarder may claim it. A read is
 /// always pending so that an agent that goes away, or talks out of turn, is noticed while idle.
 /// </summary>
-public sealed class AgentTunnel
+internal sealed class AgentTunnel
 {
     private const int Idle = 0, Claimed = 1, Retired = 2;
 

@@ -7,7 +7,7 @@ namespace Plural.Gateway.Tunnels;
 /// Bounds the tunnel streams one agent holds open on this gateway. Each costs a parked gRPC call and its buffers; an
 /// agent pool is bounded by its own settings, so a count far above it is a broken or hostile client.
 /// </summary>
-public sealed class AgentTunnelLimiter(IOptions<TunnelLimitOptions> options)
+internal sealed class AgentTunnelLimiter(IOptions<TunnelLimitOptions> options)
 {
     private readonly ConcurrencyCounter _tunnels = new();
 

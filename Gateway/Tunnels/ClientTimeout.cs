@@ -7,7 +7,7 @@ namespace Plural.Gateway.Tunnels;
 /// <c>32s</c> or <c>1m30s</c>, which kubectl sends on discovery and on every request under <c>--request-timeout</c>.
 /// The gateway uses it to answer before the client gives up; the API server reads the same parameter itself.
 /// </summary>
-public static class ClientTimeout
+internal static class ClientTimeout
 {
     // Longer units that start with the letter of a shorter one come first ("ms" before "m" and "s").
     private static readonly (string Unit, double Ticks)[] Units =

@@ -7,7 +7,7 @@ namespace Plural.Gateway.Tunnels;
 /// Which headers cross the tunnel. Hop-by-hop headers describe one connection and must not be
 /// forwarded (RFC 9110 section 7.6.1); the caller's credentials are for the gateway, never for the cluster.
 /// </summary>
-public static class HttpHeaderFilter
+internal static class HttpHeaderFilter
 {
     private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
     {

@@ -11,7 +11,7 @@ namespace Plural.Gateway.Tunnels;
 /// private hop, found through the agent's leases, authenticated with a peer token for that one request. A forwarded
 /// request is marked so the receiving gateway serves it locally and never forwards it again (no cycles).
 /// </summary>
-public sealed partial class PeerGatewayForwarder(
+internal sealed partial class PeerGatewayForwarder(
     IHttpClientFactory clients,
     GatewayIdentity gateway,
     Peers.PeerCredentials credentials,

@@ -9,7 +9,7 @@ namespace Plural.Gateway.Tunnels;
 /// Sends an HTTP request to an agent through one of the agent's tunnels on this gateway, or through the peer
 /// gateway the agent is connected to. The common case (an idle tunnel is parked here) costs no grain call at all.
 /// </summary>
-public sealed partial class TunnelForwarder(
+internal sealed partial class TunnelForwarder(
     TunnelRegistry registry,
     PeerGatewayForwarder peers,
     IGrainFactory grains,

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Plural.Gateway.Tunnels;
 
 /// <summary>How many tunnels an agent may hold. Section <c>Gateway:Limits</c>; every limit is per gateway process.</summary>
-public sealed class TunnelLimitOptions
+internal sealed class TunnelLimitOptions
 {
     /// <summary>Configuration section name, shared by the limits of every room.</summary>
     public const string Section = "Gateway:Limits";

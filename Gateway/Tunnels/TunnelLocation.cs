@@ -4,4 +4,4 @@ namespace Plural.Gateway.Tunnels;
 /// The outcome of looking for a way to an agent: a claimed local tunnel, a peer gateway that holds the agent,
 /// or the reason neither exists. Exactly one member is set.
 /// </summary>
-public readonly record struct TunnelLocation(AgentTunnel? Tunnel, Grains.Agents.TunnelLease? Peer, TunnelUnavailable? Failure);
+internal readonly record struct TunnelLocation(AgentTunnel? Tunnel, Grains.Agents.TunnelLease? Peer, TunnelUnavailable? Failure);

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Plural.Gateway.Tunnels;
 
 /// <summary>How requests are carried through agent tunnels. Section <c>Gateway:Tunnels</c>.</summary>
-public sealed class TunnelOptions
+internal sealed class TunnelOptions
 {
     /// <summary>Configuration section name.</summary>
     public const string Section = "Gateway:Tunnels";

@@ -1,4 +1,4 @@
 namespace Plural.Gateway.Tunnels;
 
 /// <summary>The agent sent a frame the tunnel protocol does not allow at that point.</summary>
-public sealed class TunnelProtocolException(string message) : Exception(message);
+internal sealed class TunnelProtocolException(string message) : Exception(message);

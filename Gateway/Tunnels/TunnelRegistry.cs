@@ -6,7 +6,7 @@ namespace Plural.Gateway.Tunnels;
 /// The idle tunnels of every agent connected to this gateway, and the requests waiting for one.
 /// A tunnel that arrives is handed to the oldest waiter first, so waiting requests are served in order.
 /// </summary>
-public sealed class TunnelRegistry
+internal sealed class TunnelRegistry
 {
     private readonly ConcurrentDictionary<string, AgentTunnels> _agents = new(StringComparer.Ordinal);
 

@@ -10,7 +10,7 @@ namespace Plural.Gateway.Tunnels;
 /// The identity the upstream acts as; null to let the agent's own credentials (and any Impersonate-* headers the
 /// caller sent) decide.
 /// </param>
-public sealed record TunnelRoute(
+internal sealed record TunnelRoute(
     string AgentName,
     string Path,
     RequestTarget Target = RequestTarget.Upstream,

@@ -7,7 +7,7 @@ namespace Plural.Gateway.Tunnels;
 /// Carries a route's target and impersonation across the private hop between gateways. Only requests
 /// authenticated with the gateways' shared credential may use these headers; they never reach an agent.
 /// </summary>
-public static class TunnelRouteHeaders
+internal static class TunnelRouteHeaders
 {
     /// <summary>Prefix of every platform-internal header; such headers are stripped before a request reaches an agent.</summary>
     public const string Prefix = "Plural-";

@@ -5,7 +5,7 @@ using Plural.Gateway.Tunnels.Peers;
 namespace Plural.Gateway.Tunnels;
 
 /// <summary>Registers the agents' tunnels and the private hop to peer gateways.</summary>
-public static class TunnelsServiceCollectionExtensions
+internal static class TunnelsServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="TunnelOptions"/> (validated at start), the tunnel registry, the forwarders (local and to peers),

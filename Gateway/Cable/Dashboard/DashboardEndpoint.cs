@@ -7,7 +7,7 @@ namespace Plural.Gateway.Cable.Dashboard;
 /// <c>/dashboard/</c>: the fleet dashboard, static files embedded in the gateway. The page holds no data and
 /// needs no credential; everything it shows comes over <c>/cable</c> with the token the user gives it.
 /// </summary>
-public static class DashboardEndpoint
+internal static class DashboardEndpoint
 {
     /// <summary>The route prefix.</summary>
     public const string Route = "/dashboard";

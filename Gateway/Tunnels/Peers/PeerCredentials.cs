@@ -11,7 +11,7 @@ namespace Plural.Gateway.Tunnels.Peers;
 /// Issues this gateway's peer tokens and checks the ones other gateways present. Without a peer secret (allowed only
 /// with <c>Gateway:AllowInsecure</c>) nothing is issued and every forwarded request is refused.
 /// </summary>
-public sealed class PeerCredentials
+internal sealed class PeerCredentials
 {
     private readonly byte[]? _secret;
     private readonly PeerOptions _options;
