@@ -7,9 +7,6 @@ namespace Plural.Gateway.Access;
 /// <param name="Agents">Agents the caller may reach; null for every agent.</param>
 internal sealed record Caller(CallerKind Kind, string User, IReadOnlyList<string> Groups, IReadOnlySet<string>? Agents)
 {
-    /// <summary>True for the admin credential.</summary>
-    public bool IsAdmin => Kind == CallerKind.Admin;
-
     /// <summary>True when the caller may reach (and see) <paramref name="agentId"/>.</summary>
     public bool MayAccess(string agentId) => Agents is null || Agents.Contains(agentId);
 }

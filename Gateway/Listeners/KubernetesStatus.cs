@@ -36,10 +36,6 @@ internal static class KubernetesStatus
         await JsonSerializer.SerializeAsync(response.Body, body, Json, ct);
     }
 
-    /// <summary>404: no such agent.</summary>
-    public static Task AgentNotFound(HttpResponse response, string agent, CancellationToken ct) =>
-        WriteAsync(response, StatusCodes.Status404NotFound, "NotFound", $"agent \"{agent}\" is not registered", ct);
-
     /// <summary>502: the agent or its upstream failed.</summary>
     public static Task BadGateway(HttpResponse response, string message, CancellationToken ct) =>
         WriteAsync(response, StatusCodes.Status502BadGateway, "InternalError", message, ct);
