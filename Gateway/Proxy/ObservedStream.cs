@@ -1,11 +1,21 @@
-namespace Plural.Gateway.Listeners;
+namespace Plural.Gateway.Proxy;
 
-/// <summary>Passes reads and writes through and counts the bytes.</summary>
-internal sealed class CountingStream(Stream inner) : Stream
+/// <summary>
+/// A proxied request's body, or its response's, passed through unchanged (nothing is buffered) while counting the
+/// bytes that moved and when they last moved. One wraps each body; metrics, the audit trail and the idle deadline
+/// all read these counters.
+/// </summary>
+internal sealed class ObservedStream(Stream inner, TimeProvider clock) : Stream
 {
-    private long _count;
+    private readonly long _created = clock.GetTimestamp();
+    private long _bytes;
+    private long _lastActivity;
 
-    public long Count => Interlocked.Read(ref _count);
+    /// <summary>Bytes read from the stream (a request body) or written to it (a response body).</summary>
+    public long Bytes => Interlocked.Read(ref _bytes);
+
+    /// <summary>The <see cref="TimeProvider.GetTimestamp"/> of the last read that returned bytes or the last write; the creation time before either.</summary>
+    public long LastActivity => Math.Max(_created, Volatile.Read(ref _lastActivity));
 
     public override bool CanRead => inner.CanRead;
 
@@ -25,10 +35,10 @@ internal sealed class CountingStream(Stream inner) : Stream
 
     public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
 
-    public override int Read(byte[] buffer, int offset, int count) => Counted(inner.Read(buffer, offset, count));
+    public override int Read(byte[] buffer, int offset, int count) => Received(inner.Read(buffer, offset, count));
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Counted(await inner.ReadAsync(buffer, cancellationToken));
+        Received(await inner.ReadAsync(buffer, cancellationToken));
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
@@ -36,13 +46,13 @@ internal sealed class CountingStream(Stream inner) : Stream
     public override void Write(byte[] buffer, int offset, int count)
     {
         inner.Write(buffer, offset, count);
-        Interlocked.Add(ref _count, count);
+        Moved(count);
     }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         await inner.WriteAsync(buffer, cancellationToken);
-        Interlocked.Add(ref _count, buffer.Length);
+        Moved(buffer.Length);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -52,9 +62,20 @@ internal sealed class CountingStream(Stream inner) : Stream
 
     public override void SetLength(long value) => throw new NotSupportedException();
 
-    private int Counted(int read)
+    // A read counts as activity only when it returned bytes; a write always does, even an empty one.
+    private int Received(int read)
     {
-        Interlocked.Add(ref _count, read);
+        if (read > 0)
+        {
+            Moved(read);
+        }
+
         return read;
+    }
+
+    private void Moved(int count)
+    {
+        Interlocked.Add(ref _bytes, count);
+        Volatile.Write(ref _lastActivity, clock.GetTimestamp());
     }
 }
