@@ -3,13 +3,14 @@ using k8s.Autorest;
 using k8s.Models;
 using Plural.KubeEmulator;
 
-namespace Plural.EndToEnd.Tests.Cluster;
+namespace Plural.Testing.Kubernetes;
 
 /// <summary>
-/// A KubeEmulator in the test process, the files an agent needs to reach it (its service-account token and the
-/// emulator's CA), and an admin client to change workloads with.
+/// A KubeEmulator in the calling process, the files an agent needs to reach it (its service-account token and, with
+/// TLS, the emulator's CA), and an admin client to change workloads with. Empty (no sample workloads) unless
+/// <c>configure</c> says otherwise.
 /// </summary>
-internal sealed class EmulatedCluster : IAsyncDisposable
+public sealed class EmulatedCluster : IAsyncDisposable
 {
     private readonly DirectoryInfo _directory;
 
@@ -28,17 +29,17 @@ internal sealed class EmulatedCluster : IAsyncDisposable
 
     public string CaFile => Path.Combine(_directory.FullName, "ca.pem");
 
-    public static async Task<EmulatedCluster> StartAsync(Action<KubeEmulatorOptions>? configure = null)
+    public static async Task<EmulatedCluster> StartAsync(Action<KubeEmulatorOptions>? configure = null, CancellationToken ct = default)
     {
         var options = new KubeEmulatorOptions { Port = 0, Empty = true };
         configure?.Invoke(options);
-        var server = await KubeEmulatorServer.StartAsync(options);
+        var server = await KubeEmulatorServer.StartAsync(options, ct);
         var directory = Directory.CreateTempSubdirectory("plural-cluster-");
-        await File.WriteAllTextAsync(Path.Combine(directory.FullName, "agent-token"), server.AgentToken);
-        await File.WriteAllTextAsync(Path.Combine(directory.FullName, "ca.pem"), server.CertificateAuthorityPem);
+        await File.WriteAllTextAsync(Path.Combine(directory.FullName, "agent-token"), server.AgentToken, ct);
+        await File.WriteAllTextAsync(Path.Combine(directory.FullName, "ca.pem"), server.CertificateAuthorityPem ?? "", ct);
         var kubeconfig = Path.Combine(directory.FullName, "admin.kubeconfig");
-        await server.WriteKubeconfigAsync(kubeconfig);
-        var admin = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
+        await server.WriteKubeconfigAsync(kubeconfig, ct: ct);
+        var admin = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
         return new EmulatedCluster(server, directory, admin);
     }
 
@@ -109,6 +110,13 @@ internal sealed class EmulatedCluster : IAsyncDisposable
     {
         Admin.Dispose();
         await Server.DisposeAsync();
-        _directory.Delete(recursive: true);
+        try
+        {
+            _directory.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temporary folder does no harm.
+        }
     }
 }

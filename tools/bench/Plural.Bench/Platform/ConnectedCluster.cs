@@ -9,23 +9,25 @@ using Plural.Protocol.Server;
 namespace Plural.Bench.Platform;
 
 /// <summary>
-/// A Kubernetes emulator with its sample workloads (plain HTTP on loopback, inside the bench process), a silo and
-/// a gateway, and one real AgentK process watching the emulator, its informer cache synced.
+/// An emulated cluster with its sample workloads (plain HTTP on loopback, inside the bench process), a silo and
+/// a gateway, and one real AgentK process watching the emulator, connected and its informer cache synced.
 /// </summary>
-public sealed class EmulatedCluster : IAsyncDisposable
+public sealed class ConnectedCluster : IAsyncDisposable
 {
     private static readonly TimeSpan SyncTimeout = TimeSpan.FromSeconds(90);
 
-    private EmulatedCluster(KubeEmulatorServer emulator, PlatformHost platform, string agentName, ChildProcess agent)
+    private readonly EmulatedCluster _cluster;
+
+    private ConnectedCluster(EmulatedCluster cluster, PlatformHost platform, string agentName, ChildProcess agent)
     {
-        Emulator = emulator;
+        _cluster = cluster;
         Platform = platform;
         AgentName = agentName;
         Agent = agent;
     }
 
     /// <summary>The API server stand-in.</summary>
-    public KubeEmulatorServer Emulator { get; }
+    public KubeEmulatorServer Emulator => _cluster.Server;
 
     /// <summary>Silo and gateway.</summary>
     public PlatformHost Platform { get; }
@@ -37,28 +39,26 @@ public sealed class EmulatedCluster : IAsyncDisposable
     public ChildProcess Agent { get; }
 
     /// <summary>Starts everything and waits until the agent's cache has listed the emulator's namespaces.</summary>
-    public static Task<EmulatedCluster> StartAsync(ScenarioContext context, IEnumerable<string> agentArgs, CancellationToken ct) =>
+    public static Task<ConnectedCluster> StartAsync(ScenarioContext context, IEnumerable<string> agentArgs, CancellationToken ct) =>
         StartAsync(context, agentArgs, [], ct);
 
     /// <summary>The same with extra silo configuration (<c>--Git:PollInterval=...</c>).</summary>
-    public static async Task<EmulatedCluster> StartAsync(ScenarioContext context, IEnumerable<string> agentArgs, IEnumerable<string> siloArgs,
+    public static async Task<ConnectedCluster> StartAsync(ScenarioContext context, IEnumerable<string> agentArgs, IEnumerable<string> siloArgs,
         CancellationToken ct)
     {
-        var emulator = await KubeEmulatorServer.StartAsync(new KubeEmulatorOptions
+        var emulated = await EmulatedCluster.StartAsync(options =>
         {
-            Port = 0,
-            UseTls = false,
-            ConfigureLogging = logging => logging.SetMinimumLevel(LogLevel.Warning),
+            options.Empty = false;
+            options.UseTls = false;
+            options.ConfigureLogging = logging => logging.SetMinimumLevel(LogLevel.Warning);
         }, ct);
-        var tokenFile = Path.Combine(context.ScratchDirectory, "upstream-token");
-        await File.WriteAllTextAsync(tokenFile, emulator.AgentToken, ct);
         var platform = await PlatformHost.StartAsync(context, [], siloArgs, ct);
         var name = "cluster-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
         var token = await platform.RegisterAgentAsync(name, ct);
-        var agent = await platform.StartAgentAsync(name, token, emulator.Url, [$"--Agent:Upstream:BearerTokenFile={tokenFile}", .. agentArgs], ct);
-        var cluster = new EmulatedCluster(emulator, platform, name, agent);
+        var agent = await platform.StartAgentAsync(name, token, emulated.Server.Url, [$"--Agent:Upstream:BearerTokenFile={emulated.TokenFile}", .. agentArgs], ct);
+        var cluster = new ConnectedCluster(emulated, platform, name, agent);
         await cluster.WaitForCacheAsync(ct);
-        context.Log($"emulator at {emulator.Url}, agent {name} connected and synced");
+        context.Log($"emulator at {emulated.Server.Url}, agent {name} connected and synced");
         return cluster;
     }
 
@@ -78,7 +78,7 @@ public sealed class EmulatedCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Platform.Dispose();
-        await Emulator.DisposeAsync();
+        await _cluster.DisposeAsync();
     }
 
     private async Task WaitForCacheAsync(CancellationToken ct)

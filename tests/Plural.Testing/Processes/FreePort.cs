@@ -1,14 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Plural.Topology.Tests.Infrastructure;
+namespace Plural.Testing.Processes;
 
 /// <summary>
-/// Free loopback ports for servers started later. They come from below the kernel's ephemeral range: a gateway
-/// binds its ports only after it reached the silos, and meanwhile any outgoing connection of any process could
-/// be given an ephemeral port picked here.
+/// Free loopback ports for servers started later, which take their port on the command line. They come from below
+/// the kernel's ephemeral range: a gateway binds its ports only after it reached the silos, and meanwhile any outgoing
+/// connection of any process could be given an ephemeral port picked here. A port is handed out once per process.
 /// </summary>
-internal static class FreePort
+public static class FreePort
 {
     private const int First = 20000;
     private const int Last = 32000;
@@ -16,6 +16,7 @@ internal static class FreePort
     private static readonly HashSet<int> HandedOut = [];
     private static readonly Lock Gate = new();
 
+    /// <summary>A port nothing listens on right now and that this process has not handed out before.</summary>
     public static int Next()
     {
         lock (Gate)

@@ -1,14 +1,19 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
-namespace Plural.EndToEnd.Tests.Infrastructure;
+namespace Plural.Testing.Processes;
 
 /// <summary>
-/// One of the product's programs running as a real process, as operators run it. Output is kept
-/// so a failing test can show it; the process is killed on dispose.
+/// One of the product's programs running as a real process, as operators run it. Output is kept (with a timestamp
+/// per line) so a failing test can show it; the process is killed on dispose.
 /// </summary>
-internal sealed class ProductProcess : IAsyncDisposable
+public sealed class ProductProcess : IAsyncDisposable
 {
+    private const int SigTerm = 15;
+    private const int KeptLines = 3000;
+    private const int ShownLines = 200;
+
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
     private readonly List<(string Text, TaskCompletionSource Seen)> _watches = [];
@@ -26,17 +31,25 @@ internal sealed class ProductProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>
+    /// Starts the built program of a product folder (<c>Silo</c>, <c>Gateway</c>, <c>AgentK</c>) with
+    /// <paramref name="args"/>; it runs in its output folder unless <paramref name="workingDirectory"/> says otherwise,
+    /// with <paramref name="environment"/> added to the test's own.
+    /// </summary>
     public static ProductProcess Start(string folder, IEnumerable<string> args, string? name = null, string? workingDirectory = null,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IEnumerable<KeyValuePair<string, string>>? environment = null)
     {
+        var program = RepositoryLayout.ProgramPath(folder);
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(RepositoryLayout.ProgramPath(folder))!,
+            WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(program)!,
         };
-        info.ArgumentList.Add(RepositoryLayout.ProgramPath(folder));
+        info.ArgumentList.Add(program);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
@@ -45,7 +58,8 @@ internal sealed class ProductProcess : IAsyncDisposable
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["Logging__Console__FormatterName"] = "simple";
         info.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        info.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
+        foreach (var (key, value) in environment ?? [])
         {
             info.Environment[key] = value;
         }
@@ -60,7 +74,7 @@ internal sealed class ProductProcess : IAsyncDisposable
         return product;
     }
 
-    /// <summary>Waits until the process prints a line containing <paramref name="text"/>.</summary>
+    /// <summary>Waits until the process prints a line containing <paramref name="text"/>; fails early when it exits.</summary>
     public async Task WaitForOutputAsync(string text, TimeSpan timeout)
     {
         TaskCompletionSource seen = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -74,8 +88,7 @@ internal sealed class ProductProcess : IAsyncDisposable
             _watches.Add((text, seen));
         }
 
-        var exited = _process.WaitForExitAsync();
-        var first = await Task.WhenAny(seen.Task, exited, Task.Delay(timeout));
+        var first = await Task.WhenAny(seen.Task, _process.WaitForExitAsync(), Task.Delay(timeout));
         if (first != seen.Task)
         {
             throw new TimeoutException(
@@ -83,7 +96,11 @@ internal sealed class ProductProcess : IAsyncDisposable
         }
     }
 
-    public string Output => string.Join('\n', _output.TakeLast(200));
+    /// <summary>The last lines the process printed, for failure messages.</summary>
+    public string Output => string.Join('\n', _output.TakeLast(ShownLines));
+
+    /// <summary>Whether the process printed a line containing <paramref name="text"/> (among the lines kept).</summary>
+    public bool Printed(string text) => _output.Any(l => l.Contains(text, StringComparison.Ordinal));
 
     /// <summary>Resident memory of the process now, from /proc.</summary>
     public long ResidentBytes()
@@ -99,7 +116,27 @@ internal sealed class ProductProcess : IAsyncDisposable
         return 0;
     }
 
-    /// <summary>Kills the process at once, as a crash or OOM kill would.</summary>
+    /// <summary>Sends SIGTERM, as Kubernetes does on a pod deletion, and waits for the process to exit.</summary>
+    public async Task TerminateAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        _ = Kill(_process.Id, SigTerm);
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{Name} did not exit within {timeout} of SIGTERM. Output:\n{Output}");
+        }
+    }
+
+    /// <summary>Kills the process at once, as a crash or an OOM kill would.</summary>
     public async Task KillAsync()
     {
         if (!_process.HasExited)
@@ -133,7 +170,7 @@ internal sealed class ProductProcess : IAsyncDisposable
         lock (_gate)
         {
             _output.Enqueue(line);
-            while (_output.Count > 2000)
+            while (_output.Count > KeptLines)
             {
                 _output.TryDequeue(out _);
             }
@@ -145,4 +182,7 @@ internal sealed class ProductProcess : IAsyncDisposable
             }
         }
     }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 }

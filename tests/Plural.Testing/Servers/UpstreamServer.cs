@@ -1,26 +1,41 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Net;
+using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Plural.EndToEnd.Tests.Infrastructure;
+using Plural.Testing.Processes;
+
+namespace Plural.Testing.Servers;
 
 /// <summary>
-/// The HTTP server an agent forwards to, standing in for a Kubernetes API server where the test
-/// is about the tunnel, not about Kubernetes. It records what it saw so tests can compare.
+/// The HTTP server an agent forwards to, standing in for a Kubernetes API server where the test is about the tunnel,
+/// not about Kubernetes. It records what it saw so tests can compare; for the bench (see <see cref="UpstreamServerOptions"/>)
+/// it records nothing and does as little work per byte as it can, so that routes differ only by what sits between
+/// client and upstream.
 /// </summary>
-internal sealed class UpstreamServer : IAsyncDisposable
+public sealed class UpstreamServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    /// <summary>Body of <c>GET /small</c>: about the size of a Kubernetes <c>/version</c> answer.</summary>
+    public static readonly byte[] SmallBody = Encoding.UTF8.GetBytes(
+        """{"major":"1","minor":"31","gitVersion":"v1.31.0","gitCommit":"0000000000000000000000000000000000000000","gitTreeState":"clean","buildDate":"2024-08-13T07:28:49Z","goVersion":"go1.22.5","compiler":"gc","platform":"linux/amd64"}""");
 
-    private UpstreamServer(WebApplication app, Uri url)
+    // Pattern() repeats every 251 bytes, so a block of whole periods is the body at every block-aligned offset.
+    private static readonly byte[] PatternBlock = Enumerable.Range(0, 251 * 1024).Select(i => Pattern(i)).ToArray();
+
+    private readonly WebApplication _app;
+    private readonly UpstreamServerOptions _options;
+
+    private UpstreamServer(WebApplication app, Uri url, UpstreamServerOptions options)
     {
         _app = app;
         Url = url;
+        _options = options;
     }
 
     public Uri Url { get; }
@@ -40,23 +55,30 @@ internal sealed class UpstreamServer : IAsyncDisposable
     /// <summary>Deterministic body bytes for a given size, so both ends can check content without storing it.</summary>
     public static byte Pattern(long offset) => (byte)(offset * 31 % 251);
 
-    public static async Task<UpstreamServer> StartAsync()
+    public static async Task<UpstreamServer> StartAsync(UpstreamServerOptions? options = null)
     {
-        var port = FreePort.Next();
+        options ??= new UpstreamServerOptions();
+        var port = options.Port is > 0 and var chosen ? chosen : FreePort.Next();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(IPAddress.Loopback, port);
+            k.Listen(IPAddress.Loopback, port, listen => listen.Protocols = options.Http1Only ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2);
             k.Limits.MaxRequestBodySize = null;
+            k.Limits.MinRequestBodyDataRate = null;
+            k.Limits.MinResponseDataRate = null;
         });
         var app = builder.Build();
-        var server = new UpstreamServer(app, new Uri($"http://127.0.0.1:{port}"));
-        app.Use((context, next) =>
+        var server = new UpstreamServer(app, new Uri($"http://127.0.0.1:{port}"), options);
+        if (options.RecordRequests)
         {
-            server.SeenRequests.Enqueue($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}");
-            return next(context);
-        });
+            app.Use((context, next) =>
+            {
+                server.SeenRequests.Enqueue($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}");
+                return next(context);
+            });
+        }
+
         app.UseWebSockets();
         server.Map(app);
         await app.StartAsync();
@@ -102,37 +124,41 @@ internal sealed class UpstreamServer : IAsyncDisposable
             await context.Request.Body.CopyToAsync(context.Response.Body, context.RequestAborted);
         });
 
+        app.MapGet("/small", async context =>
+        {
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength = SmallBody.Length;
+            await context.Response.Body.WriteAsync(SmallBody, context.RequestAborted);
+        });
+
         app.MapGet("/bytes/{size:long}", async (HttpContext context, long size) =>
         {
             context.Response.ContentType = "application/octet-stream";
             context.Response.ContentLength = size;
-            var buffer = new byte[64 * 1024];
             for (long sent = 0; sent < size;)
             {
-                var n = (int)Math.Min(buffer.Length, size - sent);
-                for (var i = 0; i < n; i++)
-                {
-                    buffer[i] = Pattern(sent + i);
-                }
-
-                await context.Response.Body.WriteAsync(buffer.AsMemory(0, n), context.RequestAborted);
+                var n = (int)Math.Min(PatternBlock.Length, size - sent);
+                await context.Response.Body.WriteAsync(PatternBlock.AsMemory(0, n), context.RequestAborted);
                 sent += n;
             }
         });
 
+        // Answers how many bytes arrived and, unless told not to hash, their SHA-256.
         app.MapPost("/upload", async (HttpContext context) =>
         {
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var buffer = new byte[64 * 1024];
+            using var hash = _options.HashUploads ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
+            var buffer = new byte[256 * 1024];
             long total = 0;
             int read;
             while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
             {
-                hash.AppendData(buffer, 0, read);
+                hash?.AppendData(buffer, 0, read);
                 total += read;
             }
 
-            return Results.Json(new { bytes = total, sha256 = Convert.ToHexStringLower(hash.GetHashAndReset()) });
+            return hash is null
+                ? Results.Json(new { bytes = total })
+                : Results.Json(new { bytes = total, sha256 = Convert.ToHexStringLower(hash.GetHashAndReset()) });
         });
 
         app.MapGet("/hang", async (HttpContext context) =>

@@ -1,12 +1,14 @@
 using Npgsql;
 
-namespace Plural.Topology.Tests.Infrastructure;
+using Plural.Testing.Processes;
+
+namespace Plural.Testing.Servers;
 
 /// <summary>
 /// A throwaway PostgreSQL server from the installed binaries: its own data directory and a free loopback port,
 /// no durability settings (the tests restart Orleans, not the database), removed on dispose.
 /// </summary>
-internal sealed class PostgresServer : IAsyncDisposable
+public sealed class PostgresServer : IAsyncDisposable
 {
     private const string ServiceUser = "nobody";
 

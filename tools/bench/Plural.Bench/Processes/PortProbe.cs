@@ -3,18 +3,10 @@ using System.Net.Sockets;
 
 namespace Plural.Bench.Processes;
 
-/// <summary>Free loopback ports for processes that need their port on the command line.</summary>
-public static class FreePort
+/// <summary>Waits for a child process to accept connections on the port it was given.</summary>
+public static class PortProbe
 {
-    /// <summary>A port nothing listens on right now.</summary>
-    public static int Next()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
-
-    /// <summary>Waits until something accepts TCP connections on the port.</summary>
+    /// <summary>Waits until something accepts TCP connections on the port; fails early when <paramref name="owner"/> exits.</summary>
     public static async Task WaitListeningAsync(int port, ChildProcess owner, TimeSpan timeout, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow + timeout;

@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using Plural.Testing.Processes;
 
-namespace Plural.EndToEnd.Tests.Infrastructure;
+namespace Plural.Testing.Servers;
 
 /// <summary>
-/// A throwaway <c>redis-server</c> on a free loopback port, holding grain state, reminders and membership so that
-/// they outlive the silo processes of a test; killed on dispose.
+/// A throwaway <c>redis-server</c> on a free loopback port, without persistence (it holds grain state, reminders and
+/// membership so that they outlive the silo processes of a test); killed on dispose.
 /// </summary>
-internal sealed class RedisServer : IAsyncDisposable
+public sealed class RedisServer : IAsyncDisposable
 {
     private readonly Process _process;
 
@@ -23,8 +24,10 @@ internal sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync()
     {
+        var program = ExternalTool.Find("redis-server")
+            ?? throw new InvalidOperationException("Redis is not installed (no redis-server); test.sh installs it.");
         var port = FreePort.Next();
-        var info = new ProcessStartInfo("redis-server")
+        var info = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

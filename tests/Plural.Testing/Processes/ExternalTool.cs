@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace Plural.Topology.Tests.Infrastructure;
+namespace Plural.Testing.Processes;
 
-/// <summary>Runs the database servers' own command-line tools, dropping root where the tool refuses it.</summary>
-internal static class ExternalTool
+/// <summary>Runs command-line tools (git, the database servers' own tools) to completion, dropping root where a tool refuses it.</summary>
+public static class ExternalTool
 {
     public static bool IsRoot => Environment.UserName == "root";
 

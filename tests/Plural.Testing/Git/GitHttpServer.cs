@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
@@ -10,12 +11,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Plural.Grains.Tests.Git;
+namespace Plural.Testing.Git;
 
 /// <summary>
 /// Real <c>git http-backend</c> behind a tiny Kestrel CGI host on loopback, serving the bare repositories under a
-/// folder. It counts what clients asked for (ref advertisements, pack fetches), can require Basic credentials, and can
-/// be switched to answer 503 to play an unreachable remote.
+/// folder. It counts what clients asked for (ref advertisements, ls-refs commands, pack negotiations), in total and
+/// per repository, and answers <c>GET /_stats</c> with the totals (not counted itself) for a caller in another
+/// process. It can require Basic credentials, and can be switched to answer 503 to play an unreachable remote.
 /// </summary>
 public sealed class GitHttpServer : IAsyncDisposable
 {
@@ -23,7 +25,10 @@ public sealed class GitHttpServer : IAsyncDisposable
     private readonly string _root;
     private readonly ConcurrentDictionary<string, long> _requestsByRepository = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _uploadPacksByRepository = new(StringComparer.Ordinal);
-    private long _refAdvertisements, _uploadPacks, _unauthorized;
+    private long _refAdvertisements, _lsRefs, _packRequests, _other, _unauthorized;
+
+    /// <summary>Path of the counters: "{ref advertisements} {ls-refs} {pack requests} {other}".</summary>
+    public const string StatsPath = "/_stats";
 
     private GitHttpServer(WebApplication app, string root)
     {
@@ -37,8 +42,17 @@ public sealed class GitHttpServer : IAsyncDisposable
     /// <summary>GET info/refs: one per remote-ref check, and one more per fetch.</summary>
     public long RefAdvertisements => Interlocked.Read(ref _refAdvertisements);
 
-    /// <summary>POST git-upload-pack: one per fetch that negotiated objects.</summary>
-    public long UploadPacks => Interlocked.Read(ref _uploadPacks);
+    /// <summary>POST git-upload-pack: one per fetch that negotiated objects, and one per protocol-v2 ls-refs command.</summary>
+    public long UploadPacks => LsRefs + PackRequests;
+
+    /// <summary>POST git-upload-pack carrying a protocol-v2 ls-refs command (how <c>git ls-remote</c> lists refs).</summary>
+    public long LsRefs => Interlocked.Read(ref _lsRefs);
+
+    /// <summary>POST git-upload-pack negotiating a pack (wants: a fetch).</summary>
+    public long PackRequests => Interlocked.Read(ref _packRequests);
+
+    /// <summary>Requests of any other kind.</summary>
+    public long OtherRequests => Interlocked.Read(ref _other);
 
     /// <summary>Requests refused for missing or wrong credentials.</summary>
     public long Unauthorized => Interlocked.Read(ref _unauthorized);
@@ -60,11 +74,12 @@ public sealed class GitHttpServer : IAsyncDisposable
 
     public string RepositoryUrl(string name) => $"{Url}/{name}.git";
 
-    public static async Task<GitHttpServer> StartAsync(string root)
+    /// <summary>Starts serving <paramref name="root"/> on <paramref name="port"/> (0: any free port).</summary>
+    public static async Task<GitHttpServer> StartAsync(string root, int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
         var app = builder.Build();
         var server = new GitHttpServer(app, root);
         app.Run(server.HandleAsync);
@@ -76,6 +91,13 @@ public sealed class GitHttpServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        if (context.Request.Path.Value == StatsPath)
+        {
+            context.Response.ContentType = "text/plain";
+            await context.Response.WriteAsync(string.Join(' ', RefAdvertisements, LsRefs, PackRequests, OtherRequests));
+            return;
+        }
+
         var repository = context.Request.Path.Value is { } requested && requested.IndexOf(".git", StringComparison.Ordinal) is var end and > 0
             ? requested[..(end + 4)] : "";
         _requestsByRepository.AddOrUpdate(repository, 1, (_, n) => n + 1);
@@ -95,19 +117,11 @@ public sealed class GitHttpServer : IAsyncDisposable
         }
 
         var path = context.Request.Path.Value ?? "";
-        if (path.EndsWith("/info/refs", StringComparison.Ordinal))
-        {
-            Interlocked.Increment(ref _refAdvertisements);
-        }
-        else if (path.EndsWith("/git-upload-pack", StringComparison.Ordinal))
-        {
-            Interlocked.Increment(ref _uploadPacks);
-            _uploadPacksByRepository.AddOrUpdate(repository, 1, (_, n) => n + 1);
-        }
 
         // Bodies are small; buffering gives http-backend the CONTENT_LENGTH it wants even for chunked requests.
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+        Classify(path, repository, body);
         var start = new ProcessStartInfo("git", ["http-backend"])
         {
             RedirectStandardInput = true,
@@ -121,7 +135,7 @@ public sealed class GitHttpServer : IAsyncDisposable
         start.Environment["PATH_INFO"] = path;
         start.Environment["QUERY_STRING"] = context.Request.QueryString.Value?.TrimStart('?') ?? "";
         start.Environment["CONTENT_TYPE"] = context.Request.ContentType ?? "";
-        start.Environment["CONTENT_LENGTH"] = body.Length.ToString();
+        start.Environment["CONTENT_LENGTH"] = body.Length.ToString(CultureInfo.InvariantCulture);
         start.Environment["REMOTE_ADDR"] = "127.0.0.1";
         if (context.Request.Headers.ContentEncoding.ToString() is { Length: > 0 } encoding)
         {
@@ -133,7 +147,7 @@ public sealed class GitHttpServer : IAsyncDisposable
             start.Environment["GIT_PROTOCOL"] = protocol;
         }
 
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start git http-backend");
         body.Position = 0;
         var input = Task.Run(async () =>
         {
@@ -147,6 +161,26 @@ public sealed class GitHttpServer : IAsyncDisposable
         await process.WaitForExitAsync();
         await error;
         await WriteCgiResponseAsync(context.Response, output.ToArray());
+    }
+
+    // GET info/refs is a ref advertisement (all a libgit2 remote-ref check needs). A POST to git-upload-pack is either a
+    // protocol-v2 ls-refs command (how git ls-remote lists refs) or a pack negotiation (wants: a fetch).
+    private void Classify(string path, string repository, MemoryStream body)
+    {
+        if (path.EndsWith("/info/refs", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _refAdvertisements);
+        }
+        else if (path.EndsWith("/git-upload-pack", StringComparison.Ordinal))
+        {
+            _uploadPacksByRepository.AddOrUpdate(repository, 1, (_, n) => n + 1);
+            var text = Encoding.ASCII.GetString(body.GetBuffer(), 0, (int)Math.Min(body.Length, 4096));
+            Interlocked.Increment(ref text.Contains("command=ls-refs", StringComparison.Ordinal) ? ref _lsRefs : ref _packRequests);
+        }
+        else
+        {
+            Interlocked.Increment(ref _other);
+        }
     }
 
     private static async Task WriteCgiResponseAsync(HttpResponse response, byte[] output)
@@ -165,12 +199,12 @@ public sealed class GitHttpServer : IAsyncDisposable
 
         foreach (var line in Encoding.ASCII.GetString(output, 0, end).Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
-            var colon = line.IndexOf(':');
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
             var name = line[..colon].Trim();
             var value = line[(colon + 1)..].Trim();
             if (name.Equals("Status", StringComparison.OrdinalIgnoreCase))
             {
-                response.StatusCode = int.Parse(value.Split(' ')[0]);
+                response.StatusCode = int.Parse(value.Split(' ')[0], CultureInfo.InvariantCulture);
             }
             else
             {
