@@ -2,13 +2,13 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 
-namespace Plural.Cable.Tests.Infrastructure;
+namespace Plural.Testing.Cable;
 
 /// <summary>
 /// Many WebSocket subscribers of one identifier, each reading in its own loop and recording how long every
 /// <c>agent_status</c> message took from its <c>at</c> (set by the publisher, same clock) to arrival.
 /// </summary>
-internal sealed class SubscriberSwarm : IAsyncDisposable
+public sealed class SubscriberSwarm : IAsyncDisposable
 {
     private readonly List<Member> _members = [];
 

@@ -3,13 +3,13 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace Plural.Cable.Tests.Infrastructure;
+namespace Plural.Testing.Cable;
 
 /// <summary>
 /// A bare WebSocket speaking ActionCable by hand: for what the stock client never sends (bad input), and for
 /// many cheap subscribers. <see cref="ReadAsync"/> skips pings; <see cref="ReadFrameAsync"/> returns them too.
 /// </summary>
-internal sealed class RawCable : IAsyncDisposable
+public sealed class RawCable : IAsyncDisposable
 {
     private readonly ClientWebSocket _socket;
     private readonly byte[] _buffer = new byte[64 * 1024];
