@@ -48,8 +48,20 @@ public static class ExternalTool
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var wait = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(1));
-        await process.WaitForExitAsync(wait.Token);
+        var limit = timeout ?? TimeSpan.FromMinutes(1);
+        using var wait = new CancellationTokenSource(limit);
+        try
+        {
+            await process.WaitForExitAsync(wait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Nothing outlives the test that started it.
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+            throw new TimeoutException($"{Path.GetFileName(program)} {string.Join(' ', args)} did not finish within {limit}:\n{await stdout}{await stderr}");
+        }
+
         var output = await stdout + await stderr;
         if (process.ExitCode != 0)
         {
