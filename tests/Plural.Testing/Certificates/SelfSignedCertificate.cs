@@ -2,10 +2,10 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Plural.Topology.Tests.Infrastructure;
+namespace Plural.Testing.Certificates;
 
 /// <summary>A throwaway server certificate for 127.0.0.1, written as PEM files the gateway and the agent read.</summary>
-internal static class SelfSignedCertificate
+public static class SelfSignedCertificate
 {
     /// <summary>Writes <c>gateway.pem</c> and <c>gateway.key</c> into <paramref name="directory"/>; returns their paths.</summary>
     public static (string Certificate, string Key) Write(string directory)

@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Plural.AgentK.Tests.Infrastructure;
+namespace Plural.Testing.Certificates;
 
 /// <summary>A throwaway certificate authority that issues loopback server certificates, and writes itself as a PEM file.</summary>
 public sealed class TestAuthority : IDisposable
@@ -23,6 +23,22 @@ public sealed class TestAuthority : IDisposable
     {
         File.WriteAllText(path, _certificate.ExportCertificatePem());
         return path;
+    }
+
+    /// <summary>
+    /// Writes this authority's certificate and a loopback server certificate it signed, with that certificate's key,
+    /// as PEM files into <paramref name="directory"/>.
+    /// </summary>
+    public async Task<GatewayCertificates> WriteServerFilesAsync(string directory)
+    {
+        using var server = IssueServerCertificate();
+        using var key = server.GetECDsaPrivateKey()!;
+        var files = new GatewayCertificates(
+            Path.Combine(directory, "gateway-ca.pem"), Path.Combine(directory, "gateway.pem"), Path.Combine(directory, "gateway-key.pem"));
+        await File.WriteAllTextAsync(files.AuthorityFile, _certificate.ExportCertificatePem());
+        await File.WriteAllTextAsync(files.CertificateFile, server.ExportCertificatePem());
+        await File.WriteAllTextAsync(files.KeyFile, key.ExportPkcs8PrivateKeyPem());
+        return files;
     }
 
     /// <summary>A certificate for 127.0.0.1 and localhost signed by this authority, with its private key.</summary>
