@@ -12,8 +12,7 @@ internal static class ConfigServiceCollectionExtensions
     {
         services.TryAddSingleton<AgentConfigService>();
         services.AddHostedService(provider => provider.GetRequiredService<AgentConfigService>());
-        services.TryAddSingleton<AgentConfigReporter>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISessionReporter, AgentConfigReporter>(p => p.GetRequiredService<AgentConfigReporter>()));
+        services.AddSessionReporter<AgentConfigReporter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISessionCommandHandler, AgentConfigHandler>());
         return services;
     }

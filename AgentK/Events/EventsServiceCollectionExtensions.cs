@@ -14,8 +14,7 @@ internal static class EventsServiceCollectionExtensions
         services.AddOptionsWithValidateOnStart<ClusterEventOptions, ClusterEventOptionsValidator>().Bind(configuration.GetSection(ClusterEventOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ClusterEventQueue>();
-        services.TryAddSingleton<ClusterEventReporter>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISessionReporter, ClusterEventReporter>(p => p.GetRequiredService<ClusterEventReporter>()));
+        services.AddSessionReporter<ClusterEventReporter>();
         return services;
     }
 }

@@ -19,8 +19,7 @@ internal static class GitOpsServiceCollectionExtensions
         services.TryAddSingleton<PendingReports>();
         services.TryAddSingleton<GitOpsService>();
         services.AddHostedService(provider => provider.GetRequiredService<GitOpsService>());
-        services.TryAddSingleton<GitOpsReporter>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISessionReporter, GitOpsReporter>(p => p.GetRequiredService<GitOpsReporter>()));
+        services.AddSessionReporter<GitOpsReporter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISessionCommandHandler, ManifestSyncHandler>());
         return services;
     }

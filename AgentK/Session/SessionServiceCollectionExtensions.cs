@@ -12,4 +12,16 @@ internal static class SessionServiceCollectionExtensions
         services.TryAddSingleton<SessionFeatures>();
         return services;
     }
+
+    /// <summary>
+    /// Adds <typeparamref name="TReporter"/> once, both as itself (so its feature can reach it) and as one of the
+    /// session's reporters.
+    /// </summary>
+    public static IServiceCollection AddSessionReporter<TReporter>(this IServiceCollection services)
+        where TReporter : class, ISessionReporter
+    {
+        services.TryAddSingleton<TReporter>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISessionReporter, TReporter>(p => p.GetRequiredService<TReporter>()));
+        return services;
+    }
 }

@@ -14,8 +14,7 @@ internal static class ViewsServiceCollectionExtensions
         services.AddOptionsWithValidateOnStart<ClusterViewOptions, ClusterViewOptionsValidator>().Bind(configuration.GetSection(ClusterViewOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ClusterViewCalculator>();
-        services.TryAddSingleton<ClusterViewReporter>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISessionReporter, ClusterViewReporter>(p => p.GetRequiredService<ClusterViewReporter>()));
+        services.AddSessionReporter<ClusterViewReporter>();
         return services;
     }
 }

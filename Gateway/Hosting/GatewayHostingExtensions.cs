@@ -41,7 +41,6 @@ public static class GatewayHostingExtensions
         app.UseRouting();
         app.UseListenerFilter();
         app.UseGatewayDrain();
-        app.UseGatewayMetrics();
         app.MapAgents();
         app.MapServerApi();
         app.MapProxy();

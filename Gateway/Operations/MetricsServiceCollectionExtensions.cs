@@ -22,9 +22,6 @@ public static class MetricsServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Adds the middleware that measures requests to agents.</summary>
-    public static IApplicationBuilder UseGatewayMetrics(this IApplicationBuilder app) => app.UseMiddleware<TunnelMetricsMiddleware>();
-
     /// <summary>Maps <c>/metrics</c> on the HTTP listener.</summary>
     public static IEndpointConventionBuilder MapGatewayMetrics(this IEndpointRouteBuilder endpoints)
     {

@@ -5,7 +5,7 @@ using Plural.Grains.Fleet;
 namespace Plural.Gateway.Proxy;
 
 /// <summary><c>GET /kubeconfig</c>: a kubeconfig for every agent the presented user token reaches, using that token.</summary>
-public static class KubeconfigEndpoint
+internal static class KubeconfigEndpoint
 {
     /// <summary>The route.</summary>
     public const string Route = "/kubeconfig";

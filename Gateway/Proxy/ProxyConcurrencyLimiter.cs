@@ -7,7 +7,7 @@ namespace Plural.Gateway.Proxy;
 /// Bounds Kubernetes proxy requests in flight per user and per agent, so that one user (or one script) cannot take
 /// every tunnel of a cluster, and a popular cluster cannot take the whole gateway.
 /// </summary>
-public sealed class ProxyConcurrencyLimiter(IOptions<ProxyLimitOptions> options)
+internal sealed class ProxyConcurrencyLimiter(IOptions<ProxyLimitOptions> options)
 {
     private readonly ConcurrencyCounter _users = new();
     private readonly ConcurrencyCounter _agents = new();

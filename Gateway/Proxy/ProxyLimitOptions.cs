@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Plural.Gateway.Proxy;
 
 /// <summary>The proxy's abuse limits and deadlines. Section <c>Gateway:Limits</c>; every limit is per gateway process.</summary>
-public sealed class ProxyLimitOptions
+internal sealed class ProxyLimitOptions
 {
     /// <summary>Configuration section name, shared by the limits of every room.</summary>
     public const string Section = "Gateway:Limits";

@@ -1,17 +1,25 @@
 namespace Plural.Gateway.Proxy;
 
 /// <summary>Registers the proxies users reach agents through, and the kubeconfig that points at them.</summary>
-public static class ProxyServiceCollectionExtensions
+internal static class ProxyServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="ProxyLimitOptions"/> (validated at start), the kubeconfig builder and the proxy's concurrency
-    /// limits.
+    /// Adds <see cref="ProxyLimitOptions"/> (validated at start), the kubeconfig builder, the proxy's concurrency
+    /// limits and the steps of a proxied request.
     /// </summary>
     public static IServiceCollection AddProxy(this IServiceCollection services)
     {
         services.AddOptions<ProxyLimitOptions>().BindConfiguration(ProxyLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<KubeconfigBuilder>();
         services.AddSingleton<ProxyConcurrencyLimiter>();
+        services.AddSingleton<MeasureStep>();
+        services.AddSingleton<AuthenticateCallerStep>();
+        services.AddSingleton<AuthenticateAdminOrPeerStep>();
+        services.AddSingleton<AuditStep>();
+        services.AddSingleton<AuthorizeStep>();
+        services.AddSingleton<LimitStep>();
+        services.AddSingleton<DeadlineStep>();
+        services.AddSingleton<ForwardStep>();
         return services;
     }
 

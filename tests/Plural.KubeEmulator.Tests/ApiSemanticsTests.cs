@@ -179,7 +179,7 @@ public sealed class ApiSemanticsTests
         await api.PostAsync("/api/v1/namespaces/doomed/configmaps", """{"metadata":{"name":"inside"}}""");
 
         var terminating = await api.DeleteAsync("/api/v1/namespaces/doomed", HttpStatusCode.Accepted);
-        var gone = await Eventually.Async(async () => (int)(await api.Http.GetAsync("/api/v1/namespaces/doomed")).StatusCode, c => c == 404, TimeSpan.FromSeconds(10));
+        var gone = await Eventually.UntilAsync(async () => (int)(await api.Http.GetAsync("/api/v1/namespaces/doomed")).StatusCode, c => c == 404, TimeSpan.FromSeconds(10));
 
         Assert.Equal("Terminating", terminating["status"]!["phase"]!.GetValue<string>());
         Assert.Equal(404, gone);

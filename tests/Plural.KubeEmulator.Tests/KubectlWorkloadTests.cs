@@ -67,9 +67,9 @@ public sealed class KubectlWorkloadTests
 
         var scaled = (await cluster.Kubectl.RunAsync("scale", "deployment/shop", "--replicas=4")).EnsureSuccess();
         await cluster.Kubectl.RunAsync("rollout", "status", "deployment/shop", "--timeout=20s");
-        var up = await Eventually.Async(() => RunningPodsAsync(cluster), n => n == 4, Timeout);
+        var up = await Eventually.UntilAsync(() => RunningPodsAsync(cluster), n => n == 4, Timeout);
         (await cluster.Kubectl.RunAsync("scale", "deployment/shop", "--replicas=1")).EnsureSuccess();
-        var down = await Eventually.Async(() => RunningPodsAsync(cluster), n => n == 1, Timeout);
+        var down = await Eventually.UntilAsync(() => RunningPodsAsync(cluster), n => n == 1, Timeout);
 
         Assert.Contains("deployment.apps/shop scaled", scaled.Stdout);
         Assert.Equal((4, 1), (up, down));
@@ -79,10 +79,10 @@ public sealed class KubectlWorkloadTests
     public async Task Kubectl_delete_deployment_cascades_to_replicasets_and_pods()
     {
         await using var cluster = await ClusterWithDeploymentAsync();
-        await Eventually.Async(() => RunningPodsAsync(cluster), n => n == 2, Timeout);
+        await Eventually.UntilAsync(() => RunningPodsAsync(cluster), n => n == 2, Timeout);
 
         var deleted = (await cluster.Kubectl.RunAsync("delete", "deployment", "shop")).EnsureSuccess();
-        var remaining = await Eventually.Async(
+        var remaining = await Eventually.UntilAsync(
             async () => (await cluster.Kubectl.RunAsync("get", "rs,pods", "-l", "app=shop", "-o", "name")).EnsureSuccess().Stdout.Trim(),
             s => s.Length == 0, Timeout);
 
@@ -94,7 +94,7 @@ public sealed class KubectlWorkloadTests
     public async Task Kubectl_delete_with_foreground_cascade_waits_for_dependents()
     {
         await using var cluster = await ClusterWithDeploymentAsync();
-        await Eventually.Async(() => RunningPodsAsync(cluster), n => n == 2, Timeout);
+        await Eventually.UntilAsync(() => RunningPodsAsync(cluster), n => n == 2, Timeout);
 
         (await cluster.Kubectl.RunAsync("delete", "deployment", "shop", "--cascade=foreground")).EnsureSuccess();
 
@@ -106,7 +106,7 @@ public sealed class KubectlWorkloadTests
     public async Task Kubectl_delete_with_orphan_cascade_keeps_the_pods()
     {
         await using var cluster = await ClusterWithDeploymentAsync();
-        await Eventually.Async(() => RunningPodsAsync(cluster), n => n == 2, Timeout);
+        await Eventually.UntilAsync(() => RunningPodsAsync(cluster), n => n == 2, Timeout);
 
         (await cluster.Kubectl.RunAsync("delete", "deployment", "shop", "--cascade=orphan")).EnsureSuccess();
         await Task.Delay(500);
@@ -166,9 +166,9 @@ public sealed class KubectlWorkloadTests
         await using var cluster = await ClusterWithDeploymentAsync();
         (await cluster.Kubectl.RunAsync("expose", "deployment", "shop", "--port=8080", "--target-port=80")).EnsureSuccess();
 
-        var two = await Eventually.Async(() => EndpointCountAsync(cluster), n => n == 2, Timeout);
+        var two = await Eventually.UntilAsync(() => EndpointCountAsync(cluster), n => n == 2, Timeout);
         (await cluster.Kubectl.RunAsync("scale", "deployment/shop", "--replicas=3")).EnsureSuccess();
-        var three = await Eventually.Async(() => EndpointCountAsync(cluster), n => n == 3, Timeout);
+        var three = await Eventually.UntilAsync(() => EndpointCountAsync(cluster), n => n == 3, Timeout);
 
         Assert.Equal((2, 3), (two, three));
         var slice = (await cluster.Kubectl.RunAsync("get", "endpointslices", "-l", "kubernetes.io/service-name=shop", "-o", "jsonpath={.items[0].ports[0].port}")).EnsureSuccess();
@@ -180,10 +180,10 @@ public sealed class KubectlWorkloadTests
     {
         await using var cluster = await ClusterWithDeploymentAsync();
         (await cluster.Kubectl.RunAsync("scale", "deployment/shop", "--replicas=6")).EnsureSuccess();
-        await Eventually.Async(() => RunningPodsAsync(cluster), n => n == 6, Timeout);
+        await Eventually.UntilAsync(() => RunningPodsAsync(cluster), n => n == 6, Timeout);
 
         var drain = (await cluster.Kubectl.RunAsync("drain", "emulator-node-2", "--ignore-daemonsets", "--timeout=20s")).EnsureSuccess();
-        var nodes = await Eventually.Async(
+        var nodes = await Eventually.UntilAsync(
             async () => (await cluster.Kubectl.RunAsync("get", "pods", "-l", "app=shop", "--field-selector=status.phase=Running", "-o", "jsonpath={.items[*].spec.nodeName}")).EnsureSuccess().Stdout,
             s => s.Split(' ', StringSplitOptions.RemoveEmptyEntries) is { Length: 6 } all && all.All(n => n == "emulator-node-1"), Timeout);
         var node = (await cluster.Kubectl.RunAsync("get", "node", "emulator-node-2")).EnsureSuccess();

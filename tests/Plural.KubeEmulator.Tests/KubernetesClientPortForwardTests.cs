@@ -46,7 +46,7 @@ public sealed class KubernetesClientPortForwardTests
         Assert.StartsWith("HTTP/1.1 200 OK\r\n", response);
         Assert.EndsWith("Hello from the kube emulator: pod default/web, port 80, GET /through-the-client\n", response);
         Assert.Equal("echo this", echoed);
-        await Eventually.Async(() => Task.FromResult(cluster.Server.OpenStreamingSessions), n => n == 0, Timeout);
+        await Eventually.UntilAsync(() => Task.FromResult(cluster.Server.OpenStreamingSessions), n => n == 0, Timeout);
     }
 
     [Fact]

@@ -182,7 +182,7 @@ public sealed class KubernetesClientTests
             },
         }, "default");
 
-        var deployment = await Eventually.Async(() => client.AppsV1.ReadNamespacedDeploymentAsync("hello", "default"), d => d.Status?.AvailableReplicas == 3, Timeout);
+        var deployment = await Eventually.UntilAsync(() => client.AppsV1.ReadNamespacedDeploymentAsync("hello", "default"), d => d.Status?.AvailableReplicas == 3, Timeout);
         var pods = await client.CoreV1.ListNamespacedPodAsync("default", labelSelector: "app=hello", fieldSelector: "status.phase=Running");
 
         Assert.Equal(3, deployment.Status.ReadyReplicas);

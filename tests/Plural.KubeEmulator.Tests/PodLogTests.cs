@@ -8,7 +8,7 @@ namespace Plural.KubeEmulator.Tests;
 public sealed class PodLogTests
 {
     private static async Task<string> RunningPodAsync(ApiClient api, string ns, string app) =>
-        (await Eventually.Async(
+        (await Eventually.UntilAsync(
             () => api.GetAsync($"/api/v1/namespaces/{ns}/pods?labelSelector=app%3D{app}&fieldSelector=status.phase%3DRunning"),
             list => list["items"]!.AsArray().Count > 0,
             TimeSpan.FromSeconds(20)))["items"]![0]!["metadata"]!["name"]!.GetValue<string>();

@@ -9,7 +9,7 @@ public sealed class StreamingLifecycleTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     private static Task WaitForSessionsAsync(TestCluster cluster, int count) =>
-        Eventually.Async(() => Task.FromResult(cluster.Server.OpenStreamingSessions), n => n == count, Timeout);
+        Eventually.UntilAsync(() => Task.FromResult(cluster.Server.OpenStreamingSessions), n => n == count, Timeout);
 
     [Fact]
     public async Task A_client_that_drops_its_connection_mid_session_frees_the_session()

@@ -98,7 +98,7 @@ public sealed class StreamingProtocolTests
         await Pods.RunningAsync(cluster, "duo", "default", "app", "sidecar");
         using var api = new ApiClient(cluster.Http());
         await api.PostAsync("/api/v1/namespaces/default/pods", """{"metadata":{"name":"done"},"spec":{"restartPolicy":"Never","containers":[{"name":"job","image":"busybox"}]}}""");
-        await Eventually.Async(() => api.GetAsync("/api/v1/namespaces/default/pods/done"), p => p["status"]?["phase"]?.GetValue<string>() == "Succeeded", Timeout);
+        await Eventually.UntilAsync(() => api.GetAsync("/api/v1/namespaces/default/pods/done"), p => p["status"]?["phase"]?.GetValue<string>() == "Succeeded", Timeout);
         using var viewer = cluster.Http(KubeEmulatorOptions.DefaultViewerToken);
 
         async Task<(HttpStatusCode, string)> Exec(HttpClient client, string pod, string query)
@@ -225,7 +225,7 @@ public sealed class StreamingProtocolTests
         Assert.True(goAway.Status == 1, $"{what}: GOAWAY status {goAway.Status}");
         Assert.Null(after);
         Assert.Equal("fine\n", stillServing.EnsureSuccess().Stdout);
-        await Eventually.Async(() => Task.FromResult(cluster.Server.OpenStreamingSessions), n => n == 0, Timeout);
+        await Eventually.UntilAsync(() => Task.FromResult(cluster.Server.OpenStreamingSessions), n => n == 0, Timeout);
     }
 
     [Fact]

@@ -96,12 +96,25 @@ public sealed class WatchTests
         using var watch = await WatchReader.OpenAsync(http, $"{ConfigMaps}?watch=1&allowWatchBookmarks=true&resourceVersion={start}", cts.Token);
         (await CreateAsync(http, "marked")).EnsureSuccessStatusCode();
 
-        var added = await watch.NextAsync(cts.Token);
-        var bookmark = await watch.NextAsync(cts.Token);
+        // A real API server may send a bookmark at any time, before the ADDED event too: read until one follows it.
+        var events = new List<WatchEvent>();
+        while (await watch.NextAsync(cts.Token) is { } e)
+        {
+            events.Add(e);
+            if (e.Type == "BOOKMARK" && events.Any(seen => seen.Type != "BOOKMARK"))
+            {
+                break;
+            }
+        }
 
-        Assert.Equal(("ADDED", "marked"), (added!.Type, added.Name));
-        Assert.Equal("BOOKMARK", bookmark!.Type);
-        Assert.True(bookmark.ResourceVersion >= added.ResourceVersion);
+        var added = Assert.Single(events, e => e.Type != "BOOKMARK");
+        Assert.Equal(("ADDED", "marked"), (added.Type, added.Name));
+        var bookmark = events[^1];
+        Assert.Equal("BOOKMARK", bookmark.Type);
+        Assert.True(bookmark.ResourceVersion >= added.ResourceVersion, $"bookmark at {bookmark.ResourceVersion} after ADDED at {added.ResourceVersion}");
+        // A bookmark never claims a version whose event it has not delivered yet, and versions never go back.
+        Assert.All(events.TakeWhile(e => e != added), early => Assert.InRange(early.ResourceVersion, start, added.ResourceVersion - 1));
+        Assert.True(events.Zip(events.Skip(1)).All(p => p.First.ResourceVersion <= p.Second.ResourceVersion), string.Join(", ", events));
     }
 
     [Fact]

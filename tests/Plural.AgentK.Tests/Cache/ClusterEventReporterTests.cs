@@ -20,7 +20,7 @@ public sealed class ClusterEventReporterTests
 
         var sent = Stopwatch.StartNew();
         cache.Publish([.. Enumerable.Range(0, 30).Select(i => Change($"p{i}"))]);
-        await Infrastructure.Eventually.HoldsAsync(() => session.Events.Count == 30, TimeSpan.FromSeconds(10), "30 events sent");
+        await Eventually.HoldsAsync(() => session.Events.Count == 30, TimeSpan.FromSeconds(10), "30 events sent");
         sent.Stop();
         await end.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);

@@ -53,15 +53,23 @@ public sealed class DevModeTests(DevEnvironmentFixture dev) : IClassFixture<DevE
         try
         {
             var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var listed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             watch.OutputDataReceived += (_, e) =>
             {
+                // Every namespace holds kube-root-ca.crt: once it is printed, the initial list is done and the watch
+                // runs from that list's version, so the object created next can only arrive as a watch event.
+                if (e.Data == "configmap/kube-root-ca.crt")
+                {
+                    listed.TrySetResult();
+                }
+
                 if (e.Data?.Contains(name) == true)
                 {
                     seen.TrySetResult();
                 }
             };
             watch.BeginOutputReadLine();
-            await Task.Delay(TimeSpan.FromSeconds(2)); // let the watch start; its initial list has no such object
+            await listed.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
             await dev.KubectlOkDirectAsync("create", "configmap", name, "-n", "default", "--from-literal=k=v");
 

@@ -25,7 +25,7 @@ public sealed partial class KubectlFailureTests(KubectlPlatformFixture platform)
     public async Task A_watch_through_gateway_B_ends_with_an_error_when_gateway_A_dies_and_a_new_watch_works_after_the_agent_reconnects()
     {
         var (kubectl, _) = await platform.KubectlAsync("B", "survivor", []);
-        await using var watch = kubectl.Stream(null, "get", "configmaps", "-n", Ns, "-w", "-o", "name");
+        await using var watch = kubectl.Stream("get", "configmaps", "-n", Ns, "-w", "-o", "name");
         await watch.WaitForLineAsync(l => l == "configmap/kube-root-ca.crt", StreamTimeout);
         var exitCode = 0;
         var ended = TimeSpan.Zero;
@@ -34,11 +34,11 @@ public sealed partial class KubectlFailureTests(KubectlPlatformFixture platform)
         {
             // Gateway A stays down until the watch has ended, so nothing but A's death can have ended it.
             var clock = Stopwatch.StartNew();
-            exitCode = await watch.WaitForExitAsync(WatchEndBound);
+            exitCode = await watch.ExitCodeAsync(WatchEndBound);
             ended = clock.Elapsed;
         });
         await platform.WaitUntilConnectedToAAsync(platform.Agent.Name);
-        await using var again = kubectl.Stream(null, "get", "configmaps", "-n", Ns, "-w", "-o", "name");
+        await using var again = kubectl.Stream("get", "configmaps", "-n", Ns, "-w", "-o", "name");
         await again.WaitForLineAsync(l => l == "configmap/kube-root-ca.crt", StreamTimeout);
         var name = $"after-restart-{Guid.NewGuid().ToString("N")[..6]}";
         await platform.Cluster.Admin.CoreV1.CreateNamespacedConfigMapAsync(new() { Metadata = new() { Name = name } }, Ns);
@@ -57,12 +57,12 @@ public sealed partial class KubectlFailureTests(KubectlPlatformFixture platform)
         var (agent, agentProcess) = await platform.StartAnotherAgentAsync("timeout-" + gateway.ToLowerInvariant());
         var (kubectl, _) = await platform.KubectlAsync(gateway, "impatient", [], agent);
         // Discovery is cached by a first command, so the next one is a single request carrying ?timeout=3s.
-        (await kubectl.RunAsync(CommandTimeout, null, "get", "pods", "-n", Ns)).EnsureSuccess();
+        (await kubectl.RunAsync(CommandTimeout, "get", "pods", "-n", Ns)).EnsureSuccess();
         await agentProcess.DisposeAsync();
         await platform.WaitForAgentAsync(agent.Name, a => !a.Status.Connected);
 
         var clock = Stopwatch.StartNew();
-        var refused = await kubectl.RunAsync(CommandTimeout, null, "--request-timeout=3s", "get", "pods", "-n", Ns);
+        var refused = await kubectl.RunAsync(CommandTimeout, "--request-timeout=3s", "get", "pods", "-n", Ns);
         var took = clock.Elapsed;
 
         // kubectl's own give-up reads "context deadline exceeded" or "Client.Timeout exceeded"; the gateway's answer
@@ -80,11 +80,11 @@ public sealed partial class KubectlFailureTests(KubectlPlatformFixture platform)
         var (agent, agentProcess) = await platform.StartAnotherAgentAsync("busy", "--Agent:Tunnels:MinIdle=1", "--Agent:Tunnels:MaxTotal=1");
         await using var _ = agentProcess;
         var (kubectl, _) = await platform.KubectlAsync("A", "crowded", [], agent);
-        (await kubectl.RunAsync(CommandTimeout, null, "get", "pods", "-n", Ns)).EnsureSuccess();
-        await using var watch = kubectl.Stream(null, "get", "configmaps", "-n", Ns, "-w", "-o", "name");
+        (await kubectl.RunAsync(CommandTimeout, "get", "pods", "-n", Ns)).EnsureSuccess();
+        await using var watch = kubectl.Stream("get", "configmaps", "-n", Ns, "-w", "-o", "name");
         await watch.WaitForLineAsync(l => l == "configmap/kube-root-ca.crt", StreamTimeout);
 
-        var refused = await kubectl.RunAsync(CommandTimeout, null, "--request-timeout=3s", "get", "pods", "-n", Ns);
+        var refused = await kubectl.RunAsync(CommandTimeout, "--request-timeout=3s", "get", "pods", "-n", Ns);
 
         Assert.True(refused.ExitCode == 1, platform.Describe(refused));
         Assert.True(refused.Stderr.Contains(
@@ -97,15 +97,15 @@ public sealed partial class KubectlFailureTests(KubectlPlatformFixture platform)
     {
         var (agent, agentProcess) = await platform.StartAnotherAgentAsync("gone");
         var (kubectl, _) = await platform.KubectlAsync("B", "curious", [], agent);
-        (await kubectl.RunAsync(CommandTimeout, null, "auth", "whoami")).EnsureSuccess();
+        (await kubectl.RunAsync(CommandTimeout, "auth", "whoami")).EnsureSuccess();
         var beforeKill = DateTimeOffset.UtcNow;
         await agentProcess.DisposeAsync();
         await platform.WaitForAgentAsync(agent.Name, a => !a.Status.Connected);
         var (neverKubectl, _) = await platform.KubectlAsync("B", "curious", [], platform.OtherAgent);
 
         // whoami needs no discovery, so kubectl prints the gateway's message as it is.
-        var gone = await kubectl.RunAsync(CommandTimeout, null, "--request-timeout=5s", "auth", "whoami");
-        var never = await neverKubectl.RunAsync(CommandTimeout, null, "--request-timeout=5s", "auth", "whoami");
+        var gone = await kubectl.RunAsync(CommandTimeout, "--request-timeout=5s", "auth", "whoami");
+        var never = await neverKubectl.RunAsync(CommandTimeout, "--request-timeout=5s", "auth", "whoami");
 
         Assert.True(gone.ExitCode == 1, platform.Describe(gone));
         var lastSeen = LastSeen().Match(gone.Stderr);

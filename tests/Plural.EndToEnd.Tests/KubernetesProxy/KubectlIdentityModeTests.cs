@@ -30,7 +30,7 @@ public sealed class KubectlIdentityModeTests(KubectlPlatformFixture platform)
             var (kubectl, _) = await platform.KubectlAsync("B", "fixed-caller", ["team-x"]);
 
             var (user, groups) = await WhoamiAsync(kubectl);
-            var asOther = await kubectl.RunAsync(CommandTimeout, null, "auth", "whoami", "--as=someone-else");
+            var asOther = await kubectl.RunAsync(CommandTimeout, "auth", "whoami", "--as=someone-else");
 
             Assert.Equal("deploy-bot", user);
             Assert.Contains("deployers", groups);
@@ -65,8 +65,8 @@ public sealed class KubectlIdentityModeTests(KubectlPlatformFixture platform)
     {
         var (kubectl, _) = await platform.KubectlAsync(gateway, "escalator", []);
 
-        var asOther = await kubectl.RunAsync(CommandTimeout, null, "auth", "whoami", "--as=system:admin");
-        var asGroup = await kubectl.RunAsync(CommandTimeout, null, "auth", "whoami", "--as=escalator", "--as-group=system:masters");
+        var asOther = await kubectl.RunAsync(CommandTimeout, "auth", "whoami", "--as=system:admin");
+        var asGroup = await kubectl.RunAsync(CommandTimeout, "auth", "whoami", "--as=escalator", "--as-group=system:masters");
 
         AssertRefusedImpersonation(asOther);
         AssertRefusedImpersonation(asGroup);
@@ -102,7 +102,7 @@ public sealed class KubectlIdentityModeTests(KubectlPlatformFixture platform)
 
     private async Task<(string User, List<string> Groups)> WhoamiAsync(Kubectl kubectl, params string[] flags)
     {
-        var result = await kubectl.RunAsync(CommandTimeout, null, ["auth", "whoami", "-o", "json", .. flags]);
+        var result = await kubectl.RunAsync(CommandTimeout, ["auth", "whoami", "-o", "json", .. flags]);
         Assert.True(result.ExitCode == 0, platform.Describe(result));
         var info = JsonDocument.Parse(result.Stdout).RootElement.GetProperty("status").GetProperty("userInfo");
         return (info.GetProperty("username").GetString()!, [.. info.GetProperty("groups").EnumerateArray().Select(g => g.GetString()!)]);

@@ -27,7 +27,7 @@ public sealed class KubectlIdleWatchTests(KubectlPlatformFixture platform) : ICl
             foreach (var gateway in new[] { "A", "B" })
             {
                 var (kubectl, _) = await platform.KubectlAsync(gateway, "idle-" + gateway.ToLowerInvariant(), []);
-                watches.Add(kubectl.Stream(null, "get", "configmaps", "-n", ns, "-w", "-o", "name"));
+                watches.Add(kubectl.Stream("get", "configmaps", "-n", ns, "-w", "-o", "name"));
             }
 
             foreach (var watch in watches)

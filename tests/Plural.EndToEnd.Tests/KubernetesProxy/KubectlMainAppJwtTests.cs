@@ -20,8 +20,8 @@ public sealed class KubectlMainAppJwtTests(KubectlPlatformFixture platform)
         var (kubectl, _) = await platform.KubectlAsync(gateway, "placeholder", []);
         var user = "signed-in-" + gateway.ToLowerInvariant();
 
-        var whoami = await kubectl.RunAsync(CommandTimeout, null, "--token", KubectlPlatformFixture.MintJwt(user), "auth", "whoami", "-o", "json");
-        var pods = await kubectl.RunAsync(CommandTimeout, null, "--token", KubectlPlatformFixture.MintJwt(user), "get", "pods",
+        var whoami = await kubectl.RunAsync(CommandTimeout, "--token", KubectlPlatformFixture.MintJwt(user), "auth", "whoami", "-o", "json");
+        var pods = await kubectl.RunAsync(CommandTimeout, "--token", KubectlPlatformFixture.MintJwt(user), "get", "pods",
             "-n", KubectlPlatformFixture.Namespace, "-o", "name");
 
         Assert.True(whoami.ExitCode == 0, platform.Describe(whoami));
@@ -46,7 +46,7 @@ public sealed class KubectlMainAppJwtTests(KubectlPlatformFixture platform)
             : KubectlPlatformFixture.MintJwt("forger", secret: "not-the-gateways-secret-0123456789");
         using var client = platform.HttpClient(gateway, jwt);
 
-        var refused = await kubectl.RunAsync(CommandTimeout, null, "--token", jwt, "auth", "whoami");
+        var refused = await kubectl.RunAsync(CommandTimeout, "--token", jwt, "auth", "whoami");
         using var response = await client.GetAsync($"/k8s-proxy/{platform.Agent.Name}/api/v1/namespaces/{KubectlPlatformFixture.Namespace}/pods");
         var status = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 

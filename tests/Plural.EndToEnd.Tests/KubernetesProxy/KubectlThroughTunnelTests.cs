@@ -100,7 +100,7 @@ public sealed partial class KubectlThroughTunnelTests(KubectlPlatformFixture pla
     {
         var kubectl = await KubectlAsync(gateway, "watcher");
         var name = $"watched-{gateway.ToLowerInvariant()}-{Guid.NewGuid().ToString("N")[..6]}";
-        await using var watch = kubectl.Stream(null, "get", "configmaps", "-n", Ns, "-w", "-o", "name");
+        await using var watch = kubectl.Stream("get", "configmaps", "-n", Ns, "-w", "-o", "name");
         // The initial list is printed first; the watch then starts from its version, so nothing created after it is missed.
         await watch.WaitForLineAsync(l => l == "configmap/kube-root-ca.crt", StreamTimeout);
 
@@ -117,7 +117,7 @@ public sealed partial class KubectlThroughTunnelTests(KubectlPlatformFixture pla
     public async Task Logs_follow_the_lines_a_pod_writes_after_the_command_started(string gateway)
     {
         var kubectl = await KubectlAsync(gateway, "tailer");
-        await using var logs = kubectl.Stream(null, "logs", "-f", Pod, "-n", Ns, "--tail=1");
+        await using var logs = kubectl.Stream("logs", "-f", Pod, "-n", Ns, "--tail=1");
 
         var first = Sequence(await logs.WaitForLineAsync(l => LogLine().IsMatch(l), StreamTimeout));
         // The emulator writes a line every 250 ms; these ones were written after kubectl connected.
@@ -140,8 +140,8 @@ public sealed partial class KubectlThroughTunnelTests(KubectlPlatformFixture pla
         var before = Sessions("pods/exec");
 
         // kubectl 1.32 speaks WebSocket (v5.channel.k8s.io) by default; the variable makes it use SPDY/3.1.
-        var result = await kubectl.RunAsync(CommandTimeout,
-            new Dictionary<string, string> { ["KUBECTL_REMOTE_COMMAND_WEBSOCKETS"] = websockets ? "true" : "false" },
+        var result = await kubectl.RunWithAsync(
+            new Dictionary<string, string> { ["KUBECTL_REMOTE_COMMAND_WEBSOCKETS"] = websockets ? "true" : "false" }, null, CommandTimeout,
             "exec", Pod, "-n", Ns, "--", "echo", "hi");
 
         Assert.True(result.ExitCode == 0, platform.Describe(result));
@@ -161,7 +161,7 @@ public sealed partial class KubectlThroughTunnelTests(KubectlPlatformFixture pla
         var kubectl = await KubectlAsync(gateway, "forwarder");
         var before = Sessions("pods/portforward");
         // kubectl 1.32 tunnels SPDY in a WebSocket by default; the variable makes it use plain SPDY/3.1.
-        await using var forward = kubectl.Stream(
+        await using var forward = kubectl.StreamWith(
             new Dictionary<string, string> { ["KUBECTL_PORT_FORWARD_WEBSOCKETS"] = websockets ? "true" : "false" },
             "port-forward", $"pod/{Pod}", "-n", Ns, "--address", "127.0.0.1", ":80");
         var line = await forward.WaitForLineAsync(l => ForwardingLine().IsMatch(l), StreamTimeout);
@@ -216,8 +216,8 @@ public sealed partial class KubectlThroughTunnelTests(KubectlPlatformFixture pla
         var (warm, _) = await platform.KubectlAsync(gateway, "expiring", [], ttlSeconds: 1, sharingCacheWith: earlier);
         await Task.Delay(TimeSpan.FromSeconds(3)); // past the 1 s lifetime and the gateways' 0.5 s token cache
 
-        var refused = await warm.RunAsync(CommandTimeout, null, "get", "pods", "-n", Ns);
-        var refusedInDiscovery = await cold.RunAsync(CommandTimeout, null, "get", "pods", "-n", Ns);
+        var refused = await warm.RunAsync(CommandTimeout, "get", "pods", "-n", Ns);
+        var refusedInDiscovery = await cold.RunAsync(CommandTimeout, "get", "pods", "-n", Ns);
 
         Assert.True(refused.ExitCode == 1, platform.Describe(refused));
         Assert.True(refused.Stderr.Contains("error: You must be logged in to the server (user token expired)"), platform.Describe(refused));
@@ -237,8 +237,8 @@ public sealed partial class KubectlThroughTunnelTests(KubectlPlatformFixture pla
         var (warm, _) = await platform.KubectlAsync(gateway, "mallory", [], platform.OtherAgent, sharingCacheWith: earlier);
         var (cold, _) = await platform.KubectlAsync(gateway, "mallory", [], platform.OtherAgent);
 
-        var refused = await warm.RunAsync(CommandTimeout, null, "--server", platform.ServerUrl(gateway), "get", "pods", "-n", Ns);
-        var refusedInDiscovery = await cold.RunAsync(CommandTimeout, null, "--server", platform.ServerUrl(gateway), "get", "pods", "-n", Ns);
+        var refused = await warm.RunAsync(CommandTimeout, "--server", platform.ServerUrl(gateway), "get", "pods", "-n", Ns);
+        var refusedInDiscovery = await cold.RunAsync(CommandTimeout, "--server", platform.ServerUrl(gateway), "get", "pods", "-n", Ns);
 
         Assert.True(refused.ExitCode == 1, platform.Describe(refused));
         Assert.True(refused.Stderr.Contains(
@@ -253,7 +253,7 @@ public sealed partial class KubectlThroughTunnelTests(KubectlPlatformFixture pla
 
     private async Task<string> RunOkAsync(Kubectl kubectl, params string[] args)
     {
-        var result = await kubectl.RunAsync(CommandTimeout, null, args);
+        var result = await kubectl.RunAsync(CommandTimeout, args);
         Assert.True(result.ExitCode == 0, platform.Describe(result));
         return result.Stdout;
     }

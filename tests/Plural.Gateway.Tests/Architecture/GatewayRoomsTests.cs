@@ -1,3 +1,5 @@
+using Plural.Testing.Architecture;
+
 namespace Plural.Gateway.Tests.Architecture;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Plural.Gateway.Tests.Architecture;
 /// </summary>
 public sealed class GatewayRoomsTests
 {
-    private static readonly Lazy<RoomGraph> Rooms = new(() => RoomGraph.Read(GatewayFolder(), "Plural.Gateway"));
+    private static readonly Lazy<RoomGraph> Rooms = new(() => RoomGraph.Read(Path.Combine(RepositoryLayout.Root, "Gateway"), "Plural.Gateway"));
 
     [Fact]
     public void Gateway_rooms_depend_on_each_other_in_one_direction()
@@ -14,7 +16,7 @@ public sealed class GatewayRoomsTests
         var pairs = Rooms.Value.TwoWayPairs();
         Assert.True(pairs.Count == 0, "Rooms that use each other:" + Environment.NewLine + string.Join(Environment.NewLine, pairs));
         var cycle = Rooms.Value.FindCycle();
-        Assert.True(cycle is null, "Gateway's rooms form a cycle:" + Environment.NewLine + cycle);
+        Assert.True(cycle is null, "Gateway's rooms form a cycle:" + Environment.NewLine + (cycle is null ? "" : Rooms.Value.Describe(cycle)));
     }
 
     [Fact]
@@ -22,6 +24,12 @@ public sealed class GatewayRoomsTests
     {
         var users = Rooms.Value.UsersOf("Hosting");
         Assert.True(users.Count == 0, "Only the composition may know itself:" + Environment.NewLine + string.Join(Environment.NewLine, users));
+    }
+
+    [Fact]
+    public void Gateway_namespaces_follow_folders()
+    {
+        Assert.Empty(Rooms.Value.Misplaced);
     }
 
     [Fact]
@@ -46,7 +54,9 @@ public sealed class GatewayRoomsTests
             Write(root, "D/Four.cs", "namespace Plural.Sample.D;\n// uses Plural.Sample.A only in a comment\nclass Four { string s = \"Plural.Sample.A\"; }");
             var graph = RoomGraph.Read(root, "Plural.Sample");
 
-            Assert.Equal("A -> B -> C -> A", graph.FindCycle()!.Split(Environment.NewLine)[0]);
+            var cycle = graph.FindCycle()!;
+            Assert.Equal(["A", "B", "C", "A"], cycle);
+            Assert.Contains("C -> A: C/Three.cs", graph.Describe(cycle));
             Assert.Empty(graph.Uses["D"]);
             Assert.Empty(graph.TwoWayPairs());
         }
@@ -61,18 +71,5 @@ public sealed class GatewayRoomsTests
         var file = Path.Combine(root, path);
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         File.WriteAllText(file, text);
-    }
-
-    private static string GatewayFolder()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Plural.Orleans.sln")))
-            {
-                return Path.Combine(directory.FullName, "Gateway");
-            }
-        }
-
-        throw new InvalidOperationException("Plural.Orleans.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -25,7 +25,7 @@ public static class Pods
             },
         };
         await api.PostAsync($"/api/v1/namespaces/{ns}/pods", pod.ToJsonString());
-        await Eventually.Async(
+        await Eventually.UntilAsync(
             () => api.GetAsync($"/api/v1/namespaces/{ns}/pods/{name}"),
             p => p["status"]?["phase"]?.GetValue<string>() == "Running",
             TimeSpan.FromSeconds(20));

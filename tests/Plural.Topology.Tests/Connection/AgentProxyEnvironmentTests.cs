@@ -28,7 +28,7 @@ public sealed class AgentProxyEnvironmentTests(PostgresTopologyFixture fixture)
             $"--Agent:Upstream:Url={fixture.Upstream.Url}",
             "--Agent:Cache:Enabled=false",
             $"--Agent:ObservabilityUrl=http://127.0.0.1:{FreePort.Next()}",
-        ], "agent " + name, new Dictionary<string, string>
+        ], "agent " + name, environment: new Dictionary<string, string>
         {
             ["AGENTK_TOKEN"] = token,
             ["HTTPS_PROXY"] = proxyUrl,

@@ -10,7 +10,15 @@ if (args is ["upstream", "--port", var portText, "--parent", var parentText])
 {
     using var stop = new CancellationTokenSource();
     _ = WatchParentAsync(int.Parse(parentText, CultureInfo.InvariantCulture), stop);
-    await UpstreamServer.RunAsync(int.Parse(portText, CultureInfo.InvariantCulture), stop.Token);
+    // Lean: nothing recorded, uploads only counted, HTTP/1.1 as every route speaks it.
+    await using var upstream = await UpstreamServer.StartAsync(new UpstreamServerOptions
+    {
+        Port = int.Parse(portText, CultureInfo.InvariantCulture),
+        RecordRequests = false,
+        HashUploads = false,
+        Http1Only = true,
+    });
+    await UntilCancelledAsync(stop.Token);
     return 0;
 }
 
@@ -19,7 +27,8 @@ if (args is ["git-server", "--root", var gitRoot, "--port", var gitPortText, "--
 {
     using var stop = new CancellationTokenSource();
     _ = WatchParentAsync(int.Parse(gitParentText, CultureInfo.InvariantCulture), stop);
-    await Plural.Bench.GitPolling.GitHttpServer.RunAsync(gitRoot, int.Parse(gitPortText, CultureInfo.InvariantCulture), stop.Token);
+    await using var gitServer = await GitHttpServer.StartAsync(gitRoot, int.Parse(gitPortText, CultureInfo.InvariantCulture));
+    await UntilCancelledAsync(stop.Token);
     return 0;
 }
 
@@ -50,6 +59,18 @@ try
 finally
 {
     ChildProcesses.KillEverything();
+}
+
+static async Task UntilCancelledAsync(CancellationToken ct)
+{
+    try
+    {
+        await Task.Delay(Timeout.Infinite, ct);
+    }
+    catch (OperationCanceledException)
+    {
+        // The bench is done with it.
+    }
 }
 
 // The upstream has no reason to outlive the bench, even one killed with SIGKILL.

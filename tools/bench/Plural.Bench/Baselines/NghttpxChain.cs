@@ -29,7 +29,7 @@ public static class NghttpxChain
             $"--backend=127.0.0.1,{upstream.Port.ToString(CultureInfo.InvariantCulture)}",
             "--workers=1", "--no-ocsp", "--log-level=WARN", "--accesslog-file=/dev/null",
         ]);
-        await FreePort.WaitListeningAsync(backPort, back, TimeSpan.FromSeconds(20), ct);
+        await PortProbe.WaitListeningAsync(backPort, back, TimeSpan.FromSeconds(20), ct);
 
         var frontPort = FreePort.Next();
         var front = context.Children.Start("nghttpx (gateway side)", nghttpx,
@@ -39,7 +39,7 @@ public static class NghttpxChain
             $"--backend=127.0.0.1,{backPort.ToString(CultureInfo.InvariantCulture)};;proto=h2",
             "--workers=1", "--no-ocsp", "--log-level=WARN", "--accesslog-file=/dev/null",
         ]);
-        await FreePort.WaitListeningAsync(frontPort, front, TimeSpan.FromSeconds(20), ct);
+        await PortProbe.WaitListeningAsync(frontPort, front, TimeSpan.FromSeconds(20), ct);
         context.Log($"nghttpx chain up: :{frontPort} -h2-> :{backPort} -> upstream :{upstream.Port}");
         return new Route("nghttpx x2", $"http://127.0.0.1:{frontPort}", null, [front, back]);
     }

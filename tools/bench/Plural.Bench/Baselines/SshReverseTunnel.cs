@@ -54,7 +54,7 @@ public static class SshReverseTunnel
             "LogLevel ERROR",
         ], ct);
         var daemon = context.Children.Start("sshd", sshd, ["-D", "-e", "-f", config]);
-        await FreePort.WaitListeningAsync(sshdPort, daemon, TimeSpan.FromSeconds(20), ct);
+        await PortProbe.WaitListeningAsync(sshdPort, daemon, TimeSpan.FromSeconds(20), ct);
 
         var forwardPort = FreePort.Next();
         var client = context.Children.Start("ssh -R", ssh,
@@ -71,7 +71,7 @@ public static class SshReverseTunnel
             $"{Environment.UserName}@127.0.0.1",
         ]);
         // The forwarded port is opened by sshd once the client has authenticated.
-        await FreePort.WaitListeningAsync(forwardPort, client, TimeSpan.FromSeconds(20), ct);
+        await PortProbe.WaitListeningAsync(forwardPort, client, TimeSpan.FromSeconds(20), ct);
         context.Log($"ssh -R up: sshd :{sshdPort}, forward :{forwardPort} -> upstream :{upstream.Port}");
         return new Route("ssh -R", $"http://127.0.0.1:{forwardPort}", null, [daemon, client]);
     }

@@ -33,7 +33,7 @@ public sealed class CachedQueryScenario : IScenario
     {
         var count = context.Count("queries");
         var warmup = context.Count("warmup");
-        await using var cluster = await EmulatedCluster.StartAsync(context, [], ct);
+        await using var cluster = await ConnectedCluster.StartAsync(context, [], ct);
         using var direct = cluster.DirectClient();
         var pods = context.Count("pods");
         await PodSeeder.SeedAsync(cluster, direct, pods, ct);

@@ -14,7 +14,7 @@ public static class PodSeeder
     private static readonly TimeSpan CacheTimeout = TimeSpan.FromSeconds(120);
 
     /// <summary>Creates <paramref name="count"/> pods labelled <c>app=bench-0</c> to <c>bench-9</c>.</summary>
-    public static async Task SeedAsync(EmulatedCluster cluster, HttpClient direct, int count, CancellationToken ct)
+    public static async Task SeedAsync(ConnectedCluster cluster, HttpClient direct, int count, CancellationToken ct)
     {
         await cluster.CreateNamespaceAsync(direct, Namespace, ct);
         var next = -1;

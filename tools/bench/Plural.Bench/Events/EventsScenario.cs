@@ -37,7 +37,7 @@ public sealed class EventsScenario : IScenario
         var levels = context.Counts("subscribers");
         var changes = context.Count("changes");
         var pause = context.Duration("pause");
-        await using var cluster = await EmulatedCluster.StartAsync(context, [], ct);
+        await using var cluster = await ConnectedCluster.StartAsync(context, [], ct);
         using var direct = cluster.DirectClient();
         var cable = new Uri($"ws://{cluster.Platform.HttpUrl.Authority}/cable?token={Uri.EscapeDataString(cluster.Platform.AdminToken)}");
 

@@ -39,7 +39,7 @@ public sealed class GitOpsLatencyScenario : IScenario
         var interval = context.Duration("interval");
         var root = Directory.CreateDirectory(Path.Combine(context.ScratchDirectory, "repos")).FullName;
         using var server = await GitServer.StartAsync(context, root, ct);
-        await using var cluster = await EmulatedCluster.StartAsync(context, ["--Agent:GitOps:InventoryNamespace=default"],
+        await using var cluster = await ConnectedCluster.StartAsync(context, ["--Agent:GitOps:InventoryNamespace=default"],
             [$"--Git:PollInterval={interval:c}", $"--Git:CacheDirectory={Path.Combine(context.ScratchDirectory, "silo-cache")}"], ct);
         var repository = ManifestRepository.Create(context.ScratchDirectory, root, "fleet", cluster.AgentName);
         var url = server.RepositoryUrl("fleet");

@@ -28,10 +28,10 @@ public sealed class GitServer : IDisposable
         var port = FreePort.Next();
         var process = context.Children.Start("git-server", "dotnet",
         [
-            context.Layout.BenchAssembly, "git-server", "--root", root, "--port", port.ToString(CultureInfo.InvariantCulture),
+            context.BenchAssembly, "git-server", "--root", root, "--port", port.ToString(CultureInfo.InvariantCulture),
             "--parent", Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
         ]);
-        await FreePort.WaitListeningAsync(port, process, TimeSpan.FromSeconds(30), ct);
+        await PortProbe.WaitListeningAsync(port, process, TimeSpan.FromSeconds(30), ct);
         return new GitServer(process, port);
     }
 

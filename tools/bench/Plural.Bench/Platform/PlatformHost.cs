@@ -74,13 +74,13 @@ public sealed class PlatformHost : IDisposable
         var siloHealth = FreePort.Next();
         var silo = context.Children.Start("silo", "dotnet",
         [
-            context.Layout.ProgramPath("Silo"),
+            RepositoryLayout.ProgramPath("Silo"),
             "--Orleans:HostGateway=false",
             $"--Orleans:SiloPort={siloPort}",
             $"--Orleans:GatewayPort={orleansGatewayPort}",
             $"--urls=http://127.0.0.1:{siloHealth}",
             .. extraSiloArgs,
-        ], ProductEnvironment, Path.GetDirectoryName(context.Layout.ProgramPath("Silo")));
+        ], ProductEnvironment, Path.GetDirectoryName(RepositoryLayout.ProgramPath("Silo")));
         await WaitReadyAsync(silo, new Uri($"http://127.0.0.1:{siloHealth}/readyz"), ct);
 
         var adminToken = "bench-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
@@ -89,7 +89,7 @@ public sealed class PlatformHost : IDisposable
         var httpUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         var gateway = context.Children.Start("gateway", "dotnet",
         [
-            context.Layout.ProgramPath("Gateway"),
+            RepositoryLayout.ProgramPath("Gateway"),
             $"--Orleans:GatewayPort={orleansGatewayPort}",
             "--Gateway:Id=bench-gw",
             $"--Gateway:AdminToken={adminToken}",
@@ -98,7 +98,7 @@ public sealed class PlatformHost : IDisposable
             $"--Gateway:HttpListenUrl={httpUrl}",
             "--Gateway:AllowInsecure=true",
             .. extraGatewayArgs,
-        ], ProductEnvironment, Path.GetDirectoryName(context.Layout.ProgramPath("Gateway")));
+        ], ProductEnvironment, Path.GetDirectoryName(RepositoryLayout.ProgramPath("Gateway")));
         await WaitReadyAsync(gateway, new Uri(httpUrl, "/readyz"), ct);
         context.Log($"platform up: silo pid {silo.Id}, gateway pid {gateway.Id}");
         return new PlatformHost(context, silo, new Uri($"http://127.0.0.1:{siloHealth}"), gateway, agentUrl, apiUrl, httpUrl, adminToken);
@@ -118,7 +118,7 @@ public sealed class PlatformHost : IDisposable
         var environment = new Dictionary<string, string>(ProductEnvironment) { ["AGENTK_TOKEN"] = token };
         var agent = _context.Children.Start("agent", "dotnet",
         [
-            _context.Layout.ProgramPath("AgentK"),
+            RepositoryLayout.ProgramPath("AgentK"),
             $"--Agent:GatewayUrl={AgentUrl}",
             $"--Agent:InstanceId={name}-bench",
             $"--Agent:Upstream:Url={upstream}",
@@ -126,7 +126,7 @@ public sealed class PlatformHost : IDisposable
             "--Agent:Upstream:CaFile=",
             $"--Agent:ObservabilityUrl={observability}",
             .. extraArgs,
-        ], environment, Path.GetDirectoryName(_context.Layout.ProgramPath("AgentK")));
+        ], environment, Path.GetDirectoryName(RepositoryLayout.ProgramPath("AgentK")));
         await WaitReadyAsync(agent, new Uri(observability, "/readyz"), ct);
         return agent;
     }

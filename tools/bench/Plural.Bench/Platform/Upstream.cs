@@ -27,8 +27,8 @@ public sealed class Upstream
     {
         var port = FreePort.Next();
         var process = context.Children.Start("upstream", "dotnet",
-            [context.Layout.BenchAssembly, "upstream", "--port", port.ToString(CultureInfo.InvariantCulture), "--parent", Environment.ProcessId.ToString(CultureInfo.InvariantCulture)]);
-        await FreePort.WaitListeningAsync(port, process, TimeSpan.FromSeconds(30), ct);
+            [context.BenchAssembly, "upstream", "--port", port.ToString(CultureInfo.InvariantCulture), "--parent", Environment.ProcessId.ToString(CultureInfo.InvariantCulture)]);
+        await PortProbe.WaitListeningAsync(port, process, TimeSpan.FromSeconds(30), ct);
         return new Upstream(process, port);
     }
 }

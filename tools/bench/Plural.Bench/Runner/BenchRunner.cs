@@ -10,11 +10,10 @@ public static class BenchRunner
     /// <summary>Runs; returns the process exit code (0 when every scenario succeeded).</summary>
     public static async Task<int> RunAsync(string[] args, CancellationToken ct)
     {
-        var layout = RepositoryLayout.Discover();
         BenchArguments parsed;
         try
         {
-            parsed = BenchArguments.Parse(args, ScenarioCatalog.All, Path.Combine(layout.Root, "tools", "bench", "results"));
+            parsed = BenchArguments.Parse(args, ScenarioCatalog.All, Path.Combine(RepositoryLayout.Root, "tools", "bench", "results"));
             if (parsed.Help)
             {
                 Console.Write(BenchArguments.Usage(ScenarioCatalog.All));
@@ -24,7 +23,7 @@ public static class BenchRunner
             // Read every option once up front, so a typo fails now rather than after minutes of running.
             foreach (var scenario in parsed.Scenarios)
             {
-                var probe = new ScenarioContext(scenario, parsed.Options, layout, new ChildProcesses(), Path.GetTempPath(), TextWriter.Null);
+                var probe = new ScenarioContext(scenario, parsed.Options, new ChildProcesses(), Path.GetTempPath(), TextWriter.Null);
                 foreach (var option in scenario.Options)
                 {
                     Validate(probe, option);
@@ -45,7 +44,7 @@ public static class BenchRunner
             ct.ThrowIfCancellationRequested();
             try
             {
-                var path = await RunOneAsync(scenario, parsed, layout, command, ct);
+                var path = await RunOneAsync(scenario, parsed, command, ct);
                 Console.WriteLine($"{scenario.Name}: wrote {Path.GetRelativePath(Environment.CurrentDirectory, path)}");
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -63,12 +62,12 @@ public static class BenchRunner
         return failed == 0 ? 0 : 1;
     }
 
-    private static async Task<string> RunOneAsync(IScenario scenario, BenchArguments parsed, RepositoryLayout layout, string command, CancellationToken ct)
+    private static async Task<string> RunOneAsync(IScenario scenario, BenchArguments parsed, string command, CancellationToken ct)
     {
         var scratch = Path.Combine(Path.GetTempPath(), $"plural-bench-{Environment.ProcessId}-{scenario.Name}");
         Directory.CreateDirectory(scratch);
         var started = DateTimeOffset.UtcNow;
-        var machine = MachineInfo.Read(layout.Root);
+        var machine = MachineInfo.Read(RepositoryLayout.Root);
         var (busyBefore, _) = ProcessStats.MachineCpu();
         var ownBefore = ProcessStats.TreeCpuWithReaped(Environment.ProcessId);
         var stopwatch = Stopwatch.StartNew();
@@ -76,7 +75,7 @@ public static class BenchRunner
         double busyDelta, ownDelta;
         await using (var children = new ChildProcesses())
         {
-            var context = new ScenarioContext(scenario, parsed.Options, layout, children, scratch, Console.Out);
+            var context = new ScenarioContext(scenario, parsed.Options, children, scratch, Console.Out);
             context.Log($"starting: {scenario.Title}");
             try
             {

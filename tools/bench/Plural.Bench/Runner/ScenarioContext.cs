@@ -6,13 +6,12 @@ namespace Plural.Bench.Runner;
 public sealed class ScenarioContext(
     IScenario scenario,
     IReadOnlyDictionary<string, string> arguments,
-    RepositoryLayout layout,
     ChildProcesses children,
     string scratchDirectory,
     TextWriter progress)
 {
-    /// <summary>Where the product's built programs are.</summary>
-    public RepositoryLayout Layout { get; } = layout;
+    /// <summary>The bench's own entry assembly, for starting helper processes (upstream, Git server) of the same build.</summary>
+    public string BenchAssembly { get; } = typeof(ScenarioContext).Assembly.Location;
 
     /// <summary>Starts processes that are killed when the scenario ends or the run is interrupted.</summary>
     public ChildProcesses Children { get; } = children;

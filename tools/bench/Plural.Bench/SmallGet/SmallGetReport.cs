@@ -14,7 +14,7 @@ public static class SmallGetReport
         var report = new ScenarioReport
         {
             Method =
-                $"`GET /small` (a {Platform.UpstreamServer.SmallBody.Length}-byte JSON body, like a Kubernetes `/version`) against one upstream " +
+                $"`GET /small` (a {UpstreamServer.SmallBody.Length}-byte JSON body, like a Kubernetes `/version`) against one upstream " +
                 $"process, closed loop with {client} over HTTP/1.1 keep-alive connections, one per request in flight, " +
                 $"{warmup.TotalSeconds:0} s warm-up then {duration.TotalSeconds:0} s measured per route and concurrency. " +
                 "Routes: **direct** (client to upstream), **tunnel** (client to the gateway's `/agents/{agent}/proxy/` " +

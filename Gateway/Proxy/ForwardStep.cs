@@ -1,0 +1,10 @@
+using Plural.Gateway.Tunnels;
+
+namespace Plural.Gateway.Proxy;
+
+/// <summary>The last step: sends the request along its route to the agent, through one of its tunnels, and streams the answer back.</summary>
+internal sealed class ForwardStep(TunnelForwarder forwarder) : IProxyStep
+{
+    public Task InvokeAsync(ProxyContext context, Func<ProxyContext, Task> next) =>
+        forwarder.ForwardAsync(context.Http, context.Route ?? throw new InvalidOperationException("The forward step follows the route's authorisation."));
+}

@@ -1,0 +1,60 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Plural.Gateway.Proxy;
+using Plural.Gateway.Tunnels;
+
+namespace Plural.Gateway.Tests.Proxy;
+
+/// <summary>The agent proxy's shorter pipeline: measure, authenticate the main application or a peer, forward.</summary>
+public sealed class AgentProxyPipelineTests : IAsyncLifetime
+{
+    private ProxyHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await ProxyHost.StartAsync();
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task The_admin_token_is_forwarded_as_the_agent_itself_and_nothing_is_audited()
+    {
+        var agent = _host.Park("prod", new FakeAgent().Answer("raw"));
+
+        using var wrong = await SendAsync("not-the-admin-token");
+        using var right = await SendAsync(ProxyHost.AdminToken);
+
+        await KubernetesProxyPipelineTests.AssertStatusAsync(wrong, HttpStatusCode.Unauthorized, "Unauthorized", "missing or wrong bearer token");
+        Assert.Equal("raw", await right.Content.ReadAsStringAsync());
+        var head = await agent.Request;
+        Assert.Equal("/api/v1/pods", head.Path);
+        Assert.Null(head.Impersonation);
+        await ProxyHost.EventuallyAsync(() => _host.Measured.Count == 2);
+        Assert.Equal([(AgentProxyEndpoint.RouteName, 200), (AgentProxyEndpoint.RouteName, 401)], _host.Measured.Order());
+        Assert.Empty(_host.Audited);
+    }
+
+    [Fact]
+    public async Task A_forwarded_request_needs_a_peer_token_even_with_the_admin_token()
+    {
+        var agent = _host.Park("prod", new FakeAgent().Answer("raw"));
+
+        using var response = await SendAsync(ProxyHost.AdminToken, (PeerGatewayForwarder.ForwardedByHeader, "gateway-b"));
+
+        await KubernetesProxyPipelineTests.AssertStatusAsync(response, HttpStatusCode.Unauthorized, "Unauthorized",
+            "this gateway has no peer secret and accepts no forwarded requests");
+        Assert.False(agent.SawRequest);
+    }
+
+    private Task<HttpResponseMessage> SendAsync(string token, (string Name, string Value)? header = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/agents/prod/proxy/api/v1/pods")
+        {
+            Headers = { Authorization = new AuthenticationHeaderValue("Bearer", token) },
+        };
+        if (header is { } h)
+        {
+            request.Headers.Add(h.Name, h.Value);
+        }
+
+        return _host.Client.SendAsync(request);
+    }
+}

@@ -1,0 +1,71 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Plural.Testing.Certificates;
+
+/// <summary>A throwaway certificate authority that issues loopback server certificates, and writes itself as a PEM file.</summary>
+public sealed class TestAuthority : IDisposable
+{
+    private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly X509Certificate2 _certificate;
+
+    public TestAuthority(string name)
+    {
+        var request = new CertificateRequest($"CN={name}", _key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
+        _certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+    }
+
+    /// <summary>Writes the authority's certificate (no key) to <paramref name="path"/>, for an agent to pin.</summary>
+    public string WritePem(string path)
+    {
+        File.WriteAllText(path, _certificate.ExportCertificatePem());
+        return path;
+    }
+
+    /// <summary>
+    /// Writes this authority's certificate and a loopback server certificate it signed, with that certificate's key,
+    /// as PEM files into <paramref name="directory"/>.
+    /// </summary>
+    public async Task<GatewayCertificates> WriteServerFilesAsync(string directory)
+    {
+        using var server = IssueServerCertificate();
+        using var key = server.GetECDsaPrivateKey()!;
+        var files = new GatewayCertificates(
+            Path.Combine(directory, "gateway-ca.pem"), Path.Combine(directory, "gateway.pem"), Path.Combine(directory, "gateway-key.pem"));
+        await File.WriteAllTextAsync(files.AuthorityFile, _certificate.ExportCertificatePem());
+        await File.WriteAllTextAsync(files.CertificateFile, server.ExportCertificatePem());
+        await File.WriteAllTextAsync(files.KeyFile, key.ExportPkcs8PrivateKeyPem());
+        return files;
+    }
+
+    /// <summary>A certificate for 127.0.0.1 and localhost signed by this authority, with its private key.</summary>
+    public X509Certificate2 IssueServerCertificate() => Server(request => request.Create(_certificate,
+        DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(12), RandomNumberGenerator.GetBytes(12)));
+
+    /// <summary>A certificate for 127.0.0.1 and localhost that signs itself: no authority vouches for it.</summary>
+    public static X509Certificate2 SelfSignedServerCertificate() => Server(request =>
+        request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(12)));
+
+    private static X509Certificate2 Server(Func<CertificateRequest, X509Certificate2> sign)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=plural-test-gateway", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        names.AddDnsName("localhost");
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        using var signed = sign(request);
+        return signed.HasPrivateKey ? X509CertificateLoader.LoadPkcs12(signed.Export(X509ContentType.Pkcs12), null)
+            : X509CertificateLoader.LoadPkcs12(signed.CopyWithPrivateKey(key).Export(X509ContentType.Pkcs12), null);
+    }
+
+    public void Dispose()
+    {
+        _certificate.Dispose();
+        _key.Dispose();
+    }
+}
