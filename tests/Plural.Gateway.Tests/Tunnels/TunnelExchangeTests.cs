@@ -352,7 +352,9 @@ public sealed class TunnelExchangeTests
     private Task<bool> Exchange(ExchangeContext caller, TunnelRoute? route = null, bool mayRetry = false)
     {
         Assert.True(_tunnel.TryClaim());
-        return new TunnelExchange(caller.Http, _tunnel, ChunkSize, NullLogger.Instance).RunAsync(route ?? Route, mayRetry);
+        // Bounded, so that an exchange which never ends fails its test instead of hanging the run.
+        return new TunnelExchange(caller.Http, _tunnel, ChunkSize, NullLogger.Instance).RunAsync(route ?? Route, mayRetry)
+            .WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     private void Answer(int status, string body)
