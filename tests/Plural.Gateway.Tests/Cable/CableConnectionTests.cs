@@ -94,9 +94,10 @@ public sealed class CableConnectionTests : IAsyncDisposable
         var client = await SubscribedAsync(Prod);
 
         await client.SubscribeAsync(Prod);
-        _agents.Publish("prod", "prod");
+        await client.SubscribeAsync(Fleet); // commands are handled in order: the next confirmation must be this one
 
-        Assert.Equal(1, (await client.ExpectMessageAsync(Prod)).GetProperty("seq").GetInt64());
+        var confirm = await client.ExpectAsync("confirm_subscription");
+        Assert.Equal(Fleet, confirm.GetProperty("identifier").GetString());
     }
 
     [Theory]

@@ -43,13 +43,14 @@ public sealed class TunnelRegistryTests
     }
 
     [Fact]
-    public void A_tunnel_whose_agent_already_ended_it_is_skipped()
+    public async Task A_tunnel_whose_agent_already_ended_it_is_skipped()
     {
         var live = Park();
         var closingStream = new ChannelTunnelStream();
         var closing = closingStream.Tunnel();
         _registry.Offer(closing);
         closingStream.End();
+        Assert.True(await closing.ReadingEndedAsync(TimeSpan.FromSeconds(10)));
 
         Assert.Same(live, _registry.TryTake("agent-a"));
         Assert.True(closing.IsIdle);
