@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Plural.Gateway.Access;
 
-namespace Plural.Gateway.Tests.ServerApi;
+namespace Plural.Gateway.Tests.Access;
 
 /// <summary>The main application's signing secret is rotated by rewriting its file; the gateway follows without a restart.</summary>
 public sealed class JwtSecretRotationTests : IDisposable

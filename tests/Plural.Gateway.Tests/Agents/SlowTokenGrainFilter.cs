@@ -1,6 +1,6 @@
 using Plural.Grains.Tokens;
 
-namespace Plural.Gateway.Tests;
+namespace Plural.Gateway.Tests.Agents;
 
 /// <summary>Makes token grain reads as slow as a struggling storage backend, while switched on.</summary>
 internal sealed class SlowTokenGrainFilter : IIncomingGrainCallFilter

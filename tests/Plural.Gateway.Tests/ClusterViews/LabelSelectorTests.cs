@@ -1,6 +1,6 @@
 using Plural.Protocol.Kubernetes;
 
-namespace Plural.Gateway.Tests.Kubernetes;
+namespace Plural.Gateway.Tests.ClusterViews;
 
 public sealed class LabelSelectorTests
 {
