@@ -9,14 +9,10 @@ using ClusterIdentityMode = Plural.Grains.Access.ClusterIdentityMode;
 namespace Plural.Gateway.Access;
 
 /// <summary>The <c>ServerApi</c> calls about user access: tokens for the Kubernetes proxy and each agent's identity policy.</summary>
-internal sealed class AccessApi(UserTokenIssuer issuer, ClusterIdentity identities, IGrainFactory grains)
+internal sealed class AccessApi(UserTokenIssuer issuer, ClusterIdentity identities, KubeconfigBuilder kubeconfigs, IGrainFactory grains)
 {
-    /// <summary>
-    /// Issues a token with a kubeconfig from <paramref name="kubeconfig"/> (agents, token, user name): the kubeconfig
-    /// points at the Kubernetes proxy, a room that uses this one.
-    /// </summary>
-    public async Task<IssueUserTokenResponse> IssueUserTokenAsync(
-        IssueUserTokenRequest request, Func<IReadOnlyList<string>, string, string, string> kubeconfig)
+    /// <summary>Issues a user token with a kubeconfig that reaches the agents it grants through the Kubernetes proxy.</summary>
+    public async Task<IssueUserTokenResponse> IssueUserTokenAsync(IssueUserTokenRequest request)
     {
         if (request.TtlSeconds < 0)
         {
@@ -30,7 +26,7 @@ internal sealed class AccessApi(UserTokenIssuer issuer, ClusterIdentity identiti
             var agents = grant.Reaches(UserTokenGrant.AllAgents)
                 ? await grains.GetGrain<IAgentDirectoryGrain>(IAgentDirectoryGrain.Key).List(null, 10_000)
                 : grant.Agents;
-            return new IssueUserTokenResponse { Info = ToProto(grant), Token = token, Kubeconfig = kubeconfig(agents, token, grant.User) };
+            return new IssueUserTokenResponse { Info = ToProto(grant), Token = token, Kubeconfig = kubeconfigs.Build(agents, token, grant.User) };
         }
         catch (ArgumentException ex)
         {

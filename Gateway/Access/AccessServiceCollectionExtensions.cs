@@ -22,6 +22,7 @@ internal static class AccessServiceCollectionExtensions
         services.AddSingleton<CallerAuthenticator>();
         services.AddSingleton<ClusterIdentity>();
         services.AddSingleton<UserTokenIssuer>();
+        services.AddSingleton<KubeconfigBuilder>();
         services.AddSingleton<AccessApi>();
         return services;
     }

@@ -1,3 +1,4 @@
+using Plural.Gateway.Access;
 using Plural.Gateway.Listeners;
 
 namespace Plural.Gateway.Proxy;
@@ -10,7 +11,7 @@ namespace Plural.Gateway.Proxy;
 internal static class KubernetesProxyEndpoint
 {
     /// <summary>The route prefix; the agent name follows.</summary>
-    public const string Prefix = "/k8s-proxy";
+    public const string Prefix = KubeconfigBuilder.ProxyPrefix;
 
     /// <summary>The route's name in metrics.</summary>
     public const string RouteName = "k8s-proxy";

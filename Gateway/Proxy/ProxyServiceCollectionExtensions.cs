@@ -10,7 +10,6 @@ internal static class ProxyServiceCollectionExtensions
     public static IServiceCollection AddProxy(this IServiceCollection services)
     {
         services.AddOptions<ProxyLimitOptions>().BindConfiguration(ProxyLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<KubeconfigBuilder>();
         services.AddSingleton<ProxyConcurrencyLimiter>();
         services.AddSingleton<MeasureStep>();
         services.AddSingleton<AuthenticateCallerStep>();

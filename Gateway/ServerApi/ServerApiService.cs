@@ -4,7 +4,6 @@ using Plural.Gateway.Agents;
 using Plural.Gateway.Audit;
 using Plural.Gateway.ClusterViews;
 using Plural.Gateway.GitOps;
-using Plural.Gateway.Proxy;
 using Plural.Protocol.Server;
 
 namespace Plural.Gateway.ServerApi;
@@ -20,8 +19,7 @@ internal sealed class ServerApiService(
     AuditApi audit,
     ClusterViewsApi clusterViews,
     GitOpsApi gitOps,
-    IdempotentCalls idempotent,
-    KubeconfigBuilder kubeconfigs) : Protocol.Server.ServerApi.ServerApiBase
+    IdempotentCalls idempotent) : Protocol.Server.ServerApi.ServerApiBase
 {
     public override Task<RegisterAgentResponse> RegisterAgent(RegisterAgentRequest request, ServerCallContext context) =>
         idempotent.RunAsync(nameof(RegisterAgent), request, request.RequestId, () => agents.RegisterAsync(request));
@@ -42,7 +40,7 @@ internal sealed class ServerApiService(
         tokens.ListAsync(request);
 
     public override Task<IssueUserTokenResponse> IssueUserToken(IssueUserTokenRequest request, ServerCallContext context) =>
-        idempotent.RunAsync(nameof(IssueUserToken), request, request.RequestId, () => access.IssueUserTokenAsync(request, kubeconfigs.Build));
+        idempotent.RunAsync(nameof(IssueUserToken), request, request.RequestId, () => access.IssueUserTokenAsync(request));
 
     public override Task<UserToken> GetUserToken(GetUserTokenRequest request, ServerCallContext context) => access.GetUserTokenAsync(request);
 

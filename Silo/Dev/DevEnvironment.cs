@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
 using Plural.Gateway.Access;
 using Plural.Gateway.Agents;
-using Plural.Gateway.Proxy;
 using Plural.AgentK;
 using Plural.Gateway.Listeners;
 using Plural.Grains.Agents;

@@ -1,10 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using Plural.Gateway.Access;
 using Plural.Gateway.Listeners;
 
-namespace Plural.Gateway.Proxy;
+namespace Plural.Gateway.Access;
 
 /// <summary>
 /// Writes kubeconfigs that point kubectl at agents through this gateway's Kubernetes proxy: one cluster and one
@@ -12,6 +11,12 @@ namespace Plural.Gateway.Proxy;
 /// </summary>
 public sealed class KubeconfigBuilder(IOptions<AccessOptions> options, GatewayListeners listeners)
 {
+    /// <summary>
+    /// The path under which kubeconfigs reach an agent (<c>/k8s-proxy/{agent}</c>). Users hold these URLs, so the
+    /// Kubernetes proxy serves the path the kubeconfigs name.
+    /// </summary>
+    public const string ProxyPrefix = "/k8s-proxy";
+
     private readonly Lazy<string?> _caData = new(() =>
         string.IsNullOrWhiteSpace(options.Value.KubeconfigCaFile) ? null
             : Convert.ToBase64String(File.ReadAllBytes(options.Value.KubeconfigCaFile)));
@@ -33,7 +38,7 @@ public sealed class KubeconfigBuilder(IOptions<AccessOptions> options, GatewayLi
         {
             yaml.AppendLine($"- name: {Q(agent)}")
                 .AppendLine("  cluster:")
-                .AppendLine($"    server: {Q($"{ServerUrl}{KubernetesProxyEndpoint.Prefix}/{agent}")}");
+                .AppendLine($"    server: {Q($"{ServerUrl}{ProxyPrefix}/{agent}")}");
             if (_caData.Value is { } ca)
             {
                 yaml.AppendLine($"    certificate-authority-data: {ca}");
