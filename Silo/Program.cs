@@ -1,19 +1,34 @@
+using Microsoft.Extensions.Options;
+using Plural.Protocol.Hosting;
 using Plural.Silo.Dev;
 using Plural.Silo.Hosting;
 
-if (args.FirstOrDefault() == "dev")
+if (SiloCommandLine.Instance.Handle(args, Console.Out, Console.Error) is { } exitCode)
 {
-    return await DevEnvironment.RunAsync(args);
+    return exitCode;
 }
 
-if (args.FirstOrDefault() == "migrate")
+try
 {
-    return await SchemaMigrationCommand.RunAsync(args[1..]);
-}
+    switch (args.FirstOrDefault())
+    {
+        case SiloCommandLine.Dev:
+            return await DevEnvironment.RunAsync(args);
+        case SiloCommandLine.Migrate:
+            return await SchemaMigrationCommand.RunAsync(args[1..]);
+    }
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddPluralSilo();
-var app = builder.Build();
-app.MapPluralSilo();
-await app.RunAsync();
-return 0;
+    // Settings ship next to the program; relative paths in options stay relative to the working directory.
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+    builder.AddPluralSilo();
+    await using var app = builder.Build();
+    // Validated here rather than inside the start, which would log the failure with its stack trace first.
+    app.Services.GetService<IStartupValidator>()?.Validate();
+    app.MapPluralSilo();
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception exception) when (ConfigurationErrors.TryReport(exception, Console.Error))
+{
+    return HostCommandLine.UsageError;
+}

@@ -4,6 +4,8 @@ using Microsoft.Extensions.Logging;
 using Plural.AgentK.Transport;
 using Plural.Protocol.Agent;
 
+using Plural.Protocol.Hosting;
+
 namespace Plural.AgentK.Session;
 
 /// <summary>
@@ -25,9 +27,6 @@ internal sealed class AgentSession(GatewayOptions options, GatewayCredentials cr
     // After the agent half-closes, the gateway is expected to end the session promptly.
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
 
-    private static readonly string AgentVersion =
-        typeof(AgentSession).Assembly.GetName().Version?.ToString() ?? "0.0.0";
-
     public async Task<SessionOutcome> RunAsync(
         AgentGateway.AgentGatewayClient client,
         Action<Welcome> welcomed,
@@ -43,7 +42,7 @@ internal sealed class AgentSession(GatewayOptions options, GatewayCredentials cr
         {
             await call.RequestStream.WriteAsync(new AgentMessage
             {
-                Hello = new Hello { AgentVersion = AgentVersion, InstanceId = options.InstanceId, Capabilities = { HttpTunnelCapability, _features.Capabilities } },
+                Hello = new Hello { AgentVersion = BuildVersion.Current, InstanceId = options.InstanceId, Capabilities = { HttpTunnelCapability, _features.Capabilities } },
             }, stopping);
 
             using var welcomeWait = CancellationTokenSource.CreateLinkedTokenSource(stopping);

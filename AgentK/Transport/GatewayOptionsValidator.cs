@@ -32,7 +32,12 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         }
         else if (!string.IsNullOrEmpty(options.TokenFile) && !File.Exists(options.TokenFile))
         {
-            errors.Add($"Agent:TokenFile '{options.TokenFile}' does not exist.");
+            errors.Add($"Agent:TokenFile: file '{options.TokenFile}' does not exist (relative paths are read from {Environment.CurrentDirectory}).");
+        }
+
+        if (!string.IsNullOrEmpty(options.GatewayCaFile) && !File.Exists(options.GatewayCaFile))
+        {
+            errors.Add($"Agent:GatewayCaFile: file '{options.GatewayCaFile}' does not exist (relative paths are read from {Environment.CurrentDirectory}).");
         }
 
         if (options.KeepAlivePingInterval <= TimeSpan.Zero) errors.Add("Agent:KeepAlivePingInterval must be positive.");

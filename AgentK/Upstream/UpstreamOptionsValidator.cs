@@ -13,6 +13,11 @@ internal sealed class UpstreamOptionsValidator : IValidateOptions<UpstreamOption
             errors.Add("Agent:Upstream:Url must be an absolute http:// or https:// URL.");
         }
 
+        if (!string.IsNullOrEmpty(options.CaFile) && !File.Exists(options.CaFile))
+        {
+            errors.Add($"Agent:Upstream:CaFile: file '{options.CaFile}' does not exist (relative paths are read from {Environment.CurrentDirectory}).");
+        }
+
         if (options.ConnectTimeout <= TimeSpan.Zero) errors.Add("Agent:Upstream:ConnectTimeout must be positive.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

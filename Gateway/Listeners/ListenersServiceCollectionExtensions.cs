@@ -22,10 +22,12 @@ internal static class ListenersServiceCollectionExtensions
         services.AddSingleton<GatewayMetrics>();
         services.AddGrpc(o => o.MaxReceiveMessageSize = 8 * 1024 * 1024);
 
-        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        builder.WebHost.ConfigureKestrel((_, kestrel) =>
         {
-            var options = context.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
-            var limits = context.Configuration.GetSection(ListenerLimitOptions.Section).Get<ListenerLimitOptions>() ?? new ListenerLimitOptions();
+            // The validated options: Kestrel is configured while the application is built, before the host's start
+            // validation, and a bad listener setting must be reported like any other bad option.
+            var options = kestrel.ApplicationServices.GetRequiredService<IOptions<GatewayOptions>>().Value;
+            var limits = kestrel.ApplicationServices.GetRequiredService<IOptions<ListenerLimitOptions>>().Value;
             kestrel.Limits.MaxRequestHeadersTotalSize = limits.MaxRequestHeaderBytes;
             kestrel.Limits.RequestHeadersTimeout = limits.RequestHeadersTimeout;
             kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(limits.MinRequestBodyBytesPerSecond, TimeSpan.FromSeconds(5));

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using Plural.Gateway.Access;
 using Plural.Gateway.Agents;
 using Plural.AgentK;
@@ -67,6 +68,8 @@ internal static partial class DevEnvironment
         builder.Configuration.AddCommandLine(args.Skip(1).ToArray());
         builder.AddPluralSilo();
         await using var app = builder.Build();
+        // Validated here rather than inside the start, which would log the failure with its stack trace first.
+        app.Services.GetService<IStartupValidator>()?.Validate();
         app.MapPluralSilo();
         await app.StartAsync();
 

@@ -1,5 +1,6 @@
 using Npgsql;
 using Plural.Gateway.Orleans;
+using Plural.Protocol.Hosting;
 
 namespace Plural.Silo.Hosting;
 
@@ -15,8 +16,8 @@ public static partial class SchemaMigrationCommand
         var connectionString = builder.Configuration.GetConnectionString(ClusterConnectionStrings.Postgres);
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            await Console.Error.WriteLineAsync("migrate: set the connection string ConnectionStrings:Postgres (environment: ConnectionStrings__Postgres).");
-            return 2;
+            await Console.Error.WriteLineAsync("error: ConnectionStrings:Postgres: is required (environment: ConnectionStrings__Postgres)");
+            return HostCommandLine.UsageError;
         }
 
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(5));

@@ -27,6 +27,8 @@ public sealed class AgentLifecycleTests(PlatformFixture platform)
         Assert.Equal(platform.GatewayId, connection.GatewayId);
         Assert.Equal($"{agent.Name}-pod", connection.InstanceId);
         Assert.NotNull(connected.Status.Since);
+        // The version the agent says hello with is the one the program prints, not the assembly's 1.0.0.0.
+        Assert.Equal(await ProductRun.VersionAsync("AgentK"), connection.AgentVersion);
     }
 
     [Fact]
