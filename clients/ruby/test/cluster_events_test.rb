@@ -10,7 +10,8 @@ class ClusterEventsTest < Minitest::Test
     api = client(stub: stub, backoff: 0.01)
 
     events = []
-    api.each_cluster_event(connected_agent) do |event|
+    gaps = []
+    api.each_cluster_event(connected_agent, on_gap: ->(seen, next_position) { gaps << [seen, next_position] }) do |event|
       events << event
       break if events.size == 6
 
@@ -21,6 +22,7 @@ class ClusterEventsTest < Minitest::Test
     positions = events.map { |e| e[:position] }
     assert_equal (positions.first...positions.first + 6).to_a, positions
     assert_operator stub.calls[:watch_cluster_events], :>=, 3
+    assert_empty gaps
     assert(events.all? { |e| e[:agent] == connected_agent && e[:observed_at].is_a?(Time) })
   end
 

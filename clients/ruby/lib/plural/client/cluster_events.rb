@@ -13,14 +13,18 @@ module Plural
       # A dropped stream is opened again after the last position yielded, so nothing is repeated and, as long as
       # the platform still keeps the events, nothing is lost. max_reconnects: consecutive failed attempts before
       # the last error is raised (nil: never give up). Other errors (NotFound, Unauthenticated...) are raised.
+      # on_gap is called with (last position seen, next position) when the platform no longer kept the events in
+      # between (more than 1000 passed, or the log's silo was lost): re-read the state before carrying on.
       # Without a block, an Enumerator.
-      def each_cluster_event(name, after: 0, max_reconnects: nil, &block)
-        return enum_for(:each_cluster_event, name, after: after, max_reconnects: max_reconnects) unless block
+      def each_cluster_event(name, after: 0, max_reconnects: nil, on_gap: nil, &block)
+        unless block
+          return enum_for(:each_cluster_event, name, after: after, max_reconnects: max_reconnects, on_gap: on_gap)
+        end
 
         position = after
         failures = 0
         loop do
-          position, received, error = follow(name, position, &block)
+          position, received, error = follow(name, position, on_gap, &block)
           failures = received ? 1 : failures + 1
           raise error if error && max_reconnects && failures > max_reconnects
 
@@ -33,7 +37,7 @@ module Plural
 
       # One stream from position until it ends; returns the new position, whether any event arrived, and the
       # resumable error that ended it (nil when the server closed it).
-      def follow(name, position)
+      def follow(name, position, on_gap)
         request = V1::WatchClusterEventsRequest.new(name: name, after_position: position)
         op = @stub.watch_cluster_events(request, metadata: metadata, return_op: true)
         received = false
@@ -43,6 +47,7 @@ module Plural
             # The server starts after `position`; this guards against a replay overlapping what was yielded.
             next if event.position <= position
 
+            on_gap&.call(position, event.position) if position.positive? && event.position > position + 1
             position = event.position
             yield Convert.message(event)
           end
