@@ -18,12 +18,17 @@ internal sealed partial record MinitestRun(int Runs, int Assertions, int Failure
         Assert.True(exit == 0, $"the gem's stubs were not generated ({exit}); install ruby-grpc-tools (test.sh does):\n{output}");
     }
 
-    /// <summary>Every <c>test/*_test.rb</c> of the gem; fails when minitest printed no summary.</summary>
-    public static async Task<MinitestRun> RunSuiteAsync(IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
+    /// <summary>Every <c>test/**/*_test.rb</c> of the gem; fails when minitest printed no summary.</summary>
+    public static Task<MinitestRun> RunSuiteAsync(IReadOnlyDictionary<string, string> environment, TimeSpan timeout) =>
+        RunAsync("Dir['./test/**/*_test.rb'].sort.each { |file| require file }", environment, timeout);
+
+    /// <summary>One file of the gem's <c>test/</c> folder, for tests that need the C# side to act while they run.</summary>
+    public static Task<MinitestRun> RunFileAsync(string file, IReadOnlyDictionary<string, string> environment, TimeSpan timeout) =>
+        RunAsync($"require './test/{file}'", environment, timeout);
+
+    private static async Task<MinitestRun> RunAsync(string requires, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
     {
-        var (_, output) = await RunAsync(
-            ["-Ilib", "-Itest", "-e", "Dir['./test/**/*_test.rb'].sort.each { |file| require file }", "--", "--verbose"],
-            environment, timeout);
+        var (_, output) = await RunAsync(["-Ilib", "-Itest", "-e", requires, "--", "--verbose"], environment, timeout);
         var summary = Summary().Match(output);
         Assert.True(summary.Success, "minitest printed no summary:\n" + output);
         int Count(string group) => int.Parse(summary.Groups[group].Value);

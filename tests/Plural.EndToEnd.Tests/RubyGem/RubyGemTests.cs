@@ -1,4 +1,4 @@
-using Plural.EndToEnd.Tests.Cluster;
+using Plural.EndToEnd.Tests.Infrastructure;
 using Plural.EndToEnd.Tests.MainApp;
 
 namespace Plural.EndToEnd.Tests.RubyGem;
@@ -14,50 +14,59 @@ public sealed class RubyGemTests(MainAppPlatform platform)
     public async Task The_ruby_gem_suite_passes_against_a_running_platform()
     {
         await MinitestRun.GenerateStubsAsync();
-        await using var cluster = await EmulatedCluster.StartAsync();
-        await cluster.CreateNamespaceAsync("shop");
-        await cluster.CreateDeploymentAsync("shop", "web", replicas: 2);
-        var agent = await platform.RegisterAgentAsync("rubygem", new Dictionary<string, string> { ["suite"] = "rubygem" });
-        await using var process = await platform.StartAgentAsync(agent.Name, agent.Token, cluster.Server.Url, cluster.AgentArgs());
+        await using var agent = await ChangingAgent.StartAsync(platform);
 
-        // Every scale emits at least one event, so the suite's watches always have something to follow.
-        using var stop = new CancellationTokenSource();
-        var changes = KeepScalingAsync(cluster, stop.Token);
-        MinitestRun run;
-        try
-        {
-            run = await MinitestRun.RunSuiteAsync(new Dictionary<string, string>
-            {
-                ["PLURAL_API"] = platform.ApiUrl.Authority,
-                ["PLURAL_CA_FILE"] = platform.Certificates.AuthorityFile,
-                ["PLURAL_JWT_SECRET_FILE"] = platform.SecretFile,
-                ["PLURAL_CONNECTED_AGENT"] = agent.Name,
-            }, TimeSpan.FromMinutes(4));
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await changes;
-        }
+        var run = await MinitestRun.RunSuiteAsync(Environment(platform.ApiUrl, agent), TimeSpan.FromMinutes(4));
 
         Assert.True(run.Failures == 0 && run.Errors == 0 && run.Skips == 0, run.Output);
         Assert.True(run.Runs >= 19, $"expected the whole suite, got {run.Runs} runs:\n{run.Output}");
     }
 
-    private static async Task KeepScalingAsync(EmulatedCluster cluster, CancellationToken ct)
+    [Fact]
+    public async Task The_ruby_gem_resumes_cluster_events_across_a_gateway_restart()
     {
-        var replicas = 2;
-        while (!ct.IsCancellationRequested)
+        await MinitestRun.GenerateStubsAsync();
+        await using var agent = await ChangingAgent.StartAsync(platform);
+        var apiUrl = new Uri($"https://127.0.0.1:{FreePort.Next()}");
+        var gateway = await platform.StartApiGatewayAsync("gw-ruby-restart", apiUrl);
+        var signal = Path.Combine(Path.GetTempPath(), $"plural-ruby-restart-{Guid.NewGuid():N}");
+        try
         {
-            await cluster.ScaleAsync("shop", "web", replicas = replicas % 4 + 1);
-            try
+            var environment = new Dictionary<string, string>(Environment(apiUrl, agent)) { ["PLURAL_RESTART_SIGNAL"] = signal };
+            var running = MinitestRun.RunFileAsync("gateway_restart.rb", environment, TimeSpan.FromMinutes(2));
+
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (!File.Exists(signal) && !running.IsCompleted)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+                Assert.True(DateTime.UtcNow < deadline, "the Ruby test never saw its first events");
+                await Task.Delay(100);
             }
-            catch (OperationCanceledException)
+
+            if (running.IsCompleted)
             {
-                return;
+                Assert.Fail("the Ruby test ended before the restart:\n" + (await running).Output);
             }
+
+            await gateway.KillAsync();
+            await gateway.DisposeAsync();
+            await Task.Delay(TimeSpan.FromSeconds(2)); // events keep coming while no gateway serves the watch
+            gateway = await platform.StartApiGatewayAsync("gw-ruby-restart", apiUrl);
+
+            var run = await running;
+            Assert.True(run.Runs == 1 && run.Failures == 0 && run.Errors == 0 && run.Skips == 0, run.Output);
+        }
+        finally
+        {
+            await gateway.DisposeAsync();
+            File.Delete(signal);
         }
     }
+
+    private IReadOnlyDictionary<string, string> Environment(Uri apiUrl, ChangingAgent agent) => new Dictionary<string, string>
+    {
+        ["PLURAL_API"] = apiUrl.Authority,
+        ["PLURAL_CA_FILE"] = platform.Certificates.AuthorityFile,
+        ["PLURAL_JWT_SECRET_FILE"] = platform.SecretFile,
+        ["PLURAL_CONNECTED_AGENT"] = agent.Name,
+    };
 }
