@@ -18,6 +18,8 @@ command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 # The main application's side is played by a Ruby script with Debian's gRPC gem and its stub generator.
 command -v ruby >/dev/null 2>&1 && ruby -e 'require "grpc"' >/dev/null 2>&1 || need_apt+=(ruby ruby-grpc)
 command -v grpc_tools_ruby_protoc >/dev/null 2>&1 || need_apt+=(ruby-grpc-tools)
+# The Ruby gem's suite (clients/ruby/test) runs on minitest, which Debian's ruby usually ships.
+command -v ruby >/dev/null 2>&1 && ruby -e 'require "minitest"' >/dev/null 2>&1 || need_apt+=(ruby-minitest)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing: ${need_apt[*]}"
   sudo_cmd=""

@@ -74,6 +74,28 @@ public sealed class MainAppPlatform : IAsyncLifetime
         Client = ClientWith();
     }
 
+    /// <summary>
+    /// Another gateway of the same cluster serving only <c>ServerApi</c> on <paramref name="apiUrl"/>, with the same
+    /// secrets and certificate, for a test to kill and start again without disturbing <see cref="Gateway"/>.
+    /// </summary>
+    internal async Task<ProductProcess> StartApiGatewayAsync(string id, Uri apiUrl)
+    {
+        var gateway = ProductProcess.Start("Gateway",
+        [
+            $"--Orleans:GatewayPort={_orleansGatewayPort}",
+            $"--Gateway:Id={id}",
+            $"--Gateway:ServerApi:JwtSecretFiles:0={SecretFile}",
+            $"--Gateway:AgentListenUrl=https://127.0.0.1:{FreePort.Next()}",
+            $"--Gateway:ApiListenUrl={apiUrl}",
+            $"--Gateway:HttpListenUrl=https://127.0.0.1:{FreePort.Next()}",
+            $"--Gateway:TlsCertificateFile={Certificates.CertificateFile}",
+            $"--Gateway:TlsKeyFile={Certificates.KeyFile}",
+            $"--Gateway:Peer:SecretFile={Path.Combine(_directory.FullName, "peer-secret")}",
+        ], name: $"Gateway ({id})");
+        await gateway.WaitForOutputAsync("Application started", PlatformFixture.StartTimeout);
+        return gateway;
+    }
+
     /// <summary>A client minting tokens with other settings, to be refused or accepted.</summary>
     public PluralServerClient ClientWith(string secret = Secret, string issuer = "plural", string audience = "plural-server-api",
         TimeSpan? lifetime = null, TimeProvider? clock = null) =>
