@@ -1,5 +1,3 @@
-using System.Xml.Linq;
-
 namespace Plural.EndToEnd.Tests.CommandLine;
 
 /// <summary>The edges of each program as an operator meets them: help, version, a mistyped command, a bad setting.</summary>
@@ -19,7 +17,7 @@ public sealed class CommandLineTests
     [Fact]
     public async Task Every_program_prints_the_same_version_taken_from_the_repository()
     {
-        var declared = XDocument.Load(Path.Combine(RepositoryLayout.Root, "Directory.Build.props")).Descendants("Version").Single().Value;
+        var declared = File.ReadAllText(Path.Combine(RepositoryLayout.Root, "VERSION")).Trim();
 
         var versions = new List<string>();
         foreach (var program in Programs)
