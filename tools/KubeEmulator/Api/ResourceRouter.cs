@@ -24,6 +24,7 @@ internal sealed partial class ResourceRouter(
     WatchStreamer watches,
     PodLogStreamer logs,
     PodStreamingHandler streaming,
+    AccessReviews accessReviews,
     ResourceMetrics metrics,
     ILogger<ResourceRouter> logger)
 {
@@ -76,7 +77,6 @@ internal sealed partial class ResourceRouter(
         }
         var verb = Verb(method, path, request);
         if (!kind.Verbs.Contains(verb) && sub is null) throw Errors.MethodNotAllowed(verb, kind.GroupResource);
-        AccessRules.Authorize(request.Identity, verb, kind, request.Namespace, sub);
         if (kind.Namespaced && path.Namespace is null)
         {
             // Namespaced kinds are only listed and watched across namespaces; everything else needs one.
@@ -88,7 +88,8 @@ internal sealed partial class ResourceRouter(
         {
             await (kind.Kind switch
             {
-                "SelfSubjectAccessReview" => SelfSubjectReviews.CreateAccessReviewAsync(request),
+                "SelfSubjectAccessReview" or "SubjectAccessReview" or "LocalSubjectAccessReview" => accessReviews.CreateAsync(request),
+                "SelfSubjectRulesReview" => accessReviews.CreateRulesReviewAsync(request),
                 "SelfSubjectReview" => SelfSubjectReviews.CreateAsync(request),
                 _ => metrics.ServeAsync(request),
             });

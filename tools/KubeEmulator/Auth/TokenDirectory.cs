@@ -7,8 +7,8 @@ internal sealed class TokenDirectory
 
     public TokenDirectory(KubeEmulatorOptions options)
     {
-        Add(new KubeEmulatorUser(options.AdminToken, "kubernetes-admin", ["system:masters"], CanImpersonate: true));
-        Add(new KubeEmulatorUser(options.AgentToken, KubeEmulatorOptions.AgentUserName, ["system:serviceaccounts", "system:serviceaccounts:plural"], CanImpersonate: true));
+        Add(new KubeEmulatorUser(options.AdminToken, "kubernetes-admin", ["system:masters"]));
+        Add(new KubeEmulatorUser(options.AgentToken, KubeEmulatorOptions.AgentUserName, ["system:serviceaccounts", "system:serviceaccounts:plural"]));
         foreach (var user in options.Users) Add(user);
     }
 
@@ -17,7 +17,7 @@ internal sealed class TokenDirectory
         const string scheme = "Bearer ";
         if (authorization is null || !authorization.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)) return null;
         if (!_users.TryGetValue(authorization[scheme.Length..].Trim(), out var user)) return null;
-        return new RequestIdentity(user.Name, null, WithAuthenticated(user.Groups), new Dictionary<string, IReadOnlyList<string>>(), user.CanImpersonate);
+        return new RequestIdentity(user.Name, null, WithAuthenticated(user.Groups), new Dictionary<string, IReadOnlyList<string>>());
     }
 
     public static IReadOnlyList<string> WithAuthenticated(IEnumerable<string> groups) =>

@@ -48,8 +48,6 @@ internal sealed partial class PodStreamingHandler(
         {
             throw Errors.MethodNotAllowed(http.Request.Method.ToLowerInvariant(), request.Kind.GroupResource);
         }
-        // Connecting to a pod is "create" on the subresource whatever the method, as the API server checks it since 1.31.
-        AccessRules.Authorize(request.Identity, "create", request.Kind, request.Namespace, subresource);
         var pod = objects.Get(request.Kind, request.Namespace, request.Name);
         if (subresource == "portforward")
         {
