@@ -25,6 +25,7 @@ internal sealed partial class ResourceRouter(
     PodLogStreamer logs,
     PodStreamingHandler streaming,
     AccessReviews accessReviews,
+    TokenRequests tokenRequests,
     ResourceMetrics metrics,
     ILogger<ResourceRouter> logger)
 {
@@ -67,7 +68,7 @@ internal sealed partial class ResourceRouter(
         if (path.Namespace is not null && !kind.Namespaced) throw Errors.NoResource();
         var request = new ApiRequest(context, path, kind, context.Identity());
         var sub = path.Subresource;
-        if (sub is not null && !(sub == "status" && kind.HasStatus || sub == "scale" && kind.HasScale || sub == "log" && kind.HasLog || sub == "eviction" && kind.HasEviction
+        if (sub is not null && !(sub == "status" && kind.HasStatus || sub == "scale" && kind.HasScale || sub == "log" && kind.HasLog || sub == "eviction" && kind.HasEviction || sub == "token" && kind.HasTokenRequest
                 || kind.HasStreaming && PodStreamingHandler.Subresources.Contains(sub)))
             throw Errors.NoResource();
         if (sub is not null && kind.HasStreaming && PodStreamingHandler.Subresources.Contains(sub) && path.Namespace is not null)
@@ -104,6 +105,7 @@ internal sealed partial class ResourceRouter(
             ("get", _) => reads.GetAsync(request),
             ("create", null) => writes.CreateAsync(request),
             ("create-named", "eviction") => writes.EvictAsync(request),
+            ("create-named", "token") => tokenRequests.CreateAsync(request),
             ("update", "scale") => scales.ReplaceAsync(request),
             ("update", _) => writes.ReplaceAsync(request, sub),
             ("patch", "scale") => scales.PatchAsync(request),

@@ -48,9 +48,5 @@ internal sealed class Impersonation(RbacAuthorizer authorizer)
         return new RequestIdentity(user, uid.Length == 0 ? null : uid, TokenDirectory.WithAuthenticated(groups), extra);
     }
 
-    private void Require(AuthorizationAttributes attributes)
-    {
-        var decision = authorizer.Authorize(attributes);
-        if (!decision.Allowed) throw ForbiddenError.For(attributes, decision.Reason);
-    }
+    private void Require(AuthorizationAttributes attributes) => authorizer.Require(attributes);
 }

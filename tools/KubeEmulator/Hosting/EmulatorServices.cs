@@ -33,6 +33,8 @@ internal static class EmulatorServices
         services.AddSingleton<StreamingSessions>();
         services.AddSingleton<PodStreamingHandler>();
         services.AddSingleton<AccessReviews>();
+        services.AddSingleton<ServiceAccountTokens>();
+        services.AddSingleton<TokenRequests>();
         services.AddSingleton<Metrics.ResourceMetrics>();
         services.AddSingleton<ResourceRouter>();
         services.AddSingleton<EventRecorder>();

@@ -40,7 +40,7 @@ internal static class BuiltInKinds
 
     public static readonly ResourceKind ServiceAccount = new("", "v1", "ServiceAccount", "serviceaccounts", "serviceaccount", true)
     {
-        ShortNames = ["sa"], Columns = ColumnSets.ServiceAccounts, MergeKeys = MergeKeySets.Generic,
+        ShortNames = ["sa"], Columns = ColumnSets.ServiceAccounts, MergeKeys = MergeKeySets.Generic, HasTokenRequest = true,
     };
 
     public static readonly ResourceKind Event = new("", "v1", "Event", "events", "event", true)

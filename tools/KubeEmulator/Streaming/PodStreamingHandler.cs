@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Plural.KubeEmulator.Api;
-using Plural.KubeEmulator.Auth;
 using Plural.KubeEmulator.Controllers;
 using Plural.KubeEmulator.Json;
 using Plural.KubeEmulator.Resources;
