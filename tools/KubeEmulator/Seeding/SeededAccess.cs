@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Plural.KubeEmulator.Api;
 
 namespace Plural.KubeEmulator.Seeding;
@@ -20,13 +21,13 @@ internal static class SeededAccess
     {
         var impersonate = BootstrapRbac.Rule(["impersonate"], ["", "authentication.k8s.io"], ["users", "groups", "serviceaccounts", "uids", "userextras/*"]);
         BootstrapRbac.ClusterRole(objects, "kube-emulator:impersonator", [impersonate], bootstrap: false);
-        // GitOps applies and prunes whatever kinds a repository holds; part 2 of issue 18 narrows this to the shipped deploy/agentk RBAC.
+        // GitOps applies and prunes whatever kinds a repository holds, until issue 18 has the agent run under the shipped deploy/agentk RBAC.
         BootstrapRbac.ClusterRole(objects, "kube-emulator:agentk", [impersonate, BootstrapRbac.Rule(["*"], ["*"], ["*"]), BootstrapRbac.Paths(["get"], ["*"])], bootstrap: false);
         BootstrapRbac.ClusterRole(objects, "kube-emulator:read-only", [BootstrapRbac.Rule(Read, ["*"], ["*"]), BootstrapRbac.Paths(["get"], ["*"])], bootstrap: false);
 
         var agent = KubeEmulatorOptions.AgentUserName.Split(':');
         BootstrapRbac.ClusterRoleBinding(objects, "kube-emulator:agentk", "kube-emulator:agentk", bootstrap: false,
-            new System.Text.Json.Nodes.JsonObject { ["kind"] = "ServiceAccount", ["name"] = agent[3], ["namespace"] = agent[2] });
+            new JsonObject { ["kind"] = "ServiceAccount", ["name"] = agent[3], ["namespace"] = agent[2] });
         BootstrapRbac.ClusterRoleBinding(objects, "kube-emulator:read-only", "kube-emulator:read-only", bootstrap: false, BootstrapRbac.Group(KubeEmulatorOptions.ReadOnlyGroup));
         var impersonators = options.Users.Where(u => u.CanImpersonate).Select(u => BootstrapRbac.User(u.Name)).ToArray();
         if (impersonators.Length > 0) BootstrapRbac.ClusterRoleBinding(objects, "kube-emulator:impersonators", "kube-emulator:impersonator", bootstrap: false, impersonators);
