@@ -4,7 +4,7 @@ using Plural.KubeEmulator.Tests.Support;
 
 namespace Plural.KubeEmulator.Tests;
 
-/// <summary>Bearer tokens, impersonation and the read-only rule, seen through kubectl and raw HTTP.</summary>
+/// <summary>Bearer tokens, impersonation and the seeded read-only binding, seen through kubectl and raw HTTP.</summary>
 public sealed class AuthenticationTests
 {
     [Fact]
@@ -88,7 +88,7 @@ public sealed class AuthenticationTests
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         var status = await StatusBody.ReadAsync(response);
         Assert.Equal("Forbidden", status.Reason);
-        Assert.Contains("cannot impersonate resource \"users\"", status.Message);
+        Assert.Equal("users \"kubernetes-admin\" is forbidden: User \"viewer\" cannot impersonate resource \"users\" in API group \"\" at the cluster scope", status.Message);
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public sealed class AuthenticationTests
     }
 
     [Fact]
-    public async Task Kubectl_auth_can_i_follows_the_read_only_rule()
+    public async Task Kubectl_auth_can_i_follows_the_seeded_read_only_binding()
     {
         await using var cluster = await TestCluster.StartAsync();
 

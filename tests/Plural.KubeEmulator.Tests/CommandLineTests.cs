@@ -62,6 +62,44 @@ public sealed partial class CommandLineTests
         }
     }
 
+    [Fact]
+    public async Task Command_line_with_rbac_false_lets_a_read_only_user_write()
+    {
+        var directory = Directory.CreateTempSubdirectory("kube-emulator-cli-");
+        var kubeconfig = Path.Combine(directory.FullName, "config");
+        using var process = StartEmulator("--port", "0", "--kubeconfig", kubeconfig, "--empty", "--rbac=false");
+        try
+        {
+            await ReadListeningUrlAsync(process);
+            var viewerConfig = Path.Combine(directory.FullName, "viewer-config");
+            await File.WriteAllTextAsync(viewerConfig, (await File.ReadAllTextAsync(kubeconfig)).Replace(KubeEmulatorOptions.DefaultAdminToken, KubeEmulatorOptions.DefaultViewerToken));
+            var viewer = new Kubectl(viewerConfig, Path.Combine(directory.FullName, "cache"));
+
+            var whoami = (await viewer.RunAsync("auth", "whoami")).EnsureSuccess();
+            var write = await viewer.RunAsync("create", "configmap", "written-by-viewer");
+
+            Assert.Matches(@"Username\s+viewer", whoami.Stdout);
+            Assert.Equal("configmap/written-by-viewer created", write.EnsureSuccess().Stdout.Trim());
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Command_line_refuses_an_rbac_value_that_is_not_a_boolean()
+    {
+        using var process = StartEmulator("--rbac", "maybe");
+        using var exit = new CancellationTokenSource(Timeout);
+        await process.WaitForExitAsync(exit.Token);
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("unknown or incomplete argument: --rbac", await process.StandardError.ReadToEndAsync());
+    }
+
     private static Process StartEmulator(params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

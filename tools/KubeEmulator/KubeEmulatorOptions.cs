@@ -17,7 +17,7 @@ public sealed class KubeEmulatorOptions
     /// <summary>User name of the agent's service account.</summary>
     public const string AgentUserName = "system:serviceaccount:plural:agentk";
 
-    /// <summary>Group whose members may only read (get, list, watch).</summary>
+    /// <summary>Group bound to get, list and watch on everything (a seeded ClusterRoleBinding).</summary>
     public const string ReadOnlyGroup = "kube-emulator:read-only";
 
     /// <summary>TCP port on 127.0.0.1; 0 picks a free port.</summary>
@@ -35,10 +35,16 @@ public sealed class KubeEmulatorOptions
     /// <summary>Number of fake nodes the cluster has (pods are scheduled onto them).</summary>
     public int NodeCount { get; set; } = 2;
 
+    /// <summary>
+    /// Enforce RBAC (default): requests are authorized by the stored Roles, ClusterRoles and bindings as
+    /// on a real API server. When false every authenticated identity may do everything, impersonation included.
+    /// </summary>
+    public bool Rbac { get; set; } = true;
+
     /// <summary>Token of the administrator (<c>kubernetes-admin</c>, group <c>system:masters</c>).</summary>
     public string AdminToken { get; set; } = DefaultAdminToken;
 
-    /// <summary>Token of the agent service account (<see cref="AgentUserName"/>), which may impersonate.</summary>
+    /// <summary>Token of the agent service account (<see cref="AgentUserName"/>), bound to impersonate and to write what GitOps applies.</summary>
     public string AgentToken { get; set; } = DefaultAgentToken;
 
     /// <summary>Further users; each token maps to one identity.</summary>
@@ -90,6 +96,6 @@ public sealed class KubeEmulatorOptions
 /// <summary>A bearer token and the identity it authenticates as.</summary>
 /// <param name="Token">The bearer token.</param>
 /// <param name="Name">User name reported by <c>kubectl auth whoami</c>.</param>
-/// <param name="Groups">Groups; <see cref="KubeEmulatorOptions.ReadOnlyGroup"/> makes the user read-only.</param>
-/// <param name="CanImpersonate">Whether <c>Impersonate-*</c> headers are honoured for this user.</param>
+/// <param name="Groups">Groups; <see cref="KubeEmulatorOptions.ReadOnlyGroup"/> is bound to read-only access to everything.</param>
+/// <param name="CanImpersonate">Whether the user is bound to a role that may impersonate any user, group and service account.</param>
 public sealed record KubeEmulatorUser(string Token, string Name, IReadOnlyList<string> Groups, bool CanImpersonate = false);

@@ -93,6 +93,7 @@ public sealed partial class KubeEmulatorServer : IAsyncDisposable
         app.Use(RequestCounting.Middleware(requests));
         app.Use(EndStreamsOnShutdown(app.Lifetime));
         app.UseMiddleware<AuthenticationMiddleware>();
+        app.UseMiddleware<AuthorizationMiddleware>();
         app.UseWebSockets();
         DiscoveryEndpoints.Map(app);
         OpenApiEndpoints.Map(app);
@@ -103,6 +104,8 @@ public sealed partial class KubeEmulatorServer : IAsyncDisposable
 
         var objects = app.Services.GetRequiredService<ObjectService>();
         ClusterBasics.Seed(objects, options.NodeCount);
+        BootstrapRbac.Seed(objects);
+        SeededAccess.Seed(objects, options);
         if (!options.Empty) SampleWorkloads.Seed(objects, app.Services.GetRequiredService<ResourceRegistry>());
 
         await app.StartAsync(ct);

@@ -14,11 +14,18 @@ for (var i = 0; i < args.Length; i++)
         case "--kubeconfig" when i + 1 < args.Length:
             kubeconfig = args[++i];
             break;
+        case "--rbac=true" or "--rbac=false":
+            options.Rbac = args[i] == "--rbac=true";
+            break;
+        case "--rbac" when i + 1 < args.Length && bool.TryParse(args[i + 1], out var rbac):
+            options.Rbac = rbac;
+            i++;
+            break;
         case "--empty":
             options.Empty = true;
             break;
         case "--help" or "-h":
-            Console.WriteLine("usage: Plural.KubeEmulator [--port <n>] [--kubeconfig <path>] [--empty]");
+            Console.WriteLine("usage: Plural.KubeEmulator [--port <n>] [--kubeconfig <path>] [--empty] [--rbac=false]");
             return 0;
         default:
             Console.Error.WriteLine($"unknown or incomplete argument: {args[i]}");

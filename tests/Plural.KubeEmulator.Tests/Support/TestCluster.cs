@@ -63,6 +63,14 @@ public sealed class TestCluster : IAsyncDisposable
         return client;
     }
 
+    /// <summary>kubectl with its own kubeconfig and cache for a user who authenticates with <paramref name="token"/>.</summary>
+    public async Task<Kubectl> KubectlForAsync(string token, string name)
+    {
+        var config = Path.Combine(Directory, $"{name}-kubeconfig");
+        await Server.WriteKubeconfigAsync(config, token);
+        return new Kubectl(config, Path.Combine(Directory, $"{name}-cache"));
+    }
+
     public string WriteFile(string name, string content)
     {
         var path = Path.Combine(Directory, name);

@@ -20,6 +20,10 @@ internal static partial class ObjectValidation
         var errors = new List<FieldError>();
         var name = o.Name();
         if (name.Length == 0) errors.Add(FieldError.Required("metadata.name", "name or generateName is required"));
+        else if (RbacValidation.IsRbacKind(kind.Kind))
+        {
+            if (RbacValidation.NameProblem(name) is { } problem) errors.Add(FieldError.InvalidValue("metadata.name", name, problem));
+        }
         else if (kind.Kind is "Namespace" or "Service" ? !LabelPattern().IsMatch(name) || name.Length > 63 : !SubdomainPattern().IsMatch(name) || name.Length > 253)
             errors.Add(FieldError.InvalidValue("metadata.name", name, kind.Kind is "Namespace" or "Service" ? LabelHelp : SubdomainHelp));
         Labels(o, errors);
@@ -36,6 +40,9 @@ internal static partial class ObjectValidation
                 break;
             case "CustomResourceDefinition":
                 Crd(o, errors);
+                break;
+            case var rbac when RbacValidation.IsRbacKind(rbac):
+                RbacValidation.Validate(rbac, o, errors);
                 break;
         }
         if (errors.Count > 0) throw Errors.Invalid(kind.Kind, kind.Group, name, errors);
@@ -55,6 +62,7 @@ internal static partial class ObjectValidation
                 errors.Add(new FieldError("data", "FieldValueForbidden", "Forbidden: field is immutable when `immutable` is set"));
             if (next.Bool("immutable") != true) errors.Add(new FieldError("immutable", "FieldValueForbidden", "Forbidden: field is immutable when `immutable` is set"));
         }
+        RbacValidation.ValidateUpdate(kind.Kind, current, next, errors);
         if (errors.Count > 0) throw Errors.Invalid(kind.Kind, kind.Group, next.Name(), errors);
     }
 

@@ -24,6 +24,8 @@ internal sealed partial class ResourceRouter(
     WatchStreamer watches,
     PodLogStreamer logs,
     PodStreamingHandler streaming,
+    AccessReviews accessReviews,
+    TokenRequests tokenRequests,
     ResourceMetrics metrics,
     ILogger<ResourceRouter> logger)
 {
@@ -66,7 +68,7 @@ internal sealed partial class ResourceRouter(
         if (path.Namespace is not null && !kind.Namespaced) throw Errors.NoResource();
         var request = new ApiRequest(context, path, kind, context.Identity());
         var sub = path.Subresource;
-        if (sub is not null && !(sub == "status" && kind.HasStatus || sub == "scale" && kind.HasScale || sub == "log" && kind.HasLog || sub == "eviction" && kind.HasEviction
+        if (sub is not null && !(sub == "status" && kind.HasStatus || sub == "scale" && kind.HasScale || sub == "log" && kind.HasLog || sub == "eviction" && kind.HasEviction || sub == "token" && kind.HasTokenRequest
                 || kind.HasStreaming && PodStreamingHandler.Subresources.Contains(sub)))
             throw Errors.NoResource();
         if (sub is not null && kind.HasStreaming && PodStreamingHandler.Subresources.Contains(sub) && path.Namespace is not null)
@@ -76,7 +78,6 @@ internal sealed partial class ResourceRouter(
         }
         var verb = Verb(method, path, request);
         if (!kind.Verbs.Contains(verb) && sub is null) throw Errors.MethodNotAllowed(verb, kind.GroupResource);
-        AccessRules.Authorize(request.Identity, verb, kind, request.Namespace, sub);
         if (kind.Namespaced && path.Namespace is null)
         {
             // Namespaced kinds are only listed and watched across namespaces; everything else needs one.
@@ -88,7 +89,8 @@ internal sealed partial class ResourceRouter(
         {
             await (kind.Kind switch
             {
-                "SelfSubjectAccessReview" => SelfSubjectReviews.CreateAccessReviewAsync(request),
+                "SelfSubjectAccessReview" or "SubjectAccessReview" or "LocalSubjectAccessReview" => accessReviews.CreateAsync(request),
+                "SelfSubjectRulesReview" => accessReviews.CreateRulesReviewAsync(request),
                 "SelfSubjectReview" => SelfSubjectReviews.CreateAsync(request),
                 _ => metrics.ServeAsync(request),
             });
@@ -103,6 +105,7 @@ internal sealed partial class ResourceRouter(
             ("get", _) => reads.GetAsync(request),
             ("create", null) => writes.CreateAsync(request),
             ("create-named", "eviction") => writes.EvictAsync(request),
+            ("create-named", "token") => tokenRequests.CreateAsync(request),
             ("update", "scale") => scales.ReplaceAsync(request),
             ("update", _) => writes.ReplaceAsync(request, sub),
             ("patch", "scale") => scales.PatchAsync(request),

@@ -4,7 +4,7 @@ using Plural.KubeEmulator.Api;
 namespace Plural.KubeEmulator.Auth;
 
 /// <summary>Bearer-token authentication plus impersonation; unauthenticated requests get a 401 Status.</summary>
-internal sealed class AuthenticationMiddleware(RequestDelegate next, TokenDirectory tokens)
+internal sealed class AuthenticationMiddleware(RequestDelegate next, TokenDirectory tokens, Impersonation impersonation)
 {
     private static readonly HashSet<string> PublicPaths = ["/version", "/healthz", "/livez", "/readyz"];
 
@@ -18,7 +18,7 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, TokenDirect
         try
         {
             var caller = tokens.Authenticate(context.Request.Headers.Authorization.ToString()) ?? throw Errors.Unauthorized();
-            context.Features.Set(Impersonation.Apply(caller, context.Request.Headers));
+            context.Features.Set(impersonation.Apply(caller, context.Request.Headers));
         }
         catch (ApiException e)
         {

@@ -1,7 +1,4 @@
 namespace Plural.KubeEmulator.Auth;
 
 /// <summary>The effective identity of a request, after impersonation.</summary>
-internal sealed record RequestIdentity(string User, string? Uid, IReadOnlyList<string> Groups, IReadOnlyDictionary<string, IReadOnlyList<string>> Extra, bool CanImpersonate)
-{
-    public bool IsReadOnly => Groups.Contains(KubeEmulatorOptions.ReadOnlyGroup);
-}
+internal sealed record RequestIdentity(string User, string? Uid, IReadOnlyList<string> Groups, IReadOnlyDictionary<string, IReadOnlyList<string>> Extra);

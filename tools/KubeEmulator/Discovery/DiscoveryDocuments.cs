@@ -48,6 +48,7 @@ internal static class DiscoveryDocuments
             if (k.HasScale) resources.Add(Subresource(k, "scale", "autoscaling", "v1", "Scale", ["get", "patch", "update"]));
             if (k.HasLog) resources.Add(Resource(k, $"{k.Plural}/log", ["get"]));
             if (k.HasEviction) resources.Add(Subresource(k, "eviction", "policy", "v1", "Eviction", ["create"]));
+            if (k.HasTokenRequest) resources.Add(Subresource(k, "token", "authentication.k8s.io", "v1", "TokenRequest", ["create"]));
             if (k.HasStreaming)
             {
                 resources.Add(Connect(k, "attach", "PodAttachOptions"));

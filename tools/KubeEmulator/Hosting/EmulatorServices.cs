@@ -22,6 +22,8 @@ internal static class EmulatorServices
         services.AddSingleton<ObjectService>();
         services.AddSingleton<ResourceRegistry>();
         services.AddSingleton<TokenDirectory>();
+        services.AddSingleton<Auth.Rbac.RbacAuthorizer>();
+        services.AddSingleton<Impersonation>();
         services.AddSingleton<ReadHandlers>();
         services.AddSingleton<WriteHandlers>();
         services.AddSingleton<PatchHandler>();
@@ -30,11 +32,15 @@ internal static class EmulatorServices
         services.AddSingleton<PodLogStreamer>();
         services.AddSingleton<StreamingSessions>();
         services.AddSingleton<PodStreamingHandler>();
+        services.AddSingleton<AccessReviews>();
+        services.AddSingleton<ServiceAccountTokens>();
+        services.AddSingleton<TokenRequests>();
         services.AddSingleton<Metrics.ResourceMetrics>();
         services.AddSingleton<ResourceRouter>();
         services.AddSingleton<EventRecorder>();
         services.AddSingleton<PodFactory>();
         services.AddSingleton<IReconciler, CrdController>();
+        services.AddSingleton<IReconciler, ClusterRoleAggregationController>();
         services.AddSingleton<IReconciler, NamespaceController>();
         services.AddSingleton<IReconciler, GarbageCollector>();
         services.AddSingleton<IReconciler, DeploymentController>();

@@ -9,7 +9,7 @@ internal sealed record ProtoField(string Name, string Type, bool Repeated, bool 
 /// <summary>
 /// Field numbers of the Kubernetes messages kubectl's typed commands send as protobuf
 /// (<c>create configmap|secret|namespace|deployment|job|service|serviceaccount</c>, <c>run</c>,
-/// <c>expose</c>, <c>auth can-i</c>). Fields not listed are skipped. Numbers are those of k8s.io/api generated.proto.
+/// <c>expose</c>, <c>auth can-i</c>, <c>create role|clusterrole|rolebinding|clusterrolebinding</c>). Fields not listed are skipped. Numbers are those of k8s.io/api generated.proto.
 /// Notation: <c>number name type</c>, <c>[]</c> repeated, <c>*</c> keep zero values, <c>map:T</c> string-keyed map.
 /// </summary>
 internal static class ProtoSchema
@@ -45,6 +45,22 @@ internal static class ProtoSchema
         ["RollingUpdateDeployment"] = "1 maxUnavailable IntOrString; 2 maxSurge IntOrString",
         ["SelfSubjectAccessReview"] = "1 metadata ObjectMeta; 2 spec SelfSubjectAccessReviewSpec",
         ["SelfSubjectAccessReviewSpec"] = "1 resourceAttributes ResourceAttributes; 2 nonResourceAttributes NonResourceAttributes",
+        ["SelfSubjectRulesReview"] = "1 metadata ObjectMeta; 2 spec SelfSubjectRulesReviewSpec",
+        ["SelfSubjectRulesReviewSpec"] = "1 namespace string",
+        ["SubjectAccessReview"] = "1 metadata ObjectMeta; 2 spec SubjectAccessReviewSpec",
+        ["LocalSubjectAccessReview"] = "1 metadata ObjectMeta; 2 spec SubjectAccessReviewSpec",
+        ["SubjectAccessReviewSpec"] = "1 resourceAttributes ResourceAttributes; 2 nonResourceAttributes NonResourceAttributes; 3 user string; 4 groups []string; 6 uid string",
+        ["TokenRequest"] = "1 metadata ObjectMeta; 2 spec TokenRequestSpec",
+        ["TokenRequestSpec"] = "1 audiences []string; 4 expirationSeconds int64*; 3 boundObjectRef BoundObjectReference",
+        ["BoundObjectReference"] = "1 kind string; 2 apiVersion string; 3 name string; 4 uid string",
+        ["Role"] = "1 metadata ObjectMeta; 2 rules []PolicyRule",
+        ["ClusterRole"] = "1 metadata ObjectMeta; 2 rules []PolicyRule; 3 aggregationRule AggregationRule",
+        ["PolicyRule"] = "1 verbs []string; 2 apiGroups []string; 3 resources []string; 4 resourceNames []string; 5 nonResourceURLs []string",
+        ["AggregationRule"] = "1 clusterRoleSelectors []LabelSelector",
+        ["RoleBinding"] = "1 metadata ObjectMeta; 2 subjects []Subject; 3 roleRef RoleRef",
+        ["ClusterRoleBinding"] = "1 metadata ObjectMeta; 2 subjects []Subject; 3 roleRef RoleRef",
+        ["Subject"] = "1 kind string; 2 apiGroup string; 3 name string; 4 namespace string",
+        ["RoleRef"] = "1 apiGroup string; 2 kind string; 3 name string",
         ["ResourceAttributes"] = "1 namespace string; 2 verb string; 3 group string; 4 version string; 5 resource string; 6 subresource string; 7 name string",
         ["NonResourceAttributes"] = "1 path string; 2 verb string",
         ["Job"] = "1 metadata ObjectMeta; 2 spec JobSpec",

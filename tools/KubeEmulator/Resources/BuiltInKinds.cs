@@ -40,7 +40,7 @@ internal static class BuiltInKinds
 
     public static readonly ResourceKind ServiceAccount = new("", "v1", "ServiceAccount", "serviceaccounts", "serviceaccount", true)
     {
-        ShortNames = ["sa"], Columns = ColumnSets.ServiceAccounts, MergeKeys = MergeKeySets.Generic,
+        ShortNames = ["sa"], Columns = ColumnSets.ServiceAccounts, MergeKeys = MergeKeySets.Generic, HasTokenRequest = true,
     };
 
     public static readonly ResourceKind Event = new("", "v1", "Event", "events", "event", true)
@@ -90,10 +90,27 @@ internal static class BuiltInKinds
         Verbs = ["create"], Stored = false,
     };
 
+    public static readonly ResourceKind SelfSubjectRulesReview = new("authorization.k8s.io", "v1", "SelfSubjectRulesReview", "selfsubjectrulesreviews", "selfsubjectrulesreview", false)
+    {
+        Verbs = ["create"], Stored = false,
+    };
+
+    public static readonly ResourceKind SubjectAccessReview = new("authorization.k8s.io", "v1", "SubjectAccessReview", "subjectaccessreviews", "subjectaccessreview", false)
+    {
+        Verbs = ["create"], Stored = false,
+    };
+
+    public static readonly ResourceKind LocalSubjectAccessReview = new("authorization.k8s.io", "v1", "LocalSubjectAccessReview", "localsubjectaccessreviews", "localsubjectaccessreview", true)
+    {
+        Verbs = ["create"], Stored = false,
+    };
+
     public static readonly IReadOnlyList<ResourceKind> All =
     [
         Namespace, Node, Pod, Service, ConfigMap, Secret, ServiceAccount, Event,
-        Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CustomResourceDefinition, SelfSubjectReview, SelfSubjectAccessReview,
+        Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CustomResourceDefinition, SelfSubjectReview,
+        LocalSubjectAccessReview, SelfSubjectAccessReview, SelfSubjectRulesReview, SubjectAccessReview,
+        RbacKinds.Role, RbacKinds.RoleBinding, RbacKinds.ClusterRole, RbacKinds.ClusterRoleBinding,
         .. StoredOnlyKinds.All,
         Metrics.ResourceMetrics.NodeMetrics, Metrics.ResourceMetrics.PodMetrics,
     ];

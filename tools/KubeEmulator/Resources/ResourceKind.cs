@@ -20,6 +20,9 @@ internal sealed record ResourceKind(string Group, string Version, string Kind, s
     /// <summary>Pods only: <c>POST pods/{name}/eviction</c>, which <c>kubectl drain</c> uses.</summary>
     public bool HasEviction { get; init; }
 
+    /// <summary>ServiceAccounts only: <c>POST serviceaccounts/{name}/token</c>, the TokenRequest API (<c>kubectl create token</c>).</summary>
+    public bool HasTokenRequest { get; init; }
+
     /// <summary>Pods only: <c>exec</c>, <c>attach</c> and <c>portforward</c>, the subresources that upgrade to a stream.</summary>
     public bool HasStreaming { get; init; }
 

@@ -5,7 +5,7 @@ namespace Plural.KubeEmulator.Resources;
 
 /// <summary>
 /// Kinds that are stored and served with full API semantics but have no controller behind them
-/// (nothing schedules CronJobs, binds claims or enforces RBAC; Endpoints and EndpointSlices are
+/// (nothing schedules CronJobs, binds claims; Endpoints and EndpointSlices are
 /// kept up to date by the service endpoints controller): enough for manifests that include
 /// them to apply, and for clients that list them to find them.
 /// </summary>
@@ -52,10 +52,6 @@ internal static class StoredOnlyKinds
         new("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", "horizontalpodautoscaler", true) { ShortNames = ["hpa"], Categories = ["all"], HasStatus = true },
         new("storage.k8s.io", "v1", "StorageClass", "storageclasses", "storageclass", false) { ShortNames = ["sc"] },
         new("coordination.k8s.io", "v1", "Lease", "leases", "lease", true),
-        new("rbac.authorization.k8s.io", "v1", "Role", "roles", "role", true),
-        new("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", "rolebinding", true),
-        new("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", "clusterrole", false),
-        new("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", "clusterrolebinding", false),
     ];
 
     private static string OrDefault(this string s, string fallback) => s.Length == 0 ? fallback : s;

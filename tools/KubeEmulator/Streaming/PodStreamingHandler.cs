@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Plural.KubeEmulator.Api;
-using Plural.KubeEmulator.Auth;
 using Plural.KubeEmulator.Controllers;
 using Plural.KubeEmulator.Json;
 using Plural.KubeEmulator.Resources;
@@ -48,8 +47,6 @@ internal sealed partial class PodStreamingHandler(
         {
             throw Errors.MethodNotAllowed(http.Request.Method.ToLowerInvariant(), request.Kind.GroupResource);
         }
-        // Connecting to a pod is "create" on the subresource whatever the method, as the API server checks it since 1.31.
-        AccessRules.Authorize(request.Identity, "create", request.Kind, request.Namespace, subresource);
         var pod = objects.Get(request.Kind, request.Namespace, request.Name);
         if (subresource == "portforward")
         {
