@@ -26,12 +26,7 @@ public static class ExternalTool
     /// <summary>Runs a tool to completion and returns its output; throws with the output when it fails.</summary>
     public static async Task<string> RunAsync(string program, IEnumerable<string> args, string? asUser = null, TimeSpan? timeout = null)
     {
-        var info = new ProcessStartInfo(asUser is null ? program : "runuser")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var info = new ProcessStartInfo(asUser is null ? program : "runuser");
         if (asUser is not null)
         {
             info.ArgumentList.Add("-u");
@@ -45,27 +40,11 @@ public static class ExternalTool
             info.ArgumentList.Add(arg);
         }
 
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        var limit = timeout ?? TimeSpan.FromMinutes(1);
-        using var wait = new CancellationTokenSource(limit);
-        try
+        var result = await ProcessToEnd.RunAsync(info, timeout ?? TimeSpan.FromMinutes(1));
+        var output = result.StandardOutput + result.StandardError;
+        if (result.ExitCode != 0)
         {
-            await process.WaitForExitAsync(wait.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // Nothing outlives the test that started it.
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
-            throw new TimeoutException($"{Path.GetFileName(program)} {string.Join(' ', args)} did not finish within {limit}:\n{await stdout}{await stderr}");
-        }
-
-        var output = await stdout + await stderr;
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{Path.GetFileName(program)} {string.Join(' ', args)} exited with {process.ExitCode}:\n{output}");
+            throw new InvalidOperationException($"{Path.GetFileName(program)} {string.Join(' ', args)} exited with {result.ExitCode}:\n{output}");
         }
 
         return output;

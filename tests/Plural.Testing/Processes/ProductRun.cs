@@ -30,9 +30,6 @@ public static class ProductRun
     {
         var info = new ProcessStartInfo("dotnet")
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? RepositoryLayout.Root,
         };
         foreach (var arg in args)
@@ -43,23 +40,6 @@ public static class ProductRun
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         info.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        var limit = timeout ?? DefaultTimeout;
-        using var wait = new CancellationTokenSource(limit);
-        try
-        {
-            await process.WaitForExitAsync(wait.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // A program that should have stopped at its edge but started instead: nothing outlives the test.
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
-            throw new TimeoutException($"dotnet {string.Join(' ', args)} did not exit within {limit}:\n{await stdout}{await stderr}");
-        }
-
-        return new ProductRunResult(process.ExitCode, await stdout, await stderr);
+        return await ProcessToEnd.RunAsync(info, timeout ?? DefaultTimeout);
     }
 }
