@@ -29,15 +29,17 @@ public sealed partial class KubectlFailureTests(KubectlPlatformFixture platform)
         await watch.WaitForLineAsync(l => l == "configmap/kube-root-ca.crt", StreamTimeout);
         var exitCode = 0;
         var ended = TimeSpan.Zero;
+        var down = DateTimeOffset.MinValue;
 
         await platform.KillAndRestartGatewayAsync("A", whileDown: async () =>
         {
+            down = DateTimeOffset.UtcNow;
             // Gateway A stays down until the watch has ended, so nothing but A's death can have ended it.
             var clock = Stopwatch.StartNew();
             exitCode = await watch.ExitCodeAsync(WatchEndBound);
             ended = clock.Elapsed;
         });
-        await platform.WaitUntilConnectedToAAsync(platform.Agent.Name);
+        await platform.WaitUntilConnectedToAAsync(platform.Agent.Name, connectedAfter: down);
         await using var again = kubectl.Stream("get", "configmaps", "-n", Ns, "-w", "-o", "name");
         await again.WaitForLineAsync(l => l == "configmap/kube-root-ca.crt", StreamTimeout);
         var name = $"after-restart-{Guid.NewGuid().ToString("N")[..6]}";

@@ -155,8 +155,13 @@ public sealed class KubectlPlatformFixture : IAsyncLifetime
             lifetime ?? TimeSpan.FromMinutes(5));
 
     /// <summary>Waits until gateway B sees <paramref name="agentName"/> connected to gateway A with an idle tunnel.</summary>
-    internal Task<Agent> WaitUntilConnectedToAAsync(string agentName) =>
-        WaitForAgentAsync(agentName, a => a.Status.Connected && a.Status.Connections.Any(c => c.GatewayId == Gateway("A").Id && c.IdleTunnels > 0));
+    /// <remarks>
+    /// A killed gateway's lease outlives it until it expires, and a restarted gateway keeps its id: after a restart,
+    /// <paramref name="connectedAfter"/> tells the new connection from the dead one's lease.
+    /// </remarks>
+    internal Task<Agent> WaitUntilConnectedToAAsync(string agentName, DateTimeOffset? connectedAfter = null) =>
+        WaitForAgentAsync(agentName, a => a.Status.Connected && a.Status.Connections.Any(c =>
+            c.GatewayId == Gateway("A").Id && c.IdleTunnels > 0 && (connectedAfter is null || c.ConnectedAt.ToDateTimeOffset() > connectedAfter)));
 
     /// <summary>Waits until <paramref name="agentName"/>, as gateway B reads it, satisfies <paramref name="condition"/>.</summary>
     internal async Task<Agent> WaitForAgentAsync(string agentName, Func<Agent, bool> condition)
