@@ -83,7 +83,7 @@ public sealed partial class AgentGrain(
         await GrainFactory.GetGrain<IAgentDirectoryGrain>(IAgentDirectoryGrain.Key).Remove(Name);
         if (leases.Count > 0)
         {
-            await Announcer.UpdateAsync(leases[0].GatewayId, leases[0].InstanceId, TimeSpan.Zero);
+            await Announcer.UpdateAsync(leases[0].GatewayId, leases[0].InstanceId, TimeSpan.Zero, now);
         }
 
         LogDeleted(logger, Name);
@@ -125,7 +125,7 @@ public sealed partial class AgentGrain(
         if (token is null || !token.IsValidAt(now))
         {
             _leases.Drop(renewal.GatewayId, renewal.InstanceId);
-            await Announcer.UpdateAsync(renewal.GatewayId, renewal.InstanceId, renewal.TimeToLive);
+            await Announcer.UpdateAsync(renewal.GatewayId, renewal.InstanceId, renewal.TimeToLive, now);
             return token is { IsActive: true } ? LeaseDecision.TokenExpired : LeaseDecision.TokenRevoked;
         }
 
@@ -144,7 +144,7 @@ public sealed partial class AgentGrain(
             await PersistAsync(now);
         }
 
-        await Announcer.UpdateAsync(renewal.GatewayId, renewal.InstanceId, renewal.TimeToLive);
+        await Announcer.UpdateAsync(renewal.GatewayId, renewal.InstanceId, renewal.TimeToLive, now);
         return LeaseDecision.Accepted;
     }
 
@@ -160,7 +160,7 @@ public sealed partial class AgentGrain(
             LogDisconnected(logger, Name, gatewayId);
         }
 
-        await Announcer.UpdateAsync(gatewayId, instanceId, TimeSpan.Zero);
+        await Announcer.UpdateAsync(gatewayId, instanceId, TimeSpan.Zero, now);
     }
 
     public Task<IReadOnlyList<TunnelLease>> GetLeases() =>

@@ -14,11 +14,14 @@ internal sealed partial class AgentStatusAnnouncer(Grain grain, LeaseTable lease
     private IGrainTimer? _expiryTimer;
     private (string GatewayId, string InstanceId) _last = ("", "");
 
-    /// <summary>Announces a transition if the live leases say the agent's reachability changed.</summary>
-    public async Task UpdateAsync(string gatewayId, string instanceId, TimeSpan leaseTimeToLive)
+    /// <summary>
+    /// Announces a transition if the live leases say the agent's reachability changed at <paramref name="now"/>,
+    /// the caller's own reading of the clock: leases expire relative to it, so a lapse is never announced
+    /// earlier than a time to live after the renewal that made the agent connected.
+    /// </summary>
+    public async Task UpdateAsync(string gatewayId, string instanceId, TimeSpan leaseTimeToLive, DateTimeOffset now)
     {
         _last = (gatewayId, instanceId);
-        var now = clock.GetUtcNow();
         var connected = leases.AnyLive(now);
         if (connected && _expiryTimer is null)
         {
@@ -54,8 +57,11 @@ internal sealed partial class AgentStatusAnnouncer(Grain grain, LeaseTable lease
         }
     }
 
-    private Task CheckExpiryAsync(CancellationToken ct) =>
-        _connected && !leases.AnyLive(clock.GetUtcNow()) ? UpdateAsync(_last.GatewayId, _last.InstanceId, TimeSpan.Zero) : Task.CompletedTask;
+    private Task CheckExpiryAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        return _connected && !leases.AnyLive(now) ? UpdateAsync(_last.GatewayId, _last.InstanceId, TimeSpan.Zero, now) : Task.CompletedTask;
+    }
 
     [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "Could not publish the status change of agent {AgentName}")]
     private static partial void LogPublishFailed(ILogger logger, string agentName, Exception exception);
