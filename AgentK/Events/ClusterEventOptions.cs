@@ -9,8 +9,11 @@ internal sealed class ClusterEventOptions
     /// <summary>Send events (needs the cache).</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>How long the first pending event waits for others to share its message.</summary>
-    public TimeSpan BatchInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>
+    /// Least time between two event messages. A change after a quiet period of this long leaves at once; during a
+    /// burst, changes wait at most this long for the next message.
+    /// </summary>
+    public TimeSpan BatchInterval { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Most events in one session message.</summary>
     public int MaxBatchSize { get; set; } = 500;

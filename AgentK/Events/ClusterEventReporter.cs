@@ -6,8 +6,11 @@ using Plural.Protocol.Agent;
 namespace Plural.AgentK.Events;
 
 /// <summary>
-/// Sends pending cluster events up the session in batches: the first pending event waits one batch interval for
-/// company, and a token bucket holds the agent to its rate.
+/// Sends pending cluster events up the session. The batching window adapts to the rate of change: an event that
+/// follows a quiet period (no message for one batch interval) leaves at once, alone; during a burst, messages leave
+/// at most once per batch interval and carry everything that piled up meanwhile. So no event waits longer than
+/// one batch interval for company, and an idle cluster's first change pays nothing. A token bucket holds the agent
+/// to its rate on top.
 /// </summary>
 internal sealed class ClusterEventReporter(
     ClusterEventQueue queue,
@@ -27,10 +30,14 @@ internal sealed class ClusterEventReporter(
         var rate = _options.MaxEventsPerSecond;
         double tokens = rate;
         var refilledAt = clock.GetTimestamp();
+        long? lastSentAt = null;
         while (true)
         {
             await queue.WaitAsync(sessionEnded);
-            await Task.Delay(_options.BatchInterval, clock, sessionEnded);
+            if (lastSentAt is { } sentAt && _options.BatchInterval - clock.GetElapsedTime(sentAt) is { Ticks: > 0 } windowLeft)
+            {
+                await Task.Delay(windowLeft, clock, sessionEnded);
+            }
 
             tokens = Math.Min(rate, tokens + clock.GetElapsedTime(refilledAt).TotalSeconds * rate);
             refilledAt = clock.GetTimestamp();
@@ -47,6 +54,7 @@ internal sealed class ClusterEventReporter(
             }
 
             tokens -= batch.Count;
+            lastSentAt = clock.GetTimestamp();
             await session.WriteAsync(new AgentMessage { ClusterEvents = new ClusterEventBatch { Events = { batch } } }, sessionEnded);
         }
     }

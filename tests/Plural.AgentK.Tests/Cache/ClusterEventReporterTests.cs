@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Grpc.Core;
+using Microsoft.Extensions.Time.Testing;
 using Plural.AgentK.Cache;
 using Plural.AgentK.Events;
 using Plural.AgentK.Session;
@@ -51,16 +52,47 @@ public sealed class ClusterEventReporterTests
         Assert.InRange(count, rate, rate + (int)(rate * elapsed.TotalSeconds));
     }
 
-    private static (ClusterCache Cache, ClusterEventQueue Queue, ClusterEventReporter Reporter) Create(int rate)
+    [Fact]
+    public async Task A_change_after_a_quiet_period_leaves_at_once_and_a_burst_waits_one_window_for_company()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var (cache, _, reporter) = Create(rate: 1000, TimeSpan.FromSeconds(10), clock);
+        var session = new CapturingWriter();
+        using var end = new CancellationTokenSource();
+        var running = reporter.RunAsync(new SessionWriter(session), end.Token);
+
+        // No time passes on the reporter's clock: the first change cannot have waited for a window.
+        cache.Publish([Change("first")]);
+        await Eventually.HoldsAsync(() => session.Batches.Count == 1, TimeSpan.FromSeconds(10), "the first change sent");
+
+        cache.Publish([Change("second")]);
+        cache.Publish([Change("third")]);
+        await Task.Delay(200);
+        Assert.Single(session.Batches);
+
+        clock.Advance(TimeSpan.FromSeconds(10));
+        await Eventually.HoldsAsync(() => session.Batches.Count == 2, TimeSpan.FromSeconds(10), "the burst sent");
+        Assert.Equal(["second", "third"], session.Batches.Last().Events.Select(e => e.Name));
+
+        // A quiet period as long as the window: the next change leaves at once again.
+        clock.Advance(TimeSpan.FromSeconds(10));
+        cache.Publish([Change("after-quiet")]);
+        await Eventually.HoldsAsync(() => session.Batches.Count == 3, TimeSpan.FromSeconds(10), "the change after the quiet period sent");
+        await end.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+    }
+
+    private static (ClusterCache Cache, ClusterEventQueue Queue, ClusterEventReporter Reporter) Create(
+        int rate, TimeSpan? batchInterval = null, TimeProvider? clock = null)
     {
         var options = CacheFactory.Options<ClusterEventOptions>(o =>
         {
             o.MaxEventsPerSecond = rate;
-            o.BatchInterval = TimeSpan.FromMilliseconds(20);
+            o.BatchInterval = batchInterval ?? TimeSpan.FromMilliseconds(20);
         });
         var cache = CacheFactory.Cache();
         var queue = new ClusterEventQueue(cache, options);
-        return (cache, queue, new ClusterEventReporter(queue, cache, options, TimeProvider.System));
+        return (cache, queue, new ClusterEventReporter(queue, cache, options, clock ?? TimeProvider.System));
     }
 
     private static CacheChange Change(string name) => new(CacheChange.Added, CacheFactory.Pod("shop", name), DateTimeOffset.UtcNow);
