@@ -97,8 +97,13 @@ internal sealed partial class CableConnection
 
     public async Task RunAsync()
     {
-        _hub.Register(this);
+        var accepted = _hub.Register(this);
         Enqueue(CableFrame.Whole(CableFrames.Welcome));
+        if (!accepted)
+        {
+            Close("server_restart", reconnect: true);
+        }
+
         var sending = SendLoopAsync(_stop.Token);
         var pinging = PingLoopAsync(_stop.Token);
         try

@@ -15,6 +15,7 @@ internal sealed partial class CableHub : IHostedService
     private readonly IReadOnlyDictionary<string, ICableChannel> _channels;
     private readonly IOptions<CableOptions> _options;
     private readonly ILogger<CableHub> _logger;
+    private volatile bool _handingOver;
 
     internal CableHub(IEnumerable<ICableChannel> channels, IOptions<CableOptions> options, ILogger<CableHub> logger)
     {
@@ -42,7 +43,39 @@ internal sealed partial class CableHub : IHostedService
 
     internal ICableChannel? Channel(string name) => _channels.GetValueOrDefault(name);
 
-    internal void Register(CableConnection connection) => _connections.TryAdd(connection, 0);
+    /// <summary>Adds a connection; false once the gateway hands its clients over, and the connection should leave at once.</summary>
+    internal bool Register(CableConnection connection)
+    {
+        _connections.TryAdd(connection, 0);
+        return !_handingOver;
+    }
+
+    /// <summary>
+    /// Asks every connection to reconnect elsewhere (ActionCable's <c>disconnect</c>, reason <c>server_restart</c>,
+    /// <c>reconnect: true</c>), each at a random moment within <paramref name="spread"/> so that the other gateways
+    /// do not take every socket at once. A connection that arrives afterwards, from a balancer that has not yet
+    /// noticed the gateway is not ready, is told the same at once. Returns how many connections were told.
+    /// </summary>
+    internal async Task<int> HandOverAsync(TimeSpan spread, CancellationToken ct)
+    {
+        _handingOver = true;
+        var connections = _connections.Keys.ToList();
+        LogHandingOver(_logger, connections.Count, spread.TotalSeconds);
+        await Task.WhenAll(connections.Select(async connection =>
+        {
+            try
+            {
+                await Task.Delay(spread * Random.Shared.NextDouble(), ct);
+            }
+            catch (OperationCanceledException)
+            {
+                // The drain's time is up: tell everyone now.
+            }
+
+            connection.Close("server_restart", reconnect: true);
+        }));
+        return connections.Count;
+    }
 
     internal void Unregister(CableConnection connection) => _connections.TryRemove(connection, out _);
 
@@ -168,6 +201,9 @@ internal sealed partial class CableHub : IHostedService
 
         await Task.WhenAll(topics.Select(UnsubscribeAsync)).WaitAsync(cancellationToken);
     }
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Information, Message = "Asking {Connections} cable connections to reconnect elsewhere within {Seconds:0.0} s")]
+    private static partial void LogHandingOver(ILogger logger, int connections, double seconds);
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Debug, Message = "Cable topic {Topic} subscribed")]
     private static partial void LogTopicOpened(ILogger logger, string topic);

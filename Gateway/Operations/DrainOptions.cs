@@ -12,7 +12,10 @@ internal sealed class DrainOptions
     /// </summary>
     public TimeSpan ReadinessDelay { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Agents are told to reconnect after a random delay up to this, so they do not all dial at once.</summary>
+    /// <summary>
+    /// Agents and <c>/cable</c> clients are told to reconnect after a random delay up to this, so they do not all
+    /// dial at once.
+    /// </summary>
     public TimeSpan ReconnectSpread { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Longest wait for in-flight requests and agent sessions to finish before the rest is cut.</summary>

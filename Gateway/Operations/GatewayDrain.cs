@@ -1,18 +1,21 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Plural.Gateway.Agents;
+using Plural.Gateway.Cable;
 using Plural.Protocol.Agent;
 
 namespace Plural.Gateway.Operations;
 
 /// <summary>
 /// Empties the gateway before it exits (SIGTERM or <c>POST /admin/drain</c>): turns not-ready, stops taking new
-/// agent streams, tells connected agents to reconnect (through the load balancer, so elsewhere), waits for
-/// in-flight requests and sessions to end up to a deadline, then closes what is left, which drops the leases.
+/// agent streams, tells connected agents and <c>/cable</c> clients to reconnect (through the load balancer, so
+/// elsewhere), waits for in-flight requests and sessions to end up to a deadline, then closes what is left, which
+/// drops the leases.
 /// Runs in <see cref="IHostedLifecycleService.StoppingAsync"/>, before Kestrel stops listening.
 /// </summary>
 internal sealed partial class GatewayDrain(
     SessionRegistry sessions,
+    CableHub cable,
     InFlightRequests inFlight,
     IOptions<DrainOptions> options,
     IHostApplicationLifetime lifetime,
@@ -43,15 +46,19 @@ internal sealed partial class GatewayDrain(
         var settings = options.Value;
         var started = TimeProvider.System.GetTimestamp();
         _phase = DrainPhase.Announced;
-        LogStarted(logger, sessions.All.Count, inFlight.Count);
-        if (sessions.All.Count > 0)
+        LogStarted(logger, sessions.All.Count, cable.ConnectionCount, inFlight.Count);
+        if (sessions.All.Count > 0 || cable.ConnectionCount > 0)
         {
-            // Nothing to hand over otherwise: a gateway without agents stops at once.
+            // Nothing to hand over otherwise: a gateway without agents or subscribers stops at once.
             await DelayAsync(settings.ReadinessDelay, cancellationToken);
         }
 
         _phase = DrainPhase.HandingOver;
-        var told = await TellAgentsToReconnectAsync(settings.ReconnectSpread, cancellationToken);
+        // Subscribers leave by themselves once told, so their sockets never hold the drain to its deadline.
+        var toldAgents = TellAgentsToReconnectAsync(settings.ReconnectSpread, cancellationToken);
+        var toldSubscribers = cable.HandOverAsync(settings.ReconnectSpread, cancellationToken);
+        var told = await toldAgents;
+        await toldSubscribers;
         var deadline = TimeProvider.System.GetTimestamp() + (long)(settings.Timeout.TotalSeconds * TimeProvider.System.TimestampFrequency);
         while ((sessions.All.Count > 0 || inFlight.Count > 0) && TimeProvider.System.GetTimestamp() < deadline && !cancellationToken.IsCancellationRequested)
         {
@@ -130,8 +137,9 @@ internal sealed partial class GatewayDrain(
     [LoggerMessage(EventId = 4501, Level = LogLevel.Information, Message = "Drain requested by an admin call")]
     private static partial void LogRequested(ILogger logger);
 
-    [LoggerMessage(EventId = 4502, Level = LogLevel.Information, Message = "Draining: not ready any more; {Sessions} agent sessions and {Requests} requests in flight")]
-    private static partial void LogStarted(ILogger logger, int sessions, int requests);
+    [LoggerMessage(EventId = 4502, Level = LogLevel.Information,
+        Message = "Draining: not ready any more; {Sessions} agent sessions, {CableConnections} cable connections and {Requests} requests in flight")]
+    private static partial void LogStarted(ILogger logger, int sessions, int cableConnections, int requests);
 
     [LoggerMessage(EventId = 4503, Level = LogLevel.Information,
         Message = "Drain finished in {Seconds:0.0} s: {Told} agents told to reconnect; {Sessions} sessions and {Requests} requests were still open at the deadline")]

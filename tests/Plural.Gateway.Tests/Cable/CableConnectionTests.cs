@@ -335,6 +335,34 @@ public sealed class CableConnectionTests : IAsyncDisposable
         await ExpectDisconnectAsync(second, "server_restart", reconnect: true);
     }
 
+    [Fact]
+    public async Task A_hand_over_tells_every_client_to_reconnect_and_ends_their_connections()
+    {
+        var first = await SubscribedAsync(Prod);
+        var second = await ConnectedAsync();
+
+        var told = await Hub.HandOverAsync(TimeSpan.FromMilliseconds(100), CancellationToken.None);
+
+        Assert.Equal(2, told);
+        await ExpectDisconnectAsync(first, "server_restart", reconnect: true);
+        await ExpectDisconnectAsync(second, "server_restart", reconnect: true);
+        // Clients answer the server's close as browsers do; then nothing of theirs is left on the gateway.
+        await first.DisposeAsync();
+        await second.DisposeAsync();
+        Assert.Equal(0, Hub.ConnectionCount);
+    }
+
+    [Fact]
+    public async Task A_client_that_connects_during_a_hand_over_is_welcomed_and_told_to_reconnect_at_once()
+    {
+        await Hub.HandOverAsync(TimeSpan.Zero, CancellationToken.None);
+
+        var late = Connect();
+
+        await late.ExpectAsync("welcome");
+        await ExpectDisconnectAsync(late, "server_restart", reconnect: true);
+    }
+
     private CableClient Connect(Caller? caller = null)
     {
         var client = CableClient.Connect(Hub, _options, caller ?? Admin, _clock);

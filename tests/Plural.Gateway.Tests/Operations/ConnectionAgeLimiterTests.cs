@@ -25,7 +25,7 @@ public sealed class ConnectionAgeLimiterTests
     private readonly GatewayDrain _drain;
 
     public ConnectionAgeLimiterTests() =>
-        _drain = new GatewayDrain(_sessions, new InFlightRequests(), Options.Create(_options), new RecordingLifetime(), NullLogger<GatewayDrain>.Instance);
+        _drain = TestDrains.Over(_sessions, new InFlightRequests(), _options);
 
     [Fact]
     public async Task Only_connections_older_than_the_limit_are_asked_to_reconnect_and_only_once()

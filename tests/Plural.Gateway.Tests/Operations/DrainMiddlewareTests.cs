@@ -20,7 +20,7 @@ public sealed class DrainMiddlewareTests
     private Task _draining = Task.CompletedTask;
 
     public DrainMiddlewareTests() =>
-        _drain = new GatewayDrain(_sessions, _inFlight, Options.Create(_options), new RecordingLifetime(), NullLogger<GatewayDrain>.Instance);
+        _drain = TestDrains.Over(_sessions, _inFlight, _options);
 
     [Theory]
     [InlineData(nameof(DrainPhase.Serving), "Session", true)]

@@ -1,8 +1,11 @@
 using Grpc.Core;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Plural.Gateway.Access;
 using Plural.Gateway.Agents;
+using Plural.Gateway.Cable;
 using Plural.Gateway.Operations;
+using Plural.Gateway.Tests.Cable;
 using Plural.Protocol.Agent;
 
 namespace Plural.Gateway.Tests.Operations;
@@ -13,6 +16,7 @@ public sealed class GatewayDrainTests
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
     private readonly SessionRegistry _sessions = new();
     private readonly InFlightRequests _inFlight = new();
+    private readonly CableHub _cable = new([], Options.Create(new CableOptions()), NullLogger<CableHub>.Instance);
     private readonly RecordingLifetime _lifetime = new();
     private readonly DrainOptions _options = new()
     {
@@ -124,6 +128,27 @@ public sealed class GatewayDrainTests
     }
 
     [Fact]
+    public async Task Open_cable_connections_are_told_to_reconnect_and_do_not_hold_the_drain_to_its_deadline()
+    {
+        _options.ReadinessDelay = TimeSpan.FromMilliseconds(100);
+        var subscriber = CableClient.Connect(_cable, new CableOptions(), new Caller(CallerKind.Admin, "admin", [], null), TimeProvider.System);
+        // As the drain middleware counts a /cable request: in flight until its WebSocket is over.
+        _inFlight.Enter();
+        _ = subscriber.Run.ContinueWith(_ => _inFlight.Leave(), TaskScheduler.Default);
+        await subscriber.ExpectAsync("welcome");
+        var drain = Drain();
+
+        var draining = drain.StoppingAsync(CancellationToken.None);
+
+        var disconnect = await subscriber.ExpectAsync("disconnect");
+        Assert.Equal("server_restart", disconnect.GetProperty("reason").GetString());
+        Assert.True(disconnect.GetProperty("reconnect").GetBoolean());
+        await subscriber.DisposeAsync();
+        await draining.WaitAsync(Patience);
+        Assert.Equal(DrainPhase.Done, drain.Phase);
+    }
+
+    [Fact]
     public async Task A_reconnect_that_cannot_be_sent_is_not_an_error()
     {
         var broken = RecordingSession.Open(_sessions);
@@ -132,6 +157,5 @@ public sealed class GatewayDrainTests
         await Drain().SendReconnectAsync(broken.Session, "test", TimeSpan.Zero, CancellationToken.None);
     }
 
-    private GatewayDrain Drain() =>
-        new(_sessions, _inFlight, Options.Create(_options), _lifetime, NullLogger<GatewayDrain>.Instance);
+    private GatewayDrain Drain() => TestDrains.Over(_sessions, _inFlight, _options, _lifetime, _cable);
 }

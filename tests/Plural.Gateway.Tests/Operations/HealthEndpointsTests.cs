@@ -34,8 +34,7 @@ public sealed class HealthEndpointsTests : IAsyncLifetime
     {
         _grains.On<IAgentDirectoryGrain>("List", (_, _) => _directory());
         // The drain's own stop request goes to a recording lifetime, so that asking for a drain does not end this host.
-        _drain = new GatewayDrain(_sessions, new InFlightRequests(), Options.Create(new DrainOptions { ReadinessDelay = TimeSpan.FromMinutes(10) }),
-            _drainLifetime, NullLogger<GatewayDrain>.Instance);
+        _drain = TestDrains.Over(_sessions, new InFlightRequests(), new DrainOptions { ReadinessDelay = TimeSpan.FromMinutes(10) }, _drainLifetime);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
