@@ -6,11 +6,15 @@ namespace Plural.Gateway.Access;
 /// <summary>
 /// Checks JWTs the main application signs (HS256, shared secret) to act for a signed-in user: signature against
 /// any configured secret (two during a rotation), issuer, audience, expiry with clock skew, and a short lifetime
-/// (see <see cref="HmacJwt"/>). Claims: <c>sub</c> the user, <c>groups</c> the user's groups, optional <c>agents</c>
-/// (absent means every agent).
+/// (see <see cref="HmacJwt"/>). Claims: <c>sub</c> the user, <c>groups</c> the user's groups, <c>agents</c> the agents
+/// the user may reach (<c>["*"]</c> for every agent). Deny by default: a token without <c>agents</c> is refused, so a
+/// main application that forgets the claim never hands out the whole fleet.
 /// </summary>
 internal sealed class MainAppJwtValidator
 {
+    /// <summary>The <c>agents</c> entry that grants every agent.</summary>
+    public const string AllAgents = "*";
+
     private readonly JwtRules _rules;
     private readonly TimeProvider _clock;
     private readonly JwtSecretFiles _secrets;
@@ -50,9 +54,14 @@ internal sealed class MainAppJwtValidator
             return null;
         }
 
-        IReadOnlySet<string>? agents = claims.TryGetProperty("agents", out var list) && list.ValueKind == JsonValueKind.Array
-            ? list.EnumerateArray().Select(StringOrEmpty).ToHashSet(StringComparer.Ordinal)
-            : null;
+        if (!claims.TryGetProperty("agents", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
+        {
+            refusal = "the token names no agents (agents: a list of agent names, or [\"*\"] for every agent)";
+            return null;
+        }
+
+        var named = list.EnumerateArray().Select(StringOrEmpty).ToHashSet(StringComparer.Ordinal);
+        IReadOnlySet<string>? agents = named.Contains(AllAgents) ? null : named;
         var groups = claims.TryGetProperty("groups", out var g) && g.ValueKind == JsonValueKind.Array
             ? g.EnumerateArray().Select(StringOrEmpty).Where(x => x.Length > 0).ToArray()
             : [];

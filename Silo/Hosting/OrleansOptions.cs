@@ -54,6 +54,12 @@ public sealed class OrleansOptions
     /// <summary>How long a liveness probe to another silo may take before it counts as missed.</summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How often the silo's stream pulling agents read their queues: while the cluster is idle, the most a cluster
+    /// event or status change waits on the Orleans stream hop. Each silo reads its share of 8 queues this often.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:01")] public TimeSpan StreamPollInterval { get; set; } = TimeSpan.FromMilliseconds(10);
+
     /// <summary>Missed probes after which a silo is suspected and voted dead.</summary>
     [Range(1, 10)] public int NumMissedProbesLimit { get; set; } = 3;
 }

@@ -27,7 +27,9 @@ public static class SiloHostingExtensions
             silo.UsePluralClustering(options, configuration);
             silo.AddPluralStorage(options, configuration);
             silo.UsePluralReminders(options, configuration);
-            silo.AddMemoryStreams(StreamNames.Provider);
+            // Orleans' default poll (100 ms) would be most of a change's trip to /cable subscribers.
+            silo.AddMemoryStreams(StreamNames.Provider, streams => streams.ConfigurePullingAgent(agent =>
+                agent.Configure(pulling => pulling.GetQueueMsgsTimerPeriod = options.StreamPollInterval)));
         });
         if (options.HostGateway)
         {

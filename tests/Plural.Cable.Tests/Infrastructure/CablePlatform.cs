@@ -40,7 +40,7 @@ public sealed class CablePlatform : IAsyncLifetime
     /// default), signed with <paramref name="secret"/>.
     /// </summary>
     internal static string MintJwt(string user, string secret = JwtSecret) =>
-        MainAppJwt.Mint(Encoding.UTF8.GetBytes(secret), "plural", "plural-gateway", user,
+        MainAppJwt.MintForUser(Encoding.UTF8.GetBytes(secret), "plural", "plural-gateway", user, [], [MainAppJwt.AllAgents],
             DateTimeOffset.UtcNow, TimeSpan.FromMinutes(10));
 
     public async Task InitializeAsync()

@@ -1,14 +1,17 @@
+using System.Text;
 using System.Text.Json;
+using Plural.Client;
 
 namespace Plural.EndToEnd.Tests.KubernetesProxy;
 
 /// <summary>
 /// The main application acting for a signed-in user: kubectl with a main-application JWT (HS256) instead of a user
-/// token reaches the cluster as that user; expired or wrongly signed JWTs are refused with a 401 <c>Status</c>.
+/// token reaches the cluster as that user; expired, wrongly signed or agentless JWTs are refused with a 401 <c>Status</c>.
 /// </summary>
 [Collection(KubectlPlatformCollection.Name)]
 public sealed class KubectlMainAppJwtTests(KubectlPlatformFixture platform)
 {
+    private const string NamesNoAgents = "the token names no agents (agents: a list of agent names, or [\"*\"] for every agent)";
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(90);
 
     [Theory]
@@ -37,13 +40,19 @@ public sealed class KubectlMainAppJwtTests(KubectlPlatformFixture platform)
     [InlineData("B", "token expired")]
     [InlineData("A", "bad signature")]
     [InlineData("B", "bad signature")]
-    public async Task An_expired_or_wrongly_signed_jwt_is_refused_with_401(string gateway, string reason)
+    [InlineData("A", NamesNoAgents)]
+    public async Task An_expired_wrongly_signed_or_agentless_jwt_is_refused_with_401(string gateway, string reason)
     {
         var (kubectl, _) = await platform.KubectlAsync(gateway, "placeholder", []);
-        var jwt = reason == "token expired"
+        var jwt = reason switch
+        {
             // Minted ten minutes ago for five: well past the gateway's 30 s clock skew.
-            ? KubectlPlatformFixture.MintJwt("late", DateTimeOffset.UtcNow.AddMinutes(-10), TimeSpan.FromMinutes(5))
-            : KubectlPlatformFixture.MintJwt("forger", secret: "not-the-gateways-secret-0123456789");
+            "token expired" => KubectlPlatformFixture.MintJwt("late", DateTimeOffset.UtcNow.AddMinutes(-10), TimeSpan.FromMinutes(5)),
+            "bad signature" => KubectlPlatformFixture.MintJwt("forger", secret: "not-the-gateways-secret-0123456789"),
+            // Deny by default: a main application that forgets to name agents gets nothing, not the whole fleet.
+            _ => MainAppJwt.Mint(Encoding.UTF8.GetBytes(KubectlPlatformFixture.JwtSecret), "plural", "plural-gateway", "forgetful",
+                DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)),
+        };
         using var client = platform.HttpClient(gateway, jwt);
 
         var refused = await kubectl.RunAsync(CommandTimeout, "--token", jwt, "auth", "whoami");

@@ -151,8 +151,8 @@ public sealed class KubectlPlatformFixture : IAsyncLifetime
 
     /// <summary>A main-application JWT for <paramref name="user"/>, as the gateways accept it unless told otherwise.</summary>
     internal static string MintJwt(string user, DateTimeOffset? issuedAt = null, TimeSpan? lifetime = null, string secret = JwtSecret) =>
-        MainAppJwt.Mint(Encoding.UTF8.GetBytes(secret), "plural", "plural-gateway", user, issuedAt ?? DateTimeOffset.UtcNow,
-            lifetime ?? TimeSpan.FromMinutes(5));
+        MainAppJwt.MintForUser(Encoding.UTF8.GetBytes(secret), "plural", "plural-gateway", user, [], [MainAppJwt.AllAgents],
+            issuedAt ?? DateTimeOffset.UtcNow, lifetime ?? TimeSpan.FromMinutes(5));
 
     /// <summary>Waits until gateway B sees <paramref name="agentName"/> connected to gateway A with an idle tunnel.</summary>
     /// <remarks>

@@ -165,7 +165,7 @@ public sealed class CallerAuthenticatorTests : IDisposable
     {
         var now = _clock.GetUtcNow().ToUnixTimeSeconds();
         var unsigned = Encode(new { alg = "HS256", typ = "JWT" }) + "." +
-            Encode(new { iss = "plural", aud = "plural-gateway", sub = "bob", iat = now, exp = now + 60 });
+            Encode(new { iss = "plural", aud = "plural-gateway", sub = "bob", iat = now, exp = now + 60, agents = new[] { "*" } });
         return unsigned + "." + Base64Url.EncodeToString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.ASCII.GetBytes(unsigned)));
     }
 

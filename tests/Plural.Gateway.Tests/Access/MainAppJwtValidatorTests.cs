@@ -40,11 +40,39 @@ public sealed class MainAppJwtValidatorTests : IDisposable
     }
 
     [Fact]
-    public void Without_an_agents_claim_every_agent_is_reachable()
+    public void The_wildcard_agent_reaches_every_agent()
     {
-        var caller = Validator().Validate(Sign(Secret, Claims()), out _);
+        var caller = Validator().Validate(Sign(Secret, Claims(agents: ["*"])), out _);
 
         Assert.True(caller!.MayAccess("anything"));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_token_that_names_no_agents_is_refused(bool emptyList)
+    {
+        var claims = Claims();
+        claims.Remove("agents");
+        if (emptyList)
+        {
+            claims["agents"] = Array.Empty<string>();
+        }
+
+        var caller = Validator().Validate(Sign(Secret, claims), out var refusal);
+
+        Assert.Null(caller);
+        Assert.Equal("the token names no agents (agents: a list of agent names, or [\"*\"] for every agent)", refusal);
+    }
+
+    [Fact]
+    public void An_agents_claim_that_is_not_a_list_is_refused()
+    {
+        var claims = Claims();
+        claims["agents"] = "*";
+
+        Assert.Null(Validator().Validate(Sign(Secret, claims), out var refusal));
+        Assert.StartsWith("the token names no agents", refusal);
     }
 
     [Fact]
@@ -100,11 +128,7 @@ public sealed class MainAppJwtValidatorTests : IDisposable
             ["exp"] = now + expiresIn,
             ["groups"] = groups ?? [],
         };
-        if (agents is not null)
-        {
-            claims["agents"] = agents;
-        }
-
+        claims["agents"] = agents ?? ["*"];
         return claims;
     }
 
