@@ -12,13 +12,14 @@ internal sealed partial class GatewayStartupBanner(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         lifetime.ApplicationStarted.Register(() => LogListening(logger, gateway.Id,
-            listeners.UrlOf(ListenerKind.Agent), listeners.UrlOf(ListenerKind.Api), listeners.UrlOf(ListenerKind.Http)));
+            listeners.UrlOf(ListenerKind.Agent), listeners.UrlOf(ListenerKind.Api), listeners.UrlOf(ListenerKind.Http),
+            listeners.UrlOf(listeners.Has(ListenerKind.Operations) ? ListenerKind.Operations : ListenerKind.Http)));
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information,
-        Message = "Gateway {GatewayId} listening: agents {AgentUrl}, api {ApiUrl}, http {HttpUrl}")]
-    private static partial void LogListening(ILogger logger, string gatewayId, Uri agentUrl, Uri apiUrl, Uri httpUrl);
+        Message = "Gateway {GatewayId} listening: agents {AgentUrl}, api {ApiUrl}, http {HttpUrl}, operations {OperationsUrl}")]
+    private static partial void LogListening(ILogger logger, string gatewayId, Uri agentUrl, Uri apiUrl, Uri httpUrl, Uri operationsUrl);
 }

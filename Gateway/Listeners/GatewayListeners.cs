@@ -18,7 +18,18 @@ public sealed class GatewayListeners
         Add(kestrel, options, ListenerKind.Agent, options.AgentListenUrl, HttpProtocols.Http2);
         Add(kestrel, options, ListenerKind.Api, options.ApiListenUrl, HttpProtocols.Http2);
         Add(kestrel, options, ListenerKind.Http, options.HttpListenUrl, HttpProtocols.Http1AndHttp2);
+        if (!string.IsNullOrWhiteSpace(options.OperationsListenUrl))
+        {
+            Add(kestrel, options, ListenerKind.Operations, options.OperationsListenUrl, HttpProtocols.Http1AndHttp2);
+        }
     }
+
+    /// <summary>The listener that serves probes, metrics and admin calls: its own when configured, else the HTTP one.</summary>
+    internal static ListenerKind OperationsKind(GatewayOptions options) =>
+        string.IsNullOrWhiteSpace(options.OperationsListenUrl) ? ListenerKind.Http : ListenerKind.Operations;
+
+    /// <summary>True when the gateway has a listener of <paramref name="kind"/>.</summary>
+    public bool Has(ListenerKind kind) => _listeners.Exists(l => l.Kind == kind);
 
     /// <summary>The listener that owns a local port, or null for ports the gateway does not own.</summary>
     public ListenerKind? KindOf(int localPort)

@@ -20,6 +20,12 @@ internal sealed class GatewayOptions
     /// <summary>Where users reach agents over HTTP/1.1 (proxy, health).</summary>
     [Required] public string HttpListenUrl { get; set; } = "https://127.0.0.1:8154";
 
+    /// <summary>
+    /// Where probes, metrics and admin calls are served. Required outside <see cref="AllowInsecure"/>, so that they
+    /// are never reachable through the public HTTP listener; when empty (tests), they are served on the HTTP listener.
+    /// </summary>
+    public string? OperationsListenUrl { get; set; }
+
     /// <summary>PEM certificate (chain) for listeners given as <c>https://</c>.</summary>
     public string? TlsCertificateFile { get; set; }
 

@@ -17,10 +17,22 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             (ListenerKind.Agent, "AgentListenUrl", options.AgentListenUrl),
             (ListenerKind.Api, "ApiListenUrl", options.ApiListenUrl),
             (ListenerKind.Http, "HttpListenUrl", options.HttpListenUrl),
+            (ListenerKind.Operations, "OperationsListenUrl", options.OperationsListenUrl ?? ""),
         };
         var anyTls = false;
         foreach (var (kind, key, url) in listeners)
         {
+            if (kind == ListenerKind.Operations && string.IsNullOrWhiteSpace(url))
+            {
+                if (!options.AllowInsecure)
+                {
+                    errors.Add("Gateway:OperationsListenUrl is required unless Gateway:AllowInsecure is true: /healthz, /readyz, " +
+                        "/metrics and /admin/* are never served on the public HTTP listener.");
+                }
+
+                continue;
+            }
+
             var tls = Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps;
             anyTls |= tls;
             if (!tls && !options.AllowInsecure)

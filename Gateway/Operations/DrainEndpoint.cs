@@ -9,9 +9,9 @@ internal static class DrainEndpoint
     /// <summary>The route.</summary>
     public const string Path = "/admin/drain";
 
-    /// <summary>Maps the route on the HTTP listener.</summary>
+    /// <summary>Maps the route on the operations listener.</summary>
     public static IEndpointConventionBuilder MapDrain(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapPost(Path, HandleAsync).WithMetadata(new ListenerMetadata(ListenerKind.Http));
+        endpoints.MapPost(Path, HandleAsync).WithMetadata(ListenerMetadata.Operations(endpoints));
 
     private static async Task HandleAsync(HttpContext context, AdminToken admin, GatewayDrain drain)
     {

@@ -8,13 +8,13 @@ internal static class HealthEndpoints
 {
     private static readonly TimeSpan ReadinessTimeout = TimeSpan.FromSeconds(3);
 
-    /// <summary>Maps both probes on the HTTP listener.</summary>
+    /// <summary>Maps both probes on the operations listener.</summary>
     public static void MapHealth(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/healthz", () => Results.Text("ok"))
-            .WithMetadata(new ListenerMetadata(ListenerKind.Http));
+            .WithMetadata(ListenerMetadata.Operations(endpoints));
         endpoints.MapGet("/readyz", ReadyAsync)
-            .WithMetadata(new ListenerMetadata(ListenerKind.Http));
+            .WithMetadata(ListenerMetadata.Operations(endpoints));
     }
 
     private static async Task<IResult> ReadyAsync(IGrainFactory grains, GatewayDrain drain, IHostApplicationLifetime lifetime, CancellationToken ct)

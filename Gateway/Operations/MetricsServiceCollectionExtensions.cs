@@ -22,12 +22,12 @@ public static class MetricsServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Maps <c>/metrics</c> on the HTTP listener.</summary>
+    /// <summary>Maps <c>/metrics</c> on the operations listener.</summary>
     public static IEndpointConventionBuilder MapGatewayMetrics(this IEndpointRouteBuilder endpoints)
     {
         // The gauges read registries on scrape; resolving here creates the instruments before the first scrape.
         endpoints.ServiceProvider.GetRequiredService<GatewayGauges>();
         endpoints.ServiceProvider.GetRequiredService<GatewayMetrics>();
-        return endpoints.MapPrometheusScrapingEndpoint(ScrapePath).WithMetadata(new ListenerMetadata(ListenerKind.Http));
+        return endpoints.MapPrometheusScrapingEndpoint(ScrapePath).WithMetadata(ListenerMetadata.Operations(endpoints));
     }
 }

@@ -59,6 +59,7 @@ internal static partial class DevEnvironment
             ["Gateway:AgentListenUrl"] = "https://127.0.0.1:8150",
             ["Gateway:ApiListenUrl"] = "https://127.0.0.1:8153",
             ["Gateway:HttpListenUrl"] = "https://127.0.0.1:8154",
+            ["Gateway:OperationsListenUrl"] = "https://127.0.0.1:8155",
             ["Gateway:TlsCertificateFile"] = certificates.CertificateFile,
             ["Gateway:TlsKeyFile"] = certificates.KeyFile,
             ["Gateway:Peer:Secret"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),

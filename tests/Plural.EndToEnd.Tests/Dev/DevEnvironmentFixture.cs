@@ -20,6 +20,7 @@ public sealed class DevEnvironmentFixture : IAsyncLifetime
             "--Gateway:AgentListenUrl=https://127.0.0.1:0",
             "--Gateway:ApiListenUrl=https://127.0.0.1:0",
             "--Gateway:HttpListenUrl=https://127.0.0.1:0",
+            "--Gateway:OperationsListenUrl=https://127.0.0.1:0",
             $"--Orleans:SiloPort={FreePort.Next()}",
             $"--Orleans:GatewayPort={FreePort.Next()}",
         ], workingDirectory: WorkingDirectory);

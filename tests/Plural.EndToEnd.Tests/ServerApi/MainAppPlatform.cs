@@ -24,6 +24,12 @@ public sealed class MainAppPlatform : IAsyncLifetime
     public Uri AgentUrl { get; } = new($"https://127.0.0.1:{FreePort.Next()}");
     public Uri ApiUrl { get; } = new($"https://127.0.0.1:{FreePort.Next()}");
 
+    /// <summary>The gateway's public HTTP listener (proxies, <c>/cable</c>).</summary>
+    public Uri HttpUrl { get; } = new($"https://127.0.0.1:{FreePort.Next()}");
+
+    /// <summary>The gateway's operations listener (probes, metrics, admin calls).</summary>
+    public Uri OperationsUrl { get; } = new($"https://127.0.0.1:{FreePort.Next()}");
+
     /// <summary>The CA that signed the gateway's certificate; clients and agents pin it.</summary>
     internal GatewayCertificates Certificates { get; private set; } = null!;
 
@@ -60,7 +66,8 @@ public sealed class MainAppPlatform : IAsyncLifetime
             $"--Gateway:ServerApi:JwtSecretFiles:1={PreviousSecretFile}",
             $"--Gateway:AgentListenUrl={AgentUrl}",
             $"--Gateway:ApiListenUrl={ApiUrl}",
-            $"--Gateway:HttpListenUrl=https://127.0.0.1:{FreePort.Next()}",
+            $"--Gateway:HttpListenUrl={HttpUrl}",
+            $"--Gateway:OperationsListenUrl={OperationsUrl}",
             $"--Gateway:TlsCertificateFile={Certificates.CertificateFile}",
             $"--Gateway:TlsKeyFile={Certificates.KeyFile}",
             $"--Gateway:Peer:SecretFile={peerSecretFile}",
@@ -88,6 +95,7 @@ public sealed class MainAppPlatform : IAsyncLifetime
             $"--Gateway:AgentListenUrl=https://127.0.0.1:{FreePort.Next()}",
             $"--Gateway:ApiListenUrl={apiUrl}",
             $"--Gateway:HttpListenUrl=https://127.0.0.1:{FreePort.Next()}",
+            $"--Gateway:OperationsListenUrl=https://127.0.0.1:{FreePort.Next()}",
             $"--Gateway:TlsCertificateFile={Certificates.CertificateFile}",
             $"--Gateway:TlsKeyFile={Certificates.KeyFile}",
             $"--Gateway:Peer:SecretFile={Path.Combine(_directory.FullName, "peer-secret")}",

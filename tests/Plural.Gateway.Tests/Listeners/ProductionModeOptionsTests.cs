@@ -16,12 +16,21 @@ public sealed class ProductionModeOptionsTests : IDisposable
     [InlineData("AgentListenUrl", "Agent")]
     [InlineData("ApiListenUrl", "Api")]
     [InlineData("HttpListenUrl", "Http")]
+    [InlineData("OperationsListenUrl", "Operations")]
     public void A_plain_text_listener_is_refused_naming_the_listener(string key, string listener)
     {
         var refused = Assert.Throws<OptionsValidationException>(() => Options(Production(), (key, "http://127.0.0.1:9000")));
 
         Assert.Contains($"Listener {listener} (Gateway:{key} = http://127.0.0.1:9000) is not https://", refused.Message);
         Assert.Contains("Gateway:AllowInsecure", refused.Message);
+    }
+
+    [Fact]
+    public void Without_an_operations_listener_production_mode_is_refused()
+    {
+        var refused = Assert.Throws<OptionsValidationException>(() => Options(Production(), ("OperationsListenUrl", null)));
+
+        Assert.Contains("Gateway:OperationsListenUrl is required unless Gateway:AllowInsecure is true", refused.Message);
     }
 
     [Fact]
@@ -94,7 +103,7 @@ public sealed class ProductionModeOptionsTests : IDisposable
         return
         [
             ("AgentListenUrl", "https://127.0.0.1:8150"), ("ApiListenUrl", "https://127.0.0.1:8153"), ("HttpListenUrl", "https://127.0.0.1:8154"),
-            ("TlsCertificateFile", certificate), ("TlsKeyFile", key), ("Peer:SecretFile", secret),
+            ("OperationsListenUrl", "https://127.0.0.1:8155"), ("TlsCertificateFile", certificate), ("TlsKeyFile", key), ("Peer:SecretFile", secret),
         ];
     }
 

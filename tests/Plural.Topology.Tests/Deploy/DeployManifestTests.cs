@@ -61,6 +61,26 @@ public sealed class DeployManifestTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Probes_metrics_and_admin_calls_are_served_on_the_operations_port_which_the_ingress_never_routes()
+    {
+        var yaml = await ExternalTool.RunAsync(ExternalTool.Find("kubectl")!, ["kustomize", Path.Combine(DeployDirectory, "server")]);
+        var objects = yaml.Split("\n---\n");
+        string Object(string kind, string name) => objects.Single(o => ("\n" + o).Contains($"\nkind: {kind}\n", StringComparison.Ordinal) && o.Contains($"  name: {name}\n", StringComparison.Ordinal));
+
+        var gateway = Object("Deployment", "plural-gateway");
+        Assert.Contains("name: Gateway__OperationsListenUrl\n          value: https://0.0.0.0:8155", gateway);
+        Assert.Contains("prometheus.io/port: \"8155\"", gateway);
+        Assert.Contains("prometheus.io/scheme: https", gateway);
+        Assert.DoesNotContain("port: http\n", gateway[gateway.IndexOf("startupProbe:", StringComparison.Ordinal)..]);
+        // The Ingress reaches the pods only through this Service, and the Service only through the public port.
+        Assert.Contains("name: plural-gateway", Object("Ingress", "plural-gateway"));
+        var service = Object("Service", "plural-gateway");
+        Assert.Contains("targetPort: http", service);
+        Assert.DoesNotContain("operations", service);
+        Assert.DoesNotContain("8155", service);
+    }
+
+    [Fact]
     public async Task Agent_manifests_grant_read_and_impersonation_and_nothing_to_write()
     {
         var yaml = await ExternalTool.RunAsync(ExternalTool.Find("kubectl")!, ["kustomize", Path.Combine(DeployDirectory, "agentk")]);
