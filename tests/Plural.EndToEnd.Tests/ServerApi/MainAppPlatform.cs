@@ -24,6 +24,9 @@ public sealed class MainAppPlatform : IAsyncLifetime
     public Uri AgentUrl { get; } = new($"https://127.0.0.1:{FreePort.Next()}");
     public Uri ApiUrl { get; } = new($"https://127.0.0.1:{FreePort.Next()}");
 
+    /// <summary>The HTTP listener: the proxy routes and <c>/cable</c>, where browsers connect.</summary>
+    public Uri HttpUrl { get; } = new($"https://127.0.0.1:{FreePort.Next()}");
+
     /// <summary>The CA that signed the gateway's certificate; clients and agents pin it.</summary>
     internal GatewayCertificates Certificates { get; private set; } = null!;
 
@@ -60,7 +63,7 @@ public sealed class MainAppPlatform : IAsyncLifetime
             $"--Gateway:ServerApi:JwtSecretFiles:1={PreviousSecretFile}",
             $"--Gateway:AgentListenUrl={AgentUrl}",
             $"--Gateway:ApiListenUrl={ApiUrl}",
-            $"--Gateway:HttpListenUrl=https://127.0.0.1:{FreePort.Next()}",
+            $"--Gateway:HttpListenUrl={HttpUrl}",
             $"--Gateway:TlsCertificateFile={Certificates.CertificateFile}",
             $"--Gateway:TlsKeyFile={Certificates.KeyFile}",
             $"--Gateway:Peer:SecretFile={peerSecretFile}",
