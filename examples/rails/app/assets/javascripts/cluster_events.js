@@ -25,7 +25,14 @@
 
     consumer.subscriptions.create({ channel: "ClusterEventsChannel", agent: feed.dataset.agent }, {
       connected: function () { show(feed, "connected", "Live: new events appear below as the cluster changes.") },
-      disconnected: function () { show(feed, "disconnected", "Disconnected from the gateway; reconnecting…") },
+      disconnected: function (details) {
+        // The gateway says not to reconnect when the token is no longer valid (it expired or was revoked).
+        if (details && details.willAttemptReconnect === false) {
+          show(feed, "ended", "The gateway ended the feed; reload the page for a fresh token.")
+        } else {
+          show(feed, "disconnected", "Disconnected from the gateway; reconnecting…")
+        }
+      },
       rejected: function () { show(feed, "rejected", "The gateway refused this feed; reload the page.") },
       received: function (message) {
         // The first message is a snapshot (a position only: events are not kept); then one message per event.
