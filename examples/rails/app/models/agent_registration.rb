@@ -7,26 +7,26 @@ class AgentRegistration
 
   # An RFC 1123 label, as the platform requires for agent names.
   NAME = /\A[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\z/.freeze
+  LABEL = /\A[^=]+=[^=]*\z/.freeze
 
   attr_accessor :name, :description, :labels
 
   validates :name, format: { with: NAME, message: 'must be lower-case letters, digits and "-", at most 63 characters' }
   validate :labels_are_pairs
 
-  # Labels are typed as "env=prod, team=payments".
-  def label_hash
-    labels.to_s.split(',').map(&:strip).reject(&:empty?).to_h { |pair| pair.split('=', 2).map(&:strip) }
-  end
-
+  # The keyword arguments of Plural::Client#register_agent.
   def to_request
-    { name: name, description: description.to_s, labels: label_hash }
+    { name: name, description: description.to_s, labels: label_pairs.to_h { |pair| pair.split('=', 2).map(&:strip) } }
   end
 
   private
 
-  def labels_are_pairs
-    return if labels.to_s.split(',').map(&:strip).reject(&:empty?).all? { |pair| pair.match?(/\A[^=]+=[^=]*\z/) }
+  # Labels are typed as "env=prod, team=payments".
+  def label_pairs
+    labels.to_s.split(',').map(&:strip).reject(&:empty?)
+  end
 
-    errors.add(:labels, 'must be key=value pairs separated by commas')
+  def labels_are_pairs
+    errors.add(:labels, 'must be key=value pairs separated by commas') unless label_pairs.all? { |pair| pair.match?(LABEL) }
   end
 end

@@ -59,6 +59,13 @@ class AgentsTest < ActionDispatch::IntegrationTest
     assert_select '.errors li', text: /Name must be lower-case letters/
   end
 
+  test 'labels that are not key=value pairs are refused on the form' do
+    post agents_path, params: { agent_registration: { name: "rails-#{SecureRandom.hex(4)}", labels: 'env=prod, oops' } }
+
+    assert_response :unprocessable_entity
+    assert_select '.errors li', text: /Labels must be key=value pairs/
+  end
+
   test "a taken name is refused with the platform's reason" do
     post agents_path, params: { agent_registration: { name: AGENT } }
 
