@@ -3,6 +3,9 @@
 # The platform's agents as the main application shows them: a list with their connection state, one agent's
 # cluster view with its live events, and registration, which shows the new agent's token exactly once.
 class AgentsController < ApplicationController
+  # These pages carry credentials (the page's cable token, a new agent's token): no cache may keep them.
+  before_action :no_store, only: %i[show create]
+
   def index
     @agents = plural.agents.to_a
   end
@@ -30,6 +33,10 @@ class AgentsController < ApplicationController
   end
 
   private
+
+  def no_store
+    response.headers['Cache-Control'] = 'no-store'
+  end
 
   def registration_params
     params.require(:agent_registration).permit(:name, :description, :labels)

@@ -28,6 +28,7 @@ class AgentsTest < ActionDispatch::IntegrationTest
     assert_select "#cluster-events[data-agent='#{AGENT}'][data-cable-token^='plrl_user_']"
     secret_file = File.expand_path(Rails.configuration.x.plural.settings[:jwt_secret_file], Rails.root)
     assert_not_includes response.body, File.read(secret_file).strip
+    assert_equal 'no-store', response.headers['Cache-Control']
   end
 
   test 'an unknown agent is a not-found page' do
@@ -46,6 +47,7 @@ class AgentsTest < ActionDispatch::IntegrationTest
     assert_response :created
     assert_select 'h1', text: "#{name} is registered"
     assert_select '#install-command', text: /--from-literal=token=plrl_agent_\S+/
+    assert_equal 'no-store', response.headers['Cache-Control']
     get agents_path
     assert_select "#agents tr[data-agent='#{name}'][data-connected='false'] td", text: 'suite=rails'
   ensure
