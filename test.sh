@@ -20,6 +20,11 @@ command -v ruby >/dev/null 2>&1 && ruby -e 'require "grpc"' >/dev/null 2>&1 || n
 command -v grpc_tools_ruby_protoc >/dev/null 2>&1 || need_apt+=(ruby-grpc-tools)
 # The Ruby gem's suite (clients/ruby/test) runs on minitest, which Debian's ruby usually ships.
 command -v ruby >/dev/null 2>&1 && ruby -e 'require "minitest"' >/dev/null 2>&1 || need_apt+=(ruby-minitest)
+# The example Rails app (examples/rails) runs on Debian's Rails 6.1 and Puma, its bundle resolved from the installed
+# gems only (bundle install --local); its agent page is tested in the same chromium.
+command -v ruby >/dev/null 2>&1 && ruby -e 'require "rails"; require "sprockets/railtie"' >/dev/null 2>&1 || need_apt+=(ruby-rails ruby-sprockets-rails)
+command -v puma >/dev/null 2>&1 || need_apt+=(puma)
+command -v bundle >/dev/null 2>&1 || need_apt+=(bundler)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing: ${need_apt[*]}"
   sudo_cmd=""

@@ -25,6 +25,9 @@ internal sealed class ChangingAgent : IAsyncDisposable
 
     public string Name { get; }
 
+    /// <summary>The agent's cluster, for tests that make a change of their own and look for its event.</summary>
+    public EmulatedCluster Cluster => _cluster;
+
     public static async Task<ChangingAgent> StartAsync(MainAppPlatform platform)
     {
         var cluster = await EmulatedCluster.StartAsync();

@@ -29,6 +29,12 @@ internal sealed partial record MinitestRun(int Runs, int Assertions, int Failure
     private static async Task<MinitestRun> RunAsync(string requires, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
     {
         var (_, output) = await RunAsync(["-Ilib", "-Itest", "-e", requires, "--", "--verbose"], environment, timeout);
+        return FromOutput(output);
+    }
+
+    /// <summary>Reads minitest's summary line off a run's output (the gem's suite, or <c>bin/rails test</c>).</summary>
+    public static MinitestRun FromOutput(string output)
+    {
         var summary = Summary().Match(output);
         Assert.True(summary.Success, "minitest printed no summary:\n" + output);
         int Count(string group) => int.Parse(summary.Groups[group].Value);

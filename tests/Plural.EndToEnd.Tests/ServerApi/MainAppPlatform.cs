@@ -24,7 +24,7 @@ public sealed class MainAppPlatform : IAsyncLifetime
     public Uri AgentUrl { get; } = new($"https://127.0.0.1:{FreePort.Next()}");
     public Uri ApiUrl { get; } = new($"https://127.0.0.1:{FreePort.Next()}");
 
-    /// <summary>The gateway's public HTTP listener (proxies, <c>/cable</c>).</summary>
+    /// <summary>The HTTP listener: the proxy routes and <c>/cable</c>, where browsers connect.</summary>
     public Uri HttpUrl { get; } = new($"https://127.0.0.1:{FreePort.Next()}");
 
     /// <summary>The gateway's operations listener (probes, metrics, admin calls).</summary>

@@ -42,13 +42,7 @@ public sealed class ProductProcess : IAsyncDisposable
         IEnumerable<KeyValuePair<string, string>>? environment = null)
     {
         var program = RepositoryLayout.ProgramPath(folder);
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(program)!,
-        };
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(program)! };
         info.ArgumentList.Add(program);
         foreach (var arg in args)
         {
@@ -59,13 +53,37 @@ public sealed class ProductProcess : IAsyncDisposable
         info.Environment["Logging__Console__FormatterName"] = "simple";
         info.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
         info.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
+        return Launch(info, name ?? folder, environment);
+    }
+
+    /// <summary>
+    /// Starts another long-running program (an example application's web server) from <paramref name="workingDirectory"/>,
+    /// with the same output capture, waits and kill on dispose as the product's programs.
+    /// </summary>
+    public static ProductProcess StartProgram(string program, IEnumerable<string> args, string name, string workingDirectory,
+        IEnumerable<KeyValuePair<string, string>>? environment = null)
+    {
+        var info = new ProcessStartInfo(program) { WorkingDirectory = workingDirectory };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return Launch(info, name, environment);
+    }
+
+    private static ProductProcess Launch(ProcessStartInfo info, string name, IEnumerable<KeyValuePair<string, string>>? environment)
+    {
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.UseShellExecute = false;
         foreach (var (key, value) in environment ?? [])
         {
             info.Environment[key] = value;
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var product = new ProductProcess(name ?? folder, process);
+        var product = new ProductProcess(name, process);
         process.OutputDataReceived += (_, e) => product.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => product.OnLine(e.Data);
         process.Start();
