@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using Plural.Gateway.Listeners;
+
 namespace Plural.Gateway.Access;
 
 /// <summary>
@@ -7,7 +10,7 @@ namespace Plural.Gateway.Access;
 internal static class AccessServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="AccessOptions"/>, <see cref="MainAppJwtValidator"/>, <see cref="AdminToken"/>,
+    /// Adds <see cref="AccessOptions"/>, <see cref="MainAppJwtValidator"/>, <see cref="AdminCredentials"/>,
     /// <see cref="CallerAuthenticator"/>, <see cref="ClusterIdentity"/>, <see cref="UserTokenIssuer"/> and <see cref="AccessApi"/>.
     /// </summary>
     public static IServiceCollection AddUserAccess(this IServiceCollection services)
@@ -18,7 +21,8 @@ internal static class AccessServiceCollectionExtensions
                 $"{AccessOptions.Section}:{nameof(AccessOptions.JwtSecretFiles)}: every file must exist")
             .ValidateOnStart();
         services.AddSingleton<MainAppJwtValidator>();
-        services.AddSingleton<AdminToken>();
+        services.AddSingleton<IValidateOptions<GatewayOptions>, AdminCredentialsValidator>();
+        services.AddSingleton<AdminCredentials>();
         services.AddSingleton<CallerAuthenticator>();
         services.AddSingleton<ClusterIdentity>();
         services.AddSingleton<UserTokenIssuer>();

@@ -12,7 +12,7 @@ namespace Plural.Gateway.Access;
 /// </summary>
 internal sealed partial class CallerAuthenticator(
     IGrainFactory grains,
-    AdminToken admin,
+    AdminCredentials admin,
     MainAppJwtValidator jwts,
     IOptions<AccessOptions> options,
     TimeProvider clock,
@@ -62,8 +62,8 @@ internal sealed partial class CallerAuthenticator(
             return (caller, refusal);
         }
 
-        return admin.Accepts("Bearer " + credential)
-            ? (new Caller(CallerKind.Admin, "admin", [], null), "")
+        return admin.NameOf("Bearer " + credential) is { } name
+            ? (new Caller(CallerKind.Admin, name, [], null), "")
             : (null, "unknown credential");
     }
 

@@ -18,9 +18,10 @@ internal static class GatewayCommandLine
           --Orleans:ClusteringProvider   Localhost, Postgres or Redis; with ConnectionStrings:Postgres or :Redis
           --Gateway:AgentListenUrl       agent gRPC listener (default https://127.0.0.1:8150)
           --Gateway:ApiListenUrl         ServerApi listener
-          --Gateway:HttpListenUrl        Kubernetes proxy, /cable, /healthz, /readyz, /metrics
+          --Gateway:HttpListenUrl        Kubernetes proxy, /cable, the dashboard
+          --Gateway:OperationsListenUrl  /healthz, /readyz, /metrics, /admin/drain (required unless AllowInsecure)
           --Gateway:TlsCertificateFile / --Gateway:TlsKeyFile   PEM certificate and key of the listeners
-          --Gateway:AdminToken           ServerApi administrator token
+          --Gateway:AdminTokensFile      named administrator credentials, as sha256 hashes, one per line
           --Gateway:Peer:SecretFile      secret the gateways sign their peer tokens with
         Relative paths are read from the working directory.
 

@@ -47,8 +47,14 @@ internal sealed class GatewayOptions
     /// <summary>Bearer token the main application presents to <c>ServerApi</c>.</summary>
     public string? AdminToken { get; set; }
 
-    /// <summary>File holding the admin token (read at start); used when <see cref="AdminToken"/> is empty.</summary>
+    /// <summary>File holding the admin token, read again when it changes; used when <see cref="AdminToken"/> is empty.</summary>
     public string? AdminTokenFile { get; set; }
+
+    /// <summary>
+    /// File of named admin credentials stored as hashes, one per line: <c>&lt;name&gt; sha256:&lt;hex&gt;</c>. Several may be
+    /// valid at once (rotation with overlap); read again when it changes. Preferred over <see cref="AdminToken"/>.
+    /// </summary>
+    public string? AdminTokensFile { get; set; }
 
     /// <summary>
     /// Concurrent HTTP/2 streams per connection. An agent keeps its whole tunnel pool on one connection,

@@ -53,7 +53,11 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             errors.Add("An https:// listener needs a certificate: set Gateway:TlsCertificateFile and Gateway:TlsKeyFile (PEM).");
         }
 
-        foreach (var (key, file) in new[] { ("TlsCertificateFile", options.TlsCertificateFile), ("TlsKeyFile", options.TlsKeyFile), ("Peer:CaFile", options.Peer.CaFile) })
+        foreach (var (key, file) in new[]
+        {
+            ("TlsCertificateFile", options.TlsCertificateFile), ("TlsKeyFile", options.TlsKeyFile), ("Peer:CaFile", options.Peer.CaFile),
+            ("AdminTokenFile", string.IsNullOrWhiteSpace(options.AdminToken) ? options.AdminTokenFile : null), ("AdminTokensFile", options.AdminTokensFile),
+        })
         {
             if (!string.IsNullOrEmpty(file) && !File.Exists(file))
             {

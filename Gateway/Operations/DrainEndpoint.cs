@@ -13,7 +13,7 @@ internal static class DrainEndpoint
     public static IEndpointConventionBuilder MapDrain(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapPost(Path, HandleAsync).WithMetadata(ListenerMetadata.Operations(endpoints));
 
-    private static async Task HandleAsync(HttpContext context, AdminToken admin, GatewayDrain drain)
+    private static async Task HandleAsync(HttpContext context, AdminCredentials admin, GatewayDrain drain)
     {
         if (!admin.Accepts(context.Request.Headers.Authorization))
         {

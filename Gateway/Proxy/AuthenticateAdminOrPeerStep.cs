@@ -9,7 +9,7 @@ namespace Plural.Gateway.Proxy;
 /// 403 otherwise), or the main application with the admin token (401 otherwise), which reaches the upstream as the
 /// agent itself.
 /// </summary>
-internal sealed class AuthenticateAdminOrPeerStep(AdminToken admin, PeerCredentials peers) : IProxyStep
+internal sealed class AuthenticateAdminOrPeerStep(AdminCredentials admin, PeerCredentials peers) : IProxyStep
 {
     public async Task InvokeAsync(ProxyContext context, Func<ProxyContext, Task> next)
     {

@@ -11,7 +11,7 @@ namespace Plural.Gateway.ServerApi;
 /// </summary>
 internal sealed partial class ServerApiAuthenticator
 {
-    private readonly AdminToken _admin;
+    private readonly AdminCredentials _admin;
     private readonly CallerAuthenticator _callers;
     private readonly TimeProvider _clock;
     private readonly ILogger<ServerApiAuthenticator> _logger;
@@ -19,7 +19,7 @@ internal sealed partial class ServerApiAuthenticator
     private readonly JwtSecretFiles _secrets;
 
     /// <summary>Reads the secret files now; a missing file fails the start.</summary>
-    public ServerApiAuthenticator(IOptions<ServerApiOptions> options, AdminToken admin, CallerAuthenticator callers,
+    public ServerApiAuthenticator(IOptions<ServerApiOptions> options, AdminCredentials admin, CallerAuthenticator callers,
         TimeProvider clock, ILogger<ServerApiAuthenticator> logger)
     {
         var value = options.Value;

@@ -87,6 +87,46 @@ public sealed class MainAppAuthenticationTests(MainAppPlatform platform)
     }
 
     [Fact]
+    public async Task A_second_admin_credential_works_alongside_the_first_and_is_refused_within_seconds_of_its_removal()
+    {
+        const string Rotated = "rotated-admin-token-0123456789";
+        var rotatedLine = $"rotated sha256:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Rotated)))}";
+        using var rotated = platform.ClientWithBearer(Rotated);
+        using var operatorClient = platform.ClientWithBearer(MainAppPlatform.AdminToken);
+        try
+        {
+            await File.WriteAllTextAsync(platform.AdminTokensFile, MainAppPlatform.OperatorLine + "\n" + rotatedLine + "\n");
+            await Eventually.UntilAsync(() => Succeeds(rotated), accepted => accepted, TimeSpan.FromSeconds(10), "the added credential accepted");
+            await operatorClient.Api.ListAgentsAsync(AnyCall);
+
+            await File.WriteAllTextAsync(platform.AdminTokensFile, MainAppPlatform.OperatorLine + "\n");
+            var removedAt = DateTime.UtcNow;
+            await Eventually.UntilAsync(() => Succeeds(rotated), accepted => !accepted, TimeSpan.FromSeconds(10), "the removed credential refused");
+
+            // The gateway looks at the file at most once a second: a removal takes effect within about that.
+            Assert.True(DateTime.UtcNow - removedAt < TimeSpan.FromSeconds(5), $"refused only after {DateTime.UtcNow - removedAt}");
+            await operatorClient.Api.ListAgentsAsync(AnyCall);
+        }
+        finally
+        {
+            await File.WriteAllTextAsync(platform.AdminTokensFile, MainAppPlatform.OperatorLine + "\n");
+        }
+
+        static async Task<bool> Succeeds(PluralServerClient client)
+        {
+            try
+            {
+                await client.Api.ListAgentsAsync(AnyCall);
+                return true;
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.Unauthenticated)
+            {
+                return false;
+            }
+        }
+    }
+
+    [Fact]
     public async Task Streaming_calls_are_refused_the_same_way()
     {
         using var client = platform.ClientWith("wrong-secret-0123456789abcdef");

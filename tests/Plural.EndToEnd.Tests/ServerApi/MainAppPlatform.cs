@@ -37,6 +37,12 @@ public sealed class MainAppPlatform : IAsyncLifetime
 
     public string PreviousSecretFile => Path.Combine(_directory.FullName, "server-api-secret-previous");
 
+    /// <summary>The operators' credentials as the gateway reads them: named hashes, among them <c>operator</c> for <see cref="AdminToken"/>.</summary>
+    public string AdminTokensFile => Path.Combine(_directory.FullName, "admin-tokens");
+
+    /// <summary>The line of <see cref="AdminTokensFile"/> that holds <see cref="AdminToken"/>.</summary>
+    public static string OperatorLine => $"operator sha256:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(AdminToken)))}";
+
     /// <summary>The main application's client: a JWT minted from <see cref="Secret"/> on every call.</summary>
     public PluralServerClient Client { get; private set; } = null!;
 
@@ -46,6 +52,7 @@ public sealed class MainAppPlatform : IAsyncLifetime
     {
         await File.WriteAllTextAsync(SecretFile, Secret + "\n");
         await File.WriteAllTextAsync(PreviousSecretFile, PreviousSecret);
+        await File.WriteAllTextAsync(AdminTokensFile, OperatorLine + "\n");
         Certificates = await GatewayCertificates.WriteAsync(_directory.FullName);
         var peerSecretFile = Path.Combine(_directory.FullName, "peer-secret");
         await File.WriteAllTextAsync(peerSecretFile, PlatformFixture.PeerSecret);
@@ -61,7 +68,7 @@ public sealed class MainAppPlatform : IAsyncLifetime
         [
             $"--Orleans:GatewayPort={_orleansGatewayPort}",
             "--Gateway:Id=gw-main-app",
-            $"--Gateway:AdminToken={AdminToken}",
+            $"--Gateway:AdminTokensFile={AdminTokensFile}",
             $"--Gateway:ServerApi:JwtSecretFiles:0={SecretFile}",
             $"--Gateway:ServerApi:JwtSecretFiles:1={PreviousSecretFile}",
             $"--Gateway:AgentListenUrl={AgentUrl}",

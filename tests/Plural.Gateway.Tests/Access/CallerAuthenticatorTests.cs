@@ -153,7 +153,7 @@ public sealed class CallerAuthenticatorTests : IDisposable
     private CallerAuthenticator Authenticator(string? admin = AdminSecret, List<string>? jwtFiles = null)
     {
         var access = Options.Create(new AccessOptions { JwtSecretFiles = jwtFiles ?? [_secretFile] });
-        return new CallerAuthenticator(_grains.Factory, new AdminToken(Options.Create(new GatewayOptions { AdminToken = admin })),
+        return new CallerAuthenticator(_grains.Factory, new AdminCredentials(Options.Create(new GatewayOptions { AdminToken = admin }), TimeProvider.System, NullLogger<AdminCredentials>.Instance),
             new MainAppJwtValidator(access, _clock), access, _clock, NullLogger<CallerAuthenticator>.Instance);
     }
 

@@ -40,7 +40,7 @@ public sealed class HealthEndpointsTests : IAsyncLifetime
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Services.AddSingleton(_grains.Factory);
         builder.Services.AddSingleton(_drain);
-        builder.Services.AddSingleton(new AdminToken(Options.Create(new GatewayOptions { AdminToken = AdminSecret })));
+        builder.Services.AddSingleton(new AdminCredentials(Options.Create(new GatewayOptions { AdminToken = AdminSecret }), TimeProvider.System, NullLogger<AdminCredentials>.Instance));
         _app = builder.Build();
         _app.MapHealth();
         _app.MapDrain();
