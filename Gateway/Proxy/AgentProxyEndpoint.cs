@@ -4,9 +4,9 @@ using Plural.Gateway.Tunnels;
 namespace Plural.Gateway.Proxy;
 
 /// <summary>
-/// <c>/agents/{agent}/proxy/{path}</c>: the main application's raw route to an agent's upstream, authorised by the
-/// admin token, and the private hop between gateways, authorised by a peer token. Neither is audited nor limited
-/// here: the main application is trusted, and a peer's request was audited and limited where its caller came in.
+/// <c>/agents/{agent}/proxy/{path}</c>: operators' raw route to an agent's upstream, authorised by an admin credential
+/// (off in production unless <see cref="AdminProxyOptions.Enabled"/>) and audited under the credential's name, and the
+/// private hop between gateways, authorised by a peer token, which was audited and limited where its caller came in.
 /// </summary>
 internal static class AgentProxyEndpoint
 {
@@ -21,6 +21,7 @@ internal static class AgentProxyEndpoint
     [
         services.GetRequiredService<MeasureStep>(),
         services.GetRequiredService<AuthenticateAdminOrPeerStep>(),
+        services.GetRequiredService<AuditStep>(),
         services.GetRequiredService<ForwardStep>(),
     ]);
 

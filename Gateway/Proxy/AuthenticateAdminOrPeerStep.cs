@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using Plural.Gateway.Access;
+using Plural.Gateway.Listeners;
 using Plural.Gateway.Tunnels;
 using Plural.Gateway.Tunnels.Peers;
 
@@ -6,11 +8,14 @@ namespace Plural.Gateway.Proxy;
 
 /// <summary>
 /// The agent proxy's callers: a peer gateway forwarding a request, whose token covers the route it names (401 or
-/// 403 otherwise), or the main application with the admin token (401 otherwise), which reaches the upstream as the
-/// agent itself.
+/// 403 otherwise), or an operator with an admin credential (401 otherwise), which reaches the upstream as the agent
+/// itself and is known by its credential's name from here on; refused (403) where the route is off for admins.
 /// </summary>
-internal sealed class AuthenticateAdminOrPeerStep(AdminCredentials admin, PeerCredentials peers) : IProxyStep
+internal sealed class AuthenticateAdminOrPeerStep(
+    AdminCredentials admin, PeerCredentials peers, IOptions<AdminProxyOptions> adminProxy, IOptions<GatewayOptions> gateway) : IProxyStep
 {
+    private readonly bool _adminsAllowed = adminProxy.Value.IsEnabled(gateway.Value);
+
     public async Task InvokeAsync(ProxyContext context, Func<ProxyContext, Task> next)
     {
         var request = context.Http.Request;
@@ -26,13 +31,20 @@ internal sealed class AuthenticateAdminOrPeerStep(AdminCredentials admin, PeerCr
 
             context.Route = route;
         }
-        else if (!admin.Accepts(request.Headers.Authorization))
+        else if (admin.NameOf(request.Headers.Authorization) is not { } name)
         {
             await context.RefuseAsync(StatusCodes.Status401Unauthorized, "Unauthorized", "missing or wrong bearer token");
             return;
         }
+        else if (!_adminsAllowed)
+        {
+            await context.RefuseAsync(StatusCodes.Status403Forbidden, "Forbidden",
+                "the admin proxy route is off on this gateway (Gateway:AdminProxy:Enabled); reach clusters through /k8s-proxy as a user");
+            return;
+        }
         else
         {
+            context.Caller = new Caller(CallerKind.Admin, name, [], null);
             // Only peers may route elsewhere (another target, an impersonation).
             context.Route = new TunnelRoute(context.Agent, context.Path);
         }

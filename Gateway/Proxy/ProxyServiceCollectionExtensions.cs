@@ -10,6 +10,7 @@ internal static class ProxyServiceCollectionExtensions
     public static IServiceCollection AddProxy(this IServiceCollection services)
     {
         services.AddOptions<ProxyLimitOptions>().BindConfiguration(ProxyLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AdminProxyOptions>().BindConfiguration(AdminProxyOptions.Section);
         services.AddSingleton<ProxyConcurrencyLimiter>();
         services.AddSingleton<MeasureStep>();
         services.AddSingleton<AuthenticateCallerStep>();

@@ -60,6 +60,8 @@ internal static partial class DevEnvironment
             ["Gateway:ApiListenUrl"] = "https://127.0.0.1:8153",
             ["Gateway:HttpListenUrl"] = "https://127.0.0.1:8154",
             ["Gateway:OperationsListenUrl"] = "https://127.0.0.1:8155",
+            // The README's first steps show the raw route next to kubectl.
+            ["Gateway:AdminProxy:Enabled"] = "true",
             ["Gateway:TlsCertificateFile"] = certificates.CertificateFile,
             ["Gateway:TlsKeyFile"] = certificates.KeyFile,
             ["Gateway:Peer:Secret"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),

@@ -5,17 +5,17 @@ using Plural.Gateway.Tunnels;
 
 namespace Plural.Gateway.Tests.Proxy;
 
-/// <summary>The agent proxy's shorter pipeline: measure, authenticate the main application or a peer, forward.</summary>
+/// <summary>The agent proxy's shorter pipeline: measure, authenticate an operator or a peer, audit operators, forward.</summary>
 public sealed class AgentProxyPipelineTests : IAsyncLifetime
 {
     private ProxyHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await ProxyHost.StartAsync();
+    public async Task InitializeAsync() => _host = await ProxyHost.StartAsync(new() { [$"{AdminProxyOptions.Section}:Enabled"] = "true" });
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
-    public async Task The_admin_token_is_forwarded_as_the_agent_itself_and_nothing_is_audited()
+    public async Task An_admin_credential_is_forwarded_as_the_agent_itself_and_audited_under_its_name()
     {
         var agent = _host.Park("prod", new FakeAgent().Answer("raw"));
 
@@ -29,7 +29,26 @@ public sealed class AgentProxyPipelineTests : IAsyncLifetime
         Assert.Null(head.Impersonation);
         await ProxyHost.EventuallyAsync(() => _host.Measured.Count == 2);
         Assert.Equal([(AgentProxyEndpoint.RouteName, 200), (AgentProxyEndpoint.RouteName, 401)], _host.Measured.Order());
-        Assert.Empty(_host.Audited);
+        await ProxyHost.EventuallyAsync(() => _host.Audited.Count == 1);
+        var audited = _host.Audited.Single();
+        Assert.Equal(("admin", "prod", 200, "list", "pods"), ((string)audited["User"]!, (string)audited["AgentName"]!, (int)audited["Status"]!,
+            (string)audited["Verb"]!, (string)audited["Resource"]!));
+    }
+
+    [Fact]
+    public async Task Where_the_route_is_off_for_admins_an_admin_credential_is_forbidden()
+    {
+        await using var production = await ProxyHost.StartAsync();
+        var agent = production.Park("prod", new FakeAgent().Answer("raw"));
+
+        using var response = await production.Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/agents/prod/proxy/api/v1/pods")
+        {
+            Headers = { Authorization = new AuthenticationHeaderValue("Bearer", ProxyHost.AdminToken) },
+        });
+
+        await KubernetesProxyPipelineTests.AssertStatusAsync(response, HttpStatusCode.Forbidden, "Forbidden",
+            "the admin proxy route is off on this gateway (Gateway:AdminProxy:Enabled); reach clusters through /k8s-proxy as a user");
+        Assert.False(agent.SawRequest);
     }
 
     [Fact]
