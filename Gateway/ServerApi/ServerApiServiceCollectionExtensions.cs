@@ -16,10 +16,18 @@ internal static class ServerApiServiceCollectionExtensions
         services.AddSingleton<ServerApiAuthenticator>();
         services.AddSingleton<IdempotentCalls>();
         services.AddGrpc().AddServiceOptions<ServerApiService>(o => o.Interceptors.Add<ServerApiAuthInterceptor>());
+        services.AddGrpcReflection();
         return services;
     }
 
-    /// <summary>Maps <c>ServerApi</c> on the API listener.</summary>
-    public static IEndpointConventionBuilder MapServerApi(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGrpcService<ServerApiService>().WithMetadata(new ListenerMetadata(ListenerKind.Api));
+    /// <summary>
+    /// Maps <c>ServerApi</c> on the API listener, with gRPC server reflection so that generic clients (grpcurl, Postman,
+    /// evans) find its methods without the <c>.proto</c> files. Reflection describes the schema only; every call still
+    /// needs a credential.
+    /// </summary>
+    public static IEndpointConventionBuilder MapServerApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcReflectionService().WithMetadata(new ListenerMetadata(ListenerKind.Api));
+        return endpoints.MapGrpcService<ServerApiService>().WithMetadata(new ListenerMetadata(ListenerKind.Api));
+    }
 }
