@@ -74,7 +74,22 @@ internal sealed partial class CableSubscriptions(CableConnection connection, Cab
                 }
 
                 topic.Detach(subscription);
-                subscription.Send(ResetHint(identifier, topic));
+                var reason = ResetReason(identifier, topic);
+                if (channel is ICableLogChannel log && identifier.Epoch == topic.Epoch)
+                {
+                    // Not in this gateway's buffer, but the platform's log numbers the messages alike everywhere.
+                    var caughtUp = await CableLogCatchUp.RunAsync(log, subscription, since, ct);
+                    if (caughtUp.Resumed)
+                    {
+                        _active[raw] = subscription;
+                        LogResumedFromLog(logger, topic.Key.ToString(), since, caughtUp.Replayed);
+                        return;
+                    }
+
+                    reason = caughtUp.Reason!;
+                }
+
+                subscription.Send(CableFrames.Reset(reason, topic.Sequence, topic.Epoch));
                 if (!await StartFreshAsync(channel, subscription, caller, ct))
                 {
                     hub.Release(topic);
@@ -131,15 +146,9 @@ internal sealed partial class CableSubscriptions(CableConnection connection, Cab
         return true;
     }
 
-    private static byte[] ResetHint(CableIdentifier identifier, CableTopic topic) => CableFrames.Write(w =>
-    {
-        w.WriteString("type", "reset");
-        w.WriteString("reason", identifier.Epoch != topic.Epoch
-            ? "epoch is not this gateway's current one (another gateway, or the topic lapsed)"
-            : "since is older than the replay buffer");
-        w.WriteNumber("seq", topic.Sequence);
-        w.WriteString("epoch", topic.Epoch);
-    });
+    private static string ResetReason(CableIdentifier identifier, CableTopic topic) => identifier.Epoch != topic.Epoch
+        ? "epoch is not this gateway's current one (another gateway, or the topic lapsed)"
+        : "since is older than the replay buffer";
 
     public void Unsubscribe(string raw)
     {
@@ -173,6 +182,9 @@ internal sealed partial class CableSubscriptions(CableConnection connection, Cab
 
     [LoggerMessage(EventId = 5105, Level = LogLevel.Debug, Message = "Cable topic {Topic} resumed after {Since}: {Replayed} messages replayed")]
     private static partial void LogResumed(ILogger logger, string topic, long since, int replayed);
+
+    [LoggerMessage(EventId = 5110, Level = LogLevel.Debug, Message = "Cable topic {Topic} resumed after {Since} from the platform's log: {Replayed} messages replayed")]
+    private static partial void LogResumedFromLog(ILogger logger, string topic, long since, int replayed);
 
     [LoggerMessage(EventId = 5106, Level = LogLevel.Warning, Message = "Could not read the snapshot of cable topic {Topic}")]
     private static partial void LogSnapshotFailed(ILogger logger, string topic, Exception exception);
