@@ -147,7 +147,9 @@ internal sealed partial class CableSubscriptions(CableConnection connection, Cab
     }
 
     private static string ResetReason(CableIdentifier identifier, CableTopic topic) => identifier.Epoch != topic.Epoch
-        ? "epoch is not this gateway's current one (another gateway, or the topic lapsed)"
+        ? topic.Epoch == CableTopic.LogEpoch
+            ? $"epoch is not \"{CableTopic.LogEpoch}\": this channel is numbered by the platform's event log on every gateway"
+            : "epoch is not this gateway's current one (another gateway, or the topic lapsed)"
         : "since is older than the replay buffer";
 
     public void Unsubscribe(string raw)

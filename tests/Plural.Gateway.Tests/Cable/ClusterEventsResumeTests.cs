@@ -144,6 +144,22 @@ public sealed class ClusterEventsResumeTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_subscriber_resuming_with_a_gateways_own_epoch_is_reset_and_told_the_channel_is_numbered_by_the_log()
+    {
+        var seen = _log.Append("prod", "e1");
+        const string stale = """{"channel":"ClusterEventsChannel","agent":"prod","since":3,"epoch":"9f2c01d4a7be"}""";
+        var client = await ConnectedAsync(_gatewayA);
+
+        await client.SubscribeAsync(stale);
+
+        await client.ExpectAsync("confirm_subscription");
+        var reset = await client.ExpectMessageAsync(stale);
+        Assert.Equal("reset", reset.GetProperty("type").GetString());
+        Assert.StartsWith("epoch is not \"log\"", reset.GetProperty("reason").GetString());
+        Assert.Equal(seen, (await client.ExpectMessageAsync(stale)).GetProperty("seq").GetInt64());
+    }
+
+    [Fact]
     public async Task A_live_subscriber_is_reset_when_the_log_starts_anew_and_goes_on_from_its_new_positions()
     {
         var client = await SubscribedAsync(_gatewayA, Events, expectSnapshotAt: Start);
