@@ -28,7 +28,7 @@ internal sealed partial class CableHub : IHostedService
     /// <summary>Open connections on this gateway.</summary>
     public int ConnectionCount => _connections.Count;
 
-    /// <summary>Topics with a stream subscription on this gateway (including lingering ones).</summary>
+    /// <summary>Topics with a feed on this gateway (including lingering ones).</summary>
     public int TopicCount
     {
         get

@@ -9,6 +9,9 @@ namespace Plural.Gateway.Cable;
 /// </summary>
 internal sealed partial class CableSubscriptions(CableConnection connection, CableHub hub, CableOptions options, ILogger logger)
 {
+    // A snapshot the topic outran is read again this often; the last one is kept whatever happened meanwhile.
+    private const int SnapshotAttempts = 3;
+
     private readonly Dictionary<string, CableSubscription> _active = new(StringComparer.Ordinal);
 
     public async Task SubscribeAsync(string raw, Caller caller, CancellationToken ct)
@@ -117,33 +120,43 @@ internal sealed partial class CableSubscriptions(CableConnection connection, Cab
         CancellationToken ct, bool confirmFirst = false)
     {
         var topic = subscription.Topic;
-        var sequence = topic.Sequence;
-        CableSnapshot snapshot;
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            snapshot = await channel.SnapshotAsync(caller, subscription.Identifier.Agent, sequence, topic.Epoch, ct);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogSnapshotFailed(logger, topic.Key.ToString(), ex);
-            snapshot = CableSnapshot.Refused("the current state could not be read; try again");
-        }
+            var sequence = topic.Sequence;
+            CableSnapshot snapshot;
+            try
+            {
+                snapshot = await channel.SnapshotAsync(caller, subscription.Identifier.Agent, sequence, topic.Epoch, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogSnapshotFailed(logger, topic.Key.ToString(), ex);
+                snapshot = CableSnapshot.Refused("the current state could not be read; try again");
+            }
 
-        if (snapshot.Payload is null)
-        {
-            Reject(subscription.Identifier.Raw, snapshot.Refusal ?? "refused");
-            return false;
-        }
+            if (snapshot.Payload is null)
+            {
+                Reject(subscription.Identifier.Raw, snapshot.Refusal ?? "refused");
+                return false;
+            }
 
-        if (confirmFirst)
-        {
-            connection.Enqueue(CableFrame.Whole(CableFrames.Confirm(subscription.Identifier.Raw)));
-        }
+            if (confirmFirst && attempt == 1)
+            {
+                connection.Enqueue(CableFrame.Whole(CableFrames.Confirm(subscription.Identifier.Raw)));
+            }
 
-        subscription.Send(snapshot.Payload);
-        // Messages published while the snapshot was read are replayed from the buffer, after it.
-        topic.Attach(subscription, sequence, topic.Epoch);
-        return true;
+            subscription.Send(snapshot.Payload);
+            // Messages published while the snapshot was read are replayed from the buffer, after it.
+            if (topic.Attach(subscription, sequence, topic.Epoch).Resumed || attempt == SnapshotAttempts)
+            {
+                return true;
+            }
+
+            // The buffer no longer reaches back to the snapshot (the feed had a gap, or a flood, meanwhile): say so
+            // and start over rather than go on with a hole after the snapshot.
+            topic.Detach(subscription);
+            subscription.Send(CableFrames.Reset("the topic moved on while its snapshot was read", topic.Sequence, topic.Epoch));
+        }
     }
 
     private static string ResetReason(CableIdentifier identifier, CableTopic topic) => identifier.Epoch != topic.Epoch

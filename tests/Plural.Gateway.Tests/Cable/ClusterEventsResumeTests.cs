@@ -18,6 +18,8 @@ public sealed class ClusterEventsResumeTests : IAsyncDisposable
     private const string Events = """{"channel":"ClusterEventsChannel","agent":"prod"}""";
     private const long Start = 1_765_000_000_000_000;
     private static readonly Caller Admin = new(CallerKind.Admin, "admin", [], null);
+    private static readonly AgentSnapshot Registered = new(
+        new AgentRegistration("prod", new Dictionary<string, string>(), "", DateTimeOffset.UnixEpoch), [], new AgentConnectionStatus(true, null, []));
 
     private readonly GrainStubs _grains = new();
     private readonly FakeEventLog _log = new(Start);
@@ -30,9 +32,7 @@ public sealed class ClusterEventsResumeTests : IAsyncDisposable
     public ClusterEventsResumeTests()
     {
         _log.Serve(_grains);
-        var registered = new AgentSnapshot(new AgentRegistration("prod", new Dictionary<string, string>(), "", DateTimeOffset.UnixEpoch), [],
-            new AgentConnectionStatus(true, null, []));
-        _grains.On<IAgentGrain>(nameof(IAgentGrain.Get), (_, _) => Task.FromResult<AgentSnapshot?>(registered));
+        _grains.On<IAgentGrain>(nameof(IAgentGrain.Get), (_, _) => Task.FromResult<AgentSnapshot?>(Registered));
         _gatewayA = NewGateway();
         _gatewayB = NewGateway();
     }
@@ -180,6 +180,40 @@ public sealed class ClusterEventsResumeTests : IAsyncDisposable
         Assert.Equal(restart, snapshot.GetProperty("seq").GetInt64());
         Assert.Equal(next, live.GetProperty("seq").GetInt64());
         Assert.Equal("e2", live.GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task A_gap_while_the_snapshot_is_read_is_followed_by_a_reset_and_a_new_snapshot_never_by_a_hole()
+    {
+        var restart = Start + 1_000_000;
+        var restarted = 0;
+        _grains.On<IAgentGrain>(nameof(IAgentGrain.Get), (_, _) => ReadAgentAsync());
+        var client = await ConnectedAsync(_gatewayA);
+
+        await client.SubscribeAsync(Events);
+
+        await client.ExpectAsync("confirm_subscription");
+        Assert.Equal(Start, (await client.ExpectMessageAsync(Events)).GetProperty("seq").GetInt64());
+        var reset = await client.ExpectMessageAsync(Events);
+        Assert.Equal("reset", reset.GetProperty("type").GetString());
+        Assert.Equal(restart, reset.GetProperty("seq").GetInt64());
+        var snapshot = await client.ExpectMessageAsync(Events);
+        Assert.Equal("snapshot", snapshot.GetProperty("type").GetString());
+        Assert.Equal(restart, snapshot.GetProperty("seq").GetInt64());
+        var next = _log.Append("prod", "e1");
+        Assert.Equal(next, (await client.ExpectMessageAsync(Events)).GetProperty("seq").GetInt64());
+
+        // The first snapshot read outlives the log: it starts anew, and the gateway's feed notices, meanwhile.
+        async Task<AgentSnapshot?> ReadAgentAsync()
+        {
+            if (Interlocked.Increment(ref restarted) == 1)
+            {
+                _log.Restart(restart);
+                await Task.Delay(TimeSpan.FromMilliseconds(300));
+            }
+
+            return Registered;
+        }
     }
 
     [Fact]
