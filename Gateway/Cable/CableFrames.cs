@@ -35,6 +35,18 @@ internal static class CableFrames
         w.WriteBoolean("reconnect", reconnect);
     });
 
+    /// <summary>
+    /// Tells a subscription its <c>since</c> could not be honoured, or that its feed lost messages: the client drops
+    /// what it had and starts again from the snapshot that follows, numbered from <paramref name="seq"/>.
+    /// </summary>
+    public static byte[] Reset(string reason, long seq, string epoch) => Write(w =>
+    {
+        w.WriteString("type", "reset");
+        w.WriteString("reason", reason);
+        w.WriteNumber("seq", seq);
+        w.WriteString("epoch", epoch);
+    });
+
     /// <summary>The part of a subscription's messages that precedes the payload.</summary>
     public static byte[] MessagePrefix(string identifier)
     {

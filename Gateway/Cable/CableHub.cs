@@ -4,8 +4,9 @@ using Microsoft.Extensions.Options;
 namespace Plural.Gateway.Cable;
 
 /// <summary>
-/// This gateway's topics and connections. A topic holds one Orleans stream subscription however many local
-/// subscribers it has: made for the first, dropped <see cref="CableOptions.TopicLinger"/> after the last left.
+/// This gateway's topics and connections. A topic holds one feed (an Orleans stream subscription, or a pull loop on
+/// the platform's log for an <see cref="ICableLogChannel"/>) however many local subscribers it has: made for the
+/// first, dropped <see cref="CableOptions.TopicLinger"/> after the last left.
 /// </summary>
 internal sealed partial class CableHub : IHostedService
 {
@@ -27,7 +28,7 @@ internal sealed partial class CableHub : IHostedService
     /// <summary>Open connections on this gateway.</summary>
     public int ConnectionCount => _connections.Count;
 
-    /// <summary>Topics with a stream subscription on this gateway (including lingering ones).</summary>
+    /// <summary>Topics with a feed on this gateway (including lingering ones).</summary>
     public int TopicCount
     {
         get
@@ -88,7 +89,9 @@ internal sealed partial class CableHub : IHostedService
             var topicKey = new CableTopicKey(channel.Name, key);
             if (!_topics.TryGetValue(topicKey, out topic!))
             {
-                topic = new CableTopic(topicKey, _options.Value.ReplayBufferSize);
+                topic = channel is ICableLogChannel
+                    ? CableTopic.NumberedByLog(topicKey, _options.Value.ReplayBufferSize)
+                    : new CableTopic(topicKey, _options.Value.ReplayBufferSize);
                 topic.Subscription = channel.SubscribeAsync(key, topic, CancellationToken.None);
                 _topics[topicKey] = topic;
                 LogTopicOpened(_logger, topicKey.ToString());

@@ -9,6 +9,9 @@ namespace Plural.Gateway.Cable;
 /// </summary>
 internal sealed partial class CableSubscriptions(CableConnection connection, CableHub hub, CableOptions options, ILogger logger)
 {
+    // A snapshot the topic outran is read again this often; the last one is kept whatever happened meanwhile.
+    private const int SnapshotAttempts = 3;
+
     private readonly Dictionary<string, CableSubscription> _active = new(StringComparer.Ordinal);
 
     public async Task SubscribeAsync(string raw, Caller caller, CancellationToken ct)
@@ -74,7 +77,22 @@ internal sealed partial class CableSubscriptions(CableConnection connection, Cab
                 }
 
                 topic.Detach(subscription);
-                subscription.Send(ResetHint(identifier, topic));
+                var reason = ResetReason(identifier, topic);
+                if (channel is ICableLogChannel log && identifier.Epoch == topic.Epoch)
+                {
+                    // Not in this gateway's buffer, but the platform's log numbers the messages alike everywhere.
+                    var caughtUp = await CableLogCatchUp.RunAsync(log, subscription, since, ct);
+                    if (caughtUp.Resumed)
+                    {
+                        _active[raw] = subscription;
+                        LogResumedFromLog(logger, topic.Key.ToString(), since, caughtUp.Replayed);
+                        return;
+                    }
+
+                    reason = caughtUp.Reason!;
+                }
+
+                subscription.Send(CableFrames.Reset(reason, topic.Sequence, topic.Epoch));
                 if (!await StartFreshAsync(channel, subscription, caller, ct))
                 {
                     hub.Release(topic);
@@ -102,44 +120,50 @@ internal sealed partial class CableSubscriptions(CableConnection connection, Cab
         CancellationToken ct, bool confirmFirst = false)
     {
         var topic = subscription.Topic;
-        var sequence = topic.Sequence;
-        CableSnapshot snapshot;
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            snapshot = await channel.SnapshotAsync(caller, subscription.Identifier.Agent, sequence, topic.Epoch, ct);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogSnapshotFailed(logger, topic.Key.ToString(), ex);
-            snapshot = CableSnapshot.Refused("the current state could not be read; try again");
-        }
+            var sequence = topic.Sequence;
+            CableSnapshot snapshot;
+            try
+            {
+                snapshot = await channel.SnapshotAsync(caller, subscription.Identifier.Agent, sequence, topic.Epoch, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogSnapshotFailed(logger, topic.Key.ToString(), ex);
+                snapshot = CableSnapshot.Refused("the current state could not be read; try again");
+            }
 
-        if (snapshot.Payload is null)
-        {
-            Reject(subscription.Identifier.Raw, snapshot.Refusal ?? "refused");
-            return false;
-        }
+            if (snapshot.Payload is null)
+            {
+                Reject(subscription.Identifier.Raw, snapshot.Refusal ?? "refused");
+                return false;
+            }
 
-        if (confirmFirst)
-        {
-            connection.Enqueue(CableFrame.Whole(CableFrames.Confirm(subscription.Identifier.Raw)));
-        }
+            if (confirmFirst && attempt == 1)
+            {
+                connection.Enqueue(CableFrame.Whole(CableFrames.Confirm(subscription.Identifier.Raw)));
+            }
 
-        subscription.Send(snapshot.Payload);
-        // Messages published while the snapshot was read are replayed from the buffer, after it.
-        topic.Attach(subscription, sequence, topic.Epoch);
-        return true;
+            subscription.Send(snapshot.Payload);
+            // Messages published while the snapshot was read are replayed from the buffer, after it.
+            if (topic.Attach(subscription, sequence, topic.Epoch).Resumed || attempt == SnapshotAttempts)
+            {
+                return true;
+            }
+
+            // The buffer no longer reaches back to the snapshot (the feed had a gap, or a flood, meanwhile): say so
+            // and start over rather than go on with a hole after the snapshot.
+            topic.Detach(subscription);
+            subscription.Send(CableFrames.Reset("the topic moved on while its snapshot was read", topic.Sequence, topic.Epoch));
+        }
     }
 
-    private static byte[] ResetHint(CableIdentifier identifier, CableTopic topic) => CableFrames.Write(w =>
-    {
-        w.WriteString("type", "reset");
-        w.WriteString("reason", identifier.Epoch != topic.Epoch
-            ? "epoch is not this gateway's current one (another gateway, or the topic lapsed)"
-            : "since is older than the replay buffer");
-        w.WriteNumber("seq", topic.Sequence);
-        w.WriteString("epoch", topic.Epoch);
-    });
+    private static string ResetReason(CableIdentifier identifier, CableTopic topic) => identifier.Epoch != topic.Epoch
+        ? topic.Epoch == CableTopic.LogEpoch
+            ? $"epoch is not \"{CableTopic.LogEpoch}\": this channel is numbered by the platform's event log on every gateway"
+            : "epoch is not this gateway's current one (another gateway, or the topic lapsed)"
+        : "since is older than the replay buffer";
 
     public void Unsubscribe(string raw)
     {
@@ -173,6 +197,9 @@ internal sealed partial class CableSubscriptions(CableConnection connection, Cab
 
     [LoggerMessage(EventId = 5105, Level = LogLevel.Debug, Message = "Cable topic {Topic} resumed after {Since}: {Replayed} messages replayed")]
     private static partial void LogResumed(ILogger logger, string topic, long since, int replayed);
+
+    [LoggerMessage(EventId = 5110, Level = LogLevel.Debug, Message = "Cable topic {Topic} resumed after {Since} from the platform's log: {Replayed} messages replayed")]
+    private static partial void LogResumedFromLog(ILogger logger, string topic, long since, int replayed);
 
     [LoggerMessage(EventId = 5106, Level = LogLevel.Warning, Message = "Could not read the snapshot of cable topic {Topic}")]
     private static partial void LogSnapshotFailed(ILogger logger, string topic, Exception exception);

@@ -23,4 +23,12 @@ public interface IAgentEventLogGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Read"), AlwaysInterleave]
     Task<IReadOnlyList<LoggedClusterEvent>> Read(long afterPosition, int max, TimeSpan wait);
+
+    /// <summary>
+    /// Like <see cref="Read"/>, and says whether the log can vouch for the range: when it cannot (see
+    /// <see cref="ClusterEventPage.Complete"/>), it answers at once with the events it has after
+    /// <see cref="ClusterEventPage.CompleteAfter"/>, so the reader can tell its subscribers about the gap.
+    /// </summary>
+    [Alias("ReadPage"), AlwaysInterleave]
+    Task<ClusterEventPage> ReadPage(long afterPosition, int max, TimeSpan wait);
 }

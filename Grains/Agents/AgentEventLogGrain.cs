@@ -34,6 +34,26 @@ public sealed class AgentEventLogGrain(TimeProvider clock) : Grain, IAgentEventL
         return [.. _events.Where(e => e.Position > afterPosition).Take(Math.Max(1, max))];
     }
 
+    public async Task<ClusterEventPage> ReadPage(long afterPosition, int max, TimeSpan wait)
+    {
+        // Wait only when the range is whole and nothing newer is kept; a gap is worth telling at once.
+        if (Vouches(afterPosition) && _last == afterPosition)
+        {
+            await Task.WhenAny(_next.Task, Task.Delay(wait, clock));
+        }
+
+        // Checked again after the wait: a burst during it may have evicted the events right after the position.
+        var complete = Vouches(afterPosition);
+        var from = complete ? afterPosition : VouchedFrom;
+        return new ClusterEventPage([.. _events.Where(e => e.Position > from).Take(Math.Max(1, max))], complete, from);
+    }
+
+    // The log holds every event after this position: the one before the oldest kept event, or, with none kept, where
+    // this activation started. Anything older may have been evicted or lost with an earlier activation.
+    private long VouchedFrom => _events.TryPeek(out var oldest) ? oldest.Position - 1 : _last;
+
+    private bool Vouches(long afterPosition) => afterPosition >= VouchedFrom && afterPosition <= _last;
+
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
         await handleFactory.Create<ClusterEvent>().ResumeAsync(this);
 

@@ -1,14 +1,16 @@
 using Plural.Gateway.Access;
+using Plural.Grains.Agents;
 using Plural.Grains.Cluster;
-using Plural.Grains.Streams;
 
 namespace Plural.Gateway.Cable.Channels;
 
 /// <summary>
-/// <c>ClusterEventsChannel</c>: the compact cluster events one agent reports (<c>agent</c> required). Events are
-/// not kept, so the snapshot only carries the position from which messages follow.
+/// <c>ClusterEventsChannel</c>: the compact cluster events one agent reports (<c>agent</c> required), read from the
+/// agent's <see cref="IAgentEventLogGrain"/>. A message's <c>seq</c> is the event's position in that log, the same on
+/// every gateway, so a subscriber resumes with <c>since</c> wherever it reconnects. The snapshot only carries the
+/// position from which messages follow.
 /// </summary>
-internal sealed class ClusterEventsChannel(IClusterClient client) : ICableChannel
+internal sealed class ClusterEventsChannel(IGrainFactory grains, TimeProvider clock, ILogger<ClusterEventsChannel> logger) : ICableLogChannel
 {
     public string Name => "ClusterEventsChannel";
 
@@ -17,24 +19,37 @@ internal sealed class ClusterEventsChannel(IClusterClient client) : ICableChanne
     public string KeyFor(string? agent) => agent!;
 
     public Task<IAsyncDisposable> SubscribeAsync(string key, CableTopic topic, CancellationToken ct) =>
-        CableStream.SubscribeAsync<ClusterEvent>(client, StreamNames.ClusterEvents, key, topic, e => e.AgentId, Render);
+        CableLogFeed.StartAsync(this, topic, clock, logger, ct);
+
+    public async Task<long> LastPositionAsync(string key, CancellationToken ct) =>
+        await grains.GetGrain<IAgentEventLogGrain>(key).LastPosition().WaitAsync(ct);
+
+    public async Task<CableLogRead> ReadAsync(string key, long after, int max, TimeSpan wait, CancellationToken ct)
+    {
+        var page = await grains.GetGrain<IAgentEventLogGrain>(key).ReadPage(after, max, wait).WaitAsync(ct);
+        return new CableLogRead(
+            [.. page.Events.Select(e => new CableMessage(e.Position, e.Event.AgentId, Render(e.Event, e.Position)))],
+            page.Complete, page.CompleteAfter);
+    }
 
     public async Task<CableSnapshot> SnapshotAsync(Caller caller, string? agent, long sequence, string epoch, CancellationToken ct) =>
-        await AgentExistence.RefusalAsync(client, agent, ct) is { } refusal
+        await AgentExistence.RefusalAsync(grains, agent, ct) is { } refusal
             ? CableSnapshot.Refused(refusal)
-            : CableSnapshot.Of(CableFrames.Write(w =>
-            {
-                w.WriteString("type", "snapshot");
-                w.WriteNumber("seq", sequence);
-                w.WriteString("epoch", epoch);
-                w.WriteString("agent", agent);
-            }));
+            : CableSnapshot.Of(Snapshot(agent!, sequence));
 
-    private static byte[] Render(ClusterEvent e, long seq, string epoch) => CableFrames.Write(w =>
+    public byte[] Snapshot(string key, long sequence) => CableFrames.Write(w =>
+    {
+        w.WriteString("type", "snapshot");
+        w.WriteNumber("seq", sequence);
+        w.WriteString("epoch", CableTopic.LogEpoch);
+        w.WriteString("agent", key);
+    });
+
+    private static byte[] Render(ClusterEvent e, long position) => CableFrames.Write(w =>
     {
         w.WriteString("type", "cluster_event");
-        w.WriteNumber("seq", seq);
-        w.WriteString("epoch", epoch);
+        w.WriteNumber("seq", position);
+        w.WriteString("epoch", CableTopic.LogEpoch);
         w.WriteString("agent", e.AgentId);
         w.WriteString("event_type", e.Type);
         w.WriteString("kind", e.Kind);
