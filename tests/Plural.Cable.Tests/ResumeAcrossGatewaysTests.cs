@@ -18,7 +18,7 @@ public sealed class ResumeAcrossGatewaysTests(CablePlatform platform)
     public async Task Stock_client_reconnecting_through_a_balancer_to_the_other_gateway_gets_every_missed_event_once_in_order_then_live_ones()
     {
         var agent = await platform.RegisterAgentAsync("moving");
-        await using var balancer = RoundRobinTcpBalancer.Start(platform.GatewayA.HttpUrl.Port, platform.GatewayB.HttpUrl.Port);
+        await using var balancer = TcpBalancer.RoundRobin(platform.GatewayA.HttpUrl.Port, platform.GatewayB.HttpUrl.Port);
         await using var client = await CableDriver.StartAsync(new Uri(
             $"ws://127.0.0.1:{balancer.Port}/cable?token={Uri.EscapeDataString(CablePlatform.AdminToken)}"));
         await client.SubscribeAsync("events", new { channel = "ClusterEventsChannel", agent = agent.Name });

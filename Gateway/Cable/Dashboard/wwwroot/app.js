@@ -23,10 +23,12 @@ class Cable {
     this.subscriptions = new Map(); // identifier params (JSON) -> { params, handlers, seq, epoch, identifier }
     this.stopped = false;
     this.attempts = 0;
+    this.reconnects = 0; // welcomes after the first: the page's own count of lost and regained connections
   }
 
   connect() {
-    this.onState("connecting");
+    // After a lost connection (a drained gateway, a network blip) the page says so until it is back.
+    this.onState(this.welcomed ? "reconnecting" : "connecting");
     const socket = new WebSocket(this.url, ["actioncable-v1-json", "actioncable-unsupported"]);
     this.socket = socket;
     socket.onmessage = (event) => this.receive(JSON.parse(event.data));
@@ -69,6 +71,8 @@ class Cable {
     this.lastSeen = Date.now();
     switch (frame.type) {
       case "welcome":
+        if (this.welcomed) this.reconnects++;
+        this.welcomed = true;
         this.attempts = 0;
         this.onState("connected");
         for (const entry of this.subscriptions.values()) this.send(entry);
@@ -221,6 +225,7 @@ function start(token) {
   cable = new Cable(url, (state, reason) => {
     const badge = $("connection");
     badge.dataset.state = state;
+    badge.dataset.reconnects = String(cable.reconnects);
     badge.textContent = state;
     if (state === "refused") {
       sessionStorage.removeItem("plural-token");

@@ -4,24 +4,28 @@ using System.Net.Sockets;
 namespace Plural.Testing.Servers;
 
 /// <summary>
-/// A plain TCP load balancer on 127.0.0.1 that sends each new connection to the next backend in turn, with no
-/// affinity of any kind (no sticky sessions), and copies bytes both ways. When either side closes or fails, both
-/// connections are closed, as a balancer forgetting a dead flow would. Remembers where each connection went.
+/// A plain TCP load balancer on 127.0.0.1 with no affinity of any kind (no sticky sessions) that copies bytes both
+/// ways. <see cref="RoundRobin"/> sends each new connection to the next backend in turn; <see cref="Failover"/> to the
+/// first backend in the list, as a balancer whose health checks keep everyone on the primary while it is up. Either
+/// way a backend that refuses the connection (it has exited) is skipped for the next. When either side of a flow
+/// closes or fails, both are closed, as a balancer forgetting a dead flow would. Remembers where each connection went.
 /// </summary>
-public sealed class RoundRobinTcpBalancer : IAsyncDisposable
+public sealed class TcpBalancer : IAsyncDisposable
 {
     private readonly TcpListener _listener;
     private readonly IReadOnlyList<int> _backendPorts;
+    private readonly bool _rotate;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
     private readonly List<int> _routed = [];
     private readonly List<Task> _flows = [];
     private readonly Task _accepting;
 
-    private RoundRobinTcpBalancer(TcpListener listener, IReadOnlyList<int> backendPorts)
+    private TcpBalancer(TcpListener listener, IReadOnlyList<int> backendPorts, bool rotate)
     {
         _listener = listener;
         _backendPorts = backendPorts;
+        _rotate = rotate;
         _accepting = AcceptAsync(_stop.Token);
     }
 
@@ -40,8 +44,13 @@ public sealed class RoundRobinTcpBalancer : IAsyncDisposable
         }
     }
 
-    /// <summary>Listens on a free loopback port and balances over the loopback <paramref name="backendPorts"/>.</summary>
-    public static RoundRobinTcpBalancer Start(params int[] backendPorts)
+    /// <summary>Listens on a free loopback port and sends connections to the loopback <paramref name="backendPorts"/> in turn.</summary>
+    public static TcpBalancer RoundRobin(params int[] backendPorts) => Start(backendPorts, rotate: true);
+
+    /// <summary>Listens on a free loopback port and sends connections to the first of <paramref name="backendPorts"/> that accepts.</summary>
+    public static TcpBalancer Failover(params int[] backendPorts) => Start(backendPorts, rotate: false);
+
+    private static TcpBalancer Start(int[] backendPorts, bool rotate)
     {
         if (backendPorts.Length == 0)
         {
@@ -50,7 +59,7 @@ public sealed class RoundRobinTcpBalancer : IAsyncDisposable
 
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
-        return new RoundRobinTcpBalancer(listener, backendPorts);
+        return new TcpBalancer(listener, backendPorts, rotate);
     }
 
     private async Task AcceptAsync(CancellationToken ct)
@@ -68,24 +77,53 @@ public sealed class RoundRobinTcpBalancer : IAsyncDisposable
                 return;
             }
 
-            var port = _backendPorts[next++ % _backendPorts.Count];
+            var first = _rotate ? next++ : 0;
+            var order = Enumerable.Range(0, _backendPorts.Count).Select(i => _backendPorts[(first + i) % _backendPorts.Count]).ToList();
             lock (_gate)
             {
-                _routed.Add(port);
-                _flows.Add(RelayAsync(client, port, ct));
+                _flows.Add(RelayAsync(client, order, ct));
             }
         }
     }
 
-    private static async Task RelayAsync(TcpClient client, int port, CancellationToken ct)
+    private async Task<TcpClient?> ConnectAsync(IReadOnlyList<int> order, CancellationToken ct)
     {
-        using var backend = new TcpClient { NoDelay = true };
+        foreach (var port in order)
+        {
+            var backend = new TcpClient { NoDelay = true };
+            try
+            {
+                await backend.ConnectAsync(IPAddress.Loopback, port, ct);
+                lock (_gate)
+                {
+                    _routed.Add(port);
+                }
+
+                return backend;
+            }
+            catch (SocketException)
+            {
+                // Refused: that backend is gone; the next one in line takes the connection.
+                backend.Dispose();
+            }
+        }
+
+        return null;
+    }
+
+    private async Task RelayAsync(TcpClient client, IReadOnlyList<int> order, CancellationToken ct)
+    {
         using (client)
         {
             client.NoDelay = true;
             try
             {
-                await backend.ConnectAsync(IPAddress.Loopback, port, ct);
+                using var backend = await ConnectAsync(order, ct);
+                if (backend is null)
+                {
+                    return;
+                }
+
                 using var flow = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 var fromClient = client.GetStream().CopyToAsync(backend.GetStream(), flow.Token);
                 var fromBackend = backend.GetStream().CopyToAsync(client.GetStream(), flow.Token);
