@@ -54,6 +54,54 @@ public sealed class ResumeAcrossGatewaysTests(CablePlatform platform)
     }
 
     [Fact]
+    public async Task Stock_client_told_to_reconnect_by_a_draining_gateway_comes_back_through_the_balancer_at_once_and_misses_nothing()
+    {
+        var agent = await platform.RegisterAgentAsync("drained");
+        await using var draining = await platform.StartGatewayAsync("gw-cable-drain",
+            "--Gateway:Drain:ReadinessDelay=00:00:00.500", "--Gateway:Drain:ReconnectSpread=00:00:00.200");
+        // The balancer keeps clients on the gateway about to drain while it is up, then sends them to B.
+        await using var balancer = TcpBalancer.Failover(draining.HttpUrl.Port, platform.GatewayB.HttpUrl.Port);
+        await using var client = await CableDriver.StartAsync(new Uri(
+            $"ws://127.0.0.1:{balancer.Port}/cable?token={Uri.EscapeDataString(CablePlatform.AdminToken)}"), reopenAtOnce: true);
+        await client.SubscribeAsync("events", new { channel = "ClusterEventsChannel", agent = agent.Name });
+        await client.WaitForMessageAsync("events", m => (string?)m["type"] == "snapshot", Wait);
+        await PublishAsync(agent.Name, 1, 3);
+        await WaitForEventAsync(client, "e3");
+
+        using var http = new HttpClient { BaseAddress = draining.HttpUrl };
+        using var drain = new HttpRequestMessage(HttpMethod.Post, "/admin/drain") { Headers = { Authorization = new("Bearer", CablePlatform.AdminToken) } };
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, (await http.SendAsync(drain)).StatusCode);
+        var publishing = Task.Run(async () =>
+        {
+            for (var i = 4; i <= 13; i++)
+            {
+                // Events keep coming while the client moves.
+                await PublishAsync(agent.Name, i, i);
+                await Task.Delay(TimeSpan.FromMilliseconds(100));
+            }
+        });
+
+        var told = await client.WaitForAsync(e => CableDriver.Is(e, "frame") && (string?)e["frame"]!["type"] == "disconnect", Wait);
+        var toldAt = DateTime.UtcNow;
+        await client.WaitForAsync(_ => client.Events.Count(e => CableDriver.Is(e, "connected")) == 2, Wait);
+        var backAfter = DateTime.UtcNow - toldAt;
+        await publishing;
+        await WaitForEventAsync(client, "e13");
+        await PublishAsync(agent.Name, 14, 16);
+        await WaitForEventAsync(client, "e16");
+
+        Assert.Equal("server_restart", (string?)told["frame"]!["reason"]);
+        Assert.True((bool)told["frame"]!["reconnect"]!);
+        // At once: well inside the stock connection monitor's 6 s stale threshold.
+        Assert.True(backAfter < TimeSpan.FromSeconds(5), $"back after {backAfter}");
+        Assert.Equal([draining.HttpUrl.Port, platform.GatewayB.HttpUrl.Port], balancer.Routed.Distinct());
+        var messages = client.Received("events");
+        Assert.DoesNotContain(messages, m => (string?)m["type"] == "reset");
+        var events = messages.Where(m => (string?)m["type"] == "cluster_event").ToList();
+        Assert.Equal(Enumerable.Range(1, 16).Select(i => $"e{i}"), events.Select(m => (string?)m["name"]));
+    }
+
+    [Fact]
     public async Task Subscriber_resuming_from_a_position_the_log_does_not_hold_is_reset_with_the_reason_and_gets_a_snapshot()
     {
         var agent = await platform.RegisterAgentAsync("forgotten");

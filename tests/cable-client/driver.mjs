@@ -1,7 +1,9 @@
 // Drives one @rails/actioncable consumer (over the `ws` package) for the .NET tests: commands arrive as JSON
 // lines on stdin, everything the client observes leaves as JSON lines on stdout.
 //
-//   node driver.mjs <cable url>
+//   node driver.mjs <cable url> [--reopen-at-once]
+//     --reopen-at-once: the recipe of docs/cable.md, a disconnected callback that reopens at once when the
+//     server allows a reconnect, instead of waiting for the connection monitor's stale threshold (6 s and more)
 //   {"op":"subscribe","sub":"s1","params":{"channel":"AgentStatusChannel","agent":"a"}}
 //   {"op":"unsubscribe","sub":"s1"}
 //   {"op":"perform","sub":"s1","times":60}   calls subscription.perform (a "message" command) that often at once
@@ -35,6 +37,7 @@ class TappedWebSocket extends WebSocket {
 adapters.WebSocket = TappedWebSocket;
 
 const consumer = createConsumer(process.argv[2]);
+const reopenAtOnce = process.argv.includes("--reopen-at-once");
 const subscriptions = new Map();
 
 function subscribe(sub, params) {
@@ -42,7 +45,10 @@ function subscribe(sub, params) {
     connected(details) { emit({ event: "connected", sub, reconnected: details?.reconnected ?? false }); },
     rejected() { emit({ event: "rejected", sub }); },
     received(message) { emit({ event: "received", sub, message }); },
-    disconnected(details) { emit({ event: "disconnected", sub, willAttemptReconnect: details?.willAttemptReconnect ?? false }); },
+    disconnected(details) {
+      emit({ event: "disconnected", sub, willAttemptReconnect: details?.willAttemptReconnect ?? false });
+      if (reopenAtOnce && details?.willAttemptReconnect) consumer.connection.reopen();
+    },
   }));
   subscriptions.set(sub, subscription);
 }

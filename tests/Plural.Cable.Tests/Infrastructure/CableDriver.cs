@@ -19,7 +19,11 @@ internal sealed class CableDriver : IAsyncDisposable
 
     private CableDriver(Process process) => _process = process;
 
-    public static async Task<CableDriver> StartAsync(Uri cableUrl)
+    /// <summary>
+    /// Starts a consumer of <paramref name="cableUrl"/>. With <paramref name="reopenAtOnce"/> its subscriptions follow
+    /// docs/cable.md's recipe and reopen the connection as soon as the server allows a reconnect.
+    /// </summary>
+    public static async Task<CableDriver> StartAsync(Uri cableUrl, bool reopenAtOnce = false)
     {
         var info = new ProcessStartInfo("node")
         {
@@ -31,6 +35,11 @@ internal sealed class CableDriver : IAsyncDisposable
         };
         info.ArgumentList.Add("driver.mjs");
         info.ArgumentList.Add(cableUrl.ToString());
+        if (reopenAtOnce)
+        {
+            info.ArgumentList.Add("--reopen-at-once");
+        }
+
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var driver = new CableDriver(process);
         process.OutputDataReceived += (_, e) => driver.OnLine(e.Data);
