@@ -4,12 +4,16 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using Plural.Protocol.Hosting;
 
 namespace Plural.AgentK.Observability;
 
 /// <summary>
-/// A small listener of its own for <c>/healthz</c>, <c>/readyz</c> and <c>/status</c>. It is a
+/// A small listener of its own for <c>/healthz</c>, <c>/readyz</c>, <c>/status</c> and <c>/metrics</c> (Prometheus:
+/// <c>plural_build_info</c>, <c>plural_agent_connected</c>, <c>plural_agent_tunnels</c>). It is a
 /// separate, empty web application so that a process co-hosting the agent keeps its own endpoints
 /// and Kestrel configuration untouched.
 /// </summary>
@@ -34,12 +38,19 @@ internal sealed class ObservabilityServer(IOptions<ObservabilityOptions> options
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().UseUrls(url);
         builder.Services.AddRoutingCore();
+        BuildInfoMeter.Ensure();
+        builder.Services.AddSingleton(_ => new AgentMeter(status)); // made by the container, so disposed with it
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(BuildInfoMeter.Name, AgentMeter.Name)
+            .AddPrometheusExporter());
         var app = builder.Build();
+        app.Services.GetRequiredService<AgentMeter>();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", () => status.IsConnected
             ? Results.Text("ok")
             : Results.Text("not connected to a gateway", statusCode: StatusCodes.Status503ServiceUnavailable));
         app.MapGet("/status", () => Results.Json(status.Snapshot(), Json));
+        app.MapPrometheusScrapingEndpoint("/metrics");
 
         await app.StartAsync(cancellationToken);
         _app = app;

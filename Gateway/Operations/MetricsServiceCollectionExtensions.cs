@@ -1,5 +1,6 @@
 using OpenTelemetry.Metrics;
 using Plural.Gateway.Listeners;
+using Plural.Protocol.Hosting;
 
 namespace Plural.Gateway.Operations;
 
@@ -16,8 +17,9 @@ public static class MetricsServiceCollectionExtensions
     public static IServiceCollection AddGatewayMetrics(this IServiceCollection services)
     {
         services.AddSingleton<GatewayGauges>();
+        BuildInfoMeter.Ensure();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(GatewayMetrics.MeterName, OrleansMeter, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+            .AddMeter(GatewayMetrics.MeterName, BuildInfoMeter.Name, OrleansMeter, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
             .AddPrometheusExporter());
         return services;
     }

@@ -1,6 +1,7 @@
 using OpenTelemetry.Metrics;
 using Plural.Gateway.Operations;
 using Plural.Grains.Git;
+using Plural.Protocol.Hosting;
 
 namespace Plural.Silo.Metrics;
 
@@ -13,8 +14,9 @@ public static class SiloMetricsExtensions
     /// <summary>Adds the exporter with Orleans' meter.</summary>
     public static IServiceCollection AddSiloMetrics(this IServiceCollection services)
     {
+        BuildInfoMeter.Ensure();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(MetricsServiceCollectionExtensions.OrleansMeter, "Microsoft.AspNetCore.Hosting")
+            .AddMeter(MetricsServiceCollectionExtensions.OrleansMeter, BuildInfoMeter.Name, "Microsoft.AspNetCore.Hosting")
             .AddPrometheusExporter());
         return services;
     }

@@ -34,4 +34,21 @@ public sealed class ObservabilityServerTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/readyz")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
     }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Metrics_show_the_build_the_session_and_the_tunnels()
+    {
+        var gateway = await FakeGateway.StartAsync(gatewayId: "gateway-metrics");
+        await using var agent = await AgentUnderTest.StartAsync(gateway, configure: s => s["Agent:ObservabilityUrl"] = "http://127.0.0.1:0");
+        var address = agent.Services.GetRequiredService<ObservabilityServer>().Addresses.Single();
+        using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = Timeout };
+        await Eventually.HoldsAsync(() => agent.Status.Snapshot().IdleTunnels == 2, Timeout, "the pool");
+
+        var metrics = await http.GetStringAsync("/metrics");
+
+        Assert.Matches(@"plural_build_info\{[^}]*version=""\d+\.\d+\.\d+""[^}]*\} 1", metrics);
+        Assert.Contains("plural_agent_connected 1", metrics);
+        Assert.Matches(@"plural_agent_tunnels\{[^}]*state=""idle""[^}]*\} 2", metrics);
+        await gateway.DisposeAsync();
+    }
 }

@@ -38,6 +38,7 @@ public sealed class OperationsListenerTests(MainAppPlatform platform)
 
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Contains("plural_gateway_", metrics);
+        Assert.Matches(@"plural_build_info\{[^}]*commit=""[^""]+""[^}]*version=""\d+\.\d+\.\d+""[^}]*\} 1", metrics);
         Assert.Equal(HttpStatusCode.Unauthorized, unauthorizedDrain.StatusCode);
     }
 

@@ -70,6 +70,8 @@ public sealed class MetricsTests(PostgresTopologyFixture fixture, ITestOutputHel
         Assert.All(gateways, g => Assert.Equal(0, g.Sum("plural_gateway_draining")));
         Assert.True(silos.Sum(s => s.Sum("orleans_catalog_activations")) >= fixture.Agents.Names.Count, "fewer grain activations than agents reported by the silos");
         Assert.Contains(silos, s => s.Names.Any(n => n.StartsWith("orleans_messaging", StringComparison.Ordinal)));
+        // Every process says which build it runs.
+        Assert.All(gateways.Concat(silos), p => Assert.Equal(1, p.Sum("plural_build_info")));
 
         // Each poller counts on the silo that hosts it; earlier tests may have left pollers of their own.
         var changed = silos.Sum(s => s.Sum("plural_git_polls_total", "result=\"changed\""));
