@@ -48,7 +48,7 @@ internal sealed record ClusterCredentialFiles(string CertificateFile, string Key
         {
             certificate = X509Certificate2.CreateFromPem(texts.Certificate, texts.Key);
         }
-        catch (CryptographicException ex)
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
             throw Invalid("KeyFile", KeyFile, $"is not the PEM private key of Orleans:Tls:CertificateFile ({ex.Message.TrimEnd('.')})");
         }

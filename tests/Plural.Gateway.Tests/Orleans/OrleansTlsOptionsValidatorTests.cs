@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Plural.Gateway.Orleans;
 
 namespace Plural.Gateway.Tests.Orleans;

@@ -98,7 +98,7 @@ public sealed class ReloadingClusterCredentialsTests : IDisposable
     {
         using var next = new TestAuthority("next-ca");
         var nextFiles = next.WriteClusterFiles(Directory.CreateDirectory(Path.Combine(_directory.FullName, "next-ca")).FullName, "under-next-ca");
-        File.AppendAllText(_files.AuthorityFile, File.ReadAllText(nextFiles.AuthorityFile));
+        File.AppendAllText(_files.AuthorityFile, "\n" + File.ReadAllText(nextFiles.AuthorityFile));
         _clock.Advance(CheckInterval);
 
         Assert.Equal(2, _credentials.Current.Authorities.Count);
