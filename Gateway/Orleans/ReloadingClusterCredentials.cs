@@ -64,7 +64,7 @@ internal sealed partial class ReloadingClusterCredentials
             {
                 texts = _files.Read();
             }
-            catch (IOException ex)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 // Kubernetes swaps a secret's files in one rename, but a hand-edited file may be missing for a moment.
                 LogUnreadable(_logger, ex.Message);
@@ -86,8 +86,9 @@ internal sealed partial class ReloadingClusterCredentials
                 // The previous certificate is not disposed: a handshake that picked it may still be using it.
                 LogRotated(_logger, _current.Certificate.Subject, _current.Certificate.Thumbprint, _current.Certificate.NotAfter, previous.Certificate.Thumbprint);
             }
-            catch (InvalidDataException ex)
+            catch (Exception ex) when (ex is InvalidDataException or System.Security.Cryptography.CryptographicException or ArgumentException)
             {
+                // A half-swapped set (new certificate, old key) lands here too; the next check sees the complete one.
                 LogRejected(_logger, ex.Message, _current.Certificate.Thumbprint);
             }
         }
