@@ -16,6 +16,8 @@ internal static class GatewayCommandLine
 
         Main configuration keys (command line --Key=value, environment Key__Sub=value):
           --Orleans:ClusteringProvider   Localhost, Postgres or Redis; with ConnectionStrings:Postgres or :Redis
+          --Orleans:Tls:CertificateFile / KeyFile / CaFile   PEM files of mutual TLS to the silos (required
+                                         with Postgres or Redis clustering)
           --Gateway:AgentListenUrl       agent gRPC listener (default https://127.0.0.1:8150)
           --Gateway:ApiListenUrl         ServerApi listener
           --Gateway:HttpListenUrl        Kubernetes proxy, /cable, the dashboard

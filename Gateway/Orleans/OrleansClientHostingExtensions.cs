@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Orleans;
 using Orleans.Configuration;
 using Plural.Grains.Streams;
 
@@ -9,7 +10,7 @@ internal static class OrleansClientHostingExtensions
 {
     /// <summary>
     /// Adds the Orleans client: clustering from <c>Orleans:ClusteringProvider</c>, the platform's stream provider, and
-    /// reconnection that keeps trying while the whole silo cluster restarts.
+    /// reconnection that keeps trying while the whole silo cluster restarts, and mutual TLS to the silos (<c>Orleans:Tls</c>).
     /// </summary>
     public static WebApplicationBuilder AddPluralOrleansClient(this WebApplicationBuilder builder)
     {
@@ -54,6 +55,14 @@ internal static class OrleansClientHostingExtensions
             client.UseConnectionRetryFilter(RetryForeverAsync);
             client.AddMemoryStreams(StreamNames.Provider);
         });
+        if (builder.Services.AddOrleansTls(configuration, options.ClusteringProvider, serves: false))
+        {
+            // Configured through the container rather than UseTls, which fixes its options before the credentials
+            // (and their logger) exist; the result is the same client TLS middleware.
+            builder.Services.AddOptions<ClientConnectionOptions>().Configure<ClusterTls>((connections, tls) =>
+                connections.ConfigureConnection(connection => connection.UseClientTls(tls.Outbound())));
+        }
+
         return builder;
     }
 

@@ -66,6 +66,10 @@ internal static partial class DevEnvironment
             ["Gateway:TlsKeyFile"] = certificates.KeyFile,
             ["Gateway:Peer:Secret"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
             ["Gateway:Access:KubeconfigCaFile"] = certificates.AuthorityFile,
+            // The silo's Orleans endpoints over mutual TLS too, with a certificate of the same throwaway CA.
+            ["Orleans:Tls:CertificateFile"] = certificates.ClusterCertificateFile,
+            ["Orleans:Tls:KeyFile"] = certificates.ClusterKeyFile,
+            ["Orleans:Tls:CaFile"] = certificates.AuthorityFile,
             ["Git:PollInterval"] = "00:00:05",
         });
         builder.Configuration.AddCommandLine(args.Skip(1).ToArray());

@@ -25,6 +25,8 @@ internal static class SiloCommandLine
           --ConnectionStrings:Postgres / --ConnectionStrings:Redis           the store's connection string
           --Orleans:ServiceId / --Orleans:ClusterId                          identity of the service and cluster
           --Orleans:HostGateway                                              run the gateway in the silo (default true)
+          --Orleans:Tls:CertificateFile / KeyFile / CaFile                   PEM files of Orleans mutual TLS (required
+                                                                             with Postgres or Redis clustering)
           --Gateway:...                                                      the co-hosted gateway's keys
         Relative paths are read from the working directory.
 

@@ -25,6 +25,7 @@ public static class SiloHostingExtensions
         builder.UseOrleans(silo =>
         {
             silo.UsePluralClustering(options, configuration);
+            silo.UsePluralTls(options, configuration);
             silo.AddPluralStorage(options, configuration);
             silo.UsePluralReminders(options, configuration);
             // Orleans' default poll (100 ms) would be most of a change's trip to /cable subscribers.

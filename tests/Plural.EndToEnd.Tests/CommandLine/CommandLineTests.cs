@@ -128,6 +128,21 @@ public sealed class CommandLineTests
         Assert.False(result.PrintedStackTrace, result.ToString());
     }
 
+    [Theory]
+    [InlineData("Silo")]
+    [InlineData("Gateway")]
+    public async Task Orleans_on_a_shared_clustering_without_tls_files_exits_2_naming_the_files_and_the_opt_out(string program)
+    {
+        var result = await ProductRun.RunAsync(program,
+            [.. InsecureListeners, "--Orleans:HostGateway=false", "--Orleans:ClusteringProvider=Redis", "--ConnectionStrings:Redis=127.0.0.1:1"]);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("error: Orleans:Tls: CertificateFile, KeyFile, CaFile (PEM) must be set: Orleans:ClusteringProvider is Redis", error);
+        Assert.Contains("set Orleans:Tls:Enabled=false only on a private network you trust", error);
+        Assert.False(result.PrintedStackTrace, result.ToString());
+    }
+
     [Fact]
     public async Task Dotnet_run_reads_relative_paths_from_the_directory_it_was_typed_in()
     {

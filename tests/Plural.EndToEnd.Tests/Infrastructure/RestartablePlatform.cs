@@ -14,6 +14,8 @@ internal sealed class RestartablePlatform : IAsyncDisposable
     private const string AdminToken = "e2e-restart-admin-token-0123456789";
     private readonly RedisServer _redis;
     private readonly string _clusterId = "e2e-" + Guid.NewGuid().ToString("N")[..6];
+    // Orleans on Redis is mutual TLS, as in production.
+    private readonly ClusterTlsFiles _clusterTls = ClusterTlsFiles.Write();
     private readonly int _siloPort = FreePort.Next();
     private readonly int _orleansGatewayPort = FreePort.Next();
     private readonly GrpcChannel _apiChannel;
@@ -106,6 +108,7 @@ internal sealed class RestartablePlatform : IAsyncDisposable
         "--Orleans:ClusteringProvider=Redis",
         $"--ConnectionStrings:Redis={_redis.ConnectionString}",
         .. silo ? new[] { "--Orleans:StorageProvider=Redis", "--Orleans:ReminderProvider=Redis" } : [],
+        .. _clusterTls.Arguments,
     ];
 
     public async ValueTask DisposeAsync()

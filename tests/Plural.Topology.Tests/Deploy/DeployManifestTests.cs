@@ -81,6 +81,81 @@ public sealed class DeployManifestTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Silos_and_gateways_speak_mutual_tls_with_the_cluster_certificate_which_they_reread_when_renewed()
+    {
+        var objects = (await ExternalTool.RunAsync(ExternalTool.Find("kubectl")!, ["kustomize", Path.Combine(DeployDirectory, "server")])).Split("\n---\n");
+
+        foreach (var name in new[] { "plural-silo", "plural-gateway" })
+        {
+            var deployment = Single(objects, "Deployment", name);
+            Assert.Contains("name: Orleans__Tls__CertificateFile\n          value: /cluster-tls/tls.crt", deployment);
+            Assert.Contains("name: Orleans__Tls__KeyFile\n          value: /cluster-tls/tls.key", deployment);
+            Assert.Contains("name: Orleans__Tls__CaFile\n          value: /cluster-tls/ca.crt", deployment);
+            Assert.Contains("secretName: plural-cluster-tls", deployment);
+            // A subPath mount would never see the renewed files.
+            Assert.Contains("mountPath: /cluster-tls\n", deployment);
+            Assert.DoesNotContain("Orleans__Tls__Enabled", deployment);
+        }
+
+        var certificates = await ExternalTool.RunAsync(ExternalTool.Find("kubectl")!, ["kustomize", Path.Combine(DeployDirectory, "server", "cluster-tls")]);
+        var certificate = Single(certificates.Split("\n---\n"), "Certificate", "plural-cluster-tls");
+        Assert.Contains("secretName: plural-cluster-tls", certificate);
+        Assert.Contains("- server auth", certificate);
+        Assert.Contains("- client auth", certificate);
+        Assert.Contains("name: plural-cluster-ca", certificate);
+        Assert.Contains("isCA: true", Single(certificates.Split("\n---\n"), "Certificate", "plural-cluster-ca"));
+    }
+
+    [Fact]
+    public async Task Network_policies_admit_only_silos_and_gateways_to_the_orleans_ports_and_only_api_clients_to_server_api()
+    {
+        var objects = (await ExternalTool.RunAsync(ExternalTool.Find("kubectl")!, ["kustomize", Path.Combine(DeployDirectory, "server")])).Split("\n---\n");
+        var silo = Single(objects, "Deployment", "plural-silo");
+        var gateway = Single(objects, "Deployment", "plural-gateway");
+        Assert.Contains("- containerPort: 11111\n          name: silo", silo);
+        Assert.Contains("- containerPort: 30000\n          name: orleans-gateway", silo);
+        Assert.Contains("- containerPort: 8153\n          name: api", gateway);
+
+        var siloPolicy = Single(objects, "NetworkPolicy", "plural-silo");
+        Assert.Contains("podSelector:\n    matchLabels:\n      app.kubernetes.io/name: plural-silo\n  policyTypes:\n  - Ingress", siloPolicy);
+        Assert.Contains("""
+              - from:
+                - podSelector:
+                    matchLabels:
+                      app.kubernetes.io/name: plural-silo
+                ports:
+                - port: silo
+            """.Replace("\r", ""), siloPolicy);
+        Assert.Contains("""
+              - from:
+                - podSelector:
+                    matchLabels:
+                      app.kubernetes.io/name: plural-gateway
+                ports:
+                - port: orleans-gateway
+            """.Replace("\r", ""), siloPolicy);
+        // The only rule without a source opens the probe and metrics port, nothing else.
+        Assert.Contains("  - ports:\n    - port: http\n", siloPolicy);
+        Assert.Equal(3, siloPolicy.Split("- port: ").Length - 1);
+
+        var gatewayPolicy = Single(objects, "NetworkPolicy", "plural-gateway");
+        Assert.Contains("""
+              - from:
+                - namespaceSelector: {}
+                  podSelector:
+                    matchLabels:
+                      plural.sh/server-api-client: "true"
+                ports:
+                - port: api
+            """.Replace("\r", ""), gatewayPolicy);
+        Assert.Contains("  - ports:\n    - port: agents\n    - port: http\n    - port: operations\n", gatewayPolicy);
+    }
+
+    // The object's own name is the one indented once (under metadata), not an issuerRef's or a selector's.
+    private static string Single(IEnumerable<string> objects, string kind, string name) =>
+        objects.Single(o => ("\n" + o).Contains($"\nkind: {kind}\n", StringComparison.Ordinal) && ("\n" + o).Contains($"\n  name: {name}\n", StringComparison.Ordinal));
+
+    [Fact]
     public async Task Agent_manifests_grant_read_and_impersonation_and_nothing_to_write()
     {
         var yaml = await ExternalTool.RunAsync(ExternalTool.Find("kubectl")!, ["kustomize", Path.Combine(DeployDirectory, "agentk")]);

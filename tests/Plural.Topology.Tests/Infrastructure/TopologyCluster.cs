@@ -25,7 +25,15 @@ internal sealed class TopologyCluster : IAsyncDisposable
     private readonly Lock _gate = new();
     private int _siloCount;
 
-    public TopologyCluster(ClusterStore store) => _store = store;
+    /// <summary>A cluster on <paramref name="store"/>; <paramref name="tls"/> when a test needs to know the CA (a fresh one otherwise).</summary>
+    public TopologyCluster(ClusterStore store, ClusterTlsFiles? tls = null)
+    {
+        _store = store;
+        Tls = tls ?? ClusterTlsFiles.Write();
+    }
+
+    /// <summary>The cluster CA and the certificate every silo and gateway presents: Orleans traffic is mutual TLS, as in production.</summary>
+    public ClusterTlsFiles Tls { get; }
 
     public List<SiloNode> Silos { get; } = [];
 
@@ -43,31 +51,44 @@ internal sealed class TopologyCluster : IAsyncDisposable
         }
     }
 
-    public async Task<SiloNode> StartSiloAsync()
+    public async Task<SiloNode> StartSiloAsync(params string[] extraArgs)
+    {
+        var silo = LaunchSilo(extraArgs);
+        await WaitReadyAsync(silo.Process, silo.HttpUrl, StartTimeout);
+        return silo;
+    }
+
+    /// <summary>
+    /// Starts a silo without waiting for it to join; <paramref name="extraArgs"/> come last and so override the
+    /// defaults (another cluster certificate, say).
+    /// </summary>
+    public SiloNode LaunchSilo(params string[] extraArgs)
     {
         var name = $"silo-{Interlocked.Increment(ref _siloCount)}";
         var http = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var gatewayPort = FreePort.Next();
         var process = ProductProcess.Start("Silo",
         [
             "--Orleans:HostGateway=false",
             $"--Orleans:ClusterId={_clusterId}",
             "--Orleans:AdvertisedAddress=127.0.0.1",
             $"--Orleans:SiloPort={FreePort.Next()}",
-            $"--Orleans:GatewayPort={FreePort.Next()}",
+            $"--Orleans:GatewayPort={gatewayPort}",
             $"--Orleans:SiloName={name}",
             "--Orleans:ProbeTimeout=00:00:02",
             "--Orleans:NumMissedProbesLimit=3",
             .. _store.Arguments(silo: true),
+            .. Tls.Arguments,
             $"--urls={http}",
             "--Logging:LogLevel:Polly=Warning",
+            .. extraArgs,
         ], name);
-        var silo = new SiloNode(name, process, http);
+        var silo = new SiloNode(name, process, http, gatewayPort);
         lock (_gate)
         {
             Silos.Add(silo);
         }
 
-        await WaitReadyAsync(process, http, StartTimeout);
         return silo;
     }
 
@@ -81,6 +102,14 @@ internal sealed class TopologyCluster : IAsyncDisposable
     /// dial it directly.
     /// </summary>
     public async Task<GatewayNode> StartGatewayAsync(string id, bool inRotation, params string[] extraArgs)
+    {
+        var gateway = LaunchGateway(id, inRotation, extraArgs);
+        await WaitReadyAsync(gateway.Process, gateway.Endpoint.HttpUrl, StartTimeout);
+        return gateway;
+    }
+
+    /// <summary>Starts a gateway without waiting for it to reach the silos; <paramref name="extraArgs"/> override the defaults.</summary>
+    public GatewayNode LaunchGateway(string id, bool inRotation, params string[] extraArgs)
     {
         GatewayEndpoint endpoint;
         lock (_gate)
@@ -101,6 +130,7 @@ internal sealed class TopologyCluster : IAsyncDisposable
             "--Orleans:GatewayListRefreshPeriod=00:00:02",
             "--Orleans:ResponseTimeout=00:00:05",
             .. _store.Arguments(silo: false),
+            .. Tls.Arguments,
             $"--Gateway:Id={id}",
             $"--Gateway:AdminToken={AdminToken}",
             $"--Gateway:AgentListenUrl={endpoint.AgentUrl}",
@@ -125,7 +155,6 @@ internal sealed class TopologyCluster : IAsyncDisposable
             Gateways.Add(gateway);
         }
 
-        await WaitReadyAsync(process, endpoint.HttpUrl, StartTimeout);
         return gateway;
     }
 
