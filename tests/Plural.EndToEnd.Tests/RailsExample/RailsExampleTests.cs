@@ -21,7 +21,6 @@ public sealed class RailsExampleTests(MainAppPlatform platform)
     {
         await RailsApp.PrepareAsync();
         await using var agent = await ChangingAgent.StartAsync(platform);
-        await WaitForFirstViewAsync(agent);
 
         var run = await RailsApp.TestAsync(Environment(agent, "test"));
 
@@ -35,7 +34,6 @@ public sealed class RailsExampleTests(MainAppPlatform platform)
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing; test.sh installs Debian's chromium package");
         await RailsApp.PrepareAsync();
         await using var agent = await ChangingAgent.StartAsync(platform);
-        await WaitForFirstViewAsync(agent);
         await using var server = await RailsApp.StartServerAsync(Environment(agent, "development"));
 
         using var playwright = await Playwright.CreateAsync();
@@ -74,11 +72,6 @@ public sealed class RailsExampleTests(MainAppPlatform platform)
     }
 
     // An agent reports what its cluster held at start as its first view; only changes after it are events.
-    private async Task WaitForFirstViewAsync(ChangingAgent agent) =>
-        await Eventually.UntilAsync(
-            async () => await platform.Api.GetClusterViewAsync(new GetClusterViewRequest { Name = agent.Name }),
-            info => info.View is not null, TimeSpan.FromSeconds(60), $"the first cluster view of {agent.Name}");
-
     private Dictionary<string, string> Environment(ChangingAgent agent, string railsEnvironment) => new()
     {
         ["RAILS_ENV"] = railsEnvironment,

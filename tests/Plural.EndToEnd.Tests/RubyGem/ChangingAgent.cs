@@ -1,6 +1,7 @@
 using Plural.EndToEnd.Tests.Cluster;
 using Plural.EndToEnd.Tests.Infrastructure;
 using Plural.EndToEnd.Tests.MainApp;
+using Plural.Protocol.Server;
 
 namespace Plural.EndToEnd.Tests.RubyGem;
 
@@ -28,6 +29,10 @@ internal sealed class ChangingAgent : IAsyncDisposable
     /// <summary>The agent's cluster, for tests that make a change of their own and look for its event.</summary>
     public EmulatedCluster Cluster => _cluster;
 
+    /// <summary>
+    /// Starts the agent and returns once its first cluster view reached the platform: a connected agent is not yet
+    /// one whose informers listed, and every test of it reads the view, queries the cache or follows its events.
+    /// </summary>
     public static async Task<ChangingAgent> StartAsync(MainAppPlatform platform)
     {
         var cluster = await EmulatedCluster.StartAsync();
@@ -35,7 +40,19 @@ internal sealed class ChangingAgent : IAsyncDisposable
         await cluster.CreateDeploymentAsync("shop", "web", replicas: 2);
         var registered = await platform.RegisterAgentAsync("rubygem", new Dictionary<string, string> { ["suite"] = "rubygem" });
         var agent = await platform.StartAgentAsync(registered.Name, registered.Token, cluster.Server.Url, cluster.AgentArgs());
-        return new ChangingAgent(registered.Name, cluster, agent);
+        var started = new ChangingAgent(registered.Name, cluster, agent);
+        try
+        {
+            await Eventually.UntilAsync(
+                async () => await platform.Api.GetClusterViewAsync(new GetClusterViewRequest { Name = registered.Name }),
+                info => info.View is not null, TimeSpan.FromSeconds(60), $"the first cluster view of {registered.Name}");
+            return started;
+        }
+        catch
+        {
+            await started.DisposeAsync();
+            throw;
+        }
     }
 
     private async Task KeepScalingAsync(CancellationToken ct)
