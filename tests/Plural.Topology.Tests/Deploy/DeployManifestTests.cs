@@ -32,9 +32,8 @@ public sealed class DeployManifestTests(ITestOutputHelper output)
     [Fact]
     public async Task Server_manifests_run_replicated_probed_non_root_pods_with_disruption_budgets()
     {
-        var yaml = await ExternalTool.RunAsync(ExternalTool.Find("kubectl")!, ["kustomize", Path.Combine(DeployDirectory, "server")]);
-        var objects = yaml.Split("\n---\n");
-        string Object(string kind, string name) => objects.Single(o => ("\n" + o).Contains($"\nkind: {kind}\n", StringComparison.Ordinal) && o.Contains($"  name: {name}\n", StringComparison.Ordinal));
+        var objects = await RenderAsync("server");
+        string Object(string kind, string name) => Single(objects, kind, name);
 
         var silo = Object("Deployment", "plural-silo");
         var gateway = Object("Deployment", "plural-gateway");
@@ -63,9 +62,8 @@ public sealed class DeployManifestTests(ITestOutputHelper output)
     [Fact]
     public async Task Probes_metrics_and_admin_calls_are_served_on_the_operations_port_which_the_ingress_never_routes()
     {
-        var yaml = await ExternalTool.RunAsync(ExternalTool.Find("kubectl")!, ["kustomize", Path.Combine(DeployDirectory, "server")]);
-        var objects = yaml.Split("\n---\n");
-        string Object(string kind, string name) => objects.Single(o => ("\n" + o).Contains($"\nkind: {kind}\n", StringComparison.Ordinal) && o.Contains($"  name: {name}\n", StringComparison.Ordinal));
+        var objects = await RenderAsync("server");
+        string Object(string kind, string name) => Single(objects, kind, name);
 
         var gateway = Object("Deployment", "plural-gateway");
         Assert.Contains("name: Gateway__OperationsListenUrl\n          value: https://0.0.0.0:8155", gateway);
@@ -83,7 +81,7 @@ public sealed class DeployManifestTests(ITestOutputHelper output)
     [Fact]
     public async Task Silos_and_gateways_speak_mutual_tls_with_the_cluster_certificate_which_they_reread_when_renewed()
     {
-        var objects = (await ExternalTool.RunAsync(ExternalTool.Find("kubectl")!, ["kustomize", Path.Combine(DeployDirectory, "server")])).Split("\n---\n");
+        var objects = await RenderAsync("server");
 
         foreach (var name in new[] { "plural-silo", "plural-gateway" })
         {
@@ -97,19 +95,19 @@ public sealed class DeployManifestTests(ITestOutputHelper output)
             Assert.DoesNotContain("Orleans__Tls__Enabled", deployment);
         }
 
-        var certificates = await ExternalTool.RunAsync(ExternalTool.Find("kubectl")!, ["kustomize", Path.Combine(DeployDirectory, "server", "cluster-tls")]);
-        var certificate = Single(certificates.Split("\n---\n"), "Certificate", "plural-cluster-tls");
+        var certificates = await RenderAsync(Path.Combine("server", "cluster-tls"));
+        var certificate = Single(certificates, "Certificate", "plural-cluster-tls");
         Assert.Contains("secretName: plural-cluster-tls", certificate);
         Assert.Contains("- server auth", certificate);
         Assert.Contains("- client auth", certificate);
         Assert.Contains("name: plural-cluster-ca", certificate);
-        Assert.Contains("isCA: true", Single(certificates.Split("\n---\n"), "Certificate", "plural-cluster-ca"));
+        Assert.Contains("isCA: true", Single(certificates, "Certificate", "plural-cluster-ca"));
     }
 
     [Fact]
     public async Task Network_policies_admit_only_silos_and_gateways_to_the_orleans_ports_and_only_api_clients_to_server_api()
     {
-        var objects = (await ExternalTool.RunAsync(ExternalTool.Find("kubectl")!, ["kustomize", Path.Combine(DeployDirectory, "server")])).Split("\n---\n");
+        var objects = await RenderAsync("server");
         var silo = Single(objects, "Deployment", "plural-silo");
         var gateway = Single(objects, "Deployment", "plural-gateway");
         Assert.Contains("- containerPort: 11111\n          name: silo", silo);
@@ -150,6 +148,10 @@ public sealed class DeployManifestTests(ITestOutputHelper output)
             """.Replace("\r", ""), gatewayPolicy);
         Assert.Contains("  - ports:\n    - port: agents\n    - port: http\n    - port: operations\n", gatewayPolicy);
     }
+
+    /// <summary>The objects <c>kubectl kustomize</c> renders from one folder of <c>deploy/</c>.</summary>
+    private static async Task<string[]> RenderAsync(string overlay) =>
+        (await ExternalTool.RunAsync(ExternalTool.Find("kubectl")!, ["kustomize", Path.Combine(DeployDirectory, overlay)])).Split("\n---\n");
 
     // The object's own name is the one indented once (under metadata), not an issuerRef's or a selector's.
     private static string Single(IEnumerable<string> objects, string kind, string name) =>
