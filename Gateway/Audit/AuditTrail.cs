@@ -62,8 +62,10 @@ internal sealed partial class AuditTrail
         }
     }
 
+    // The text up to the verb reads as it did before the caller kind, route and identity were added, so that searches
+    // for "user <name>" keep working.
     [LoggerMessage(EventId = 4301, Level = LogLevel.Information, Message =
-        "Audit {RequestId} on {Gateway} route {Route}: {CallerKind} {User} (groups {Groups}) {Verb} agent {AgentName} " +
+        "Audit {RequestId} on {Gateway}: user {User} (groups {Groups}) {Verb} agent {AgentName} by {CallerKind} on {Route} " +
         "as {ClusterIdentityMode} {ClusterUser} (groups {ClusterGroups}) group {ApiGroup} resource {Resource} " +
         "subresource {Subresource} namespace {Namespace} name {Name} path {NonResourcePath} command {Command} " +
         "container {Container} ports {Ports} -> {Status} in {DurationMs} ms, {BytesIn} bytes in, {BytesOut} bytes out")]
