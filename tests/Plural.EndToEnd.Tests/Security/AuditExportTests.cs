@@ -49,6 +49,27 @@ public sealed class AuditExportTests(PlatformFixture platform)
         }
     }
 
+    [Fact]
+    public async Task Exported_to_stdout_each_record_is_one_line_a_shipper_tells_from_the_log_by_its_kind()
+    {
+        var (gateway, agentUrl, httpUrl) = await platform.StartGatewayWithAsync("--Gateway:Audit:Export=stdout");
+        await using var gatewayProcess = gateway;
+        var agent = await platform.RegisterAgentAsync("audit-stdout");
+        await using var agentProcess = AgentProcess.Start(agent, agentUrl, platform.Upstream.Url, []);
+        await agentProcess.Process.WaitForOutputAsync("Agent connected", PlatformFixture.StartTimeout);
+        var issued = await platform.Api.IssueUserTokenAsync(new IssueUserTokenRequest { User = "dave", Agents = { agent.Name } });
+        using var client = new HttpClient { BaseAddress = httpUrl, Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", issued.Token);
+
+        using var response = await client.GetAsync($"/k8s-proxy/{agent.Name}/api/v1/namespaces/default/pods");
+
+        var marker = $"\"agent\":\"{agent.Name}\"";
+        await gateway.WaitForOutputAsync(marker, Eventually);
+        var line = gateway.Output.Split('\n').Single(l => l.Contains(marker, StringComparison.Ordinal));
+        var json = JsonDocument.Parse(line).RootElement;
+        Assert.Equal(("plural.audit.v1", "dave", "list", "pods"), (Text(json, "kind"), Text(json, "user"), Text(json, "verb"), Text(json, "resource")));
+    }
+
     private static async Task<List<JsonElement>> WaitForLinesAsync(string file, string agent, int count)
     {
         var deadline = DateTime.UtcNow + Eventually;
