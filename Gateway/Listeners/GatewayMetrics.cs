@@ -41,6 +41,15 @@ internal sealed class GatewayMetrics
     /// <summary>Messages this gateway published to Orleans streams, by stream namespace (exported as <c>_total</c>).</summary>
     public const string StreamMessagesPublished = "plural_gateway_stream_messages_published";
 
+    /// <summary>Audit records dropped from one copy because its queue was full, by copy (exported as <c>_total</c>); the log keeps them all.</summary>
+    public const string AuditRecordsDropped = "plural_gateway_audit_records_dropped";
+
+    /// <summary>The <c>copy</c> tag of records dropped from the JSON-lines export.</summary>
+    public const string AuditCopyExport = "export";
+
+    /// <summary>The <c>copy</c> tag of records dropped from the per-agent grains' buffer.</summary>
+    public const string AuditCopyGrains = "grains";
+
     // Seconds, from a cached-object answer to a long upload; the default buckets are for milliseconds.
     private static readonly double[] DurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 
@@ -48,6 +57,7 @@ internal sealed class GatewayMetrics
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _bytes;
     private readonly Counter<long> _published;
+    private readonly Counter<long> _auditDropped;
 
     /// <summary>Creates the counters; the gauges, which read other rooms' registries, are created by the scrape endpoint's room.</summary>
     public GatewayMetrics(IMeterFactory meters)
@@ -58,7 +68,11 @@ internal sealed class GatewayMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _bytes = meter.CreateCounter<long>(TunnelBytes, unit: "By", description: "Body bytes carried to (up) and from (down) agents.");
         _published = meter.CreateCounter<long>(StreamMessagesPublished, description: "Messages published to Orleans streams, by stream namespace.");
+        _auditDropped = meter.CreateCounter<long>(AuditRecordsDropped, description: "Audit records dropped from the export or the grains' buffer because it was full.");
     }
+
+    /// <summary>Records one audit record dropped from <paramref name="copy"/> (<see cref="AuditCopyExport"/> or <see cref="AuditCopyGrains"/>).</summary>
+    public void RecordAuditDropped(string copy) => _auditDropped.Add(1, new KeyValuePair<string, object?>("copy", copy));
 
     /// <summary>Records <paramref name="count"/> messages published to streams of <paramref name="streamNamespace"/>.</summary>
     public void RecordStreamMessages(string streamNamespace, int count) =>

@@ -3,6 +3,7 @@ using Plural.Gateway.Access;
 using Plural.Gateway.Listeners;
 using Plural.Gateway.Tunnels;
 using Plural.Gateway.Tunnels.Peers;
+using Plural.Grains.Access;
 
 namespace Plural.Gateway.Proxy;
 
@@ -47,6 +48,7 @@ internal sealed class AuthenticateAdminOrPeerStep(
             context.Caller = new Caller(CallerKind.Admin, name, [], null);
             // Only peers may route elsewhere (another target, an impersonation).
             context.Route = new TunnelRoute(context.Agent, context.Path);
+            context.ClusterIdentity = ClusterIdentityRecord.Of(ClusterIdentityMode.AgentServiceAccount, null, request.Headers);
         }
 
         await next(context);

@@ -30,7 +30,9 @@ internal sealed partial class AuthorizeStep(ClusterIdentity identities, ILogger<
             return;
         }
 
-        context.Route = new TunnelRoute(agent, context.Path, Impersonation: identities.For(caller, policy));
+        var impersonation = identities.For(caller, policy);
+        context.Route = new TunnelRoute(agent, context.Path, Impersonation: impersonation);
+        context.ClusterIdentity = ClusterIdentityRecord.Of(policy.Mode, impersonation, context.Http.Request.Headers);
         await next(context);
     }
 

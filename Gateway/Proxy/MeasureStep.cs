@@ -5,7 +5,8 @@ namespace Plural.Gateway.Proxy;
 
 /// <summary>
 /// Measures the whole request, refusals included: status, duration and body bytes each way, under the name its
-/// endpoint's <see cref="ProxyRouteMetadata"/> gives. Bytes of upgraded connections (exec, port-forward) are not counted.
+/// endpoint's <see cref="ProxyRouteMetadata"/> gives. An upgraded connection (exec, port-forward) is measured when it
+/// closes, with the bytes it carried each way.
 /// </summary>
 internal sealed class MeasureStep(GatewayMetrics metrics) : IProxyStep
 {

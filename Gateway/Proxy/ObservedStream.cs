@@ -3,7 +3,8 @@ namespace Plural.Gateway.Proxy;
 /// <summary>
 /// A proxied request's body, or its response's, passed through unchanged (nothing is buffered) while counting the
 /// bytes that moved and when they last moved. One wraps each body; metrics, the audit trail and the idle deadline
-/// all read these counters.
+/// all read these counters. After a switch of protocols the upgraded connection's bytes are added here too
+/// (<see cref="CountingUpgradeFeature"/>), so an exec or port-forward session is measured like any other request.
 /// </summary>
 internal sealed class ObservedStream(Stream inner, TimeProvider clock) : Stream
 {
@@ -73,7 +74,8 @@ internal sealed class ObservedStream(Stream inner, TimeProvider clock) : Stream
         return read;
     }
 
-    private void Moved(int count)
+    /// <summary>Counts <paramref name="count"/> bytes that moved on this body's behalf elsewhere (an upgraded connection).</summary>
+    public void Moved(int count)
     {
         Interlocked.Add(ref _bytes, count);
         Volatile.Write(ref _lastActivity, clock.GetTimestamp());

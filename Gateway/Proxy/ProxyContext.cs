@@ -32,6 +32,9 @@ internal sealed class ProxyContext(HttpContext http, string agent, string path, 
     /// <summary>Where and as whom the request goes, once authorised.</summary>
     public TunnelRoute? Route { get; set; }
 
+    /// <summary>The identity the cluster sees, for the audit record; set with <see cref="Route"/> for a known caller.</summary>
+    public ClusterIdentityUsed? ClusterIdentity { get; set; }
+
     /// <summary>The request read as a Kubernetes API request (verb, resource, namespace, name).</summary>
     public KubernetesRequest KubernetesRequest =>
         _kubernetesRequest ??= KubernetesRequestParser.Parse(http.Request.Method, path, http.Request.Query["watch"].FirstOrDefault());

@@ -4,7 +4,8 @@ namespace Plural.Gateway.Proxy;
 
 /// <summary>
 /// A proxied request as steps run in order, each of which answers and stops or passes the request on. Before the
-/// first step, each body is wrapped once in an <see cref="ObservedStream"/> whose counters every step reads.
+/// first step, each body is wrapped once in an <see cref="ObservedStream"/> whose counters every step reads, and the
+/// switch of protocols hands out a connection that counts on those same bodies (<see cref="CountingUpgradeFeature"/>).
 /// </summary>
 internal sealed class ProxyPipeline(TimeProvider clock, IReadOnlyList<IProxyStep> steps)
 {
@@ -22,6 +23,12 @@ internal sealed class ProxyPipeline(TimeProvider clock, IReadOnlyList<IProxyStep
         var originalResponseBody = http.Features.Get<IHttpResponseBodyFeature>()!;
         var responseBody = new ObservedStream(originalResponseBody.Stream, clock);
         http.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(responseBody, originalResponseBody));
+        var originalUpgrade = http.Features.Get<IHttpUpgradeFeature>();
+        if (originalUpgrade is not null)
+        {
+            http.Features.Set<IHttpUpgradeFeature>(new CountingUpgradeFeature(originalUpgrade, requestBody, responseBody));
+        }
+
         try
         {
             await RunAsync(0, new ProxyContext(http, agent, path, requestBody, responseBody));
@@ -29,6 +36,7 @@ internal sealed class ProxyPipeline(TimeProvider clock, IReadOnlyList<IProxyStep
         finally
         {
             http.Features.Set(originalResponseBody);
+            http.Features.Set(originalUpgrade);
         }
     }
 

@@ -12,6 +12,8 @@ public sealed class AgentAuditGrain([PersistentState("audit")] IPersistentState<
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // State stored before positions were counted: its events take the first positions.
+        state.State.Appended = Math.Max(state.State.Appended, state.State.Events.Count);
         this.RegisterGrainTimer(SaveAsync, new GrainTimerCreationOptions { DueTime = SaveInterval, Period = SaveInterval });
         return Task.CompletedTask;
     }
@@ -23,6 +25,7 @@ public sealed class AgentAuditGrain([PersistentState("audit")] IPersistentState<
     {
         var kept = state.State.Events;
         kept.AddRange(events);
+        state.State.Appended += events.Count;
         if (kept.Count > IAgentAuditGrain.Capacity)
         {
             kept.RemoveRange(0, kept.Count - IAgentAuditGrain.Capacity);
@@ -44,6 +47,40 @@ public sealed class AgentAuditGrain([PersistentState("audit")] IPersistentState<
 
         return Task.FromResult<IReadOnlyList<AuditEvent>>(newestFirst);
     }
+
+    public Task<AuditPage> List(AuditQuery query)
+    {
+        var kept = state.State.Events;
+        var pageSize = Math.Clamp(query.PageSize, 0, IAgentAuditGrain.Capacity);
+        var page = new List<AuditEvent>(Math.Min(pageSize, kept.Count));
+        long? next = null, lastReturned = null;
+        for (var i = kept.Count - 1; i >= 0; i--)
+        {
+            var position = state.State.PositionOf(i);
+            if (query.Before is { } before && position >= before || !Matches(kept[i], query))
+            {
+                continue;
+            }
+
+            if (page.Count == pageSize)
+            {
+                // One more match exists: the next page starts below the last one returned.
+                next = lastReturned;
+                break;
+            }
+
+            page.Add(kept[i]);
+            lastReturned = position;
+        }
+
+        return Task.FromResult(new AuditPage(page, next));
+    }
+
+    private static bool Matches(AuditEvent e, AuditQuery query) =>
+        (query.User.Length == 0 || e.User == query.User)
+        && (query.Verb.Length == 0 || e.Request.Verb == query.Verb)
+        && (query.Since is not { } since || e.Time >= since)
+        && (query.Until is not { } until || e.Time < until);
 
     private async Task SaveAsync(CancellationToken _)
     {

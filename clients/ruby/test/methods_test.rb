@@ -61,6 +61,7 @@ class MethodsTest < Minitest::Test
     assert_equal name, api.get_sync_status(name)[:name]
     assert_kind_of Array, api.notify_git_push(repository)
     assert_kind_of Array, api.list_audit_events(connected_agent, limit: 5)
+    assert_kind_of Array, api.each_audit_event(connected_agent, verb: 'get', since: Time.now - 3600, page_size: 2).first(3)
   ensure
     api.delete_agent(name) if name
   end

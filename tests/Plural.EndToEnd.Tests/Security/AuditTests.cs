@@ -82,6 +82,32 @@ public sealed class AuditTests(PlatformFixture platform)
         Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, error.StatusCode);
     }
 
+    [Theory]
+    [InlineData("page_size", "page_size: must not be negative")]
+    [InlineData("until", "until: must be after since")]
+    [InlineData("page_token", "page_token: not a token this call returned")]
+    public async Task Malformed_filters_and_page_tokens_are_InvalidArgument_naming_the_field(string field, string message)
+    {
+        var request = new ListAuditEventsRequest { Agent = "audit-filters" };
+        switch (field)
+        {
+            case "page_size":
+                request.PageSize = -1;
+                break;
+            case "until":
+                request.Since = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.UtcNow);
+                request.Until = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.UtcNow.AddMinutes(-1));
+                break;
+            default:
+                request.PageToken = "42";
+                break;
+        }
+
+        var error = await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await platform.Api.ListAuditEventsAsync(request));
+
+        Assert.Equal((Grpc.Core.StatusCode.InvalidArgument, message), (error.StatusCode, error.Status.Detail));
+    }
+
     /// <summary>Waits until the agent's audit holds at least <paramref name="count"/> events (they arrive in batches).</summary>
     private async Task<IReadOnlyList<AuditEventInfo>> AuditOfAsync(string agent, int count)
     {

@@ -33,6 +33,9 @@ public sealed class AgentProxyPipelineTests : IAsyncLifetime
         var audited = _host.Audited.Single();
         Assert.Equal(("admin", "prod", 200, "list", "pods"), ((string)audited["User"]!, (string)audited["AgentName"]!, (int)audited["Status"]!,
             (string)audited["Verb"]!, (string)audited["Resource"]!));
+        // Who: an admin credential, on the raw route; as whom: the agent's own service account.
+        Assert.Equal(("admin", AgentProxyEndpoint.RouteName, "AgentServiceAccount", 3L), ((string)audited["CallerKind"]!, (string)audited["Route"]!,
+            (string)audited["ClusterIdentityMode"]!, (long)audited["BytesOut"]!));
     }
 
     [Fact]

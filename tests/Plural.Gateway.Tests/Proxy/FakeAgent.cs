@@ -13,12 +13,16 @@ internal sealed class FakeAgent : IAsyncStreamReader<TunnelUp>, IServerStreamWri
 {
     private readonly TaskCompletionSource<RequestHead> _requested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Channel<TunnelUp> _frames = Channel.CreateUnbounded<TunnelUp>();
+    private long _uploaded;
 
     public bool SawRequest => _requested.Task.IsCompleted;
 
     public Task<RequestHead> Request => _requested.Task;
 
     public TunnelUp Current { get; private set; } = null!;
+
+    /// <summary>Body bytes the gateway sent down (a request body, or what the caller wrote on an upgraded connection).</summary>
+    public long Uploaded => Interlocked.Read(ref _uploaded);
 
     public WriteOptions? WriteOptions { get; set; }
 
@@ -54,6 +58,10 @@ internal sealed class FakeAgent : IAsyncStreamReader<TunnelUp>, IServerStreamWri
         if (message.FrameCase == TunnelDown.FrameOneofCase.RequestHead)
         {
             _requested.TrySetResult(message.RequestHead);
+        }
+        else if (message.FrameCase == TunnelDown.FrameOneofCase.Body)
+        {
+            Interlocked.Add(ref _uploaded, message.Body.Data.Length);
         }
 
         return Task.CompletedTask;

@@ -64,6 +64,9 @@ internal sealed class ProxyHost : IAsyncDisposable
 
     public AuditTrail AuditTrail => _app.Services.GetRequiredService<AuditTrail>();
 
+    /// <summary>The address of the listener, for tests that speak raw HTTP/1.1 (a switch of protocols).</summary>
+    public Uri Address => Client.BaseAddress!;
+
     /// <summary>The audit trail as written to the log.</summary>
     public IReadOnlyList<CapturedLogs.Entry> Audited => Logs.WithEventId(4301);
 
@@ -97,6 +100,7 @@ internal sealed class ProxyHost : IAsyncDisposable
         services.AddSingleton<GatewayMetrics>();
         services.AddUserAccess();
         services.AddOptions<AuditOptions>();
+        services.AddSingleton<AuditExportQueue>();
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<TunnelRegistry>();
         services.AddSingleton<PeerCredentials>();
