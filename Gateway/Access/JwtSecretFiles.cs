@@ -1,4 +1,5 @@
 using System.Text;
+using Plural.Gateway.Listeners;
 
 namespace Plural.Gateway.Access;
 

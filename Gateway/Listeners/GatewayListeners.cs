@@ -7,11 +7,13 @@ namespace Plural.Gateway.Listeners;
 
 /// <summary>
 /// The Kestrel listeners of the gateway, by kind. A configured port of 0 is resolved to a free port
-/// before Kestrel binds, so that every listener's real address is known up front (and printed).
+/// before Kestrel binds, so that every listener's real address is known up front (and printed). TLS listeners
+/// serve the certificate files as they are now (<see cref="ReloadingCertificate"/>).
 /// </summary>
-public sealed class GatewayListeners
+public sealed class GatewayListeners(TimeProvider clock, ILogger<GatewayListeners> logger)
 {
     private readonly List<(ListenerKind Kind, IPEndPoint EndPoint, string Scheme)> _listeners = [];
+    private ReloadingCertificate? _certificate;
 
     internal void Configure(KestrelServerOptions kestrel, GatewayOptions options)
     {
@@ -80,7 +82,9 @@ public sealed class GatewayListeners
             listen.Protocols = protocols;
             if (tls)
             {
-                listen.UseHttps(X509Certificate2.CreateFromPemFile(options.TlsCertificateFile!, options.TlsKeyFile));
+                // Chosen per connection, so that a renewed certificate is served without a restart.
+                var certificate = _certificate ??= new ReloadingCertificate(options.TlsCertificateFile!, options.TlsKeyFile!, clock, logger);
+                listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => certificate.Current);
             }
         });
     }

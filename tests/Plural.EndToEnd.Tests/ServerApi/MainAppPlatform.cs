@@ -30,6 +30,9 @@ public sealed class MainAppPlatform : IAsyncLifetime
     /// <summary>The gateway's operations listener (probes, metrics, admin calls).</summary>
     public Uri OperationsUrl { get; } = new($"https://127.0.0.1:{FreePort.Next()}");
 
+    /// <summary>The throwaway CA clients and agents pin; it can sign a renewed gateway certificate.</summary>
+    internal TestAuthority Authority { get; } = new("plural-test-ca");
+
     /// <summary>The CA that signed the gateway's certificate; clients and agents pin it.</summary>
     internal GatewayCertificates Certificates { get; private set; } = null!;
 
@@ -53,7 +56,7 @@ public sealed class MainAppPlatform : IAsyncLifetime
         await File.WriteAllTextAsync(SecretFile, Secret + "\n");
         await File.WriteAllTextAsync(PreviousSecretFile, PreviousSecret);
         await File.WriteAllTextAsync(AdminTokensFile, OperatorLine + "\n");
-        Certificates = await GatewayCertificates.WriteAsync(_directory.FullName);
+        Certificates = await Authority.WriteServerFilesAsync(_directory.FullName);
         var peerSecretFile = Path.Combine(_directory.FullName, "peer-secret");
         await File.WriteAllTextAsync(peerSecretFile, PlatformFixture.PeerSecret);
         Silo = ProductProcess.Start("Silo",
@@ -156,6 +159,7 @@ public sealed class MainAppPlatform : IAsyncLifetime
         Client?.Dispose();
         await Gateway.DisposeAsync();
         await Silo.DisposeAsync();
+        Authority.Dispose();
         _directory.Delete(recursive: true);
     }
 }
