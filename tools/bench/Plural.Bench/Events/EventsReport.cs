@@ -21,7 +21,7 @@ public static class EventsReport
                 "**/cable**: WebSocket clients (one connection each, in the bench process) subscribed to the agent's `ClusterEventsChannel` " +
                 "on the gateway; the change travels emulator watch → AgentK informer → event batch on the session (AgentK's default " +
                 "`Agent:Events:BatchInterval` of 50 ms: a change after a quiet period leaves at once, a burst waits at most that long) → gateway → Orleans stream " +
-                "on the silo → the gateway's one stream subscription → every WebSocket. **watch**: a kubectl-style `GET /api/v1/namespaces?watch=1`, " +
+                "→ the agent's event log grain on the silo, which numbers it → the gateway's one long poll on that log → every WebSocket. **watch**: a kubectl-style `GET /api/v1/namespaces?watch=1`, " +
                 "directly on the emulator and through the gateway's `/k8s-proxy/{agent}` route and the agent's tunnel, both open at once and " +
                 "seeing the same changes. Silo, gateway and AgentK are separate processes with production defaults, logging at Warning.",
         };
