@@ -20,6 +20,9 @@ if (settings is null)
     return 2;
 }
 
+// Each subscriber is a socket here and one in the gateway, which inherits the limit.
+var fileLimit = Plural.Bench.Processes.FileLimits.Raise(settings.Subscribers * 2L + 4096);
+Console.WriteLine($"open-file limit {fileLimit}");
 const string adminToken = "bench-cable-admin-token";
 var siloPort = FreePort.Next();
 var orleansGatewayPort = FreePort.Next();
@@ -51,10 +54,15 @@ await api.RegisterAgentAsync(new RegisterAgentRequest { Name = agent });
 var cableUrl = new Uri($"ws://{httpUrl.Authority}/cable?token={adminToken}");
 var identifier = new JsonObject { ["channel"] = "AgentStatusChannel", ["agent"] = agent }.ToJsonString();
 
+var rssBefore = ResidentKiB(gateway.Id);
 var connectClock = Stopwatch.StartNew();
 await using var swarm = await SubscriberSwarm.ConnectAsync(cableUrl, identifier, settings.Subscribers, TimeSpan.FromMinutes(5));
 var connectSeconds = connectClock.Elapsed.TotalSeconds;
 Console.WriteLine($"{swarm.Count} subscribers connected and subscribed in {connectSeconds:F1} s");
+// The gateway's resident memory grown by the subscribers, once their connection set-up has settled.
+await Task.Delay(TimeSpan.FromSeconds(2));
+var kibPerSubscriber = (double)(ResidentKiB(gateway.Id) - rssBefore) / swarm.Count;
+Console.WriteLine($"gateway memory per subscriber: {kibPerSubscriber:F1} KiB");
 
 var published = 0;
 async Task PublishAsync() => await cluster.PublishAsync(StreamNames.AgentStatus, agent,
@@ -115,10 +123,10 @@ var results = Directory.CreateDirectory(settings.Results ?? Path.Combine(Reposit
 var stem = Path.Combine(results, $"{DateTime.UtcNow:yyyy-MM-dd}-cable-fanout");
 var machine = $"{Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at the end";
 var command = "dotnet run --project bench/cable -c Release" + (args.Length > 0 ? " -- " + string.Join(' ', args) : "");
-await File.WriteAllTextAsync(stem + ".md", Report.Markdown(settings, scenarios, connectSeconds, stalledFrames, stalledReason, machine, command));
+await File.WriteAllTextAsync(stem + ".md", Report.Markdown(settings, scenarios, connectSeconds, kibPerSubscriber, stalledFrames, stalledReason, machine, command));
 await File.WriteAllTextAsync(stem + ".json", JsonSerializer.Serialize(new
 {
-    settings, connectSeconds, scenarios, stalled = new { frames = stalledFrames, of = settings.Burst * 100, outcome = stalledReason }, machine, command,
+    settings, connectSeconds, kibPerSubscriber, scenarios, stalled = new { frames = stalledFrames, of = settings.Burst * 100, outcome = stalledReason }, machine, command,
 }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
 Console.WriteLine($"wrote {stem}.md and .json");
 foreach (var s in scenarios)
@@ -127,6 +135,11 @@ foreach (var s in scenarios)
 }
 
 return 0;
+
+// VmRSS of a process, in KiB.
+static long ResidentKiB(int pid) =>
+    long.Parse(File.ReadAllLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
+        .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
 
 static async Task<(int Frames, string Outcome)> DrainAsync(RawCable stalled)
 {
@@ -197,7 +210,7 @@ internal sealed record Scenario(string Name, int Events, int Delivered, int Expe
 
 internal static class Report
 {
-    public static string Markdown(BenchSettings settings, IReadOnlyList<Scenario> scenarios, double connectSeconds,
+    public static string Markdown(BenchSettings settings, IReadOnlyList<Scenario> scenarios, double connectSeconds, double kibPerSubscriber,
         int stalledFrames, string stalledOutcome, string machine, string command)
     {
         var md = new StringBuilder();
@@ -208,7 +221,7 @@ internal static class Report
         md.AppendLine("events published on the agent's Orleans stream by a client of the silo. Latency: publisher's timestamp to arrival at each");
         md.AppendLine("subscriber (same machine, same clock), over every (subscriber, event) pair. Subscribers and servers share the machine.");
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"Connecting and subscribing {settings.Subscribers} clients took {connectSeconds:F1} s.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Connecting and subscribing {settings.Subscribers} clients took {connectSeconds:F1} s; the gateway's resident memory grew by {kibPerSubscriber:F1} KiB per subscriber (VmRSS before and 2 s after).");
         md.AppendLine();
         md.AppendLine("| scenario | events | delivered | p50 ms | p95 ms | p99 ms | max ms | frames/s | broken |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|");
