@@ -52,7 +52,7 @@ internal static class OrleansClientHostingExtensions
             client.Configure<global::Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = options.GatewayListRefreshPeriod);
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
             // A gateway outlives silo restarts: it keeps retrying instead of giving up and crashing.
-            client.UseConnectionRetryFilter(RetryForeverAsync);
+            client.UseConnectionRetryFilter<WaitForClusterRetryFilter>();
             client.AddMemoryStreams(StreamNames.Provider);
         });
         if (builder.Services.AddOrleansTls(configuration, options.ClusteringProvider, serves: false))
@@ -64,11 +64,5 @@ internal static class OrleansClientHostingExtensions
         }
 
         return builder;
-    }
-
-    private static async Task<bool> RetryForeverAsync(Exception exception, CancellationToken ct)
-    {
-        await Task.Delay(TimeSpan.FromSeconds(1), ct);
-        return true;
     }
 }

@@ -64,6 +64,17 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task A_gateway_started_before_any_silo_says_it_is_waiting_for_the_cluster()
+    {
+        // Nothing listens on this Orleans gateway port: the gateway keeps trying and tells the operator why it is not ready.
+        await using var gateway = ProductProcess.Start("Gateway", [.. InsecureListeners, $"--Orleans:GatewayPort={FreePort.Next()}"]);
+
+        await gateway.WaitForOutputAsync("Waiting for the Orleans cluster (Localhost clustering), attempt 1", TimeSpan.FromSeconds(60));
+
+        Assert.False(gateway.HasExited);
+    }
+
+    [Fact]
     public async Task An_argument_that_is_not_configuration_exits_2_naming_it()
     {
         var result = await ProductRun.RunAsync("Silo", ["dev", "--Gateway:Id=x", "verbose"]);
