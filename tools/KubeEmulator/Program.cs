@@ -25,10 +25,25 @@ for (var i = 0; i < args.Length; i++)
             options.Empty = true;
             break;
         case "--help" or "-h":
-            Console.WriteLine("usage: Plural.KubeEmulator [--port <n>] [--kubeconfig <path>] [--empty] [--rbac=false]");
+            Console.Write("""
+                usage: Plural.KubeEmulator [--port <n>] [--kubeconfig <path>] [--empty] [--rbac=false]
+
+                A Kubernetes API server for development and tests: kubectl and client libraries work against it.
+                  --port <n>           port on 127.0.0.1 (default: a free one, printed at start)
+                  --kubeconfig <path>  write a kubeconfig for its admin user there
+                  --empty              start without the sample workloads
+                  --rbac=false         do not enforce RBAC (enforced by default, as a real API server does)
+                  --version            print the version
+                What it emulates and what not: docs/kube-emulator.md.
+
+                """);
+            return 0;
+        case "--version":
+            Console.WriteLine(Plural.Protocol.Hosting.BuildVersion.Current);
             return 0;
         default:
-            Console.Error.WriteLine($"unknown or incomplete argument: {args[i]}");
+            Console.Error.WriteLine($"error: unknown or incomplete argument \"{args[i]}\"");
+            Console.Error.WriteLine("Run 'Plural.KubeEmulator --help' for usage.");
             return 2;
     }
 }

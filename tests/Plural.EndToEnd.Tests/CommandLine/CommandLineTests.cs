@@ -20,7 +20,7 @@ public sealed class CommandLineTests
         var declared = File.ReadAllText(Path.Combine(RepositoryLayout.Root, "VERSION")).Trim();
 
         var versions = new List<string>();
-        foreach (var program in Programs)
+        foreach (var program in new[] { "Silo", "Gateway", "AgentK", "tools/KubeEmulator" })
         {
             var result = await ProductRun.RunAsync(program, ["--version"]);
             Assert.True(result.ExitCode == 0, result.ToString());
@@ -61,6 +61,18 @@ public sealed class CommandLineTests
         Assert.Equal("error: unknown command \"mgirate\"", Assert.Single(result.Errors));
         Assert.Contains($"Plural.{program} --help", result.StandardError);
         Assert.Equal("", result.StandardOutput);
+    }
+
+    [Fact]
+    public async Task The_emulator_answers_help_and_refuses_an_unknown_argument_with_exit_2()
+    {
+        var help = await ProductRun.RunAsync("tools/KubeEmulator", ["--help"]);
+        var refused = await ProductRun.RunAsync("tools/KubeEmulator", ["--prot", "8080"]);
+
+        Assert.True(help.ExitCode == 0, help.ToString());
+        Assert.Contains("docs/kube-emulator.md", help.StandardOutput);
+        Assert.True(refused.ExitCode == 2, refused.ToString());
+        Assert.StartsWith("error: unknown or incomplete argument \"--prot\"", refused.StandardError);
     }
 
     [Fact]

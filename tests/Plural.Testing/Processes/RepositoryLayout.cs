@@ -10,10 +10,10 @@ public static class RepositoryLayout
     public static string Configuration { get; } =
         new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
 
-    /// <summary>The built program of a product folder (<c>Silo</c>, <c>Gateway</c>, <c>AgentK</c>).</summary>
+    /// <summary>The built program of a product folder (<c>Silo</c>, <c>Gateway</c>, <c>AgentK</c>, <c>tools/KubeEmulator</c>).</summary>
     public static string ProgramPath(string folder)
     {
-        var path = Path.Combine(Root, folder, "bin", Configuration, "net10.0", $"Plural.{folder}.dll");
+        var path = Path.Combine(Root, folder, "bin", Configuration, "net10.0", $"Plural.{Path.GetFileName(folder)}.dll");
         return File.Exists(path)
             ? path
             : throw new InvalidOperationException($"{path} is missing: build the solution with -c {Configuration} (it builds the product too)");
