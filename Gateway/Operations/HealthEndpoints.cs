@@ -31,7 +31,8 @@ internal static class HealthEndpoints
 
         try
         {
-            await grains.GetGrain<IAgentDirectoryGrain>(IAgentDirectoryGrain.Key).List(null, 1).WaitAsync(ReadinessTimeout, ct);
+            // A stateless worker answers on the silo the call reaches: losing any one silo does not make every gateway unready.
+            await grains.GetGrain<IClusterPingGrain>(0).Ping().WaitAsync(ReadinessTimeout, ct);
             return Results.Text("ready");
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)

@@ -28,11 +28,11 @@ public sealed class HealthEndpointsTests : IAsyncLifetime
     private GatewayDrain _drain = null!;
     private WebApplication _app = null!;
     private HttpClient _client = null!;
-    private Func<Task<IReadOnlyList<string>>> _directory = () => Task.FromResult<IReadOnlyList<string>>([]);
+    private Func<Task<string>> _ping = () => Task.FromResult("127.0.0.1:11111@1");
 
     public async Task InitializeAsync()
     {
-        _grains.On<IAgentDirectoryGrain>("List", (_, _) => _directory());
+        _grains.On<IClusterPingGrain>("Ping", (_, _) => _ping());
         // The drain's own stop request goes to a recording lifetime, so that asking for a drain does not end this host.
         _drain = TestDrains.Over(_sessions, new InFlightRequests(), new DrainOptions { ReadinessDelay = TimeSpan.FromMinutes(10) }, _drainLifetime);
         var builder = WebApplication.CreateSlimBuilder();
@@ -59,7 +59,7 @@ public sealed class HealthEndpointsTests : IAsyncLifetime
     [Fact]
     public async Task Healthz_answers_ok_whatever_the_cluster_does()
     {
-        _directory = () => Task.FromException<IReadOnlyList<string>>(new TimeoutException());
+        _ping = () => Task.FromException<string>(new TimeoutException());
 
         using var response = await _client.GetAsync("/healthz");
 
@@ -79,7 +79,7 @@ public sealed class HealthEndpointsTests : IAsyncLifetime
     [Fact]
     public async Task Readyz_is_unavailable_while_the_cluster_does_not_answer()
     {
-        _directory = () => Task.FromException<IReadOnlyList<string>>(new TimeoutException());
+        _ping = () => Task.FromException<string>(new TimeoutException());
 
         using var response = await _client.GetAsync("/readyz");
 
