@@ -23,15 +23,7 @@
 require 'json'
 require 'time'
 
-$LOAD_PATH.unshift(ENV.fetch('PLURAL_STUBS'))
-require 'plural/server/v1/server_api_services_pb'
-
-V1 = Plural::Server::V1
-STDOUT.sync = true
-
-def say(step, **fields)
-  puts JSON.generate({ step: step }.merge(fields))
-end
+require_relative 'script_support'
 
 def event_fields(event)
   identity = event.cluster_identity

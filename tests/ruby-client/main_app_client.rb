@@ -20,15 +20,7 @@ require 'json'
 require 'openssl'
 require 'securerandom'
 
-$LOAD_PATH.unshift(ENV.fetch('PLURAL_STUBS'))
-require 'plural/server/v1/server_api_services_pb'
-
-V1 = Plural::Server::V1
-STDOUT.sync = true
-
-def say(step, **fields)
-  puts JSON.generate({ step: step }.merge(fields))
-end
+require_relative 'script_support'
 
 # The gateway checks iss, aud, exp (with clock skew) and that exp - iat stays within its maximum lifetime.
 def mint_jwt(secret, issuer: 'plural', audience: 'plural-server-api', lifetime: 300)
