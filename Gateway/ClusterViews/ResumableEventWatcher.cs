@@ -40,10 +40,10 @@ internal sealed class ResumableEventWatcher(IGrainFactory grains)
             await context.WriteResponseHeadersAsync([]);
             while (!ct.IsCancellationRequested)
             {
-                IReadOnlyList<LoggedClusterEvent> page;
+                ClusterEventPage page;
                 try
                 {
-                    page = await log.Read(position, Batch, PollWait).WaitAsync(ct);
+                    page = await log.ReadPage(position, Batch, PollWait).WaitAsync(ct);
                 }
                 catch (TimeoutException)
                 {
@@ -51,7 +51,20 @@ internal sealed class ResumableEventWatcher(IGrainFactory grains)
                     continue;
                 }
 
-                foreach (var item in page)
+                if (!page.Complete && page.CompleteAfter > position)
+                {
+                    // Never silence: the caller learns that events may be missing, and from where the log vouches again.
+                    await responses.WriteAsync(Gap(request.Name, position, page.CompleteAfter), ct);
+                    position = page.CompleteAfter;
+                }
+                else if (!page.Complete && page.Events.Count == 0)
+                {
+                    // A log that numbers below the position asked for (a new activation on a clock that went back)
+                    // answers at once: wait as a long poll would rather than spin on it.
+                    await Task.Delay(PollWait, ct);
+                }
+
+                foreach (var item in page.Events)
                 {
                     await responses.WriteAsync(ToProto(item), ct);
                     position = item.Position;
@@ -63,6 +76,18 @@ internal sealed class ResumableEventWatcher(IGrainFactory grains)
             // The caller ended the watch.
         }
     }
+
+    private static ClusterEventInfo Gap(string agent, long after, long resumeAfter) => new()
+    {
+        Agent = agent,
+        Position = resumeAfter,
+        Gap = new ClusterEventGap
+        {
+            AfterPosition = after,
+            Reason = $"the platform no longer holds the events after {after} (more than {IAgentEventLogGrain.Capacity} passed, " +
+                "or the event log's silo was lost)",
+        },
+    };
 
     private static ClusterEventInfo ToProto(LoggedClusterEvent logged)
     {

@@ -14,7 +14,8 @@ module Plural
       # the platform still keeps the events, nothing is lost. max_reconnects: consecutive failed attempts before
       # the last error is raised (nil: never give up). Other errors (NotFound, Unauthenticated...) are raised.
       # on_gap is called with (last position seen, next position) when the platform no longer kept the events in
-      # between (more than 1000 passed, or the log's silo was lost): re-read the state before carrying on.
+      # between (more than 1000 passed, or the log's silo was lost; the server says so with a gap message, and a
+      # jump in positions tells the same): re-read the state before carrying on.
       # Without a block, an Enumerator.
       def each_cluster_event(name, after: 0, max_reconnects: nil, on_gap: nil, &block)
         unless block
@@ -44,6 +45,13 @@ module Plural
         begin
           op.execute.each do |event|
             received = true
+            if event.gap
+              # The platform says events may be missing up to event.position: no event to yield, a gap to report.
+              on_gap&.call(position, event.position) if event.position > position
+              position = [position, event.position].max
+              next
+            end
+
             # The server starts after `position`; this guards against a replay overlapping what was yielded.
             next if event.position <= position
 
