@@ -97,7 +97,7 @@ public sealed partial class CommandLineTests
         await process.WaitForExitAsync(exit.Token);
 
         Assert.Equal(2, process.ExitCode);
-        Assert.Contains("unknown or incomplete argument: --rbac", await process.StandardError.ReadToEndAsync());
+        Assert.StartsWith("error: unknown or incomplete argument \"--rbac\"", await process.StandardError.ReadToEndAsync());
     }
 
     private static Process StartEmulator(params string[] args)

@@ -6,14 +6,16 @@ namespace Plural.Testing.Servers;
 /// <summary>
 /// A plain TCP load balancer on 127.0.0.1 with no affinity of any kind (no sticky sessions) that copies bytes both
 /// ways. <see cref="RoundRobin"/> sends each new connection to the next backend in turn; <see cref="Failover"/> to the
-/// first backend in the list, as a balancer whose health checks keep everyone on the primary while it is up. Either
-/// way a backend that refuses the connection (it has exited) is skipped for the next. When either side of a flow
+/// first backend in the list that is ready (its <c>/readyz</c> answers 200, as Kubernetes keeps only ready pods behind
+/// a Service), so everyone stays on the primary until it stops being ready. Either way a backend that refuses the
+/// connection (it has exited) is skipped for the next. When either side of a flow
 /// closes or fails, both are closed, as a balancer forgetting a dead flow would. Remembers where each connection went.
 /// </summary>
 public sealed class TcpBalancer : IAsyncDisposable
 {
     private readonly TcpListener _listener;
     private readonly IReadOnlyList<int> _backendPorts;
+    private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(2) };
     private readonly bool _rotate;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
@@ -47,7 +49,7 @@ public sealed class TcpBalancer : IAsyncDisposable
     /// <summary>Listens on a free loopback port and sends connections to the loopback <paramref name="backendPorts"/> in turn.</summary>
     public static TcpBalancer RoundRobin(params int[] backendPorts) => Start(backendPorts, rotate: true);
 
-    /// <summary>Listens on a free loopback port and sends connections to the first of <paramref name="backendPorts"/> that accepts.</summary>
+    /// <summary>Listens on a free loopback port and sends connections to the first of <paramref name="backendPorts"/> that is ready.</summary>
     public static TcpBalancer Failover(params int[] backendPorts) => Start(backendPorts, rotate: false);
 
     private static TcpBalancer Start(int[] backendPorts, bool rotate)
@@ -90,6 +92,11 @@ public sealed class TcpBalancer : IAsyncDisposable
     {
         foreach (var port in order)
         {
+            if (!_rotate && !await IsReadyAsync(port, ct))
+            {
+                continue;
+            }
+
             var backend = new TcpClient { NoDelay = true };
             try
             {
@@ -109,6 +116,19 @@ public sealed class TcpBalancer : IAsyncDisposable
         }
 
         return null;
+    }
+
+    private static async Task<bool> IsReadyAsync(int port, CancellationToken ct)
+    {
+        try
+        {
+            using var answer = await Probe.GetAsync($"http://127.0.0.1:{port}/readyz", ct);
+            return answer.IsSuccessStatusCode;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
     }
 
     private async Task RelayAsync(TcpClient client, IReadOnlyList<int> order, CancellationToken ct)
