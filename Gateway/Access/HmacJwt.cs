@@ -63,9 +63,11 @@ internal static class HmacJwt
     public static string? Text(JsonElement claims, string name) =>
         claims.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
+    // Claim arithmetic is done in 128 bits: a signed token with times near the ends of the 64-bit range must not wrap
+    // around into looking fresh or short-lived.
     private static string CheckRegisteredClaims(JsonElement claims, JwtRules rules, long now)
     {
-        var skew = (long)rules.ClockSkew.TotalSeconds;
+        var skew = (Int128)(long)rules.ClockSkew.TotalSeconds;
         if (Text(claims, "iss") != rules.Issuer)
         {
             return "wrong issuer";
@@ -81,7 +83,8 @@ internal static class HmacJwt
             return "the token has no expiry";
         }
 
-        if (exp.GetInt64() + skew <= now)
+        Int128 expires = exp.GetInt64();
+        if (expires + skew <= now)
         {
             return "token expired";
         }
@@ -91,8 +94,8 @@ internal static class HmacJwt
             return "token not yet valid";
         }
 
-        var issuedAt = claims.TryGetProperty("iat", out var iat) && iat.ValueKind == JsonValueKind.Number ? iat.GetInt64() : now;
-        return exp.GetInt64() - issuedAt > (long)rules.MaxLifetime.TotalSeconds + skew ? "token lifetime is longer than allowed" : "";
+        Int128 issuedAt = claims.TryGetProperty("iat", out var iat) && iat.ValueKind == JsonValueKind.Number ? iat.GetInt64() : now;
+        return expires - issuedAt > (long)rules.MaxLifetime.TotalSeconds + skew ? "token lifetime is longer than allowed" : "";
     }
 
     private static IEnumerable<string?> Audiences(JsonElement claims) =>
