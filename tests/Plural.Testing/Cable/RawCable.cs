@@ -63,7 +63,14 @@ public sealed class RawCable : IAsyncDisposable
     }
 
     /// <summary>The next message, pings included; null when the server closed the connection.</summary>
-    public async Task<JsonObject?> ReadFrameAsync(CancellationToken ct)
+    public async Task<JsonObject?> ReadFrameAsync(CancellationToken ct) =>
+        await ReadBytesAsync(ct) is { } frame ? JsonNode.Parse(frame.Span)!.AsObject() : null;
+
+    /// <summary>
+    /// The next message's bytes, pings included, valid until the next read; null when the server closed the connection.
+    /// For readers of many messages that parse only what they need.
+    /// </summary>
+    public async Task<ReadOnlyMemory<byte>?> ReadBytesAsync(CancellationToken ct)
     {
         var length = 0;
         ValueWebSocketReceiveResult result;
@@ -74,7 +81,7 @@ public sealed class RawCable : IAsyncDisposable
         }
         while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
 
-        return result.MessageType == WebSocketMessageType.Close ? null : JsonNode.Parse(_buffer.AsSpan(0, length))!.AsObject();
+        return result.MessageType == WebSocketMessageType.Close ? null : _buffer.AsMemory(0, length);
     }
 
     /// <summary>Reads until a message matches; fails the test after <paramref name="timeout"/>.</summary>

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
+using Plural.Bench.Processes;
 using Plural.Cable.Tests.Infrastructure;
 using Plural.Grains.Agents;
 using Plural.Grains.Streams;
@@ -16,7 +17,7 @@ using Plural.Protocol.Server;
 var settings = BenchSettings.Parse(args);
 if (settings is null)
 {
-    Console.WriteLine("usage: dotnet run --project bench/cable -c Release -- [--subscribers 1000] [--burst 50] [--rate 20] [--seconds 10] [--results DIR]");
+    Console.WriteLine("usage: dotnet run --project tools/bench/cable -c Release -- [--subscribers 1000] [--spaced 20] [--burst 50] [--rate 20] [--seconds 10] [--results DIR]");
     return 2;
 }
 
@@ -68,9 +69,13 @@ var published = 0;
 async Task PublishAsync() => await cluster.PublishAsync(StreamNames.AgentStatus, agent,
     new AgentStatusChanged(agent, published++ % 2 == 0, "bench", "pod", DateTimeOffset.UtcNow));
 
+// CPU seconds of the gateway, the silo and this process (the subscribers), so a scenario's cost is seen whole.
+double[] CpuNow() => [ProcessStats.Sample(gateway.Id).CpuSeconds, ProcessStats.Sample(silo.Id).CpuSeconds, ProcessStats.Sample(Environment.ProcessId).CpuSeconds];
+
 async Task<Scenario> BurstAsync(string name)
 {
     swarm.Reset();
+    var cpu = CpuNow();
     var clock = Stopwatch.StartNew();
     for (var i = 0; i < settings.Burst; i++)
     {
@@ -78,13 +83,14 @@ async Task<Scenario> BurstAsync(string name)
     }
 
     var complete = await swarm.WaitForAllAsync(settings.Burst, TimeSpan.FromMinutes(3));
-    return Scenario.From(name, settings.Burst, swarm, clock.Elapsed, complete);
+    return Scenario.From(name, settings.Burst, swarm, clock.Elapsed, complete, cpu, CpuNow());
 }
 
 async Task<Scenario> SteadyAsync()
 {
     swarm.Reset();
     var total = settings.Rate * settings.Seconds;
+    var cpu = CpuNow();
     var clock = Stopwatch.StartNew();
     for (var i = 0; i < total; i++)
     {
@@ -98,10 +104,28 @@ async Task<Scenario> SteadyAsync()
     }
 
     var complete = await swarm.WaitForAllAsync(total, TimeSpan.FromMinutes(3));
-    return Scenario.From($"steady {settings.Rate}/s", total, swarm, clock.Elapsed, complete);
+    return Scenario.From($"steady {settings.Rate}/s", total, swarm, clock.Elapsed, complete, cpu, CpuNow());
 }
 
-var scenarios = new List<Scenario> { await BurstAsync("burst"), await SteadyAsync() };
+// One event at a time: each published once the previous one reached every subscriber, so each figure is one
+// broadcast's own time, not a queue's.
+async Task<Scenario> OneAtATimeAsync()
+{
+    swarm.Reset();
+    var cpu = CpuNow();
+    var clock = Stopwatch.StartNew();
+    var complete = true;
+    for (var i = 0; i < settings.Spaced && complete; i++)
+    {
+        await PublishAsync();
+        complete = await swarm.WaitForAllAsync(i + 1, TimeSpan.FromMinutes(1));
+        await Task.Delay(200);
+    }
+
+    return Scenario.From("one at a time", settings.Spaced, swarm, clock.Elapsed, complete, cpu, CpuNow());
+}
+
+var scenarios = new List<Scenario> { await OneAtATimeAsync(), await BurstAsync("burst"), await SteadyAsync() };
 
 // One more client, 100 subscriptions to the same topic, a 4 KiB receive buffer, and it never reads again.
 await using var stalled = await RawCable.ConnectAsync(cableUrl, receiveBuffer: 4096);
@@ -122,7 +146,7 @@ Console.WriteLine($"stalled subscriber: {stalledFrames} of {settings.Burst * 100
 var results = Directory.CreateDirectory(settings.Results ?? Path.Combine(RepositoryLayout.Root, "tools", "bench", "results")).FullName;
 var stem = Path.Combine(results, $"{DateTime.UtcNow:yyyy-MM-dd}-cable-fanout");
 var machine = $"{Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at the end";
-var command = "dotnet run --project bench/cable -c Release" + (args.Length > 0 ? " -- " + string.Join(' ', args) : "");
+var command = "dotnet run --project tools/bench/cable -c Release" + (args.Length > 0 ? " -- " + string.Join(' ', args) : "");
 await File.WriteAllTextAsync(stem + ".md", Report.Markdown(settings, scenarios, connectSeconds, kibPerSubscriber, stalledFrames, stalledReason, machine, command));
 await File.WriteAllTextAsync(stem + ".json", JsonSerializer.Serialize(new
 {
@@ -170,17 +194,18 @@ static async Task<(int Frames, string Outcome)> DrainAsync(RawCable stalled)
     return (frames, outcome);
 }
 
-internal sealed record BenchSettings(int Subscribers, int Burst, int Rate, int Seconds, string? Results)
+internal sealed record BenchSettings(int Subscribers, int Spaced, int Burst, int Rate, int Seconds, string? Results)
 {
     public static BenchSettings? Parse(string[] args)
     {
-        var s = new BenchSettings(1000, 50, 20, 10, null);
+        var s = new BenchSettings(1000, 20, 50, 20, 10, null);
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : null;
             switch (args[i])
             {
                 case "--subscribers" when int.TryParse(value, out var n) && n > 0: s = s with { Subscribers = n }; i++; break;
+                case "--spaced" when int.TryParse(value, out var n) && n > 0: s = s with { Spaced = n }; i++; break;
                 case "--burst" when int.TryParse(value, out var n) && n > 0: s = s with { Burst = n }; i++; break;
                 case "--rate" when int.TryParse(value, out var n) && n > 0: s = s with { Rate = n }; i++; break;
                 case "--seconds" when int.TryParse(value, out var n) && n > 0: s = s with { Seconds = n }; i++; break;
@@ -193,19 +218,26 @@ internal sealed record BenchSettings(int Subscribers, int Burst, int Rate, int S
     }
 }
 
+// Latencies over every (subscriber, event) pair, and the broadcast time of each event: publish to its last subscriber.
 internal sealed record Scenario(string Name, int Events, int Delivered, int Expected, bool Complete, int Broken,
-    double P50Ms, double P95Ms, double P99Ms, double MaxMs, double Seconds, double FramesPerSecond)
+    double P50Ms, double P95Ms, double P99Ms, double MaxMs, double BroadcastP50Ms, double BroadcastP95Ms, double BroadcastMaxMs,
+    double Seconds, double FramesPerSecond, double GatewayCpuSeconds, double SiloCpuSeconds, double BenchCpuSeconds)
 {
-    public static Scenario From(string name, int events, SubscriberSwarm swarm, TimeSpan elapsed, bool complete)
+    public static Scenario From(string name, int events, SubscriberSwarm swarm, TimeSpan elapsed, bool complete, double[] cpuBefore, double[] cpuAfter)
     {
         var l = swarm.LatenciesMs();
+        var b = swarm.BroadcastMs();
         return new Scenario(name, events, l.Count, events * swarm.Count, complete, swarm.Broken,
             SubscriberSwarm.Percentile(l, 50), SubscriberSwarm.Percentile(l, 95), SubscriberSwarm.Percentile(l, 99),
-            l.Count == 0 ? double.NaN : l[^1], elapsed.TotalSeconds, l.Count / elapsed.TotalSeconds);
+            l.Count == 0 ? double.NaN : l[^1], SubscriberSwarm.Percentile(b, 50), SubscriberSwarm.Percentile(b, 95),
+            b.Count == 0 ? double.NaN : b[^1], elapsed.TotalSeconds, l.Count / elapsed.TotalSeconds,
+            cpuAfter[0] - cpuBefore[0], cpuAfter[1] - cpuBefore[1], cpuAfter[2] - cpuBefore[2]);
     }
 
     public string Line() => string.Create(CultureInfo.InvariantCulture,
-        $"{Name}: {Delivered}/{Expected} delivered, p50 {P50Ms:F0} ms, p95 {P95Ms:F0} ms, p99 {P99Ms:F0} ms, max {MaxMs:F0} ms, {FramesPerSecond:F0} frames/s");
+        $"{Name}: {Delivered}/{Expected} delivered, p50 {P50Ms:F0} ms, p95 {P95Ms:F0} ms, p99 {P99Ms:F0} ms, max {MaxMs:F0} ms; " +
+        $"broadcast p50 {BroadcastP50Ms:F0} ms, p95 {BroadcastP95Ms:F0} ms, max {BroadcastMaxMs:F0} ms; {FramesPerSecond:F0} frames/s; " +
+        $"CPU s gateway {GatewayCpuSeconds:F1}, silo {SiloCpuSeconds:F1}, subscribers {BenchCpuSeconds:F1} over {Seconds:F1} s");
 }
 
 internal static class Report
@@ -219,16 +251,17 @@ internal static class Report
         md.AppendLine(CultureInfo.InvariantCulture,
             $"One silo and one gateway (separate processes), {settings.Subscribers} WebSocket subscribers of one agent's `AgentStatusChannel` on that gateway, ");
         md.AppendLine("events published on the agent's Orleans stream by a client of the silo. Latency: publisher's timestamp to arrival at each");
-        md.AppendLine("subscriber (same machine, same clock), over every (subscriber, event) pair. Subscribers and servers share the machine.");
+        md.AppendLine("subscriber (same machine, same clock), over every (subscriber, event) pair; \"broadcast\" is, per event, the latency of its");
+        md.AppendLine("last arrival: publish to the last subscriber's frame. Subscribers and servers share the machine.");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Connecting and subscribing {settings.Subscribers} clients took {connectSeconds:F1} s; the gateway's resident memory grew by {kibPerSubscriber:F1} KiB per subscriber (VmRSS before and 2 s after).");
         md.AppendLine();
-        md.AppendLine("| scenario | events | delivered | p50 ms | p95 ms | p99 ms | max ms | frames/s | broken |");
-        md.AppendLine("|---|---|---|---|---|---|---|---|---|");
+        md.AppendLine("| scenario | events | delivered | p50 ms | p95 ms | p99 ms | max ms | broadcast p50 ms | broadcast p95 ms | broadcast max ms | frames/s | broken | seconds | CPU s gateway / silo / subscribers |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var s in scenarios)
         {
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {s.Name} | {s.Events} | {s.Delivered}/{s.Expected} | {s.P50Ms:F0} | {s.P95Ms:F0} | {s.P99Ms:F0} | {s.MaxMs:F0} | {s.FramesPerSecond:F0} | {s.Broken} |");
+                $"| {s.Name} | {s.Events} | {s.Delivered}/{s.Expected} | {s.P50Ms:F0} | {s.P95Ms:F0} | {s.P99Ms:F0} | {s.MaxMs:F0} | {s.BroadcastP50Ms:F0} | {s.BroadcastP95Ms:F0} | {s.BroadcastMaxMs:F0} | {s.FramesPerSecond:F0} | {s.Broken} | {s.Seconds:F1} | {s.GatewayCpuSeconds:F1} / {s.SiloCpuSeconds:F1} / {s.BenchCpuSeconds:F1} |");
         }
 
         md.AppendLine();

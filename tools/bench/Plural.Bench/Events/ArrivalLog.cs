@@ -12,6 +12,10 @@ public sealed class ArrivalLog
     private readonly ConcurrentDictionary<string, long> _madeAt = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentBag<double>> _latencies = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _arrivals = new(StringComparer.Ordinal);
+    private long _total;
+
+    /// <summary>Arrivals of measured changes recorded since the last <see cref="Reset"/>, over all observers.</summary>
+    public long TotalArrivals => Interlocked.Read(ref _total);
 
     /// <summary>Records that the change named <paramref name="name"/> is being made now.</summary>
     public void Made(string name) => _madeAt[name] = Stopwatch.GetTimestamp();
@@ -24,6 +28,7 @@ public sealed class ArrivalLog
         {
             _latencies.GetOrAdd(observer, _ => []).Add(Stopwatch.GetElapsedTime(made, now).TotalMilliseconds);
             _arrivals.AddOrUpdate(name, 1, (_, n) => n + 1);
+            Interlocked.Increment(ref _total);
         }
     }
 
@@ -32,6 +37,7 @@ public sealed class ArrivalLog
     {
         _latencies.Clear();
         _arrivals.Clear();
+        Interlocked.Exchange(ref _total, 0);
     }
 
     /// <summary>How many observers have seen <paramref name="name"/>.</summary>

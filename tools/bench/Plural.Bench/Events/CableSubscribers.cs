@@ -20,12 +20,23 @@ public sealed class CableSubscribers : IAsyncDisposable
 
     private int _lost;
     private long _events;
+    private int _resets;
+    private readonly HashSet<string> _resetObservers = new(StringComparer.Ordinal);
 
     /// <summary>Cluster events received by all subscribers, the measured ones and any other change in the cluster.</summary>
     public long Events => Interlocked.Read(ref _events);
 
     /// <summary>Connections that ended before they were disposed.</summary>
     public int Lost => Volatile.Read(ref _lost);
+
+    /// <summary>Typed <c>reset</c> messages received: the gateway saying a subscriber's feed skipped positions.</summary>
+    public int Resets => Volatile.Read(ref _resets);
+
+    /// <summary>Subscribers that received at least one <c>reset</c>.</summary>
+    public int SubscribersReset
+    {
+        get { lock (_resetObservers) return _resetObservers.Count; }
+    }
 
     /// <summary>Connects <paramref name="count"/> subscribers, each confirmed and past its snapshot.</summary>
     public static async Task<CableSubscribers> ConnectAsync(Uri cable, string agent, int count, ArrivalLog log, string observerPrefix, CancellationToken ct)
@@ -83,7 +94,15 @@ public sealed class CableSubscribers : IAsyncDisposable
             while (await ReadAsync(socket, buffer, _stop.Token) is { } frame)
             {
                 using var doc = JsonDocument.Parse(frame);
-                if (doc.RootElement.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.Object
+                if (IsReset(doc.RootElement))
+                {
+                    Interlocked.Increment(ref _resets);
+                    lock (_resetObservers)
+                    {
+                        _resetObservers.Add(observer);
+                    }
+                }
+                else if (doc.RootElement.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.Object
                     && message.TryGetProperty("type", out var type) && type.ValueEquals("cluster_event")
                     && Interlocked.Increment(ref _events) > 0
                     && message.TryGetProperty("event_type", out var change) && change.ValueEquals("ADDED")
@@ -103,6 +122,10 @@ public sealed class CableSubscribers : IAsyncDisposable
             Interlocked.Increment(ref _lost);
         }
     }
+
+    private static bool IsReset(JsonElement frame) =>
+        frame.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.Object
+        && message.TryGetProperty("type", out var type) && type.ValueEquals("reset");
 
     private static bool IsSnapshot(ReadOnlyMemory<byte>? frame)
     {
