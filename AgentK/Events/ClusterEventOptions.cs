@@ -19,7 +19,7 @@ internal sealed class ClusterEventOptions
     public int MaxBatchSize { get; set; } = 500;
 
     /// <summary>Sustained events per second sent to the gateway; bursts up to the same number pass at once.</summary>
-    public int MaxEventsPerSecond { get; set; } = 200;
+    public int MaxEventsPerSecond { get; set; } = 1000;
 
     /// <summary>
     /// Events held while the rate limit or a disconnection holds them back. Beyond it, a newer change of an object
