@@ -32,3 +32,9 @@ catch (Exception exception) when (ConfigurationErrors.TryReport(exception, Conso
 {
     return HostCommandLine.UsageError;
 }
+catch (SchemaTooNewException exception)
+{
+    // Orleans:MigrateOnStart met a database a newer release migrated: joining it could corrupt what that release wrote.
+    await Console.Error.WriteLineAsync($"error: {exception.Message}");
+    return 1;
+}

@@ -4,7 +4,10 @@ using Plural.Protocol.Hosting;
 
 namespace Plural.Silo.Hosting;
 
-/// <summary><c>Plural.Silo migrate</c>: creates the Orleans tables in the PostgreSQL database of <c>ConnectionStrings:Postgres</c>.</summary>
+/// <summary>
+/// <c>Plural.Silo migrate</c>: brings the PostgreSQL database of <c>ConnectionStrings:Postgres</c> to this release's
+/// schema version, running only the scripts it is missing.
+/// </summary>
 public static partial class SchemaMigrationCommand
 {
     /// <summary>Runs the command; returns the process exit code.</summary>
@@ -23,11 +26,31 @@ public static partial class SchemaMigrationCommand
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         try
         {
-            var applied = await new PostgresSchema(connectionString, logger).ApplyAsync(stop.Token);
-            Console.WriteLine(applied.Count == 0
-                ? "migrate: the Orleans schema is up to date."
-                : $"migrate: applied {string.Join(", ", applied)}.");
+            var migration = await new PostgresSchema(connectionString, logger).ApplyAsync(stop.Token);
+            foreach (var script in migration.Adopted)
+            {
+                Console.WriteLine($"migrate: version {script.Version} ({script.Script}) adopted: its table {script.Table} was already there.");
+            }
+
+            foreach (var script in migration.Applied)
+            {
+                Console.WriteLine($"migrate: applied version {script.Version} ({script.Script}).");
+            }
+
+            foreach (var script in migration.Changed)
+            {
+                await Console.Error.WriteLineAsync($"migrate: warning: version {script.Version} ({script.Script}) was applied from a different text than this release ships.");
+            }
+
+            Console.WriteLine(migration.Applied.Count + migration.Adopted.Count == 0
+                ? $"migrate: the schema is at version {migration.Version}, up to date."
+                : $"migrate: the schema is at version {migration.Version}.");
             return 0;
+        }
+        catch (SchemaTooNewException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return 1;
         }
         catch (Exception ex) when (ex is NpgsqlException or ArgumentException or OperationCanceledException)
         {
