@@ -45,7 +45,7 @@ public sealed class EventBurstScenario : IScenario
         var subscriberCount = context.Count("subscribers");
         await using var cluster = await ConnectedCluster.StartAsync(context, [], ct);
         using var direct = cluster.DirectClient();
-        var cable = new Uri($"ws://{cluster.Platform.HttpUrl.Authority}/cable?token={Uri.EscapeDataString(cluster.Platform.AdminToken)}");
+        var cable = cluster.Platform.CableUrl;
         var log = new ArrivalLog();
         await using var subscribers = await CableSubscribers.ConnectAsync(cable, cluster.AgentName, subscriberCount, log, "burst-", ct);
         context.Log($"{subscriberCount} subscribers connected; making {changes} changes over {over.TotalSeconds:0.#} s");

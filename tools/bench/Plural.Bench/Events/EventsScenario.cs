@@ -39,7 +39,7 @@ public sealed class EventsScenario : IScenario
         var pause = context.Duration("pause");
         await using var cluster = await ConnectedCluster.StartAsync(context, [], ct);
         using var direct = cluster.DirectClient();
-        var cable = new Uri($"ws://{cluster.Platform.HttpUrl.Authority}/cable?token={Uri.EscapeDataString(cluster.Platform.AdminToken)}");
+        var cable = cluster.Platform.CableUrl;
 
         var runs = new List<LatencyRun>();
         foreach (var level in levels)

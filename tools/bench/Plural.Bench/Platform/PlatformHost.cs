@@ -61,6 +61,9 @@ public sealed class PlatformHost : IDisposable
     /// <summary>The Authorization header value for the proxy route.</summary>
     public AuthenticationHeaderValue AdminAuthorization => new("Bearer", AdminToken);
 
+    /// <summary>The gateway's <c>/cable</c> endpoint, authenticated with the admin token.</summary>
+    public Uri CableUrl => new($"ws://{HttpUrl.Authority}/cable?token={Uri.EscapeDataString(AdminToken)}");
+
     /// <summary>Starts a silo and a gateway and waits until the gateway is ready.</summary>
     public static Task<PlatformHost> StartAsync(ScenarioContext context, IEnumerable<string> extraGatewayArgs, CancellationToken ct) =>
         StartAsync(context, extraGatewayArgs, [], ct);
