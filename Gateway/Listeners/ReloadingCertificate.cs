@@ -13,7 +13,7 @@ internal sealed partial class ReloadingCertificate
 
     public ReloadingCertificate(string certificateFile, string keyFile, TimeProvider clock, ILogger logger) =>
         _files = new ReloadingFile<X509Certificate2>([certificateFile, keyFile], pems => X509Certificate2.CreateFromPem(pems[0], pems[1]),
-            clock, (paths, ex) => LogRejected(logger, paths, ex.Message));
+            clock, new ReloadingFileEvents<X509Certificate2> { Rejected = (paths, ex) => LogRejected(logger, paths, ex.Message) });
 
     /// <summary>The certificate for a new connection.</summary>
     public X509Certificate2 Current => _files.Value;
