@@ -26,7 +26,15 @@ public static class ProductRun
         return result.ExitCode == 0 ? result.StandardOutput.Trim() : throw new InvalidOperationException($"{folder} --version failed: {result}");
     }
 
-    private static async Task<ProductRunResult> RunDotnetAsync(IEnumerable<string> args, string? workingDirectory, TimeSpan? timeout)
+    /// <summary>
+    /// The <c>plural</c> command as an operator runs it, with <paramref name="environment"/> on top of a production
+    /// environment (its profile location, say).
+    /// </summary>
+    public static Task<ProductRunResult> PluralAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, TimeSpan? timeout = null) =>
+        RunDotnetAsync([Path.Combine(RepositoryLayout.Root, "Cli", "bin", RepositoryLayout.Configuration, "net10.0", "plural.dll"), .. args], null, timeout, environment);
+
+    private static async Task<ProductRunResult> RunDotnetAsync(IEnumerable<string> args, string? workingDirectory, TimeSpan? timeout,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -35,6 +43,11 @@ public static class ProductRun
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
         }
 
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";

@@ -1,0 +1,3 @@
+using Plural.Cli;
+
+return await PluralCommand.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,122 @@
+using System.Text.Json;
+using Plural.EndToEnd.Tests.MainApp;
+
+namespace Plural.EndToEnd.Tests.CommandLine;
+
+/// <summary>
+/// The <c>plural</c> command as an operator uses it against a production-mode gateway (TLS with a private CA, named
+/// admin credentials): login, agents and tokens from registration to deletion, the audit trail, JSON for scripts,
+/// and an exit code for each kind of failure.
+/// </summary>
+[Collection(MainAppCollection.Name)]
+public sealed class PluralCliTests(MainAppPlatform platform) : IDisposable
+{
+    private readonly DirectoryInfo _home = Directory.CreateTempSubdirectory("plural-cli-");
+
+    private string Profile => Path.Combine(_home.FullName, "profile.json");
+
+    public void Dispose() => _home.Delete(recursive: true);
+
+    [Fact]
+    public async Task An_operator_logs_in_registers_an_agent_rotates_its_token_and_deletes_it()
+    {
+        await LoginAsync();
+        var name = "cli-" + Guid.NewGuid().ToString("N")[..6];
+
+        var registered = await PluralAsync("agents", "register", name, "-l", "env=prod", "-l", "team=platform", "--description", "EU production");
+        Assert.True(registered.ExitCode == 0, registered.ToString());
+        Assert.Contains($"agent {name} registered", registered.StandardOutput);
+        Assert.Matches("token:    plrl_", registered.StandardOutput);
+
+        var listed = await PluralAsync("agents", "list", "-l", "env=prod");
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        Assert.Matches($@"(?m)^NAME\s+CONNECTED\s+SINCE\s+VERSION\s+LABELS$", listed.StandardOutput);
+        Assert.Matches($@"(?m)^{name}\s+no\s+-\s+-\s+env=prod,team=platform$", listed.StandardOutput);
+
+        var created = await PluralAsync("tokens", "create", name, "--description", "rotation", "--ttl", "7d", "-o", "json");
+        Assert.True(created.ExitCode == 0, created.ToString());
+        var second = JsonDocument.Parse(created.StandardOutput).RootElement.GetProperty("token");
+        Assert.StartsWith("plrl_", second.GetProperty("token").GetString());
+        var secondId = second.GetProperty("tokenId").GetString()!;
+
+        var revoked = await PluralAsync("tokens", "revoke", name, secondId);
+        Assert.True(revoked.ExitCode == 0, revoked.ToString());
+        var tokens = await PluralAsync("tokens", "list", name);
+        Assert.Matches($@"(?m)^{secondId}\s+\S+ \S+\s+\S+ \S+\s+\d{{4}}-\d\d-\d\d \S+\s+rotation$", tokens.StandardOutput);
+
+        var shown = await PluralAsync("agents", "get", name, "-o", "json");
+        var agent = JsonDocument.Parse(shown.StandardOutput).RootElement;
+        Assert.Equal("EU production", agent.GetProperty("description").GetString());
+        Assert.False(agent.GetProperty("status").GetProperty("connected").GetBoolean());
+        Assert.Equal(2, agent.GetProperty("tokens").GetArrayLength());
+
+        var deleted = await PluralAsync("agents", "delete", name);
+        Assert.True(deleted.ExitCode == 0, deleted.ToString());
+        var gone = await PluralAsync("agents", "get", name);
+        Assert.Equal(5, gone.ExitCode);
+        Assert.Equal([$"error: agent \"{name}\" is not registered"], gone.Errors);
+    }
+
+    [Fact]
+    public async Task The_audit_trail_lists_an_agents_records_for_people_and_as_json()
+    {
+        await LoginAsync();
+        var name = "cli-audit-" + Guid.NewGuid().ToString("N")[..6];
+        Assert.Equal(0, (await PluralAsync("agents", "register", name)).ExitCode);
+
+        var table = await PluralAsync("audit", "--agent", name, "--since", "1h");
+        var json = await PluralAsync("audit", "--agent", name, "-o", "json");
+
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.Matches(@"(?m)^TIME\s+USER\s+AS\s+VERB\s+RESOURCE\s+NAMESPACE\s+NAME\s+STATUS\s+MS$", table.StandardOutput);
+        Assert.Equal(JsonValueKind.Array, JsonDocument.Parse(json.StandardOutput).RootElement.GetProperty("events").ValueKind);
+    }
+
+    [Fact]
+    public async Task Every_kind_of_failure_has_its_own_exit_code_and_one_error_line()
+    {
+        var notLoggedIn = await PluralAsync("agents", "list");
+        Assert.Equal(3, notLoggedIn.ExitCode);
+        Assert.StartsWith("error: not logged in", Assert.Single(notLoggedIn.Errors));
+
+        var wrongCredential = Path.Combine(_home.FullName, "wrong");
+        await File.WriteAllTextAsync(wrongCredential, "not-the-operator-token");
+        var refused = await PluralAsync("login", "--gateway", platform.ApiUrl.ToString(), "--credential-file", wrongCredential,
+            "--ca-file", platform.Certificates.AuthorityFile);
+        Assert.Equal(4, refused.ExitCode);
+        Assert.StartsWith("error: the gateway refused the credential", Assert.Single(refused.Errors));
+        Assert.False(File.Exists(Profile), "a refused login must not save a profile");
+
+        await LoginAsync();
+        var unknownCommand = await PluralAsync("agnets", "list");
+        var badLabel = await PluralAsync("agents", "register", "x-1", "-l", "no-equals-sign");
+        var badTtl = await PluralAsync("tokens", "create", "x-1", "--ttl", "forever");
+        var badName = await PluralAsync("agents", "register", "Not_A_Label");
+        var unknownAgent = await PluralAsync("tokens", "list", "never-registered");
+
+        Assert.Equal(2, unknownCommand.ExitCode);
+        Assert.Equal(2, badLabel.ExitCode);
+        Assert.Equal(["error: --label: 'no-equals-sign' is not key=value"], badLabel.Errors);
+        Assert.Equal(2, badTtl.ExitCode);
+        Assert.Contains("error: --ttl: 'forever' is not a duration such as 30m, 24h or 7d", badTtl.Errors);
+        Assert.Equal(2, badName.ExitCode);
+        Assert.StartsWith("error: name:", Assert.Single(badName.Errors));
+        Assert.Equal(5, unknownAgent.ExitCode);
+        Assert.All(new[] { unknownCommand, badLabel, badTtl, badName, unknownAgent }, r => Assert.False(r.PrintedStackTrace, r.ToString()));
+    }
+
+    private async Task LoginAsync()
+    {
+        var credential = Path.Combine(_home.FullName, "operator-token");
+        await File.WriteAllTextAsync(credential, MainAppPlatform.AdminToken + "\n");
+        var login = await PluralAsync("login", "--gateway", platform.ApiUrl.ToString(), "--credential-file", credential,
+            "--ca-file", platform.Certificates.AuthorityFile);
+        Assert.True(login.ExitCode == 0, login.ToString());
+        Assert.Contains($"profile saved to {Profile}", login.StandardOutput);
+    }
+
+    private Task<ProductRunResult> PluralAsync(params string[] args) =>
+        ProductRun.PluralAsync(args, new Dictionary<string, string> { [CliProfile] = Profile });
+
+    private const string CliProfile = "PLURAL_CONFIG";
+}
