@@ -32,6 +32,10 @@ catch (Exception exception) when (ConfigurationErrors.TryReport(exception, Conso
 {
     return HostCommandLine.UsageError;
 }
+catch (Exception exception) when (StoreStartFailure.TryReport(exception, Console.Error))
+{
+    return 1;
+}
 catch (SchemaTooNewException exception)
 {
     // Orleans:MigrateOnStart met a database a newer release migrated: joining it could corrupt what that release wrote.

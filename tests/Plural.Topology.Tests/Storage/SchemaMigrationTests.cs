@@ -81,12 +81,7 @@ public sealed class SchemaMigrationTests : IAsyncLifetime
         await ExecuteAsync(database, "INSERT INTO plural_schema_version (version, script, checksum, how) VALUES (7, 'from-the-future.sql', 'x', 'applied')");
 
         var migrate = await MigrateAsync(database);
-        var silo = await ProductRun.RunAsync("Silo",
-        [
-            "--Orleans:HostGateway=false", "--Orleans:Tls:Enabled=false", "--Orleans:ClusteringProvider=Postgres", "--Orleans:StorageProvider=Postgres", "--Orleans:MigrateOnStart=true",
-            $"--ConnectionStrings:Postgres={_postgres.ConnectionString(database)}", $"--urls=http://127.0.0.1:{FreePort.Next()}",
-            $"--Orleans:SiloPort={FreePort.Next()}", $"--Orleans:GatewayPort={FreePort.Next()}",
-        ], timeout: TimeSpan.FromMinutes(2));
+        var silo = await StartSiloAsync(_postgres.ConnectionString(database), "--Orleans:MigrateOnStart=true");
 
         Assert.Equal(1, migrate.ExitCode);
         Assert.Equal([$"error: the database schema is at version 7, newer than this release knows ({Latest}); run the newer release, or restore the backup taken before its upgrade"],
@@ -94,6 +89,28 @@ public sealed class SchemaMigrationTests : IAsyncLifetime
         Assert.True(silo.ExitCode == 1, silo.ToString());
         Assert.Contains($"error: the database schema is at version 7, newer than this release knows ({Latest})", silo.StandardError);
     }
+
+    [Fact]
+    public async Task A_silo_whose_database_was_never_migrated_or_cannot_be_reached_says_so_in_one_error_line()
+    {
+        var unmigrated = await StartSiloAsync(_postgres.ConnectionString(await NewDatabaseAsync()));
+        var unreachable = await StartSiloAsync($"Host=127.0.0.1;Port={FreePort.Next()};Username=postgres;Database=plural;Timeout=3");
+
+        Assert.True(unmigrated.ExitCode == 1, unmigrated.ToString());
+        Assert.Contains(unmigrated.ErrorLines, l => l.StartsWith("error: ConnectionStrings:Postgres: the database has no Orleans schema", StringComparison.Ordinal)
+            && l.EndsWith("run 'Plural.Silo migrate' or set Orleans:MigrateOnStart=true", StringComparison.Ordinal));
+        Assert.True(unreachable.ExitCode == 1, unreachable.ToString());
+        Assert.Contains(unreachable.ErrorLines, l => l.StartsWith("error: ConnectionStrings:Postgres: the database cannot be used: Failed to connect to 127.0.0.1:", StringComparison.Ordinal));
+        Assert.DoesNotContain("Unhandled exception", unmigrated.StandardError + unreachable.StandardError);
+    }
+
+    private static Task<ProductRunResult> StartSiloAsync(string connectionString, params string[] extra) =>
+        ProductRun.RunAsync("Silo",
+        [
+            "--Orleans:HostGateway=false", "--Orleans:Tls:Enabled=false", "--Orleans:ClusteringProvider=Postgres", "--Orleans:StorageProvider=Postgres",
+            $"--ConnectionStrings:Postgres={connectionString}", $"--urls=http://127.0.0.1:{FreePort.Next()}",
+            $"--Orleans:SiloPort={FreePort.Next()}", $"--Orleans:GatewayPort={FreePort.Next()}", .. extra,
+        ], timeout: TimeSpan.FromMinutes(2));
 
     private async Task<string> NewDatabaseAsync()
     {
