@@ -15,6 +15,8 @@ public static class PluralCommand
             AgentsCommand.Create(),
             TokensCommand.Create(),
             AuditCommand.Create(),
+            QueryCommand.Create(),
+            EventsCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

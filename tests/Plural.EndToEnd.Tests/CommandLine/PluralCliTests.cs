@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Plural.EndToEnd.Tests.Infrastructure;
 using Plural.EndToEnd.Tests.MainApp;
 
 namespace Plural.EndToEnd.Tests.CommandLine;
@@ -73,6 +74,36 @@ public sealed class PluralCliTests(MainAppPlatform platform) : IDisposable
     }
 
     [Fact]
+    public async Task A_namespace_created_with_kubectl_is_followed_by_plural_events_and_found_by_plural_query()
+    {
+        await LoginAsync();
+        var name = "cli-live-" + Guid.NewGuid().ToString("N")[..6];
+        var label = "cli-" + Guid.NewGuid().ToString("N")[..6];
+        var registered = await PluralAsync("agents", "register", name, "-l", $"fleet={label}", "-o", "json");
+        var token = JsonDocument.Parse(registered.StandardOutput).RootElement.GetProperty("token").GetProperty("token").GetString()!;
+        await using var cluster = await EmulatedCluster.StartAsync();
+        await using var agent = await platform.StartAgentAsync(name, token, cluster.Server.Url, cluster.AgentArgs());
+        var kubeconfig = Path.Combine(_home.FullName, "kubeconfig");
+        await cluster.Server.WriteKubeconfigAsync(kubeconfig);
+        await using var events = ProductProcess.Start("Cli", ["events", name], "plural-events", environment: [new(ProfileVariable, Profile)]);
+        await events.WaitForOutputAsync("POSITION", PlatformFixture.StartTimeout);
+
+        var created = await new Kubectl(kubeconfig, Path.Combine(_home.FullName, "kube-cache")).RunAsync("create", "namespace", "made-by-kubectl");
+        Assert.Equal(0, created.ExitCode);
+
+        await events.WaitForOutputAsync("ADDED      Namespace    made-by-kubectl", TimeSpan.FromSeconds(30));
+        var found = await Eventually.UntilAsync(() => PluralAsync("query", "namespaces", "--agent", name),
+            query => query.StandardOutput.Contains("made-by-kubectl", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the namespace in plural query");
+        Assert.Matches($@"(?m)^{name}\s+-\s+made-by-kubectl\s+", found.StandardOutput);
+        var fleet = await PluralAsync("query", "namespaces", "--fleet", $"fleet={label}", "--count");
+        Assert.True(fleet.ExitCode == 0, fleet.ToString());
+        Assert.Matches($@"(?m)^{name}\s+\d+\s+yes$", fleet.StandardOutput);
+        var neither = await PluralAsync("query", "namespaces");
+        Assert.Equal(2, neither.ExitCode);
+        Assert.Contains("error: give exactly one of --agent and --fleet", neither.Errors);
+    }
+
+    [Fact]
     public async Task Every_kind_of_failure_has_its_own_exit_code_and_one_error_line()
     {
         var notLoggedIn = await PluralAsync("agents", "list");
@@ -116,7 +147,7 @@ public sealed class PluralCliTests(MainAppPlatform platform) : IDisposable
     }
 
     private Task<ProductRunResult> PluralAsync(params string[] args) =>
-        ProductRun.PluralAsync(args, new Dictionary<string, string> { [CliProfile] = Profile });
+        ProductRun.PluralAsync(args, new Dictionary<string, string> { [ProfileVariable] = Profile });
 
-    private const string CliProfile = "PLURAL_CONFIG";
+    private const string ProfileVariable = "PLURAL_CONFIG";
 }

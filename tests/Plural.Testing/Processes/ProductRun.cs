@@ -31,7 +31,7 @@ public static class ProductRun
     /// environment (its profile location, say).
     /// </summary>
     public static Task<ProductRunResult> PluralAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, TimeSpan? timeout = null) =>
-        RunDotnetAsync([Path.Combine(RepositoryLayout.Root, "Cli", "bin", RepositoryLayout.Configuration, "net10.0", "plural.dll"), .. args], null, timeout, environment);
+        RunDotnetAsync([RepositoryLayout.ProgramPath("Cli"), .. args], null, timeout, environment);
 
     private static async Task<ProductRunResult> RunDotnetAsync(IEnumerable<string> args, string? workingDirectory, TimeSpan? timeout,
         IReadOnlyDictionary<string, string>? environment = null)
