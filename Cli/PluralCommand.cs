@@ -17,6 +17,7 @@ public static class PluralCommand
             AuditCommand.Create(),
             QueryCommand.Create(),
             EventsCommand.Create(),
+            KubeconfigCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

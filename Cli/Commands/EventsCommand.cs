@@ -18,13 +18,16 @@ internal static class EventsCommand
         {
             using var call = run.Api.WatchClusterEvents(new WatchClusterEventsRequest { Name = parsed.GetValue(agent)!, AfterPosition = parsed.GetValue(after) },
                 cancellationToken: ct);
-            if (run.Format == OutputFormat.Table)
-            {
-                await run.Output.WriteLineAsync("POSITION   OBSERVED               TYPE       KIND         NAMESPACE/NAME");
-            }
-
             try
             {
+                // The gateway answers with headers once the watch is in place: from then on no change is missed.
+                await call.ResponseHeadersAsync;
+                if (run.Format == OutputFormat.Table)
+                {
+                    await run.Output.WriteLineAsync("POSITION   OBSERVED               TYPE       KIND         NAMESPACE/NAME");
+                    await run.Output.FlushAsync(ct);
+                }
+
                 await foreach (var e in call.ResponseStream.ReadAllAsync(ct))
                 {
                     await (run.Format == OutputFormat.Json ? Json.WriteAsync(run.Output, e) : run.Output.WriteLineAsync(Line(e)));

@@ -104,6 +104,57 @@ public sealed class PluralCliTests(MainAppPlatform platform) : IDisposable
     }
 
     [Fact]
+    public async Task Kubeconfig_writes_a_context_next_to_the_users_own_and_the_cluster_decides_what_it_may_do()
+    {
+        await LoginAsync();
+        var name = "cli-kube-" + Guid.NewGuid().ToString("N")[..6];
+        var registered = await PluralAsync("agents", "register", name, "-o", "json");
+        var token = JsonDocument.Parse(registered.StandardOutput).RootElement.GetProperty("token").GetProperty("token").GetString()!;
+        await using var cluster = await EmulatedCluster.StartAsync();
+        await using var agent = await platform.StartAgentAsync(name, token, cluster.Server.Url, cluster.AgentArgs());
+        var adminConfig = Path.Combine(_home.FullName, "admin-kubeconfig");
+        await cluster.Server.WriteKubeconfigAsync(adminConfig);
+        var admin = new Kubectl(adminConfig, Path.Combine(_home.FullName, "admin-cache"));
+        Assert.Equal(0, (await admin.RunAsync("create", "namespace", "team-a")).ExitCode);
+        // The emulator makes every user the platform impersonates a cluster admin until told otherwise.
+        Assert.Equal(0, (await admin.RunAsync("delete", "clusterrolebinding", "kube-emulator:platform-users")).ExitCode);
+        Assert.Equal(0, (await admin.RunAsync("create", "rolebinding", "ops-view", "--clusterrole=view", "--user=plural:user:ops", "-n", "team-a")).ExitCode);
+        // The operator's own kubeconfig, with a context of theirs that must survive.
+        var userConfig = Path.Combine(_home.FullName, "kubeconfig");
+        await File.WriteAllTextAsync(userConfig, """
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: other
+              cluster:
+                server: https://other.example.com
+            contexts:
+            - name: other
+              context:
+                cluster: other
+                user: other
+            current-context: other
+            users:
+            - name: other
+              user:
+                token: other-token
+            """);
+
+        var written = await PluralAsync("kubeconfig", name, "--user", "ops", "--kubeconfig", userConfig, "--use");
+
+        Assert.True(written.ExitCode == 0, written.ToString());
+        Assert.Contains($"context plural-{name} written to {userConfig}", written.StandardOutput);
+        var kubectl = new Kubectl(userConfig, Path.Combine(_home.FullName, "user-cache"));
+        var contexts = await kubectl.RunAsync("config", "get-contexts", "-o", "name");
+        Assert.Equal(["other", $"plural-{name}"], contexts.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+        var allowed = await kubectl.RunAsync("get", "configmaps", "-n", "team-a");
+        Assert.True(allowed.ExitCode == 0, allowed.ToString());
+        var denied = await kubectl.RunAsync("delete", "namespace", "team-a");
+        Assert.NotEqual(0, denied.ExitCode);
+        Assert.Contains("Forbidden", denied.Stderr + denied.Stdout, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Every_kind_of_failure_has_its_own_exit_code_and_one_error_line()
     {
         var notLoggedIn = await PluralAsync("agents", "list");
