@@ -54,6 +54,25 @@ public sealed class KubectlAuthorizationTests
     }
 
     [Fact]
+    public async Task A_server_side_apply_that_would_create_needs_create_as_well_as_patch()
+    {
+        await using var cluster = await RbacUsers.StartAsync();
+        (await cluster.Kubectl.RunAsync("create", "role", "patcher", "-n", "demo", "--verb=get,patch", "--resource=configmaps")).EnsureSuccess();
+        (await cluster.Kubectl.RunAsync("create", "rolebinding", "jane-patches", "-n", "demo", "--role=patcher", "--user=jane")).EnsureSuccess();
+        var jane = await cluster.JaneAsync();
+        var existing = cluster.WriteFile("existing.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-config\n  namespace: demo\ndata:\n  mode: patched\n");
+        var fresh = cluster.WriteFile("fresh.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fresh\n  namespace: demo\ndata:\n  mode: new\n");
+
+        var patched = await jane.RunAsync("apply", "--server-side", "--force-conflicts", "-f", existing);
+        var created = await jane.RunAsync("apply", "--server-side", "-f", fresh);
+
+        patched.EnsureSuccess();
+        // The API server's message for a create-on-apply carries only the authorizer's reason, empty for a plain RBAC denial.
+        Assert.Equal("Error from server (Forbidden): configmaps \"fresh\" is forbidden: ", created.Error());
+        Assert.Equal("Error from server (NotFound): configmaps \"fresh\" not found", (await cluster.Kubectl.RunAsync("get", "configmap", "fresh", "-n", "demo")).Error());
+    }
+
+    [Fact]
     public async Task A_cluster_role_labelled_aggregate_to_view_extends_view_edit_and_admin()
     {
         await using var cluster = await RbacUsers.StartAsync();
