@@ -36,6 +36,42 @@ public sealed class KubectlAuthorizationTests
     }
 
     [Fact]
+    public async Task A_viewer_is_refused_each_write_verb_and_each_read_elsewhere_with_the_api_servers_message_for_that_verb()
+    {
+        await using var cluster = await RbacUsers.StartAsync();
+        await cluster.BindJaneToViewAsync("demo");
+        var jane = await cluster.JaneAsync();
+        var config = (await cluster.Kubectl.RunAsync("get", "configmap", "web-config", "-n", "demo", "-o", "yaml")).EnsureSuccess().Stdout;
+        var shopPod = (await cluster.Kubectl.RunAsync("get", "pods", "-n", "shop", "-o", "jsonpath={.items[0].metadata.name}")).EnsureSuccess().Stdout.Trim();
+
+        var refusals = new Dictionary<string, KubectlResult>
+        {
+            ["create"] = await jane.RunAsync("create", "configmap", "extra", "-n", "demo"),
+            ["update"] = await jane.RunAsync("replace", "-f", cluster.WriteFile("web-config.yaml", config)),
+            ["patch"] = await jane.RunAsync("label", "configmap", "web-config", "-n", "demo", "touched=yes"),
+            ["delete"] = await jane.RunAsync("delete", "configmap", "web-config", "-n", "demo"),
+            ["deletecollection"] = await jane.RunAsync("delete", "--raw", "/api/v1/namespaces/demo/configmaps"),
+            ["get"] = await jane.RunAsync("get", "pod", shopPod, "-n", "shop"),
+            ["list"] = await jane.RunAsync("get", "pods", "-n", "shop"),
+            ["watch"] = await jane.RunAsync("get", "--raw", "/api/v1/namespaces/shop/pods?watch=true"),
+        };
+
+        // kubectl words its own prefix per command ("error when replacing ...:"); the API server's message ends each line.
+        void Refused(string command, string resource, string verb, string ns) => Assert.EndsWith(
+            $"{resource} is forbidden: User \"jane\" cannot {verb} resource \"{resource.Split(' ')[0]}\" in API group \"\" in the namespace \"{ns}\"",
+            refusals[command].Stderr.Trim());
+        Refused("create", "configmaps", "create", "demo");
+        Refused("update", "configmaps \"web-config\"", "update", "demo");
+        Refused("patch", "configmaps \"web-config\"", "patch", "demo");
+        Refused("delete", "configmaps \"web-config\"", "delete", "demo");
+        Refused("deletecollection", "configmaps", "deletecollection", "demo");
+        Refused("get", $"pods \"{shopPod}\"", "get", "shop");
+        Refused("list", "pods", "list", "shop");
+        Refused("watch", "pods", "watch", "shop");
+        Assert.All(refusals.Values, r => Assert.Equal(1, r.ExitCode));
+    }
+
+    [Fact]
     public async Task Resource_names_limit_a_role_to_the_named_objects()
     {
         await using var cluster = await RbacUsers.StartAsync();
