@@ -51,7 +51,9 @@ public sealed class ShippedAgentGitOpsTests(KubectlPlatformFixture platform)
             ["deploy/intruder.yaml"] = ConfigMap("intruder", "x", ns: "demo"),
         });
 
-        await api.SetAgentConfigSourceAsync(new SetAgentConfigSourceRequest { Name = name, Repository = git.Url(repo) });
+        var accepted = await api.SetAgentConfigSourceAsync(new SetAgentConfigSourceRequest { Name = name, Repository = git.Url(repo) });
+
+        Assert.Equal(("storefront", "plural-gitops"), accepted.Projects.Select(p => (p.Name, p.ServiceAccount)).Single());
 
         var applied = await ReportedAsync(api, name, first);
         var outcomes = applied.Objects.ToDictionary(o => o.Name, o => (o.State, o.Message));
