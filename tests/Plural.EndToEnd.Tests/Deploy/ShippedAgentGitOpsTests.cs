@@ -65,7 +65,10 @@ public sealed class ShippedAgentGitOpsTests(KubectlPlatformFixture platform)
             outcomes["intruder"]);
         Assert.Equal("hello", await GreetingAsync(shipped, "settings"));
         Assert.Null(await shipped.Cluster.FindConfigMapAsync("demo", "intruder"));
-        // The informers listed and then watched: objects created after they started are in the agent's cache.
+        // The informers listed what was there before the agent started, and watched what came after.
+        var pods = (await shipped.Cluster.Admin.CoreV1.ListNamespacedPodAsync("demo")).Items.Count;
+        var cachedPods = await Eventually.UntilAsync(() => CachedPodCountAsync(api, name), c => c == pods, Patience, "the agent's cached pods of demo");
+        Assert.True(pods > 0 && cachedPods == pods, $"{cachedPods} pods cached, {pods} in the cluster");
         Assert.Equal(["legacy", "web"], await CachedServicesAsync(api, name, "legacy,web"));
 
         // Drift: the object is deleted behind Git's back and comes back with the next re-apply.
@@ -108,6 +111,18 @@ public sealed class ShippedAgentGitOpsTests(KubectlPlatformFixture platform)
                 return null;
             }
         }, Patience, "the agent's cached Services");
+
+    private static async Task<int> CachedPodCountAsync(ServerApi.ServerApiClient api, string agent)
+    {
+        try
+        {
+            return (await api.QueryClusterAsync(new QueryClusterRequest { Name = agent, Query = new ClusterQuery { Kind = "pods", Namespace = "demo", CountOnly = true } })).Count;
+        }
+        catch (RpcException starting) when (starting.StatusCode == StatusCode.Unavailable)
+        {
+            return -1;
+        }
+    }
 
     private static string Service(string name) =>
         $"apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n  selector:\n    app: {name}\n  ports:\n    - port: 80\n";
