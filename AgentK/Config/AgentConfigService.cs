@@ -61,7 +61,7 @@ internal sealed class AgentConfigService(
             var selection = KindSelection.Read(config.CachedKinds, cacheOptions.Value.EffectiveKinds);
             applied.RejectedKinds.AddRange(selection.Rejected);
             var served = new List<ResourceKind>();
-            var resources = new ApiResources(api);
+            var resources = new ApiResources(api, actingAs: null);
             foreach (var kind in selection.Kinds)
             {
                 var apiVersion = ResourceKinds.ApiVersionOf(kind);

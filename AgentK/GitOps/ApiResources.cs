@@ -6,7 +6,7 @@ namespace Plural.AgentK.GitOps;
 /// Discovery for one sync: which resource serves a kind and whether it is namespaced, read once per group version.
 /// Forgotten after CRDs are applied, so kinds they define are found in the same sync.
 /// </summary>
-internal sealed class ApiResources(KubernetesApplyClient api)
+internal sealed class ApiResources(KubernetesApplyClient api, string? actingAs)
 {
     private readonly Dictionary<string, IReadOnlyDictionary<string, ApiResource>?> _byGroupVersion = new(StringComparer.Ordinal);
 
@@ -31,7 +31,7 @@ internal sealed class ApiResources(KubernetesApplyClient api)
     private async Task<IReadOnlyDictionary<string, ApiResource>?> ReadAsync(string apiVersion, CancellationToken ct)
     {
         var path = apiVersion.Contains('/') ? $"/apis/{apiVersion}" : $"/api/{apiVersion}";
-        var result = await api.GetAsync(path, ct);
+        var result = await api.GetAsync(path, ct, actingAs);
         if (result.NotFound)
         {
             return null;

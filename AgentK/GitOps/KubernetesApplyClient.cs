@@ -11,7 +11,8 @@ namespace Plural.AgentK.GitOps;
 /// <summary>
 /// Applies manifests over the Kubernetes API, and reads and deletes what GitOps owns: plain HTTP against the agent's
 /// upstream with its own credentials, because server-side apply takes the document as YAML, which the typed client
-/// cannot send for arbitrary kinds.
+/// cannot send for arbitrary kinds. A call made <c>actingAs</c> a user impersonates that user, so the cluster's RBAC
+/// judges it by that user's rights rather than the agent's.
 /// </summary>
 internal sealed class KubernetesApplyClient(IOptions<UpstreamOptions> upstream, IOptions<GitOpsOptions> options, UpstreamCredentials credentials) : IDisposable
 {
@@ -25,24 +26,30 @@ internal sealed class KubernetesApplyClient(IOptions<UpstreamOptions> upstream, 
     private readonly TimeSpan _timeout = options.Value.RequestTimeout;
 
     /// <summary>Applies one object (server-side apply, forced: Git wins over other managers).</summary>
-    public async Task<ApiResult> ApplyAsync(string path, string body, CancellationToken ct)
+    public async Task<ApiResult> ApplyAsync(string path, string body, CancellationToken ct, string? actingAs = null)
     {
         var content = new StringContent(body, Encoding.UTF8);
         content.Headers.ContentType = new MediaTypeHeaderValue(ApplyPatchType);
-        return await SendAsync(HttpMethod.Patch, $"{path}?fieldManager={FieldManager}&force=true", content, ct);
+        return await SendAsync(HttpMethod.Patch, $"{path}?fieldManager={FieldManager}&force=true", content, actingAs, ct);
     }
 
     /// <summary>Deletes one object; its dependents are collected in the background.</summary>
-    public Task<ApiResult> DeleteAsync(string path, CancellationToken ct) =>
-        SendAsync(HttpMethod.Delete, path + "?propagationPolicy=Background", null, ct);
+    public Task<ApiResult> DeleteAsync(string path, CancellationToken ct, string? actingAs = null) =>
+        SendAsync(HttpMethod.Delete, path + "?propagationPolicy=Background", null, actingAs, ct);
 
-    public Task<ApiResult> GetAsync(string path, CancellationToken ct) => SendAsync(HttpMethod.Get, path, null, ct);
+    public Task<ApiResult> GetAsync(string path, CancellationToken ct, string? actingAs = null) => SendAsync(HttpMethod.Get, path, null, actingAs, ct);
 
-    private async Task<ApiResult> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken ct)
+    private async Task<ApiResult> SendAsync(HttpMethod method, string path, HttpContent? content, string? actingAs, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, new Uri(_server, path.TrimStart('/'))) { Content = content };
         request.Headers.Accept.ParseAdd("application/json");
         request.Headers.Authorization = credentials.Current();
+        if (actingAs is not null)
+        {
+            // A service account's groups follow from its name on the API server; no Impersonate-Group is sent.
+            request.Headers.TryAddWithoutValidation("Impersonate-User", actingAs);
+        }
+
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(_timeout);
         try

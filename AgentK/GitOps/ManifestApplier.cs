@@ -7,7 +7,8 @@ namespace Plural.AgentK.GitOps;
 /// <summary>
 /// Applies one <see cref="ManifestSync"/>: every usable document with server-side apply in dependency order, then
 /// prunes what the target applied before and no longer has, and records what it now owns in the inventory. One
-/// document failing fails alone.
+/// document failing fails alone. A target that names a service account is applied and pruned as that account, so the
+/// cluster's RBAC bounds what its Git may change; the inventory is always the agent's own.
 /// </summary>
 internal sealed class ManifestApplier(KubernetesApplyClient api, InventoryStore inventory, GitOpsOptions options, TimeProvider clock, ILogger logger)
 {
@@ -33,12 +34,13 @@ internal sealed class ManifestApplier(KubernetesApplyClient api, InventoryStore 
         }
 
         var run = new SyncRun(previous);
+        var actingAs = sync.ServiceAccount.Length > 0 ? $"system:serviceaccount:{defaultNamespace}:{sync.ServiceAccount}" : null;
         try
         {
-            await ApplyDocumentsAsync(documents, run, report, ct);
+            await ApplyDocumentsAsync(documents, run, report, actingAs, ct);
             if (sync.Prune)
             {
-                await PruneAsync(run, report, ct);
+                await PruneAsync(run, report, actingAs, ct);
             }
 
             await RecordAsync(sync, run, ct);
@@ -63,9 +65,9 @@ internal sealed class ManifestApplier(KubernetesApplyClient api, InventoryStore 
         return Finish(report);
     }
 
-    private async Task ApplyDocumentsAsync(List<ManifestObject> documents, SyncRun run, ManifestSyncReport report, CancellationToken ct)
+    private async Task ApplyDocumentsAsync(List<ManifestObject> documents, SyncRun run, ManifestSyncReport report, string? actingAs, CancellationToken ct)
     {
-        var resources = new ApiResources(api);
+        var resources = new ApiResources(api, actingAs);
         var seen = new Dictionary<string, ManifestObject>(StringComparer.Ordinal);
         var kindsDefined = false;
         foreach (var tier in documents.Where(d => d.Identity is not null).GroupBy(d => ApplyOrder.Tier(d.Identity!)).OrderBy(g => g.Key))
@@ -82,7 +84,7 @@ internal sealed class ManifestApplier(KubernetesApplyClient api, InventoryStore 
                     continue;
                 }
 
-                var (state, message, applied) = await ApplyOneAsync(document, run, resources, kindsDefined, ct);
+                var (state, message, applied) = await ApplyOneAsync(document, run, resources, kindsDefined, actingAs, ct);
                 if (applied is not null)
                 {
                     identity = applied;
@@ -118,7 +120,7 @@ internal sealed class ManifestApplier(KubernetesApplyClient api, InventoryStore 
 
     /// <summary>Applies one document; returns the applied identity (namespace cleared for cluster-scoped kinds) on success.</summary>
     private async Task<(ObjectSyncState State, string? Message, ObjectIdentity? Applied)> ApplyOneAsync(
-        ManifestObject document, SyncRun run, ApiResources resources, bool kindsDefined, CancellationToken ct)
+        ManifestObject document, SyncRun run, ApiResources resources, bool kindsDefined, string? actingAs, CancellationToken ct)
     {
         var identity = document.Identity!;
         ApiResource? resource;
@@ -139,7 +141,7 @@ internal sealed class ManifestApplier(KubernetesApplyClient api, InventoryStore 
         var target = resource.Namespaced ? identity : identity with { Namespace = "" };
         var entry = new InventoryEntry(target, document.Path, document.Index);
         var before = run.RecordInFlight(entry);
-        var result = await api.ApplyAsync(resource.PathOf(identity.Namespace, identity.Name), document.Yaml, ct);
+        var result = await api.ApplyAsync(resource.PathOf(identity.Namespace, identity.Name), document.Yaml, ct, actingAs);
         if (!result.Succeeded)
         {
             run.Withdraw(entry, before);
@@ -165,13 +167,13 @@ internal sealed class ManifestApplier(KubernetesApplyClient api, InventoryStore 
     }
 
     /// <summary>Deletes what the target applied before and no longer has, containers last.</summary>
-    private async Task PruneAsync(SyncRun run, ManifestSyncReport report, CancellationToken ct)
+    private async Task PruneAsync(SyncRun run, ManifestSyncReport report, string? actingAs, CancellationToken ct)
     {
-        var resources = new ApiResources(api);
+        var resources = new ApiResources(api, actingAs);
         foreach (var entry in run.PruneCandidates().OrderByDescending(e => ApplyOrder.Tier(e.Object)))
         {
             ct.ThrowIfCancellationRequested();
-            var (state, message) = await DeleteAsync(entry.Object, resources, ct);
+            var (state, message) = await DeleteAsync(entry.Object, resources, actingAs, ct);
             if (state == ObjectSyncState.Pruned)
             {
                 run.Forget(entry);
@@ -185,7 +187,7 @@ internal sealed class ManifestApplier(KubernetesApplyClient api, InventoryStore 
         }
     }
 
-    private async Task<(ObjectSyncState State, string? Message)> DeleteAsync(ObjectIdentity identity, ApiResources resources, CancellationToken ct)
+    private async Task<(ObjectSyncState State, string? Message)> DeleteAsync(ObjectIdentity identity, ApiResources resources, string? actingAs, CancellationToken ct)
     {
         ApiResource? resource;
         try
@@ -203,7 +205,7 @@ internal sealed class ManifestApplier(KubernetesApplyClient api, InventoryStore 
             return (ObjectSyncState.Pruned, null);
         }
 
-        var result = await api.DeleteAsync(resource.PathOf(identity.Namespace, identity.Name), ct);
+        var result = await api.DeleteAsync(resource.PathOf(identity.Namespace, identity.Name), ct, actingAs);
         return result.Succeeded || result.NotFound ? (ObjectSyncState.Pruned, null) : (ObjectSyncState.PruneFailed, result.Reason);
     }
 

@@ -25,6 +25,7 @@ internal static class GitOpsAgentMapper
         DefaultNamespace = sync.DefaultNamespace,
         Prune = sync.Prune,
         Removed = sync.Removed,
+        ServiceAccount = sync.ServiceAccount,
         Documents = { sync.Documents.Select(d => new ManifestDocument { Path = d.Path, Index = d.Index, Yaml = d.Yaml }) },
     };
 

@@ -37,6 +37,7 @@ internal static class GitOpsServerMapper
                 Paths = { p.Paths },
                 DefaultNamespace = p.DefaultNamespace,
                 Prune = p.Prune,
+                ServiceAccount = p.ServiceAccount,
             }));
         }
 

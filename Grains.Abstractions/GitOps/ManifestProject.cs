@@ -8,4 +8,5 @@ public sealed record ManifestProject(
     [property: Id(2)] string Ref,
     [property: Id(3)] IReadOnlyList<string> Paths,
     [property: Id(4)] string DefaultNamespace,
-    [property: Id(5)] bool Prune);
+    [property: Id(5)] bool Prune,
+    [property: Id(6)] string ServiceAccount = "");

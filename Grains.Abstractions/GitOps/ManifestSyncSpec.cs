@@ -9,4 +9,5 @@ public sealed record ManifestSyncSpec(
     [property: Id(3)] string DefaultNamespace,
     [property: Id(4)] bool Prune,
     [property: Id(5)] IReadOnlyList<ManifestDocumentSpec> Documents,
-    [property: Id(6)] bool Removed);
+    [property: Id(6)] bool Removed,
+    [property: Id(7)] string ServiceAccount = "");

@@ -52,7 +52,8 @@ internal static class AgentConfigMerger
                 ? p
                 : p.Length == 0 ? "**" : p + "/**")
             .ToList();
-        return new ManifestProject(project.Name, repository, gitRef, paths, project.Namespace ?? "default", project.Prune ?? false);
+        return new ManifestProject(project.Name, repository, gitRef, paths, project.Namespace ?? "default", project.Prune ?? false,
+            project.ServiceAccount ?? "");
     }
 
     private static string Version(List<string> kinds, int reapply, List<ManifestProject> projects)

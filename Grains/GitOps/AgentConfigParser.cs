@@ -104,10 +104,10 @@ internal static partial class AgentConfigParser
 
         foreach (var item in sequence)
         {
-            string? name = null, repository = null, gitRef = null, ns = null;
+            string? name = null, repository = null, gitRef = null, ns = null, serviceAccount = null;
             bool? prune = null;
             List<string> paths = [];
-            foreach (var (key, value) in Entries(item, context, "name", "repository", "ref", "paths", "namespace", "prune"))
+            foreach (var (key, value) in Entries(item, context, "name", "repository", "ref", "paths", "namespace", "prune", "serviceAccount"))
             {
                 switch (key)
                 {
@@ -115,6 +115,7 @@ internal static partial class AgentConfigParser
                     case "repository": repository = Scalar(value, context, "repository"); break;
                     case "ref": gitRef = Scalar(value, context, "ref"); break;
                     case "namespace": ns = Scalar(value, context, "namespace"); break;
+                    case "serviceAccount": serviceAccount = Scalar(value, context, "serviceAccount"); break;
                     case "paths": paths = StringList(value, context, "paths"); break;
                     case "prune":
                         var text = Scalar(value, context, "prune");
@@ -141,7 +142,12 @@ internal static partial class AgentConfigParser
                 context.Add(item, $"project '{name}': namespace '{ns}' is not a valid namespace name");
             }
 
-            yield return new ProjectModel(name, repository, gitRef, paths, ns, prune);
+            if (serviceAccount is not null && !SubdomainPattern().IsMatch(serviceAccount))
+            {
+                context.Add(item, $"project '{name}': serviceAccount '{serviceAccount}' is not a valid service account name");
+            }
+
+            yield return new ProjectModel(name, repository, gitRef, paths, ns, prune, serviceAccount);
         }
     }
 
@@ -241,6 +247,10 @@ internal static partial class AgentConfigParser
 
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
     private static partial Regex LabelPattern();
+
+    // Service account names are DNS subdomains: labels joined by dots, at most 253 characters.
+    [GeneratedRegex("^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")]
+    private static partial Regex SubdomainPattern();
 
     [GeneratedRegex("^(?:(?<h>[0-9]+)h)?(?:(?<m>[0-9]+)m)?(?:(?<s>[0-9]+)s)?$")]
     private static partial Regex DurationPattern();

@@ -10,4 +10,4 @@ internal sealed class ConfigFileModel
 }
 
 /// <summary>One <c>gitops.projects</c> entry as written.</summary>
-internal sealed record ProjectModel(string Name, string? Repository, string? Ref, List<string> Paths, string? Namespace, bool? Prune);
+internal sealed record ProjectModel(string Name, string? Repository, string? Ref, List<string> Paths, string? Namespace, bool? Prune, string? ServiceAccount);

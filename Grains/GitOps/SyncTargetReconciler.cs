@@ -29,7 +29,8 @@ internal sealed partial class SyncTargetReconciler(
             _syncs.Remove(name);
             state.Generation++;
             await outbox.PushAsync(new AgentConfigPush(agentName, state.Generation, null,
-                new ManifestSyncSpec(name, target.Project.Repository, target.Commit ?? "", target.Project.DefaultNamespace, target.Project.Prune, [], Removed: true), null));
+                new ManifestSyncSpec(name, target.Project.Repository, target.Commit ?? "", target.Project.DefaultNamespace, target.Project.Prune, [], Removed: true,
+                    target.Project.ServiceAccount), null));
         }
 
         foreach (var project in projects)
@@ -159,7 +160,7 @@ internal sealed partial class SyncTargetReconciler(
         target.Documents = documents.Count;
         // With a document left out, pruning would delete what it describes; this sync then prunes nothing.
         var sync = new ManifestSyncSpec(name, project.Repository, commit, project.DefaultNamespace,
-            project.Prune && target.ReadErrors.Count == 0, documents, Removed: false);
+            project.Prune && target.ReadErrors.Count == 0, documents, Removed: false, project.ServiceAccount);
         _syncs[name] = sync;
         return sync;
     }

@@ -29,7 +29,7 @@ public sealed class ContainerShellTests
         { "printenv GREETING HOSTNAME; env | cat >/dev/null", "hello from box\nbox\n", "", 0 },
         { "sleep 0.1 && echo slept; sleep x", "slept\n", "sleep: invalid time interval 'x'\nTry 'sleep --help' for more information.\n", 1 },
         { "/bin/echo full path; /usr/bin/nope", "full path\n", "sh: 1: /usr/bin/nope: not found\n", 127 },
-        { "ls /var/run/secrets/kubernetes.io/serviceaccount; ls /missing", "ca.crt\nnamespace\n", "ls: cannot access '/missing': No such file or directory\n", 2 },
+        { "ls /var/run/secrets/kubernetes.io/serviceaccount; ls /missing", "ca.crt\nnamespace\ntoken\n", "ls: cannot access '/missing': No such file or directory\n", 2 },
     };
 
     [Theory]

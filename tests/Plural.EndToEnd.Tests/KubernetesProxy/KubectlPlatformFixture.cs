@@ -269,7 +269,8 @@ public sealed class KubectlPlatformFixture : IAsyncLifetime
         return new KubectlGateway(name, endpoints, process, channel, api);
     }
 
-    private async Task<RegisteredAgent> RegisterAsync(string prefix)
+    /// <summary>Registers an agent named <paramref name="prefix"/> plus a random suffix; nothing connects for it yet.</summary>
+    internal async Task<RegisteredAgent> RegisterAsync(string prefix)
     {
         var name = $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
         var response = await Gateway("A").Api.RegisterAgentAsync(new RegisterAgentRequest { Name = name });

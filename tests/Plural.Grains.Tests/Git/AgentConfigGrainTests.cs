@@ -37,7 +37,7 @@ public sealed class AgentConfigGrainTests(GitClusterFixture fixture)
           kinds: [pods, deployments]
         gitops:
           projects:
-        {{(withWeb ? "    - name: web\n      paths: [manifests/web]\n      namespace: web\n      prune: true" : "    - name: base\n      paths: [\"manifests/base/*.yaml\"]")}}
+        {{(withWeb ? "    - name: web\n      paths: [manifests/web]\n      namespace: web\n      prune: true\n      serviceAccount: web-deployer" : "    - name: base\n      paths: [\"manifests/base/*.yaml\"]")}}
         """;
 
     private async Task<(string Agent, string Repo, string Url, AgentConfigStatus Status)> SetUpAsync(Dictionary<string, string>? extra = null)
@@ -78,14 +78,15 @@ public sealed class AgentConfigGrainTests(GitClusterFixture fixture)
         Assert.Equal(300, accepted.ReapplyIntervalSeconds);
         Assert.Equal(["base", "web"], accepted.Projects.Select(p => p.Name));
         var web = accepted.Projects[1];
-        Assert.Equal((url, "main", "web", true), (web.Repository, web.Ref, web.DefaultNamespace, web.Prune));
-        Assert.False(accepted.Projects[0].Prune);
+        Assert.Equal((url, "main", "web", true, "web-deployer"), (web.Repository, web.Ref, web.DefaultNamespace, web.Prune, web.ServiceAccount));
+        Assert.Equal((false, ""), (accepted.Projects[0].Prune, accepted.Projects[0].ServiceAccount));
 
         var desired = await Config(agent).GetDesiredState();
         Assert.Equal(accepted.Version, desired.Config?.Version);
         var webSync = Assert.Single(desired.Syncs, s => s.Target == "web");
         Assert.Equal([("manifests/web/app.yaml", 0), ("manifests/web/app.yaml", 1)], webSync.Documents.Select(d => (d.Path, d.Index)));
         Assert.Contains("name: b", webSync.Documents[1].Yaml);
+        Assert.Equal("web-deployer", webSync.ServiceAccount);
         Assert.Single(Assert.Single(desired.Syncs, s => s.Target == "base").Documents);
     }
 
@@ -158,7 +159,7 @@ public sealed class AgentConfigGrainTests(GitClusterFixture fixture)
 
         var commit = fixture.Remote.Commit(repo, new Dictionary<string, string>
         {
-            [AgentConfigPaths.ConfigFile(agent)] = "cache:\n  kind: [pods]\ngitops:\n  reapplyInterval: soon\n  projects:\n    - name: Web!\n      paths: [x]\n",
+            [AgentConfigPaths.ConfigFile(agent)] = "cache:\n  kind: [pods]\ngitops:\n  reapplyInterval: soon\n  projects:\n    - name: Web!\n      paths: [x]\n    - name: ok\n      paths: [x]\n      serviceAccount: Deployer_1\n",
         });
         await PokeAsync(url);
 
@@ -167,6 +168,7 @@ public sealed class AgentConfigGrainTests(GitClusterFixture fixture)
         Assert.Contains(rejected.Problems, p => p.Line == 2 && p.Message.Contains("unknown key 'kind'"));
         Assert.Contains(rejected.Problems, p => p.Line == 4 && p.Message.Contains("'soon' is not a duration"));
         Assert.Contains(rejected.Problems, p => p.Line == 6 && p.Message.Contains("needs a name"));
+        Assert.Contains(rejected.Problems, p => p.Line == 8 && p.Message == "project 'ok': serviceAccount 'Deployer_1' is not a valid service account name");
         Assert.Equal(status.Accepted!.Version, rejected.Accepted?.Version);
     }
 

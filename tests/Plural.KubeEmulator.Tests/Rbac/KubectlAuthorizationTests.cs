@@ -36,6 +36,42 @@ public sealed class KubectlAuthorizationTests
     }
 
     [Fact]
+    public async Task A_viewer_is_refused_each_write_verb_and_each_read_elsewhere_with_the_api_servers_message_for_that_verb()
+    {
+        await using var cluster = await RbacUsers.StartAsync();
+        await cluster.BindJaneToViewAsync("demo");
+        var jane = await cluster.JaneAsync();
+        var config = (await cluster.Kubectl.RunAsync("get", "configmap", "web-config", "-n", "demo", "-o", "yaml")).EnsureSuccess().Stdout;
+        var shopPod = (await cluster.Kubectl.RunAsync("get", "pods", "-n", "shop", "-o", "jsonpath={.items[0].metadata.name}")).EnsureSuccess().Stdout.Trim();
+
+        var refusals = new Dictionary<string, KubectlResult>
+        {
+            ["create"] = await jane.RunAsync("create", "configmap", "extra", "-n", "demo"),
+            ["update"] = await jane.RunAsync("replace", "-f", cluster.WriteFile("web-config.yaml", config)),
+            ["patch"] = await jane.RunAsync("label", "configmap", "web-config", "-n", "demo", "touched=yes"),
+            ["delete"] = await jane.RunAsync("delete", "configmap", "web-config", "-n", "demo"),
+            ["deletecollection"] = await jane.RunAsync("delete", "--raw", "/api/v1/namespaces/demo/configmaps"),
+            ["get"] = await jane.RunAsync("get", "pod", shopPod, "-n", "shop"),
+            ["list"] = await jane.RunAsync("get", "pods", "-n", "shop"),
+            ["watch"] = await jane.RunAsync("get", "--raw", "/api/v1/namespaces/shop/pods?watch=true"),
+        };
+
+        // kubectl words its own prefix per command ("error when replacing ...:"); the API server's message ends each line.
+        void Refused(string command, string resource, string verb, string ns) => Assert.EndsWith(
+            $"{resource} is forbidden: User \"jane\" cannot {verb} resource \"{resource.Split(' ')[0]}\" in API group \"\" in the namespace \"{ns}\"",
+            refusals[command].Stderr.Trim());
+        Refused("create", "configmaps", "create", "demo");
+        Refused("update", "configmaps \"web-config\"", "update", "demo");
+        Refused("patch", "configmaps \"web-config\"", "patch", "demo");
+        Refused("delete", "configmaps \"web-config\"", "delete", "demo");
+        Refused("deletecollection", "configmaps", "deletecollection", "demo");
+        Refused("get", $"pods \"{shopPod}\"", "get", "shop");
+        Refused("list", "pods", "list", "shop");
+        Refused("watch", "pods", "watch", "shop");
+        Assert.All(refusals.Values, r => Assert.Equal(1, r.ExitCode));
+    }
+
+    [Fact]
     public async Task Resource_names_limit_a_role_to_the_named_objects()
     {
         await using var cluster = await RbacUsers.StartAsync();
@@ -51,6 +87,25 @@ public sealed class KubectlAuthorizationTests
         Assert.Equal("configmap/web-config", named.EnsureSuccess().Stdout.Trim());
         Assert.Equal("Error from server (Forbidden): configmaps \"other\" is forbidden: User \"jane\" cannot get resource \"configmaps\" in API group \"\" in the namespace \"demo\"", other.Error());
         Assert.Equal("Error from server (Forbidden): configmaps is forbidden: User \"jane\" cannot list resource \"configmaps\" in API group \"\" in the namespace \"demo\"", all.Error());
+    }
+
+    [Fact]
+    public async Task A_server_side_apply_that_would_create_needs_create_as_well_as_patch()
+    {
+        await using var cluster = await RbacUsers.StartAsync();
+        (await cluster.Kubectl.RunAsync("create", "role", "patcher", "-n", "demo", "--verb=get,patch", "--resource=configmaps")).EnsureSuccess();
+        (await cluster.Kubectl.RunAsync("create", "rolebinding", "jane-patches", "-n", "demo", "--role=patcher", "--user=jane")).EnsureSuccess();
+        var jane = await cluster.JaneAsync();
+        var existing = cluster.WriteFile("existing.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-config\n  namespace: demo\ndata:\n  mode: patched\n");
+        var fresh = cluster.WriteFile("fresh.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fresh\n  namespace: demo\ndata:\n  mode: new\n");
+
+        var patched = await jane.RunAsync("apply", "--server-side", "--force-conflicts", "-f", existing);
+        var created = await jane.RunAsync("apply", "--server-side", "-f", fresh);
+
+        patched.EnsureSuccess();
+        // The API server's message for a create-on-apply carries only the authorizer's reason, empty for a plain RBAC denial.
+        Assert.Equal("Error from server (Forbidden): configmaps \"fresh\" is forbidden: ", created.Error());
+        Assert.Equal("Error from server (NotFound): configmaps \"fresh\" not found", (await cluster.Kubectl.RunAsync("get", "configmap", "fresh", "-n", "demo")).Error());
     }
 
     [Fact]

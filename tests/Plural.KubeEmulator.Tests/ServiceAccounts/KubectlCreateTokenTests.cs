@@ -34,6 +34,29 @@ public sealed class KubectlCreateTokenTests
     }
 
     [Fact]
+    public async Task A_pod_runs_as_its_service_account_and_a_process_in_it_acts_with_the_token_the_kubelet_mounted()
+    {
+        await using var cluster = await RbacUsers.StartAsync();
+        (await cluster.Kubectl.RunAsync("create", "serviceaccount", "builder", "-n", "demo")).EnsureSuccess();
+        (await cluster.Kubectl.RunAsync("create", "rolebinding", "builder-view", "--clusterrole=view", "--serviceaccount=demo:builder", "-n", "demo")).EnsureSuccess();
+        (await cluster.Kubectl.RunAsync("run", "box", "--image=busybox:1.36", "-n", "demo", "--overrides={\"spec\":{\"serviceAccountName\":\"builder\"}}")).EnsureSuccess();
+        (await cluster.Kubectl.RunAsync("run", "plain", "--image=busybox:1.36", "-n", "demo")).EnsureSuccess();
+        (await cluster.Kubectl.RunAsync("wait", "--for=condition=Ready", "pod/box", "pod/plain", "-n", "demo", "--timeout=30s")).EnsureSuccess();
+
+        var token = (await cluster.Kubectl.RunAsync("exec", "box", "-n", "demo", "--", "cat", "/var/run/secrets/kubernetes.io/serviceaccount/token")).EnsureSuccess().Stdout.Trim();
+        var plainAccount = (await cluster.Kubectl.RunAsync("get", "pod", "plain", "-n", "demo", "-o", "jsonpath={.spec.serviceAccountName}")).EnsureSuccess().Stdout;
+        var inPod = await cluster.KubectlForAsync(token, "box");
+        var whoami = (await inPod.RunAsync("auth", "whoami", "-o", "jsonpath={.status.userInfo.username}")).EnsureSuccess().Stdout;
+        var list = await inPod.RunAsync("get", "pods", "-n", "demo", "-o", "name");
+        var delete = await inPod.RunAsync("delete", "pod", "plain", "-n", "demo");
+
+        Assert.Equal("default", plainAccount);
+        Assert.Equal("system:serviceaccount:demo:builder", whoami);
+        Assert.Contains("pod/plain", list.EnsureSuccess().Stdout);
+        Assert.Equal("Error from server (Forbidden): pods \"plain\" is forbidden: User \"system:serviceaccount:demo:builder\" cannot delete resource \"pods\" in API group \"\" in the namespace \"demo\"", delete.Error());
+    }
+
+    [Fact]
     public async Task Token_requests_carry_the_claims_of_the_api_server_and_refuse_short_lifetimes_and_unknown_accounts()
     {
         await using var cluster = await RbacUsers.StartAsync();

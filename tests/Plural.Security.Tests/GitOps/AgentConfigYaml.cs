@@ -36,8 +36,8 @@ internal static class AgentConfigYaml
         })));
 
     private static readonly Gen<ProjectModel> Project = Gen.Select(Label, Optional(Text), Optional(Text), Text.List[1, 4],
-        Optional(Label), Gen.Frequency((1, Gen.Const((bool?)null)), (2, Gen.Bool.Select(b => (bool?)b))),
-        (name, repository, gitRef, paths, ns, prune) => new ProjectModel(name, repository, gitRef, paths, ns, prune));
+        Optional(Label), Gen.Frequency((1, Gen.Const((bool?)null)), (2, Gen.Bool.Select(b => (bool?)b))), Optional(Label),
+        (name, repository, gitRef, paths, ns, prune, serviceAccount) => new ProjectModel(name, repository, gitRef, paths, ns, prune, serviceAccount));
 
     /// <summary>A valid configuration file and what it says.</summary>
     public static readonly Gen<ValidConfig> Valid = Gen.Select(
@@ -149,6 +149,8 @@ internal sealed record ValidConfig(List<string>? Includes, List<string>? Kinds, 
                     {
                         gitops.Append("\n      prune: ").Append(prune ? "true" : "false");
                     }
+
+                    Field(gitops, "serviceAccount", project.ServiceAccount);
                 }
             }
 
@@ -177,7 +179,7 @@ internal sealed record ValidConfig(List<string>? Includes, List<string>? Kinds, 
         Projects = model.Projects.Select(Describe),
     });
 
-    private static object Describe(ProjectModel p) => new { p.Name, p.Repository, p.Ref, p.Paths, p.Namespace, p.Prune };
+    private static object Describe(ProjectModel p) => new { p.Name, p.Repository, p.Ref, p.Paths, p.Namespace, p.Prune, p.ServiceAccount };
 
     private string List(List<string> items, string indent) => FlowLists || items.Count == 0
         ? " [" + string.Join(", ", items.Select(AgentConfigYaml.Quoted)) + "]"

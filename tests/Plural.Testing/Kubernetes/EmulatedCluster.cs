@@ -29,6 +29,9 @@ public sealed class EmulatedCluster : IAsyncDisposable
 
     public string CaFile => Path.Combine(_directory.FullName, "ca.pem");
 
+    /// <summary>A kubeconfig of the cluster's admin (<c>system:masters</c>), for kubectl.</summary>
+    public string AdminKubeconfig => Path.Combine(_directory.FullName, "admin.kubeconfig");
+
     public static async Task<EmulatedCluster> StartAsync(Action<KubeEmulatorOptions>? configure = null, CancellationToken ct = default)
     {
         var options = new KubeEmulatorOptions { Port = 0, Empty = true };
@@ -44,9 +47,12 @@ public sealed class EmulatedCluster : IAsyncDisposable
     }
 
     /// <summary>Command-line settings for an agent whose upstream is this cluster, with quick views and events.</summary>
-    public string[] AgentArgs(params string[] more) =>
+    public string[] AgentArgs(params string[] more) => AgentArgsWithToken(TokenFile, more);
+
+    /// <summary>Like <see cref="AgentArgs"/>, for an agent that authenticates with the token in <paramref name="tokenFile"/>.</summary>
+    public string[] AgentArgsWithToken(string tokenFile, params string[] more) =>
     [
-        $"--Agent:Upstream:BearerTokenFile={TokenFile}",
+        $"--Agent:Upstream:BearerTokenFile={tokenFile}",
         $"--Agent:Upstream:CaFile={CaFile}",
         "--Agent:Views:Debounce=00:00:00.100",
         "--Agent:Views:RefreshInterval=00:00:02",

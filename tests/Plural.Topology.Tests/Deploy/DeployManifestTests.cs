@@ -158,16 +158,26 @@ public sealed class DeployManifestTests(ITestOutputHelper output)
         objects.Single(o => ("\n" + o).Contains($"\nkind: {kind}\n", StringComparison.Ordinal) && ("\n" + o).Contains($"\n  name: {name}\n", StringComparison.Ordinal));
 
     [Fact]
-    public async Task Agent_manifests_grant_read_and_impersonation_and_nothing_to_write()
+    public async Task Agent_manifests_grant_read_and_impersonation_cluster_wide_and_writes_only_in_the_agents_namespace()
     {
         var yaml = await ExternalTool.RunAsync(ExternalTool.Find("kubectl")!, ["kustomize", Path.Combine(DeployDirectory, "agentk")]);
-        var role = yaml.Split("\n---\n").Single(o => ("\n" + o).Contains("\nkind: ClusterRole\n", StringComparison.Ordinal));
+        var objects = yaml.Split("\n---\n");
+        bool Is(string o, string kind) => ("\n" + o).Contains($"\nkind: {kind}\n", StringComparison.Ordinal);
 
-        Assert.Contains("- impersonate", role);
-        foreach (var verb in new[] { "create", "update", "patch", "delete", "\"*\"" })
+        // Cluster-wide the agent reads and impersonates; what a GitOps project writes, it writes as its own service account.
+        var clusterRole = objects.Single(o => Is(o, "ClusterRole"));
+        Assert.Contains("- impersonate", clusterRole);
+        foreach (var verb in new[] { "create", "update", "patch", "delete", "deletecollection", "\"*\"" })
         {
-            Assert.DoesNotContain("- " + verb + "\n", role);
+            Assert.DoesNotContain("- " + verb + "\n", clusterRole);
         }
+
+        // Writes as itself only in its own namespace, and there only its GitOps inventory ConfigMaps.
+        Assert.All(objects.Where(o => Is(o, "Role") || Is(o, "RoleBinding")), o => Assert.Contains("\n  namespace: plural-agent\n", o));
+        var inventory = Single(objects, "Role", "plural-agentk-inventory");
+        Assert.Contains("resources:\n  - configmaps\n  verbs:\n  - get\n  - create\n  - patch\n  - update\n  - delete\n", inventory + "\n");
+        Assert.Contains("name: plural-agentk-inventory\nsubjects:\n- kind: ServiceAccount\n  name: agentk\n  namespace: plural-agent",
+            Single(objects, "RoleBinding", "plural-agentk-inventory"));
 
         Assert.Contains("serviceAccountName: agentk", yaml);
         Assert.Contains("secretName: agentk-token", yaml);

@@ -19,6 +19,9 @@ internal static class ObjectDefaults
                 break;
             case "Pod":
                 PodSpec(o.Obj("spec"));
+                // The ServiceAccount admission plugin's doing: every pod runs as a service account, "default" unless named.
+                o.Obj("spec")["serviceAccountName"] ??= "default";
+                o.Obj("spec")["serviceAccount"] ??= o.Str("spec", "serviceAccountName");
                 o.Obj("status")["phase"] ??= "Pending";
                 break;
             case "Deployment":

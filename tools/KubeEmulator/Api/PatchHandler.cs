@@ -1,10 +1,12 @@
 using System.Text.Json.Nodes;
+using Plural.KubeEmulator.Auth;
+using Plural.KubeEmulator.Auth.Rbac;
 using Plural.KubeEmulator.Patching;
 
 namespace Plural.KubeEmulator.Api;
 
 /// <summary>PATCH in its four flavours, chosen by Content-Type.</summary>
-internal sealed class PatchHandler(ObjectService objects)
+internal sealed class PatchHandler(ObjectService objects, RbacAuthorizer authorizer)
 {
     public const string JsonPatchType = "application/json-patch+json";
     public const string MergePatchType = "application/merge-patch+json";
@@ -51,7 +53,17 @@ internal sealed class PatchHandler(ObjectService objects)
             throw Errors.Invalid("PatchOptions", "meta.k8s.io", "", [FieldError.Required("fieldManager", "is required for apply patch")]);
         var applied = bytes.Length > 0 && bytes[0] == (byte)'{' ? HttpJson.ParseObject(bytes, yaml: false) : HttpJson.ParseObject(bytes, yaml: true);
         var existed = objects.Find(request.Kind, request.Namespace, request.Name) is not null;
+        if (!existed) RequireCreate(request);
         var result = objects.Apply(request.Kind, request.Namespace, request.Name, applied, manager, request.Flag("force"), subresource, request.DryRun);
         await request.RespondObjectAsync(existed ? 200 : 201, result);
+    }
+
+    // An apply that creates is a create too: the API server authorizes "create" on top of the "patch" its filter checked.
+    private void RequireCreate(ApiRequest request)
+    {
+        if (request.Http.Features.Get<RequestIdentity>() is not { } identity) return;
+        var attributes = RequestAttributes.From(request.Http, identity) with { Verb = "create" };
+        var decision = authorizer.Authorize(attributes);
+        if (!decision.Allowed) throw ForbiddenError.ForCreateOnUpdate(attributes, decision.Reason);
     }
 }

@@ -21,7 +21,8 @@ internal static class SeededAccess
     {
         var impersonate = BootstrapRbac.Rule(["impersonate"], ["", "authentication.k8s.io"], ["users", "groups", "serviceaccounts", "uids", "userextras/*"]);
         BootstrapRbac.ClusterRole(objects, "kube-emulator:impersonator", [impersonate], bootstrap: false);
-        // GitOps applies and prunes whatever kinds a repository holds, until issue 18 has the agent run under the shipped deploy/agentk RBAC.
+        // Tests that run an agent on the AgentToken let it apply whatever a repository holds without binding anything;
+        // the shipped deploy/agentk RBAC runs under its own service account (plural-agent/agentk) in the deploy tests.
         BootstrapRbac.ClusterRole(objects, "kube-emulator:agentk", [impersonate, BootstrapRbac.Rule(["*"], ["*"], ["*"]), BootstrapRbac.Paths(["get"], ["*"])], bootstrap: false);
         BootstrapRbac.ClusterRole(objects, "kube-emulator:read-only", [BootstrapRbac.Rule(Read, ["*"], ["*"]), BootstrapRbac.Paths(["get"], ["*"])], bootstrap: false);
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Plural.KubeEmulator.Api;
+using Plural.KubeEmulator.Auth;
 using Plural.KubeEmulator.Controllers;
 using Plural.KubeEmulator.Json;
 using Plural.KubeEmulator.Resources;
@@ -27,6 +28,7 @@ internal sealed partial class PodStreamingHandler(
     ObjectService objects,
     KubeEmulatorOptions options,
     ClusterAuthority authority,
+    ServiceAccountTokens tokens,
     StreamingSessions sessions,
     TimeProvider time,
     ILogger<PodStreamingHandler> logger)
@@ -37,6 +39,9 @@ internal sealed partial class PodStreamingHandler(
     private const string PortForwardProtocol = "portforward.k8s.io";
     private const string TunnelledPortForwardProtocol = SpdyUpgrade + "+" + PortForwardProtocol;
     private static readonly string[] RemoteCommandProtocols = ["v5.channel.k8s.io", "v4.channel.k8s.io", "v3.channel.k8s.io", "v2.channel.k8s.io"];
+
+    // What the kubelet asks the TokenRequest API for when it projects a pod's token: an hour and seven seconds.
+    private const long MountedTokenSeconds = 3607;
 
     private StreamingTimeouts Timeouts => new(options.StreamCreationTimeout, options.StreamKeepAliveInterval);
 
@@ -57,8 +62,23 @@ internal sealed partial class PodStreamingHandler(
         var command = RemoteCommandRequest.Parse(http.Request.Query, exec: subresource == "exec");
         var container = Container(pod, command.Container);
         RequireRunning(pod, container);
-        var context = ContainerContext.Create(pod, container, authority.Pem, time, command.Tty);
+        var context = ContainerContext.Create(pod, container, authority.Pem, MountedToken(pod), time, command.Tty);
         await RemoteCommandAsync(request, subresource, command, context, pod);
+    }
+
+    /// <summary>
+    /// The token the kubelet projects into the pod for its service account (one hour, the API server's audience), so
+    /// a process in the pod acts as <c>system:serviceaccount:&lt;ns&gt;:&lt;name&gt;</c>; none when the pod or its
+    /// account opts out of automounting, or the account does not exist.
+    /// </summary>
+    private string? MountedToken(JsonObject pod)
+    {
+        var ns = pod.Namespace() ?? "default";
+        var account = objects.Find(BuiltInKinds.ServiceAccount, ns, pod.Str("spec", "serviceAccountName") ?? "default");
+        var automount = pod.Bool("spec", "automountServiceAccountToken") ?? account?.Bool("automountServiceAccountToken") ?? true;
+        return account is null || !automount
+            ? null
+            : tokens.Issue(ns, account.Name(), account.Str("metadata", "uid") ?? "", [ServiceAccountTokens.ApiAudience], MountedTokenSeconds).Token;
     }
 
     private async Task RemoteCommandAsync(ApiRequest request, string subresource, RemoteCommandRequest command, ContainerContext container, JsonObject pod)

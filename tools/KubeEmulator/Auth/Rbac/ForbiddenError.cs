@@ -11,6 +11,17 @@ namespace Plural.KubeEmulator.Auth.Rbac;
 /// </summary>
 internal static class ForbiddenError
 {
+    /// <summary>
+    /// The 403 of an apply (or update) that would create an object its caller may patch but not create. The API
+    /// server builds it from the authorizer's reason alone, which for a plain RBAC denial is empty:
+    /// <c>configmaps "x" is forbidden: </c>.
+    /// </summary>
+    public static ApiException ForCreateOnUpdate(AuthorizationAttributes request, string reason)
+    {
+        var qualified = request.ApiGroup.Length == 0 ? request.Resource : $"{request.Resource}.{request.ApiGroup}";
+        return new ApiException(403, "Forbidden", $"{qualified} \"{request.Name}\" is forbidden: {reason}", Details(request));
+    }
+
     public static ApiException For(AuthorizationAttributes request, string reason)
     {
         var why = $"User \"{request.User}\" cannot {request.Verb}";
@@ -30,10 +41,15 @@ internal static class ForbiddenError
         var message = qualified.Length == 0 ? $"forbidden: {why}"
             : request.Name.Length == 0 ? $"{qualified} is forbidden: {why}"
             : $"{qualified} \"{request.Name}\" is forbidden: {why}";
+        return new ApiException(403, "Forbidden", message, Details(request));
+    }
+
+    private static JsonObject Details(AuthorizationAttributes request)
+    {
         var details = new JsonObject();
         if (request.Name.Length > 0) details["name"] = request.Name;
         if (request.ApiGroup.Length > 0) details["group"] = request.ApiGroup;
         if (request.Resource.Length > 0) details["kind"] = request.Resource;
-        return new ApiException(403, "Forbidden", message, details);
+        return details;
     }
 }

@@ -18,7 +18,11 @@ internal sealed record ContainerContext(
     /// <summary>The search path of every emulated image; commands resolve by name in these directories.</summary>
     public const string SearchPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-    public static ContainerContext Create(JsonObject pod, string container, string? clusterCaPem, TimeProvider time, bool tty)
+    /// <summary>
+    /// The context of <paramref name="container"/>; <paramref name="serviceAccountToken"/> is the token the kubelet
+    /// mounts for the pod's service account (null when it mounts none).
+    /// </summary>
+    public static ContainerContext Create(JsonObject pod, string container, string? clusterCaPem, string? serviceAccountToken, TimeProvider time, bool tty)
     {
         var spec = pod.At("spec", "containers").Objects().FirstOrDefault(c => c.Str("name") == container)
             ?? pod.At("spec", "initContainers").Objects().FirstOrDefault(c => c.Str("name") == container)
@@ -51,7 +55,7 @@ internal sealed record ContainerContext(
             new("HOME", "/root"),
         ]);
         var workingDirectory = spec.Str("workingDir") is { Length: > 0 } dir ? ContainerFileSystem.Normalize("/", dir) : "/";
-        var files = new ContainerFileSystem(podName, ns, podIp, clusterCaPem, workingDirectory);
+        var files = new ContainerFileSystem(podName, ns, podIp, clusterCaPem, serviceAccountToken, workingDirectory);
         return new ContainerContext(podName, ns, container, podIp, pod.Str("spec", "nodeName") ?? "", workingDirectory, environment, files, time);
     }
 

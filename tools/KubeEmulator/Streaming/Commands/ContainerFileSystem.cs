@@ -3,7 +3,7 @@ namespace Plural.KubeEmulator.Streaming.Commands;
 /// <summary>
 /// A small read-only file tree that looks like a Debian-based image: the usual top-level directories,
 /// the files the kubelet mounts (<c>/etc/hosts</c>, <c>/etc/resolv.conf</c>, <c>/etc/hostname</c>, the
-/// service account's <c>ca.crt</c> and <c>namespace</c>) and the working directory.
+/// service account's <c>ca.crt</c>, <c>namespace</c> and <c>token</c>) and the working directory.
 /// </summary>
 internal sealed class ContainerFileSystem
 {
@@ -12,7 +12,7 @@ internal sealed class ContainerFileSystem
     private readonly Dictionary<string, string> _files = new(StringComparer.Ordinal);
     private readonly HashSet<string> _directories = new(StringComparer.Ordinal);
 
-    public ContainerFileSystem(string podName, string ns, string? podIp, string? clusterCaPem, string workingDirectory)
+    public ContainerFileSystem(string podName, string ns, string? podIp, string? clusterCaPem, string? serviceAccountToken, string workingDirectory)
     {
         foreach (var dir in new[] { "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/media", "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr/bin", "/usr/local/bin", "/usr/sbin", "/var/log", ServiceAccount })
         {
@@ -26,6 +26,7 @@ internal sealed class ContainerFileSystem
         _files["/etc/passwd"] = "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
         _files[ServiceAccount + "/namespace"] = ns;
         if (clusterCaPem is not null) _files[ServiceAccount + "/ca.crt"] = clusterCaPem;
+        if (serviceAccountToken is not null) _files[ServiceAccount + "/token"] = serviceAccountToken;
         foreach (var file in _files.Keys) AddDirectory(Parent(file));
     }
 
