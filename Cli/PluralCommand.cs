@@ -18,6 +18,7 @@ public static class PluralCommand
             QueryCommand.Create(),
             EventsCommand.Create(),
             KubeconfigCommand.Create(),
+            AccessCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

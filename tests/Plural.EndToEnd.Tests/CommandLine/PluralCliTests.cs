@@ -51,6 +51,14 @@ public sealed class PluralCliTests(MainAppPlatform platform) : IDisposable
         Assert.False(agent.GetProperty("status").GetProperty("connected").GetBoolean());
         Assert.Equal(2, agent.GetProperty("tokens").GetArrayLength());
 
+        var fixedAccess = await PluralAsync("access", "set", name, "--mode", "fixed-identity", "--fixed-user", "ci-bot", "--fixed-group", "deployers");
+        Assert.True(fixedAccess.ExitCode == 0, fixedAccess.ToString());
+        var access = await PluralAsync("access", "get", name);
+        Assert.Contains("mode:   fixed-identity", access.StandardOutput);
+        Assert.Contains("as:     ci-bot (groups: deployers)", access.StandardOutput);
+        var badMode = await PluralAsync("access", "set", name, "--mode", "root");
+        Assert.Equal(2, badMode.ExitCode);
+
         var deleted = await PluralAsync("agents", "delete", name);
         Assert.True(deleted.ExitCode == 0, deleted.ToString());
         var gone = await PluralAsync("agents", "get", name);
