@@ -105,10 +105,9 @@ internal sealed class TunnelExchange(UpstreamForwarder forwarder, IEnumerable<IA
                 return;
             }
 
-            await tunnel.WriteAsync(new TunnelUp
-            {
-                ResponseHead = new ResponseHead { Status = (int)response.StatusCode, Headers = { TunnelHeaders.FromResponse(response, head.Upgrade) } },
-            }, abort);
+            var responseHead = new ResponseHead { Status = (int)response.StatusCode };
+            TunnelHeaders.CopyFromResponse(response, head.Upgrade, responseHead.Headers);
+            await tunnel.WriteAsync(new TunnelUp { ResponseHead = responseHead }, abort);
 
             if (head.Upgrade && response.StatusCode == System.Net.HttpStatusCode.SwitchingProtocols)
             {
@@ -119,7 +118,9 @@ internal sealed class TunnelExchange(UpstreamForwarder forwarder, IEnumerable<IA
 
             if (await CopyBodyAsync(response, tunnel, reader, head, exchange, abort))
             {
-                await tunnel.WriteAsync(new TunnelUp { End = new ResponseEnd { Trailers = { TunnelHeaders.FromTrailers(response) } } }, abort);
+                var end = new ResponseEnd();
+                TunnelHeaders.CopyFromTrailers(response, end.Trailers);
+                await tunnel.WriteAsync(new TunnelUp { End = end }, abort);
             }
         }
         finally

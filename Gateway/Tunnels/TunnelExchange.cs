@@ -36,12 +36,15 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
         RpcException? streamFailure = null;
         _upgrade = context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade ? upgrade : null;
         // Nothing is read from the caller before a switch of protocols, nor from a request without a body.
-        var replayable = _upgrade is not null || context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false };
+        var bodiless = context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false };
+        var replayable = _upgrade is not null || bodiless;
         try
         {
-            await tunnel.WriteAsync(new TunnelDown { RequestHead = Head(route) }, exchange.Token);
-            // An upgrade has no body before the switch; afterwards bytes flow both ways (see PumpUpgradedAsync).
-            upload = _upgrade is null ? UploadAsync(exchange) : Task.CompletedTask;
+            await tunnel.WriteAsync(new TunnelDown { RequestHead = Head(route, bodiless) }, exchange.Token);
+            // An upgrade has no body before the switch; afterwards bytes flow both ways (see PumpUpgradedAsync). A request
+            // without a body says so in its head (content_length 0), so no end frame follows and the agent calls its
+            // upstream at once.
+            upload = _upgrade is null && !bodiless ? UploadAsync(exchange) : Task.CompletedTask;
             await DownloadAsync(exchange);
         }
         catch (OperationCanceledException) when (callerAborted.IsCancellationRequested)
@@ -85,7 +88,7 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
         return true;
     }
 
-    private RequestHead Head(TunnelRoute route)
+    private RequestHead Head(TunnelRoute route, bool bodiless)
     {
         var request = context.Request;
         var head = new RequestHead
@@ -94,12 +97,12 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
             Method = request.Method,
             Path = route.Path,
             Query = request.QueryString.HasValue ? request.QueryString.Value![1..] : "",
-            ContentLength = _upgrade is null ? request.ContentLength ?? -1 : 0,
+            ContentLength = _upgrade is not null || bodiless ? 0 : request.ContentLength ?? -1,
             Upgrade = _upgrade is not null,
             Target = route.Target,
             Impersonation = route.Impersonation,
         };
-        head.Headers.AddRange(HttpHeaderFilter.ForAgent(request.Headers, head.Upgrade));
+        HttpHeaderFilter.CopyForAgent(request.Headers, head.Upgrade, head.Headers);
         return head;
     }
 
@@ -165,8 +168,13 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
                     response.StatusCode = status;
                     HttpHeaderFilter.CopyToResponse(frame.ResponseHead.Headers, response);
                     _responseStarted = true;
-                    // Headers go out at once: a watch or log follower may not send a body byte for minutes.
-                    await response.StartAsync(ct);
+                    // Headers go out at once when nothing follows yet: a watch or log follower may not send a body byte
+                    // for minutes. When the body is already here, headers and body leave in one write to the caller.
+                    if (!tunnel.NextFrame.IsCompleted)
+                    {
+                        await response.StartAsync(ct);
+                    }
+
                     break;
                 case TunnelUp.FrameOneofCase.Body when _responseStarted:
                     await response.Body.WriteAsync(frame.Body.Data.Memory, ct);

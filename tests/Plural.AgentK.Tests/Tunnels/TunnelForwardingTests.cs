@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Plural.AgentK.Tests.Infrastructure;
 using Plural.Protocol.Agent;
+using Plural.Protocol.Hosting;
 
 namespace Plural.AgentK.Tests.Tunnels;
 
@@ -84,9 +85,10 @@ public sealed class TunnelForwardingTests
             Assert.Equal("application/json", seen["Content-Type"]);
             Assert.Equal("20", seen["Content-Length"]);
 
-            // Service account tokens rotate: the next request carries the new one.
+            // Service account tokens rotate: a request once the file has been looked at again carries the new one.
             await File.WriteAllTextAsync(tokenFile, "service-account-token-2");
             File.SetLastWriteTimeUtc(tokenFile, DateTime.UtcNow.AddSeconds(5));
+            await Task.Delay(ReloadingFile<object>.RecheckInterval + TimeSpan.FromMilliseconds(100));
             await gateway.ForwardAsync(Get("/version"));
             Assert.Equal("Bearer service-account-token-2", upstream.Requests.Last().Headers["Authorization"]);
         }

@@ -1,24 +1,30 @@
-namespace Plural.Gateway.Listeners;
+namespace Plural.Protocol.Hosting;
 
 /// <summary>
 /// Files read into one value and read again when any of them changes (modification time or size), checked at most
 /// once per <see cref="RecheckInterval"/>, so that a rotated credential or certificate takes effect without a
-/// restart. The first read happens at construction and its failure fails the start; later, files that are briefly
-/// absent or do not parse (a rotation half done) keep the value last read, and the rejection callback hears why.
+/// restart and a hot path pays for no file access between checks. By default the first read happens at construction
+/// and its failure fails the start; later, files that are briefly absent or do not parse (a rotation half done) keep
+/// the value last read, and the rejection callback hears why.
 /// </summary>
-internal sealed class ReloadingFile<T> where T : class
+/// <typeparam name="T">The parsed value.</typeparam>
+public sealed class ReloadingFile<T> where T : class
 {
     /// <summary>How often the files' metadata is looked at.</summary>
     public static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(1);
+
+    private static readonly (DateTime Modified, long Length) Absent = (DateTime.MinValue, -1);
 
     private readonly string[] _paths;
     private readonly Func<string[], T> _parse;
     private readonly TimeProvider _clock;
     private readonly Action<string, Exception>? _rejected;
+    private readonly long _rereadTicks;
     private readonly Lock _gate = new();
     private (DateTime Modified, long Length)[] _stamps;
     private T _value;
     private long _checkedAtTicks;
+    private long _readAtTicks;
 
     /// <summary>One file, parsed from its text.</summary>
     public ReloadingFile(string path, Func<string, T> parse, TimeProvider clock, Action<string, Exception>? rejected = null)
@@ -28,15 +34,49 @@ internal sealed class ReloadingFile<T> where T : class
 
     /// <summary>Several files parsed together (a certificate and its key), from their texts in the order given.</summary>
     public ReloadingFile(IReadOnlyList<string> paths, Func<string[], T> parse, TimeProvider clock, Action<string, Exception>? rejected = null)
+        : this(paths, parse, clock, rejected, unreadable: null, rereadEvery: null)
+    {
+    }
+
+    private ReloadingFile(IReadOnlyList<string> paths, Func<string[], T> parse, TimeProvider clock, Action<string, Exception>? rejected,
+        T? unreadable, TimeSpan? rereadEvery)
     {
         _paths = [.. paths];
         _parse = parse;
         _clock = clock;
         _rejected = rejected;
+        _rereadTicks = rereadEvery?.Ticks ?? long.MaxValue;
         _stamps = [.. _paths.Select(Stamp)];
-        _value = parse([.. _paths.Select(File.ReadAllText)]);
-        _checkedAtTicks = clock.GetUtcNow().UtcTicks;
+        if (unreadable is null)
+        {
+            _value = parse([.. _paths.Select(File.ReadAllText)]);
+        }
+        else
+        {
+            try
+            {
+                _value = parse([.. _paths.Select(File.ReadAllText)]);
+            }
+            catch (Exception ex) when (IsUnreadable(ex))
+            {
+                // Read again at the first check that finds the files in place.
+                _stamps = [.. _paths.Select(_ => Absent)];
+                _value = unreadable;
+                rejected?.Invoke(string.Join(", ", _paths), ex);
+            }
+        }
+
+        _checkedAtTicks = _readAtTicks = clock.GetUtcNow().UtcTicks;
     }
+
+    /// <summary>
+    /// A file that may be missing or unreadable, at start as later, standing for <paramref name="unreadable"/> until it
+    /// can be read; read again every <paramref name="rereadEvery"/> even when its metadata looks unchanged (a file
+    /// rewritten within the same second at the same size).
+    /// </summary>
+    public static ReloadingFile<T> Tolerant(string path, Func<string, T> parse, T unreadable, TimeProvider clock, TimeSpan rereadEvery,
+        Action<string, Exception>? rejected = null) =>
+        new([path], contents => parse(contents[0]), clock, rejected, unreadable, rereadEvery);
 
     /// <summary>The value of the files as last read successfully.</summary>
     public T Value
@@ -64,7 +104,8 @@ internal sealed class ReloadingFile<T> where T : class
 
             Volatile.Write(ref _checkedAtTicks, now.UtcTicks);
             var stamps = _paths.Select(Stamp).ToArray();
-            if (stamps.SequenceEqual(_stamps) || stamps.Any(s => s.Length < 0))
+            var due = now.UtcTicks - _readAtTicks >= _rereadTicks;
+            if ((stamps.SequenceEqual(_stamps) && !due) || stamps.Any(s => s.Length < 0))
             {
                 // Unchanged, or a file absent for a moment mid-rotation: the previous value stays until it is back.
                 return;
@@ -72,20 +113,24 @@ internal sealed class ReloadingFile<T> where T : class
 
             // Taken even when the content is refused, so that a bad file is reported once, not at every check.
             _stamps = stamps;
+            _readAtTicks = now.UtcTicks;
             try
             {
                 Volatile.Write(ref _value, _parse([.. _paths.Select(File.ReadAllText)]));
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or System.Security.Cryptography.CryptographicException or ArgumentException)
+            catch (Exception ex) when (IsUnreadable(ex))
             {
                 _rejected?.Invoke(string.Join(", ", _paths), ex);
             }
         }
     }
 
+    private static bool IsUnreadable(Exception ex) =>
+        ex is IOException or UnauthorizedAccessException or FormatException or System.Security.Cryptography.CryptographicException or ArgumentException;
+
     private static (DateTime Modified, long Length) Stamp(string path)
     {
         var info = new FileInfo(path);
-        return info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1);
+        return info.Exists ? (info.LastWriteTimeUtc, info.Length) : Absent;
     }
 }
