@@ -22,6 +22,9 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
 {
     private static readonly TimeSpan CancelFrameTimeout = TimeSpan.FromSeconds(2);
     private bool _responseStarted;
+    private bool _requestSent;
+    private bool _agentOfferedReuse;
+    private bool _cancelSent;
     private IHttpUpgradeFeature? _upgrade;
 
     /// <summary>
@@ -34,18 +37,29 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
         using var exchange = CancellationTokenSource.CreateLinkedTokenSource(callerAborted);
         Task upload = Task.CompletedTask;
         RpcException? streamFailure = null;
+        var clean = false;
         _upgrade = context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade ? upgrade : null;
         // Nothing is read from the caller before a switch of protocols, nor from a request without a body.
         var bodiless = context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false };
         var replayable = _upgrade is not null || bodiless;
         try
         {
-            await tunnel.WriteAsync(new TunnelDown { RequestHead = Head(route, bodiless) }, exchange.Token);
+            var head = Head(route, bodiless);
+            if (_upgrade is null && !bodiless && tunnel.Reusable && context.Request.ContentLength is > 0 and var length && length <= chunkSize)
+            {
+                // A small body of known length travels inside the head: one message for the whole request.
+                head.Body = await ReadSmallBodyAsync((int)length, exchange.Token);
+                _requestSent = true;
+            }
+
+            await tunnel.WriteAsync(new TunnelDown { RequestHead = head }, exchange.Token);
             // An upgrade has no body before the switch; afterwards bytes flow both ways (see PumpUpgradedAsync). A request
             // without a body says so in its head (content_length 0), so no end frame follows and the agent calls its
             // upstream at once.
-            upload = _upgrade is null && !bodiless ? UploadAsync(exchange) : Task.CompletedTask;
+            _requestSent |= bodiless;
+            upload = _upgrade is null && !_requestSent ? UploadAsync(exchange) : Task.CompletedTask;
             await DownloadAsync(exchange);
+            clean = _upgrade is null;
         }
         catch (OperationCanceledException) when (callerAborted.IsCancellationRequested)
         {
@@ -82,10 +96,33 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
         {
             await exchange.CancelAsync();
             await ObserveAsync(upload);
-            tunnel.Release(streamFailure);
+            // Reused only when both sides saw the request end cleanly: the whole request went down (its end included), the
+            // agent said its last frame left the stream clean, no cancel crossed, and no switch of protocols happened.
+            var reuse = streamFailure is null && clean && _requestSent && upload.IsCompletedSuccessfully && _agentOfferedReuse && !_cancelSent;
+            if (_agentOfferedReuse && !reuse && !_cancelSent)
+            {
+                // The agent holds the stream as idle again; a cancel is how an idle stream is withdrawn.
+                await SendCancelAsync("the stream is not reused");
+            }
+
+            tunnel.Release(streamFailure, reuse);
         }
 
         return true;
+    }
+
+    private async Task<ByteString> ReadSmallBodyAsync(int length, CancellationToken ct)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            await context.Request.Body.ReadExactlyAsync(buffer.AsMemory(0, length), ct);
+            return ByteString.CopyFrom(buffer, 0, length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private RequestHead Head(TunnelRoute route, bool bodiless)
@@ -101,6 +138,7 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
             Upgrade = _upgrade is not null,
             Target = route.Target,
             Impersonation = route.Impersonation,
+            ReusableStream = tunnel.Reusable,
         };
         HttpHeaderFilter.CopyForAgent(request.Headers, head.Upgrade, head.Headers);
         return head;
@@ -124,6 +162,7 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
 
             await writing;
             await tunnel.WriteAsync(new TunnelDown { End = new RequestEnd() }, exchange.Token);
+            _requestSent = true;
         }
         catch when (!exchange.IsCancellationRequested)
         {
@@ -168,6 +207,23 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
                     response.StatusCode = status;
                     HttpHeaderFilter.CopyToResponse(frame.ResponseHead.Headers, response);
                     _responseStarted = true;
+                    if (frame.ResponseHead.Complete)
+                    {
+                        // A small answer in one message: headers and body go to the caller in one write.
+                        if (!frame.ResponseHead.Body.IsEmpty)
+                        {
+                            await response.Body.WriteAsync(frame.ResponseHead.Body.Memory, ct);
+                        }
+
+                        _agentOfferedReuse = tunnel.Reusable && frame.ResponseHead.StreamReusable;
+                        return;
+                    }
+
+                    if (!frame.ResponseHead.Body.IsEmpty)
+                    {
+                        throw new TunnelProtocolException("a response head carries a body only when it is the complete response");
+                    }
+
                     // Headers go out at once when nothing follows yet: a watch or log follower may not send a body byte
                     // for minutes. When the body is already here, headers and body leave in one write to the caller.
                     if (!tunnel.NextFrame.IsCompleted)
@@ -180,6 +236,7 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
                     await response.Body.WriteAsync(frame.Body.Data.Memory, ct);
                     break;
                 case TunnelUp.FrameOneofCase.End when _responseStarted:
+                    _agentOfferedReuse = tunnel.Reusable && frame.End.StreamReusable;
                     if (frame.End.Trailers.Count > 0 && response.SupportsTrailers())
                     {
                         foreach (var trailer in frame.End.Trailers)
@@ -305,6 +362,7 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
 
     private async Task SendCancelAsync(string reason)
     {
+        _cancelSent = true;
         using var timeout = new CancellationTokenSource(CancelFrameTimeout);
         try
         {
