@@ -20,9 +20,9 @@ internal sealed class ChannelTunnelStream : IAsyncStreamReader<TunnelUp>, IServe
 
     public WriteOptions? WriteOptions { get; set; }
 
-    /// <summary>Parks the stream as an idle tunnel of <paramref name="agent"/>.</summary>
-    public AgentTunnel Tunnel(string agent = "agent-a", string instance = "pod-1", string tokenId = "token-1") =>
-        new(new AgentIdentity(agent, tokenId, "hash-" + tokenId), instance, this, this, CancellationToken.None);
+    /// <summary>Parks the stream as an idle tunnel of <paramref name="agent"/>; <paramref name="reusable"/> as if the agent declared <c>tunnel.reuse.v1</c>.</summary>
+    public AgentTunnel Tunnel(string agent = "agent-a", string instance = "pod-1", string tokenId = "token-1", bool reusable = false) =>
+        new(new AgentIdentity(agent, tokenId, "hash-" + tokenId), instance, this, this, CancellationToken.None, reusable);
 
     /// <summary>The agent sends a frame.</summary>
     public void Send(TunnelUp frame) => Assert.True(_up.Writer.TryWrite(frame));
