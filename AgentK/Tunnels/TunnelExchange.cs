@@ -241,7 +241,8 @@ internal sealed class TunnelExchange(UpstreamForwarder forwarder, IEnumerable<IA
 
     /// <summary>
     /// Copies the upstream body in chunks. The next chunk is read while the previous frame is being written, so the
-    /// upstream and the gateway both stay busy; at most one frame waits for the gateway, which bounds memory.
+    /// upstream and the gateway both stay busy; at most one frame waits for the gateway, which bounds memory. Frames wrap
+    /// pooled buffers instead of copying them into new arrays.
     /// </summary>
     private async Task<bool> CopyBodyAsync(
         HttpResponseMessage response,
@@ -251,13 +252,16 @@ internal sealed class TunnelExchange(UpstreamForwarder forwarder, IEnumerable<IA
         CancellationToken exchange,
         CancellationToken abort)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        // Two pooled buffers in turn: one is read into while the frame wrapping the other is written.
+        var buffers = new[] { ArrayPool<byte>.Shared.Rent(ChunkSize), ArrayPool<byte>.Shared.Rent(ChunkSize) };
+        var current = 0;
         var writing = Task.CompletedTask;
         try
         {
             await using var body = await response.Content.ReadAsStreamAsync(exchange);
             while (true)
             {
+                var buffer = buffers[current];
                 int read;
                 try
                 {
@@ -277,21 +281,28 @@ internal sealed class TunnelExchange(UpstreamForwarder forwarder, IEnumerable<IA
                     return false;
                 }
 
-                // The frame owns a copy, so the buffer is free for the next read as soon as the frame exists.
-                var frame = read == 0 ? null : new TunnelUp { Body = new BodyChunk { Data = ByteString.CopyFrom(buffer, 0, read) } };
                 await writing;
-                if (frame is null)
+                if (read == 0)
                 {
                     return true;
                 }
 
+                // Wrapped, not copied: gRPC serialises the frame into its own buffers during the write, and this buffer
+                // is read into again only after that write completed (the next read goes into the other one).
+                var frame = new TunnelUp { Body = new BodyChunk { Data = UnsafeByteOperations.UnsafeWrap(buffer.AsMemory(0, read)) } };
                 writing = tunnel.WriteAsync(frame, abort);
+                current ^= 1;
             }
         }
         finally
         {
             await SettleAsync(writing);
-            ArrayPool<byte>.Shared.Return(buffer);
+            // A write that did not complete may still hold its buffer: such buffers are left to the collector.
+            if (writing.IsCompletedSuccessfully)
+            {
+                ArrayPool<byte>.Shared.Return(buffers[0]);
+                ArrayPool<byte>.Shared.Return(buffers[1]);
+            }
         }
     }
 

@@ -146,18 +146,22 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
 
     private async Task UploadAsync(CancellationTokenSource exchange)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(chunkSize);
+        // Two pooled buffers in turn: the next chunk is read into one while the frame wrapping the other is written;
+        // one frame at most waits for the agent, which bounds memory.
+        var buffers = new[] { ArrayPool<byte>.Shared.Rent(chunkSize), ArrayPool<byte>.Shared.Rent(chunkSize) };
+        var current = 0;
         var writing = Task.CompletedTask;
         try
         {
-            // The next chunk is read while the previous frame is written (each frame owns a copy of its bytes);
-            // one frame at most waits for the agent, which bounds memory.
             int read;
-            while ((read = await context.Request.Body.ReadAsync(buffer.AsMemory(0, chunkSize), exchange.Token)) > 0)
+            while ((read = await context.Request.Body.ReadAsync(buffers[current].AsMemory(0, chunkSize), exchange.Token)) > 0)
             {
-                var chunk = new BodyChunk { Data = ByteString.CopyFrom(buffer, 0, read) };
                 await writing;
+                // Wrapped, not copied: gRPC serialises the frame into its own buffers during the write, and this buffer
+                // is read into again only after that write completed (the next read goes into the other one).
+                var chunk = new BodyChunk { Data = UnsafeByteOperations.UnsafeWrap(buffers[current].AsMemory(0, read)) };
                 writing = tunnel.WriteAsync(new TunnelDown { Body = chunk }, exchange.Token).AsTask();
+                current ^= 1;
             }
 
             await writing;
@@ -174,7 +178,12 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
         {
             // Nothing else may write to the tunnel while a frame is in flight; its failure is already on its way up.
             await writing.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            ArrayPool<byte>.Shared.Return(buffer);
+            // A write that did not complete may still hold its buffer: such buffers are left to the collector.
+            if (writing.IsCompletedSuccessfully)
+            {
+                ArrayPool<byte>.Shared.Return(buffers[0]);
+                ArrayPool<byte>.Shared.Return(buffers[1]);
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Google.Protobuf;
 using Grpc.Core;
 using Plural.Gateway.Tunnels;
 using Plural.Protocol.Agent;
@@ -56,7 +57,11 @@ internal sealed class ChannelTunnelStream : IAsyncStreamReader<TunnelUp>, IServe
         return true;
     }
 
-    public Task WriteAsync(TunnelDown message) => _down.Writer.WriteAsync(message).AsTask();
+    // Serialised during the write, as gRPC does: frames may wrap pooled buffers that are reused once the write completed.
+    public Task WriteAsync(TunnelDown message) => _down.Writer.WriteAsync(Serialized(message)).AsTask();
 
-    public Task WriteAsync(TunnelDown message, CancellationToken cancellationToken) => _down.Writer.WriteAsync(message, cancellationToken).AsTask();
+    public Task WriteAsync(TunnelDown message, CancellationToken cancellationToken) =>
+        _down.Writer.WriteAsync(Serialized(message), cancellationToken).AsTask();
+
+    private static TunnelDown Serialized(TunnelDown message) => TunnelDown.Parser.ParseFrom(message.ToByteArray());
 }
