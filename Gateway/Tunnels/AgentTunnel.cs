@@ -46,9 +46,6 @@ internal sealed class AgentTunnel
     /// </summary>
     public bool Reusable { get; }
 
-    /// <summary>Requests this stream has carried, the current one included.</summary>
-    public int Requests { get; private set; }
-
     /// <summary>True while nobody has claimed or retired the tunnel.</summary>
     public bool IsIdle => Volatile.Read(ref _state) == Idle;
 
@@ -72,7 +69,6 @@ internal sealed class AgentTunnel
             return false;
         }
 
-        Requests++;
         _claimed.TrySetResult();
         return true;
     }
