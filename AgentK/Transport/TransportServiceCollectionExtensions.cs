@@ -15,6 +15,7 @@ internal static class TransportServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<GatewayOptions>, GatewayOptionsDefaults>());
         services.AddOptionsWithValidateOnStart<ReconnectOptions, ReconnectOptionsValidator>().Bind(configuration.GetSection(ReconnectOptions.SectionName));
 
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<GatewayCredentials>();
         services.TryAddSingleton<GatewayChannelFactory>();
         return services;

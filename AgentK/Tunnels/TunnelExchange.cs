@@ -26,25 +26,36 @@ internal sealed class TunnelExchange(UpstreamForwarder forwarder, IEnumerable<IA
     // After the agent's last frame the gateway is expected to end the call promptly.
     private static readonly TimeSpan GatewayEndTimeout = TimeSpan.FromSeconds(5);
 
-    public async Task RunAsync(AsyncDuplexStreamingCall<TunnelUp, TunnelDown> call, RequestHead head, CancellationToken abort)
+    /// <summary>
+    /// Serves <paramref name="head"/>'s request. True when the stream is clean and idle again (the head said
+    /// <c>reusable_stream</c>, the request ended cleanly on both sides and the last frame said so): it may carry the next
+    /// request. False when the agent has ended its side: the stream is over once the gateway ends it.
+    /// </summary>
+    public async Task<bool> RunAsync(AsyncDuplexStreamingCall<TunnelUp, TunnelDown> call, TunnelDownStream frames, RequestHead head, CancellationToken abort)
     {
         using var exchange = CancellationTokenSource.CreateLinkedTokenSource(abort);
-        var reader = new TunnelFrameReader(call.ResponseStream, exchange);
-        // After a switch of protocols the gateway's body frames are the caller's bytes.
-        var expectBody = head.ContentLength != 0 || head.Upgrade;
-        var reading = reader.RunAsync(expectBody, abort);
+        var reader = new TunnelFrameReader(frames, exchange);
+        // After a switch of protocols the gateway's body frames are the caller's bytes. A body carried inline is whole.
+        var expectBody = (head.ContentLength != 0 && head.Body.IsEmpty) || head.Upgrade;
+        var reusable = head.ReusableStream && !head.Upgrade;
+        var reading = reader.RunAsync(expectBody, reusable, abort);
         var tunnel = call.RequestStream;
+        var reused = false;
 
         try
         {
-            await ForwardAsync(head, reader, expectBody, tunnel, exchange.Token, abort);
+            reused = await ForwardAsync(head, reader, expectBody, reusable, tunnel, exchange.Token, abort);
             reader.Finish();
-            await tunnel.CompleteAsync();
+            if (!reused)
+            {
+                await call.RequestStream.CompleteAsync();
+            }
         }
         catch (Exception exception) when (IsTunnelFailure(exception))
         {
             // Writing back failed: the gateway is gone. Leaving ForwardAsync already aborted the upstream request.
             TunnelLog.TunnelLost(logger, head.RequestId);
+            reused = false;
         }
         finally
         {
@@ -59,20 +70,30 @@ internal sealed class TunnelExchange(UpstreamForwarder forwarder, IEnumerable<IA
         {
             // Disposing the call cancels it; nothing more is owed to the gateway.
         }
+
+        if (reused && reader.CancelledAfterFinish)
+        {
+            // A cancel crossed the last frame: the gateway will not reuse the stream, so the agent ends its side too.
+            await TryCompleteAsync(call);
+            return false;
+        }
+
+        return reused;
     }
 
-    private async Task ForwardAsync(
+    /// <summary>Forwards the request and sends the whole answer back; true when its last frame marked the stream reusable.</summary>
+    private async Task<bool> ForwardAsync(
         RequestHead head,
         TunnelFrameReader reader,
         bool expectBody,
+        bool reusable,
         IClientStreamWriter<TunnelUp> tunnel,
         CancellationToken exchange,
         CancellationToken abort)
     {
         if (head.Target == RequestTarget.Agent)
         {
-            await ServeLocallyAsync(head, reader, expectBody, tunnel, exchange, abort);
-            return;
+            return await ServeLocallyAsync(head, reader, expectBody, reusable, tunnel, exchange, abort);
         }
 
         HttpRequestMessage? request = null;
@@ -82,8 +103,12 @@ internal sealed class TunnelExchange(UpstreamForwarder forwarder, IEnumerable<IA
             try
             {
                 HttpContent? content = null;
+                if (!head.Body.IsEmpty)
+                {
+                    content = InlineContent(head);
+                }
                 // An unknown length may still mean "no body" (a GET): peek until the first chunk or the end.
-                if (expectBody && !head.Upgrade && (head.ContentLength > 0 || await reader.Body.WaitToReadAsync(exchange)))
+                else if (expectBody && !head.Upgrade && (head.ContentLength > 0 || await reader.Body.WaitToReadAsync(exchange)))
                 {
                     content = new TunnelRequestContent(reader.Body, head.ContentLength);
                 }
@@ -95,32 +120,45 @@ internal sealed class TunnelExchange(UpstreamForwarder forwarder, IEnumerable<IA
             catch (Exception) when (reader.Interruption != TunnelInterruption.None || abort.IsCancellationRequested)
             {
                 await ReportInterruptionAsync(tunnel, reader, head, abort);
-                return;
+                return false;
             }
             catch (Exception exception)
             {
                 var (code, message) = UpstreamFailure.BeforeResponse(exception);
                 TunnelLog.UpstreamFailed(logger, head.RequestId, code, exception.Message);
                 await SendErrorAsync(tunnel, code, message, abort);
-                return;
+                return false;
             }
 
-            await tunnel.WriteAsync(new TunnelUp
+            var responseHead = new ResponseHead { Status = (int)response.StatusCode };
+            TunnelHeaders.CopyFromResponse(response, head.Upgrade, responseHead.Headers);
+            if (reusable && response.Content.Headers.ContentLength is { } length && length <= ChunkSize)
             {
-                ResponseHead = new ResponseHead { Status = (int)response.StatusCode, Headers = { TunnelHeaders.FromResponse(response, head.Upgrade) } },
-            }, abort);
+                // A HEAD, 204 or 304 answer announces a length but carries no body.
+                var bodyLength = head.Method == "HEAD" || response.StatusCode is System.Net.HttpStatusCode.NoContent or System.Net.HttpStatusCode.NotModified
+                    ? 0 : (int)length;
+                return await SendWholeAsync(response, responseHead, bodyLength, tunnel, reader, head, exchange, abort);
+            }
+
+            await tunnel.WriteAsync(new TunnelUp { ResponseHead = responseHead }, abort);
 
             if (head.Upgrade && response.StatusCode == System.Net.HttpStatusCode.SwitchingProtocols)
             {
                 await using var upstream = await response.Content.ReadAsStreamAsync(exchange);
                 await new UpgradedConnection(upstream, reader, tunnel, logger).RunAsync(head.RequestId, exchange, abort);
-                return;
+                return false;
             }
 
-            if (await CopyBodyAsync(response, tunnel, reader, head, exchange, abort))
+            if (!await CopyBodyAsync(response, tunnel, reader, head, exchange, abort))
             {
-                await tunnel.WriteAsync(new TunnelUp { End = new ResponseEnd { Trailers = { TunnelHeaders.FromTrailers(response) } } }, abort);
+                return false;
             }
+
+            var end = new ResponseEnd();
+            TunnelHeaders.CopyFromTrailers(response, end.Trailers);
+            end.StreamReusable = reusable && reader.TryFinishClean();
+            await tunnel.WriteAsync(new TunnelUp { End = end }, abort);
+            return end.StreamReusable;
         }
         finally
         {
@@ -131,9 +169,80 @@ internal sealed class TunnelExchange(UpstreamForwarder forwarder, IEnumerable<IA
         }
     }
 
+    /// <summary>A request body the gateway carried inside the head.</summary>
+    private static ReadOnlyMemoryContent InlineContent(RequestHead head)
+    {
+        if (head.Body.Length != head.ContentLength)
+        {
+            throw new RequestRejectedException("an inline request body must be as long as the head's content_length");
+        }
+
+        // ByteString content is immutable, so its memory is handed on without a copy.
+        return new ReadOnlyMemoryContent(head.Body.Memory);
+    }
+
+    /// <summary>
+    /// Sends a small response of known length as one message: the head carrying the whole body, marked complete, and
+    /// reusable when the request ended cleanly. One frame instead of three, and the gateway writes to its caller once.
+    /// </summary>
+    private async Task<bool> SendWholeAsync(
+        HttpResponseMessage response,
+        ResponseHead responseHead,
+        int length,
+        IClientStreamWriter<TunnelUp> tunnel,
+        TunnelFrameReader reader,
+        RequestHead head,
+        CancellationToken exchange,
+        CancellationToken abort)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        try
+        {
+            var read = 0;
+            try
+            {
+                await using var body = await response.Content.ReadAsStreamAsync(exchange);
+                int n;
+                while (read < length && (n = await body.ReadAsync(buffer.AsMemory(read, length - read), exchange)) > 0)
+                {
+                    read += n;
+                }
+            }
+            catch (Exception) when (reader.Interruption != TunnelInterruption.None || abort.IsCancellationRequested)
+            {
+                await ReportInterruptionAsync(tunnel, reader, head, abort);
+                return false;
+            }
+            catch (Exception exception) when (exception is IOException or HttpRequestException or OperationCanceledException)
+            {
+                TunnelLog.UpstreamBroke(logger, head.RequestId, exception);
+                await SendErrorAsync(tunnel, TunnelErrorCode.UpstreamReset, "the upstream broke the connection mid-response", abort);
+                return false;
+            }
+
+            if (read < length)
+            {
+                // Shorter than announced: the upstream connection broke.
+                await SendErrorAsync(tunnel, TunnelErrorCode.UpstreamReset, "the upstream broke the connection mid-response", abort);
+                return false;
+            }
+
+            responseHead.Complete = true;
+            responseHead.Body = ByteString.CopyFrom(buffer, 0, read);
+            responseHead.StreamReusable = reader.TryFinishClean();
+            await tunnel.WriteAsync(new TunnelUp { ResponseHead = responseHead }, abort);
+            return responseHead.StreamReusable;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     /// <summary>
     /// Copies the upstream body in chunks. The next chunk is read while the previous frame is being written, so the
-    /// upstream and the gateway both stay busy; at most one frame waits for the gateway, which bounds memory.
+    /// upstream and the gateway both stay busy; at most one frame waits for the gateway, which bounds memory. Frames wrap
+    /// pooled buffers instead of copying them into new arrays.
     /// </summary>
     private async Task<bool> CopyBodyAsync(
         HttpResponseMessage response,
@@ -143,13 +252,16 @@ internal sealed class TunnelExchange(UpstreamForwarder forwarder, IEnumerable<IA
         CancellationToken exchange,
         CancellationToken abort)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        // Two pooled buffers in turn: one is read into while the frame wrapping the other is written.
+        var buffers = new[] { ArrayPool<byte>.Shared.Rent(ChunkSize), ArrayPool<byte>.Shared.Rent(ChunkSize) };
+        var current = 0;
         var writing = Task.CompletedTask;
         try
         {
             await using var body = await response.Content.ReadAsStreamAsync(exchange);
             while (true)
             {
+                var buffer = buffers[current];
                 int read;
                 try
                 {
@@ -169,21 +281,28 @@ internal sealed class TunnelExchange(UpstreamForwarder forwarder, IEnumerable<IA
                     return false;
                 }
 
-                // The frame owns a copy, so the buffer is free for the next read as soon as the frame exists.
-                var frame = read == 0 ? null : new TunnelUp { Body = new BodyChunk { Data = ByteString.CopyFrom(buffer, 0, read) } };
                 await writing;
-                if (frame is null)
+                if (read == 0)
                 {
                     return true;
                 }
 
+                // Wrapped, not copied: gRPC serialises the frame into its own buffers during the write, and this buffer
+                // is read into again only after that write completed (the next read goes into the other one).
+                var frame = new TunnelUp { Body = new BodyChunk { Data = UnsafeByteOperations.UnsafeWrap(buffer.AsMemory(0, read)) } };
                 writing = tunnel.WriteAsync(frame, abort);
+                current ^= 1;
             }
         }
         finally
         {
             await SettleAsync(writing);
-            ArrayPool<byte>.Shared.Return(buffer);
+            // A write that did not complete may still hold its buffer: such buffers are left to the collector.
+            if (writing.IsCompletedSuccessfully)
+            {
+                ArrayPool<byte>.Shared.Return(buffers[0]);
+                ArrayPool<byte>.Shared.Return(buffers[1]);
+            }
         }
     }
 
@@ -200,10 +319,11 @@ internal sealed class TunnelExchange(UpstreamForwarder forwarder, IEnumerable<IA
     }
 
     /// <summary>Answers a request addressed to the agent itself (a cached query) without touching the upstream.</summary>
-    private async Task ServeLocallyAsync(
+    private async Task<bool> ServeLocallyAsync(
         RequestHead head,
         TunnelFrameReader reader,
         bool expectBody,
+        bool reusable,
         IClientStreamWriter<TunnelUp> tunnel,
         CancellationToken exchange,
         CancellationToken abort)
@@ -211,7 +331,9 @@ internal sealed class TunnelExchange(UpstreamForwarder forwarder, IEnumerable<IA
         AgentResponse response;
         try
         {
-            var body = expectBody ? await ReadBoundedAsync(reader, AgentRequest.MaxBodyBytes, exchange) : ReadOnlyMemory<byte>.Empty;
+            var body = !head.Body.IsEmpty ? head.Body.Memory
+                : expectBody ? await ReadBoundedAsync(reader, AgentRequest.MaxBodyBytes, exchange)
+                : ReadOnlyMemory<byte>.Empty;
             response = _localHandler is null
                 ? new AgentResponse(404, "text/plain", "this agent serves no local requests"u8.ToArray())
                 : await _localHandler.HandleAsync(new AgentRequest(head.Method, head.Path, head.Query, body), exchange);
@@ -219,12 +341,12 @@ internal sealed class TunnelExchange(UpstreamForwarder forwarder, IEnumerable<IA
         catch (Exception) when (reader.Interruption != TunnelInterruption.None || abort.IsCancellationRequested)
         {
             await ReportInterruptionAsync(tunnel, reader, head, abort);
-            return;
+            return false;
         }
         catch (RequestRejectedException rejected)
         {
             await SendErrorAsync(tunnel, TunnelErrorCode.Rejected, rejected.Message, abort);
-            return;
+            return false;
         }
 
         await tunnel.WriteAsync(new TunnelUp
@@ -237,7 +359,9 @@ internal sealed class TunnelExchange(UpstreamForwarder forwarder, IEnumerable<IA
             await tunnel.WriteAsync(new TunnelUp { Body = new BodyChunk { Data = ByteString.CopyFrom(chunk.Span) } }, abort);
         }
 
-        await tunnel.WriteAsync(new TunnelUp { End = new ResponseEnd() }, abort);
+        var end = new ResponseEnd { StreamReusable = reusable && reader.TryFinishClean() };
+        await tunnel.WriteAsync(new TunnelUp { End = end }, abort);
+        return end.StreamReusable;
     }
 
     private static async Task<ReadOnlyMemory<byte>> ReadBoundedAsync(TunnelFrameReader reader, int limit, CancellationToken ct)
@@ -270,6 +394,17 @@ internal sealed class TunnelExchange(UpstreamForwarder forwarder, IEnumerable<IA
             default:
                 // The gateway is gone or the agent is being cut at shutdown: nobody to tell.
                 throw new OperationCanceledException("the tunnel is gone");
+        }
+    }
+
+    private static async Task TryCompleteAsync(AsyncDuplexStreamingCall<TunnelUp, TunnelDown> call)
+    {
+        try
+        {
+            await call.RequestStream.CompleteAsync();
+        }
+        catch (Exception exception) when (IsTunnelFailure(exception))
+        {
         }
     }
 

@@ -8,22 +8,26 @@ namespace Plural.AgentK.Tunnels;
 /// Reads the gateway's frames after the request head for the whole exchange: body chunks go into a
 /// small bounded buffer (so HTTP/2 flow control pushes back on the gateway instead of the agent
 /// buffering), <c>end</c> completes it, and <c>cancel</c>, an out-of-order frame or the stream dying
-/// cancels the exchange. It keeps reading until the gateway ends the stream so that a cancel
-/// arriving during the response is seen.
+/// cancels the exchange. On a stream used once it keeps reading until the gateway ends the stream so that
+/// a cancel arriving during the response is seen; on a reusable stream it stops at the request's boundary
+/// once the agent has sent its last frame, leaving the next request's head unread.
 /// </summary>
 internal sealed class TunnelFrameReader
 {
     // A few chunks of up to 64 KiB: enough to keep the upstream busy, small enough to be bounded.
     private const int BufferedChunks = 4;
 
-    private readonly IAsyncStreamReader<TunnelDown> _frames;
+    private readonly TunnelDownStream _frames;
     private readonly CancellationTokenSource _exchange;
     private readonly CancellationTokenSource _bodyUnwanted = new();
+    private readonly TaskCompletionSource _finishedSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _gate = new();
     private readonly Channel<ReadOnlyMemory<byte>> _body = Channel.CreateBounded<ReadOnlyMemory<byte>>(
         new BoundedChannelOptions(BufferedChunks) { SingleReader = true, SingleWriter = true });
     private volatile bool _finished;
+    private volatile bool _requestEnded;
 
-    public TunnelFrameReader(IAsyncStreamReader<TunnelDown> frames, CancellationTokenSource exchange)
+    public TunnelFrameReader(TunnelDownStream frames, CancellationTokenSource exchange)
     {
         _frames = frames;
         _exchange = exchange;
@@ -36,22 +40,55 @@ internal sealed class TunnelFrameReader
 
     public string InterruptionDetail { get; private set; } = "";
 
-    /// <summary>Runs until the gateway ends the stream or <paramref name="abort"/> fires.</summary>
-    public async Task RunAsync(bool expectBody, CancellationToken abort)
+    /// <summary>A cancel came after the agent had marked its last frame reusable: the stream is withdrawn after all.</summary>
+    public bool CancelledAfterFinish { get; private set; }
+
+    /// <summary>
+    /// Runs until the gateway ends the stream or <paramref name="abort"/> fires; on a <paramref name="reusable"/> stream,
+    /// until the request has ended and the agent has finished (<see cref="TryFinishClean"/>).
+    /// </summary>
+    /// <param name="expectBody">Body or end frames follow the head.</param>
+    /// <param name="reusable">The head said <c>reusable_stream</c>: a request without body frames is whole at its head, and no end frame follows it.</param>
+    /// <param name="abort">Cuts the read.</param>
+    public async Task RunAsync(bool expectBody, bool reusable, CancellationToken abort)
     {
         var ended = false;
+        if (reusable && !expectBody)
+        {
+            ended = _requestEnded = true;
+            _body.Writer.TryComplete();
+        }
+
         try
         {
-            while (await _frames.MoveNext(abort))
+            while (true)
             {
-                var frame = _frames.Current;
+                var next = _frames.NextAsync();
+                if (reusable && ended)
+                {
+                    // Past the request's end only a cancel may still come for it. Once the agent has sent its last frame
+                    // the reading stops here: what comes next (the next request's head, a cancel withdrawing the idle
+                    // stream, its end) is the worker's to read.
+                    await Task.WhenAny(next, _finishedSignal.Task).WaitAsync(abort);
+                    if (_finished)
+                    {
+                        return;
+                    }
+                }
+
+                if (!await next)
+                {
+                    break;
+                }
+
+                var frame = _frames.Take();
                 switch (frame.FrameCase)
                 {
                     case TunnelDown.FrameOneofCase.Body when !ended && expectBody:
                         await BufferAsync(frame.Body.Data.Memory);
                         break;
                     case TunnelDown.FrameOneofCase.End when !ended:
-                        ended = true;
+                        ended = _requestEnded = true;
                         _body.Writer.TryComplete();
                         break;
                     case TunnelDown.FrameOneofCase.Cancel:
@@ -85,8 +122,32 @@ internal sealed class TunnelFrameReader
     /// <summary>The agent has sent its last frame: later stream ends are normal, and the body is no longer read.</summary>
     public void Finish()
     {
-        _finished = true;
+        lock (_gate)
+        {
+            _finished = true;
+        }
+
+        _finishedSignal.TrySetResult();
         _bodyUnwanted.Cancel();
+    }
+
+    /// <summary>
+    /// Finishes, as <see cref="Finish"/>, and tells whether the request ended cleanly: its end was read and nothing
+    /// interrupted it. Called just before the agent's last frame, which then says whether the stream is reusable; a
+    /// cancel read after this point withdraws the stream (<see cref="CancelledAfterFinish"/>).
+    /// </summary>
+    public bool TryFinishClean()
+    {
+        bool clean;
+        lock (_gate)
+        {
+            clean = _requestEnded && Interruption == TunnelInterruption.None;
+            _finished = true;
+        }
+
+        _finishedSignal.TrySetResult();
+        _bodyUnwanted.Cancel();
+        return clean;
     }
 
     private async Task BufferAsync(ReadOnlyMemory<byte> chunk)
@@ -111,13 +172,23 @@ internal sealed class TunnelFrameReader
 
     private void Interrupt(TunnelInterruption interruption, string detail)
     {
-        if (Interruption != TunnelInterruption.None || _finished)
+        lock (_gate)
         {
-            return;
+            if (_finished)
+            {
+                CancelledAfterFinish |= interruption == TunnelInterruption.Cancelled;
+                return;
+            }
+
+            if (Interruption != TunnelInterruption.None)
+            {
+                return;
+            }
+
+            Interruption = interruption;
+            InterruptionDetail = detail;
         }
 
-        Interruption = interruption;
-        InterruptionDetail = detail;
         _body.Writer.TryComplete(new TunnelInterruptedException(interruption, detail));
         _exchange.Cancel();
     }

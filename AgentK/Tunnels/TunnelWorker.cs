@@ -5,8 +5,9 @@ using Plural.Protocol.Agent;
 namespace Plural.AgentK.Tunnels;
 
 /// <summary>
-/// One member of the pool: opens a <c>Connect</c> stream, announces it, waits for a request,
-/// serves it, and opens the next stream, until the pool retires it or stops.
+/// One member of the pool: opens a <c>Connect</c> stream, announces it (declaring that it can serve one request after
+/// another), waits for a request, serves it, and either waits on the same stream for the next one (the gateway reuses
+/// streams and the request ended cleanly) or opens the next stream, until the pool retires it or stops.
 /// </summary>
 internal sealed class TunnelWorker(TunnelPool pool)
 {
@@ -59,64 +60,106 @@ internal sealed class TunnelWorker(TunnelPool pool)
         }
     }
 
+    /// <summary>
+    /// Opens a stream and serves requests on it: one on a gateway that takes each stream for one request, one after
+    /// another while each ends cleanly on a gateway that reuses streams.
+    /// </summary>
     private async Task<SlotOutcome> RunSlotAsync()
     {
         using var call = pool.Client.Connect(pool.Credentials.CreateCallHeaders(), cancellationToken: pool.Aborting);
-        Task<bool> first;
+        var frames = new TunnelDownStream(call.ResponseStream, pool.Aborting);
+        var served = 0;
         try
         {
-            await call.RequestStream.WriteAsync(new TunnelUp { Ready = new TunnelReady { InstanceId = pool.InstanceId } }, pool.Aborting);
-            first = call.ResponseStream.MoveNext(pool.Aborting);
-            var idle = await WaitWhileIdleAsync(first);
-            if (idle != SlotOutcome.Served)
+            await call.RequestStream.WriteAsync(new TunnelUp
             {
-                Observe(first);
-                await TryCompleteAsync(call);
-                await AwaitGatewayEndAsync(call, first);
-                return idle;
-            }
-
-            if (!await first)
-            {
-                pool.Recovered();
-                return SlotOutcome.EndedIdle;
-            }
+                Ready = new TunnelReady { InstanceId = pool.InstanceId ?? "", Capabilities = { TunnelReady.ReuseCapability } },
+            }, pool.Aborting);
         }
         catch (Exception exception) when (exception is RpcException or IOException or OperationCanceledException or InvalidOperationException)
         {
-            if (pool.Stopping.IsCancellationRequested)
+            return OpenFailed(exception);
+        }
+
+        while (true)
+        {
+            var first = frames.NextAsync();
+            bool hasFrame;
+            try
             {
-                return SlotOutcome.Stopped;
+                var idle = await WaitWhileIdleAsync(first);
+                if (idle != SlotOutcome.Served)
+                {
+                    Observe(first);
+                    await TryCompleteAsync(call);
+                    await AwaitGatewayEndAsync(frames);
+                    return idle;
+                }
+
+                hasFrame = await first;
+            }
+            catch (Exception exception) when (exception is RpcException or IOException or OperationCanceledException or InvalidOperationException)
+            {
+                return OpenFailed(exception);
             }
 
-            pool.OpenFailed(exception);
-            return SlotOutcome.Failed;
-        }
+            pool.Recovered();
+            if (!hasFrame)
+            {
+                // A stream that carried requests and then ended idle is the normal end of a reused stream.
+                return served > 0 ? SlotOutcome.Served : SlotOutcome.EndedIdle;
+            }
 
-        pool.Recovered();
-        var frame = call.ResponseStream.Current;
-        switch (frame.FrameCase)
+            var frame = frames.Take();
+            switch (frame.FrameCase)
+            {
+                case TunnelDown.FrameOneofCase.RequestHead:
+                    pool.MarkActive(this);
+                    bool reused;
+                    try
+                    {
+                        reused = await pool.Exchange.RunAsync(call, frames, frame.RequestHead, pool.Aborting);
+                        served++;
+                    }
+                    finally
+                    {
+                        pool.MarkIdle(this);
+                    }
+
+                    if (reused && !pool.Stopping.IsCancellationRequested)
+                    {
+                        continue; // Clean boundary: the same stream waits for the next request.
+                    }
+
+                    if (reused)
+                    {
+                        await TryCompleteAsync(call);
+                    }
+
+                    // The agent has ended its side; the gateway ends the call.
+                    await AwaitGatewayEndAsync(frames);
+                    return SlotOutcome.Served;
+                case TunnelDown.FrameOneofCase.Cancel:
+                    // The gateway withdrew an idle slot: the same as ending it.
+                    await TryCompleteAsync(call);
+                    await AwaitGatewayEndAsync(frames);
+                    return served > 0 ? SlotOutcome.Served : SlotOutcome.EndedIdle;
+                default:
+                    await TryWriteErrorAsync(call, $"expected a request head, got {frame.FrameCase}");
+                    return SlotOutcome.Served;
+            }
+        }
+    }
+
+    private SlotOutcome OpenFailed(Exception exception)
+    {
+        if (pool.Stopping.IsCancellationRequested)
         {
-            case TunnelDown.FrameOneofCase.RequestHead:
-                pool.MarkActive(this);
-                try
-                {
-                    await pool.Exchange.RunAsync(call, frame.RequestHead, pool.Aborting);
-                }
-                finally
-                {
-                    pool.MarkIdle(this);
-                }
-
-                return SlotOutcome.Served;
-            case TunnelDown.FrameOneofCase.Cancel:
-                // The gateway withdrew an idle slot: the same as ending it.
-                await TryCompleteAsync(call);
-                return SlotOutcome.EndedIdle;
-            default:
-                await TryWriteErrorAsync(call, $"expected a request head, got {frame.FrameCase}");
-                return SlotOutcome.Served;
+            return SlotOutcome.Stopped;
         }
+
+        pool.OpenFailed(exception);
+        return SlotOutcome.Failed;
     }
 
     /// <summary>Waits for the first frame; on each idle period asks the pool whether to retire.</summary>
@@ -151,16 +194,15 @@ internal sealed class TunnelWorker(TunnelPool pool)
     /// the gateway the request never reached the agent and may take another stream; a reset would look like the
     /// agent failing mid-request. The frames of such a request are read and dropped.
     /// </summary>
-    private async Task AwaitGatewayEndAsync(AsyncDuplexStreamingCall<TunnelUp, TunnelDown> call, Task<bool> first)
+    private async Task AwaitGatewayEndAsync(TunnelDownStream frames)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(pool.Aborting);
         timeout.CancelAfter(GatewayEndTimeout);
         try
         {
-            var more = await first.WaitAsync(timeout.Token);
-            while (more)
+            while (await frames.NextAsync().WaitAsync(timeout.Token))
             {
-                more = await call.ResponseStream.MoveNext(timeout.Token);
+                frames.Take();
             }
         }
         catch (Exception exception) when (exception is RpcException or IOException or OperationCanceledException or InvalidOperationException)

@@ -33,10 +33,13 @@ internal static class HopByHopHeaders
     public static bool ForwardResponseHeader(string name, bool upgrade, IReadOnlySet<string> connectionTokens) =>
         !IsHopByHop(name, upgrade, connectionTokens);
 
-    /// <summary>Header names listed in <c>Connection</c>, which are hop-by-hop as well.</summary>
-    public static IReadOnlySet<string> ConnectionTokens(IEnumerable<string> connectionValues)
+    /// <summary>No header listed in <c>Connection</c>: what nearly every request and response has, shared rather than built per message.</summary>
+    public static readonly IReadOnlySet<string> NoTokens = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Header names listed in <c>Connection</c> (added to <paramref name="known"/>), which are hop-by-hop as well.</summary>
+    public static IReadOnlySet<string> ConnectionTokens(IEnumerable<string> connectionValues, IReadOnlySet<string>? known = null)
     {
-        var tokens = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var tokens = new HashSet<string>(known ?? NoTokens, StringComparer.OrdinalIgnoreCase);
         foreach (var value in connectionValues)
         {
             foreach (var token in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))

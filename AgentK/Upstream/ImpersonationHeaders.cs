@@ -11,7 +11,8 @@ internal static class ImpersonationHeaders
 {
     private const string Prefix = "Impersonate-";
 
-    public static void Apply(Protocol.Agent.Impersonation identity, HttpRequestMessage request)
+    /// <summary>Sets the identity's headers; true when some are repeated lines (see <see cref="RepeatedHeaderStream"/>).</summary>
+    public static bool Apply(Protocol.Agent.Impersonation identity, HttpRequestMessage request)
     {
         RemoveCallerHeaders(request.Headers);
         if (identity.User.Length == 0)
@@ -20,7 +21,7 @@ internal static class ImpersonationHeaders
         }
 
         request.Headers.TryAddWithoutValidation("Impersonate-User", identity.User);
-        AddRepeated(request, "Impersonate-Group", identity.Groups);
+        var repeated = AddRepeated(request, "Impersonate-Group", identity.Groups);
 
         if (identity.Uid.Length > 0)
         {
@@ -30,17 +31,22 @@ internal static class ImpersonationHeaders
         foreach (var extra in identity.Extra)
         {
             // Extra keys travel percent-encoded in header names (Kubernetes' own rule).
-            AddRepeated(request, "Impersonate-Extra-" + Uri.EscapeDataString(extra.Name), extra.Values);
+            repeated |= AddRepeated(request, "Impersonate-Extra-" + Uri.EscapeDataString(extra.Name), extra.Values);
         }
+
+        return repeated;
     }
 
-    private static void AddRepeated(HttpRequestMessage request, string name, IReadOnlyCollection<string> values)
+    private static bool AddRepeated(HttpRequestMessage request, string name, IReadOnlyCollection<string> values)
     {
-        if (values.Count > 0)
+        if (values.Count == 0)
         {
-            var (marker, encoded) = RepeatedHeaderStream.Marker(name, values);
-            request.Headers.TryAddWithoutValidation(marker, encoded);
+            return false;
         }
+
+        var (marker, encoded) = RepeatedHeaderStream.Marker(name, values);
+        request.Headers.TryAddWithoutValidation(marker, encoded);
+        return true;
     }
 
     private static void RemoveCallerHeaders(HttpRequestHeaders headers)

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Google.Protobuf.Collections;
 using Plural.Protocol.Agent;
 
 namespace Plural.AgentK.Upstream;
@@ -6,10 +7,19 @@ namespace Plural.AgentK.Upstream;
 /// <summary>Maps header lists between tunnel frames and HTTP messages, dropping what must not cross.</summary>
 internal static class TunnelHeaders
 {
-    public static void CopyToRequest(RequestHead head, HttpRequestMessage request)
+    /// <summary>Copies the head's headers onto the request; true when one needs repeated header lines (see <see cref="RepeatedHeaderStream"/>).</summary>
+    public static bool CopyToRequest(RequestHead head, HttpRequestMessage request)
     {
-        var connectionTokens = HopByHopHeaders.ConnectionTokens(
-            head.Headers.Where(h => h.Name.Equals("Connection", StringComparison.OrdinalIgnoreCase)).SelectMany(h => h.Values));
+        var connectionTokens = HopByHopHeaders.NoTokens;
+        foreach (var field in head.Headers)
+        {
+            if (field.Name.Equals("Connection", StringComparison.OrdinalIgnoreCase))
+            {
+                connectionTokens = HopByHopHeaders.ConnectionTokens(field.Values, connectionTokens);
+            }
+        }
+
+        var repeated = false;
 
         foreach (var field in head.Headers)
         {
@@ -23,6 +33,7 @@ internal static class TunnelHeaders
                 // Each line is one value to Kubernetes; HttpClient would join them into one.
                 var (marker, encoded) = RepeatedHeaderStream.Marker(field.Name, field.Values);
                 request.Headers.TryAddWithoutValidation(marker, encoded);
+                repeated = true;
                 continue;
             }
 
@@ -32,31 +43,47 @@ internal static class TunnelHeaders
                 request.Content?.Headers.TryAddWithoutValidation(field.Name, field.Values);
             }
         }
+
+        return repeated;
     }
 
     /// <summary>Response headers, content headers included, for <c>response_head</c>.</summary>
-    public static IEnumerable<HeaderField> FromResponse(HttpResponseMessage response, bool upgrade)
+    public static void CopyFromResponse(HttpResponseMessage response, bool upgrade, RepeatedField<HeaderField> fields)
     {
-        var connectionTokens = HopByHopHeaders.ConnectionTokens(
-            response.Headers.TryGetValues("Connection", out var values) ? values : []);
-        return ToFields(response.Headers.Concat(response.Content.Headers), upgrade, connectionTokens);
+        var connectionTokens = response.Headers.TryGetValues("Connection", out var values)
+            ? HopByHopHeaders.ConnectionTokens(values, HopByHopHeaders.NoTokens)
+            : HopByHopHeaders.NoTokens;
+        Copy(response.Headers, upgrade, connectionTokens, fields);
+        Copy(response.Content.Headers, upgrade, connectionTokens, fields);
     }
 
     /// <summary>Trailers, for <c>end</c>.</summary>
-    public static IEnumerable<HeaderField> FromTrailers(HttpResponseMessage response) =>
-        ToFields(response.TrailingHeaders, upgrade: false, new HashSet<string>());
-
-    private static IEnumerable<HeaderField> ToFields(
-        IEnumerable<KeyValuePair<string, IEnumerable<string>>> headers,
-        bool upgrade,
-        IReadOnlySet<string> connectionTokens)
+    public static void CopyFromTrailers(HttpResponseMessage response, RepeatedField<HeaderField> fields)
     {
-        foreach (var (name, values) in headers)
+        // Most responses have none; looking first spares the enumerator.
+        if (response.TrailingHeaders.NonValidated.Count > 0)
         {
-            if (HopByHopHeaders.ForwardResponseHeader(name, upgrade, connectionTokens))
+            Copy(response.TrailingHeaders, upgrade: false, HopByHopHeaders.NoTokens, fields);
+        }
+    }
+
+    private static void Copy(HttpHeaders headers, bool upgrade, IReadOnlySet<string> connectionTokens, RepeatedField<HeaderField> fields)
+    {
+        // The non-validated view hands out the stored strings without parsing and re-formatting each value.
+        foreach (var (name, values) in headers.NonValidated)
+        {
+            if (!HopByHopHeaders.ForwardResponseHeader(name, upgrade, connectionTokens))
             {
-                yield return new HeaderField { Name = name, Values = { values } };
+                continue;
             }
+
+            var field = new HeaderField { Name = name };
+            foreach (var value in values)
+            {
+                field.Values.Add(value);
+            }
+
+            fields.Add(field);
         }
     }
 }

@@ -14,6 +14,9 @@ internal sealed class UpstreamForwarder(
     HttpMessageInvoker client,
     HttpMessageInvoker impersonatingClient)
 {
+    // Set on the few requests that carry repeated header lines, so the hot path needs no scan of the headers.
+    private static readonly HttpRequestOptionsKey<bool> RepeatedLines = new("plural.repeated-header-lines");
+
     private readonly string _baseUrl = options.Value.Url.TrimEnd('/');
 
     /// <summary>Builds the upstream request; throws <see cref="RequestRejectedException"/> for a head the agent will not send.</summary>
@@ -49,10 +52,16 @@ internal sealed class UpstreamForwarder(
             // a switch of protocols (exec, port-forward) exists only in HTTP/1.1.
             VersionPolicy = head.Upgrade ? HttpVersionPolicy.RequestVersionExact : HttpVersionPolicy.RequestVersionOrHigher,
         };
-        TunnelHeaders.CopyToRequest(head, request);
+        var repeated = TunnelHeaders.CopyToRequest(head, request);
         if (head.Impersonation is { } identity)
         {
-            ImpersonationHeaders.Apply(identity, request);
+            // The caller's repeated lines were dropped with its Impersonate-* headers; the identity's may replace them.
+            repeated = ImpersonationHeaders.Apply(identity, request);
+        }
+
+        if (repeated)
+        {
+            request.Options.Set(RepeatedLines, true);
         }
 
         request.Headers.Authorization = credentials.Current();
@@ -62,7 +71,7 @@ internal sealed class UpstreamForwarder(
     /// <summary>Sends the request; completes once the response headers arrived, the body streams afterwards.</summary>
     public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (!request.Headers.Any(h => h.Key.StartsWith(RepeatedHeaderStream.MarkerPrefix, StringComparison.OrdinalIgnoreCase)))
+        if (!request.Options.TryGetValue(RepeatedLines, out var repeated) || !repeated)
         {
             return client.SendAsync(request, cancellationToken);
         }

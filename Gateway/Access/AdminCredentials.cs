@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Plural.Gateway.Listeners;
+using Plural.Protocol.Hosting;
 
 namespace Plural.Gateway.Access;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Plural.Gateway.Listeners;
+using Plural.Protocol.Hosting;
 
 namespace Plural.Gateway.Access;
 

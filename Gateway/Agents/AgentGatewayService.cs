@@ -124,18 +124,34 @@ internal sealed partial class AgentGatewayService(
             throw Violation($"the first tunnel frame must be 'ready', got '{requestStream.Current.FrameCase}'");
         }
 
-        var tunnel = new AgentTunnel(identity, requestStream.Current.Ready.InstanceId, requestStream, responseStream, ct);
+        var ready = requestStream.Current.Ready;
+        var tunnel = new AgentTunnel(identity, ready.InstanceId, requestStream, responseStream, ct,
+            reusable: ready.Capabilities.Contains(TunnelReady.ReuseCapability));
         tunnels.Offer(tunnel);
-        await Task.WhenAny(tunnel.NextFrame, tunnel.WhenClaimed, tunnel.Released);
-        if (tunnel.TryRetire())
+        while (true)
         {
-            tunnels.Remove(tunnel);
-            await EndIdleTunnelAsync(tunnel);
-            return;
+            await Task.WhenAny(tunnel.NextFrame, tunnel.WhenClaimed, tunnel.Released);
+            if (tunnel.TryRetire())
+            {
+                tunnels.Remove(tunnel);
+                await EndIdleTunnelAsync(tunnel);
+                return;
+            }
+
+            // A failed exchange ends the call with its status at once; the agent is told why rather than reset.
+            if (!await tunnel.Released.WaitAsync(ct))
+            {
+                break;
+            }
+
+            // The request ended cleanly on both sides of a reusable stream: the same call carries the next one, with
+            // no new call, token check or replacement stream.
+            if (tunnels.TryReturn(tunnel) is { } retired)
+            {
+                throw retired;
+            }
         }
 
-        // A failed exchange ends the call with its status at once; the agent is told why rather than reset.
-        await tunnel.Released.WaitAsync(ct);
         // Kestrel reuses the HTTP/2 stream of a call that ended cleanly, and a read still pending on it would take
         // frames of a later call. The agent ends its side right after its last frame, so the wait is short; a
         // stream still being read after it is reset, which keeps it from being reused.

@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using Plural.Protocol.Hosting;
 
 namespace Plural.Gateway.Listeners;
 

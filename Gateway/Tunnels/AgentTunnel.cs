@@ -7,6 +7,8 @@ namespace Plural.Gateway.Tunnels;
 /// One idle or busy <c>Connect</c> stream of an agent. The gRPC handler that accepted it stays parked
 /// until <see cref="Released"/> completes; meanwhile exactly one forwarder may claim it. A read is
 /// always pending so that an agent that goes away, or talks out of turn, is noticed while idle.
+/// A stream whose agent declared <see cref="TunnelReady.ReuseCapability"/> may be released for reuse: it then goes
+/// back to idle (<see cref="Reopen"/>) and carries the next request, without a new call.
 /// </summary>
 internal sealed class AgentTunnel
 {
@@ -14,17 +16,18 @@ internal sealed class AgentTunnel
 
     private readonly IAsyncStreamReader<TunnelUp> _reader;
     private readonly SerializedStreamWriter<TunnelDown> _writer;
-    private readonly TaskCompletionSource _claimed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _claimed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource<bool> _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationToken _callAborted;
     private Task<bool> _nextFrame;
     private int _state;
 
     internal AgentTunnel(AgentIdentity identity, string instanceId,
-        IAsyncStreamReader<TunnelUp> reader, IServerStreamWriter<TunnelDown> writer, CancellationToken callAborted)
+        IAsyncStreamReader<TunnelUp> reader, IServerStreamWriter<TunnelDown> writer, CancellationToken callAborted, bool reusable = false)
     {
         Identity = identity;
         InstanceId = instanceId;
+        Reusable = reusable;
         _reader = reader;
         _writer = new SerializedStreamWriter<TunnelDown>(writer);
         _callAborted = callAborted;
@@ -37,6 +40,12 @@ internal sealed class AgentTunnel
     /// <summary>The agent process that opened it.</summary>
     public string InstanceId { get; }
 
+    /// <summary>
+    /// The agent declared <see cref="TunnelReady.ReuseCapability"/>: requests say the stream may carry another one afterwards, bodies
+    /// may travel inline in the heads, and a request the agent marks as ended cleanly leaves the stream reusable.
+    /// </summary>
+    public bool Reusable { get; }
+
     /// <summary>True while nobody has claimed or retired the tunnel.</summary>
     public bool IsIdle => Volatile.Read(ref _state) == Idle;
 
@@ -46,8 +55,11 @@ internal sealed class AgentTunnel
     /// <summary>Completes when a forwarder claims the tunnel.</summary>
     internal Task WhenClaimed => _claimed.Task;
 
-    /// <summary>Completes (or faults with the error to end the stream with) when the exchange is over.</summary>
-    internal Task Released => _released.Task;
+    /// <summary>
+    /// Completes when the exchange is over: true when the stream may carry another request, false when it ends; faults
+    /// with the error to end the stream with.
+    /// </summary>
+    internal Task<bool> Released => _released.Task;
 
     /// <summary>Takes the tunnel for one exchange; false when it is already taken or retired.</summary>
     public bool TryClaim()
@@ -59,6 +71,14 @@ internal sealed class AgentTunnel
 
         _claimed.TrySetResult();
         return true;
+    }
+
+    /// <summary>Makes a stream released for reuse idle again, ready to be offered for the next request.</summary>
+    internal void Reopen()
+    {
+        _claimed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _released = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _state, Idle);
     }
 
     /// <summary>Returns a claimed tunnel to idle when the hand-over to a waiter fell through.</summary>
@@ -105,12 +125,15 @@ internal sealed class AgentTunnel
     /// <summary>Sends a frame to the agent; writes are serialised because gRPC allows one at a time.</summary>
     public ValueTask WriteAsync(TunnelDown frame, CancellationToken ct) => _writer.WriteAsync(frame, ct);
 
-    /// <summary>Ends the exchange; the stream then completes, with <paramref name="failure"/> as its status if given.</summary>
-    public void Release(RpcException? failure = null)
+    /// <summary>
+    /// Ends the exchange; the stream then completes, with <paramref name="failure"/> as its status if given, or with
+    /// <paramref name="reuse"/> (a reusable stream whose request ended cleanly on both sides) goes back to idle.
+    /// </summary>
+    public void Release(RpcException? failure = null, bool reuse = false)
     {
         if (failure is null)
         {
-            _released.TrySetResult();
+            _released.TrySetResult(reuse && Reusable);
         }
         else
         {

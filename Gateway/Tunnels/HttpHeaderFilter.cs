@@ -1,3 +1,4 @@
+using Google.Protobuf.Collections;
 using Microsoft.Extensions.Primitives;
 using Plural.Protocol.Agent;
 
@@ -20,6 +21,8 @@ internal static class HttpHeaderFilter
         "Authorization", "Cookie",
     };
 
+    private static readonly IReadOnlySet<string> NothingListed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>
     /// True for a request header that may cross to another hop: not hop-by-hop, not a credential, not one of the
     /// platform's own control headers.
@@ -35,19 +38,15 @@ internal static class HttpHeaderFilter
     public static bool IsImpersonationHeader(string name) =>
         name.StartsWith("Impersonate-", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Request headers to send to the agent; with <paramref name="upgrade"/> the handshake headers too.</summary>
-    public static IEnumerable<HeaderField> ForAgent(IHeaderDictionary headers, bool upgrade)
+    /// <summary>Adds the request headers to send to the agent to <paramref name="fields"/>; with <paramref name="upgrade"/> the handshake headers too.</summary>
+    public static void CopyForAgent(IHeaderDictionary headers, bool upgrade, RepeatedField<HeaderField> fields)
     {
         var connectionListed = ConnectionListed(headers);
         foreach (var (name, values) in headers)
         {
-            if (upgrade && IsUpgradeHeader(name))
+            if ((upgrade && IsUpgradeHeader(name)) || (IsForwardable(name) && !connectionListed.Contains(name)))
             {
-                yield return ToField(name, values);
-            }
-            else if (IsForwardable(name) && !connectionListed.Contains(name))
-            {
-                yield return ToField(name, values);
+                fields.Add(ToField(name, values));
             }
         }
     }
@@ -58,6 +57,11 @@ internal static class HttpHeaderFilter
     /// </summary>
     public static IReadOnlySet<string> ConnectionListed(IHeaderDictionary headers)
     {
+        if (headers.Connection.Count == 0)
+        {
+            return NothingListed; // Nearly every request: no set built for it.
+        }
+
         var listed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var value in headers.Connection)
         {
@@ -99,7 +103,7 @@ internal static class HttpHeaderFilter
                 continue;
             }
 
-            response.Headers.Append(field.Name, new StringValues([.. field.Values]));
+            response.Headers.Append(field.Name, ToValues(field));
         }
     }
 
@@ -123,6 +127,10 @@ internal static class HttpHeaderFilter
 
     private static readonly System.Buffers.SearchValues<char> TokenChars = System.Buffers.SearchValues.Create(
         "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+    // One value, the usual case, needs no array.
+    private static StringValues ToValues(HeaderField field) =>
+        field.Values.Count == 1 ? new StringValues(field.Values[0]) : new StringValues([.. field.Values]);
 
     private static HeaderField ToField(string name, StringValues values)
     {

@@ -22,6 +22,9 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
 {
     private static readonly TimeSpan CancelFrameTimeout = TimeSpan.FromSeconds(2);
     private bool _responseStarted;
+    private bool _requestSent;
+    private bool _agentOfferedReuse;
+    private bool _cancelSent;
     private IHttpUpgradeFeature? _upgrade;
 
     /// <summary>
@@ -34,15 +37,29 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
         using var exchange = CancellationTokenSource.CreateLinkedTokenSource(callerAborted);
         Task upload = Task.CompletedTask;
         RpcException? streamFailure = null;
+        var clean = false;
         _upgrade = context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade ? upgrade : null;
         // Nothing is read from the caller before a switch of protocols, nor from a request without a body.
-        var replayable = _upgrade is not null || context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false };
+        var bodiless = context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false };
+        var replayable = _upgrade is not null || bodiless;
         try
         {
-            await tunnel.WriteAsync(new TunnelDown { RequestHead = Head(route) }, exchange.Token);
-            // An upgrade has no body before the switch; afterwards bytes flow both ways (see PumpUpgradedAsync).
-            upload = _upgrade is null ? UploadAsync(exchange) : Task.CompletedTask;
+            var head = Head(route, bodiless);
+            if (_upgrade is null && !bodiless && tunnel.Reusable && context.Request.ContentLength is > 0 and var length && length <= chunkSize)
+            {
+                // A small body of known length travels inside the head: one message for the whole request.
+                head.Body = await ReadSmallBodyAsync((int)length, exchange.Token);
+                _requestSent = true;
+            }
+
+            await tunnel.WriteAsync(new TunnelDown { RequestHead = head }, exchange.Token);
+            // An upgrade has no body before the switch; afterwards bytes flow both ways (see PumpUpgradedAsync). A request
+            // without a body says so in its head (content_length 0), so no end frame follows and the agent calls its
+            // upstream at once.
+            _requestSent |= bodiless;
+            upload = _upgrade is null && !_requestSent ? UploadAsync(exchange) : Task.CompletedTask;
             await DownloadAsync(exchange);
+            clean = _upgrade is null;
         }
         catch (OperationCanceledException) when (callerAborted.IsCancellationRequested)
         {
@@ -79,13 +96,36 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
         {
             await exchange.CancelAsync();
             await ObserveAsync(upload);
-            tunnel.Release(streamFailure);
+            // Reused only when both sides saw the request end cleanly: the whole request went down (its end included), the
+            // agent said its last frame left the stream clean, no cancel crossed, and no switch of protocols happened.
+            var reuse = streamFailure is null && clean && _requestSent && upload.IsCompletedSuccessfully && _agentOfferedReuse && !_cancelSent;
+            if (_agentOfferedReuse && !reuse && !_cancelSent)
+            {
+                // The agent holds the stream as idle again; a cancel is how an idle stream is withdrawn.
+                await SendCancelAsync("the stream is not reused");
+            }
+
+            tunnel.Release(streamFailure, reuse);
         }
 
         return true;
     }
 
-    private RequestHead Head(TunnelRoute route)
+    private async Task<ByteString> ReadSmallBodyAsync(int length, CancellationToken ct)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            await context.Request.Body.ReadExactlyAsync(buffer.AsMemory(0, length), ct);
+            return ByteString.CopyFrom(buffer, 0, length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private RequestHead Head(TunnelRoute route, bool bodiless)
     {
         var request = context.Request;
         var head = new RequestHead
@@ -94,33 +134,39 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
             Method = request.Method,
             Path = route.Path,
             Query = request.QueryString.HasValue ? request.QueryString.Value![1..] : "",
-            ContentLength = _upgrade is null ? request.ContentLength ?? -1 : 0,
+            ContentLength = _upgrade is not null || bodiless ? 0 : request.ContentLength ?? -1,
             Upgrade = _upgrade is not null,
             Target = route.Target,
             Impersonation = route.Impersonation,
+            ReusableStream = tunnel.Reusable,
         };
-        head.Headers.AddRange(HttpHeaderFilter.ForAgent(request.Headers, head.Upgrade));
+        HttpHeaderFilter.CopyForAgent(request.Headers, head.Upgrade, head.Headers);
         return head;
     }
 
     private async Task UploadAsync(CancellationTokenSource exchange)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(chunkSize);
+        // Two pooled buffers in turn: the next chunk is read into one while the frame wrapping the other is written;
+        // one frame at most waits for the agent, which bounds memory.
+        var buffers = new[] { ArrayPool<byte>.Shared.Rent(chunkSize), ArrayPool<byte>.Shared.Rent(chunkSize) };
+        var current = 0;
         var writing = Task.CompletedTask;
         try
         {
-            // The next chunk is read while the previous frame is written (each frame owns a copy of its bytes);
-            // one frame at most waits for the agent, which bounds memory.
             int read;
-            while ((read = await context.Request.Body.ReadAsync(buffer.AsMemory(0, chunkSize), exchange.Token)) > 0)
+            while ((read = await context.Request.Body.ReadAsync(buffers[current].AsMemory(0, chunkSize), exchange.Token)) > 0)
             {
-                var chunk = new BodyChunk { Data = ByteString.CopyFrom(buffer, 0, read) };
                 await writing;
+                // Wrapped, not copied: gRPC serialises the frame into its own buffers during the write, and this buffer
+                // is read into again only after that write completed (the next read goes into the other one).
+                var chunk = new BodyChunk { Data = UnsafeByteOperations.UnsafeWrap(buffers[current].AsMemory(0, read)) };
                 writing = tunnel.WriteAsync(new TunnelDown { Body = chunk }, exchange.Token).AsTask();
+                current ^= 1;
             }
 
             await writing;
             await tunnel.WriteAsync(new TunnelDown { End = new RequestEnd() }, exchange.Token);
+            _requestSent = true;
         }
         catch when (!exchange.IsCancellationRequested)
         {
@@ -132,7 +178,12 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
         {
             // Nothing else may write to the tunnel while a frame is in flight; its failure is already on its way up.
             await writing.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            ArrayPool<byte>.Shared.Return(buffer);
+            // A write that did not complete may still hold its buffer: such buffers are left to the collector.
+            if (writing.IsCompletedSuccessfully)
+            {
+                ArrayPool<byte>.Shared.Return(buffers[0]);
+                ArrayPool<byte>.Shared.Return(buffers[1]);
+            }
         }
     }
 
@@ -165,13 +216,36 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
                     response.StatusCode = status;
                     HttpHeaderFilter.CopyToResponse(frame.ResponseHead.Headers, response);
                     _responseStarted = true;
-                    // Headers go out at once: a watch or log follower may not send a body byte for minutes.
-                    await response.StartAsync(ct);
+                    if (frame.ResponseHead.Complete)
+                    {
+                        // A small answer in one message: headers and body go to the caller in one write.
+                        if (!frame.ResponseHead.Body.IsEmpty)
+                        {
+                            await response.Body.WriteAsync(frame.ResponseHead.Body.Memory, ct);
+                        }
+
+                        _agentOfferedReuse = tunnel.Reusable && frame.ResponseHead.StreamReusable;
+                        return;
+                    }
+
+                    if (!frame.ResponseHead.Body.IsEmpty)
+                    {
+                        throw new TunnelProtocolException("a response head carries a body only when it is the complete response");
+                    }
+
+                    // Headers go out at once when nothing follows yet: a watch or log follower may not send a body byte
+                    // for minutes. When the body is already here, headers and body leave in one write to the caller.
+                    if (!tunnel.NextFrame.IsCompleted)
+                    {
+                        await response.StartAsync(ct);
+                    }
+
                     break;
                 case TunnelUp.FrameOneofCase.Body when _responseStarted:
                     await response.Body.WriteAsync(frame.Body.Data.Memory, ct);
                     break;
                 case TunnelUp.FrameOneofCase.End when _responseStarted:
+                    _agentOfferedReuse = tunnel.Reusable && frame.End.StreamReusable;
                     if (frame.End.Trailers.Count > 0 && response.SupportsTrailers())
                     {
                         foreach (var trailer in frame.End.Trailers)
@@ -297,6 +371,7 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
 
     private async Task SendCancelAsync(string reason)
     {
+        _cancelSent = true;
         using var timeout = new CancellationTokenSource(CancelFrameTimeout);
         try
         {

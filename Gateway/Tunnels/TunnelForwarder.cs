@@ -14,6 +14,7 @@ internal sealed partial class TunnelForwarder(
     PeerGatewayForwarder peers,
     IGrainFactory grains,
     IOptions<TunnelOptions> options,
+    AgentTunnelLimiter openTunnels,
     ILogger<TunnelForwarder> logger)
 {
     /// <summary>Tunnels a request may be handed to when the agent closes the one it got before taking the request.</summary>
@@ -64,6 +65,16 @@ internal sealed partial class TunnelForwarder(
         if (registry.TryTake(agentName) is { } idle)
         {
             return new TunnelLocation(idle, null, null);
+        }
+
+        // Every stream the agent holds here is busy: one usually frees up within moments (a reusable stream takes the
+        // next request as soon as it has answered; an older agent opens a replacement), so a short wait for it spares
+        // the grain call below, which otherwise every request arriving in a burst would make.
+        var localWait = options.Value.LocalWait;
+        if (localWait > TimeSpan.Zero && openTunnels.Open(agentName) > 0
+            && await registry.AcquireAsync(agentName, wait is { } w && w < localWait ? w : localWait, ct) is { } freedSoon)
+        {
+            return new TunnelLocation(freedSoon, null, null);
         }
 
         // Slow path: one grain call tells whether the agent exists and where else it is connected.

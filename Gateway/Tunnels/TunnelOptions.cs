@@ -17,6 +17,12 @@ internal sealed class TunnelOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")] public TimeSpan ClientTimeoutMargin { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a request waits for one of its agent's busy tunnels on this gateway to free up before it asks the
+    /// agent's grain where else the agent is connected. Zero asks at once.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")] public TimeSpan LocalWait { get; set; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>Largest body frame sent to an agent, in bytes.</summary>
     [Range(1024, 4 * 1024 * 1024)] public int ChunkSize { get; set; } = 64 * 1024;
 

@@ -13,6 +13,12 @@ internal sealed class TunnelRegistry
     /// <summary>Parks a new idle tunnel, or hands it straight to a waiting request.</summary>
     public void Offer(AgentTunnel tunnel) => For(tunnel.Identity.AgentName).Offer(tunnel);
 
+    /// <summary>
+    /// Parks a stream again after it carried a request and was released for reuse; the error to end it with instead
+    /// when its token was retired meanwhile (a busy stream is not retired with the idle ones, and must not outlive its token).
+    /// </summary>
+    public Grpc.Core.RpcException? TryReturn(AgentTunnel tunnel) => For(tunnel.Identity.AgentName).TryReturn(tunnel);
+
     /// <summary>Claims an idle tunnel of the agent without waiting, the one parked last, or null.</summary>
     public AgentTunnel? TryTake(string agentName) =>
         _agents.TryGetValue(agentName, out var tunnels) ? tunnels.TryTake() : null;
@@ -75,7 +81,7 @@ internal sealed class TunnelRegistry
             return 0;
         }
 
-        var retired = tunnels.RetireWhere(t => t.Identity.TokenId == tokenId);
+        var retired = tunnels.RetireToken(tokenId, reason);
         foreach (var tunnel in retired)
         {
             tunnel.Release(reason);
@@ -92,29 +98,50 @@ internal sealed class TunnelRegistry
         private readonly Lock _gate = new();
         private readonly LinkedList<AgentTunnel> _idle = new();
         private readonly Queue<TaskCompletionSource<AgentTunnel>> _waiters = new();
+        private Dictionary<string, Grpc.Core.RpcException>? _retiredTokens;
 
         public void Offer(AgentTunnel tunnel)
         {
             lock (_gate)
             {
-                while (_waiters.TryDequeue(out var waiter))
+                OfferLocked(tunnel);
+            }
+        }
+
+        public Grpc.Core.RpcException? TryReturn(AgentTunnel tunnel)
+        {
+            lock (_gate)
+            {
+                if (_retiredTokens is not null && _retiredTokens.TryGetValue(tunnel.Identity.TokenId, out var reason))
                 {
-                    if (waiter.Task.IsCompleted || !tunnel.TryClaim())
-                    {
-                        continue;
-                    }
-
-                    if (waiter.TrySetResult(tunnel))
-                    {
-                        return;
-                    }
-
-                    // The waiter timed out between the check and the hand-over: keep the tunnel for the next one.
-                    tunnel.Unclaim();
+                    return reason;
                 }
 
-                _idle.AddLast(tunnel);
+                tunnel.Reopen();
+                OfferLocked(tunnel);
+                return null;
             }
+        }
+
+        private void OfferLocked(AgentTunnel tunnel)
+        {
+            while (_waiters.TryDequeue(out var waiter))
+            {
+                if (waiter.Task.IsCompleted || !tunnel.TryClaim())
+                {
+                    continue;
+                }
+
+                if (waiter.TrySetResult(tunnel))
+                {
+                    return;
+                }
+
+                // The waiter timed out between the check and the hand-over: keep the tunnel for the next one.
+                tunnel.Unclaim();
+            }
+
+            _idle.AddLast(tunnel);
         }
 
         // The newest tunnel first: agents close the ones idle longest, so those are the likeliest to be closing now.
@@ -163,11 +190,14 @@ internal sealed class TunnelRegistry
             }
         }
 
-        public IReadOnlyList<AgentTunnel> RetireWhere(Func<AgentTunnel, bool> predicate)
+        public IReadOnlyList<AgentTunnel> RetireToken(string tokenId, Grpc.Core.RpcException reason)
         {
             lock (_gate)
             {
-                var retired = _idle.Where(predicate).Where(t => t.TryRetire()).ToList();
+                // Remembered for the streams busy now, which would otherwise come back to idle after their request.
+                // Revocations are rare and per agent, so the set stays small.
+                (_retiredTokens ??= new Dictionary<string, Grpc.Core.RpcException>(StringComparer.Ordinal))[tokenId] = reason;
+                var retired = _idle.Where(t => t.Identity.TokenId == tokenId && t.TryRetire()).ToList();
                 foreach (var tunnel in retired)
                 {
                     _idle.Remove(tunnel);

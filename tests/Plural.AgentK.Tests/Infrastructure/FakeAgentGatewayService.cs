@@ -52,7 +52,7 @@ public sealed class FakeAgentGatewayService(FakeGateway gateway) : AgentGateway.
         }
 
         var slot = new FakeTunnelSlot(requestStream, responseStream, context.GetHttpContext().Connection.Id,
-            requestStream.Current.Ready.InstanceId, cts.Token);
+            requestStream.Current.Ready.InstanceId, [.. requestStream.Current.Ready.Capabilities], cts.Token);
         slot.WatchWhileIdle();
         gateway.SlotOpened(slot);
         try

@@ -9,6 +9,7 @@ public sealed class FakeTunnelSlot(
     IServerStreamWriter<TunnelDown> down,
     string connectionId,
     string instanceId,
+    IReadOnlyList<string> capabilities,
     CancellationToken aborted)
 {
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -18,6 +19,9 @@ public sealed class FakeTunnelSlot(
     public string ConnectionId { get; } = connectionId;
 
     public string InstanceId { get; } = instanceId;
+
+    /// <summary>What the agent declared in its <c>ready</c> frame.</summary>
+    public IReadOnlyList<string> Capabilities { get; } = capabilities;
 
     /// <summary>The agent (or the gateway's shutdown) ended the stream.</summary>
     public CancellationToken Aborted { get; } = aborted;
@@ -64,6 +68,21 @@ public sealed class FakeTunnelSlot(
 
     /// <summary>Ends the call from the gateway side, as a gateway does after the exchange or for an unused slot.</summary>
     public void Finish() => _finished.TrySetResult();
+
+    /// <summary>
+    /// Reads the agent's answer up to its last frame (an end, an error, or a head carrying the whole response), leaving
+    /// the stream open, as a gateway that reuses streams does.
+    /// </summary>
+    public async Task<TunnelResponse> ReadAnswerAsync()
+    {
+        var response = new TunnelResponse(new MemoryStream());
+        while (!response.Complete && await ReceiveAsync() is { } frame)
+        {
+            response.Add(frame);
+        }
+
+        return response;
+    }
 
     /// <summary>Reads the agent's answer until it completes its stream; the body goes to <paramref name="body"/>.</summary>
     public async Task<TunnelResponse> ReadResponseAsync(Stream? body = null)

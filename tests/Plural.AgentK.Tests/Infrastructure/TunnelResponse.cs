@@ -21,6 +21,12 @@ public sealed class TunnelResponse(Stream body)
 
     public bool Ended { get; private set; }
 
+    /// <summary>The agent's last frame said the stream is clean and may carry the next request.</summary>
+    public bool StreamReusable { get; private set; }
+
+    /// <summary>The answer has its last frame: an end, an error, or a head carrying the complete response.</summary>
+    public bool Complete => Ended || Error is not null;
+
     public string BodyText => Body is MemoryStream memory ? System.Text.Encoding.UTF8.GetString(memory.ToArray()) : "";
 
     public void Add(TunnelUp frame)
@@ -35,6 +41,14 @@ public sealed class TunnelResponse(Stream body)
                     Headers[header.Name] = [.. header.Values];
                 }
 
+                if (frame.ResponseHead.Complete)
+                {
+                    frame.ResponseHead.Body.WriteTo(Body);
+                    BodyLength += frame.ResponseHead.Body.Length;
+                    StreamReusable = frame.ResponseHead.StreamReusable;
+                    Ended = true;
+                }
+
                 break;
             case TunnelUp.FrameOneofCase.Body:
                 frame.Body.Data.WriteTo(Body);
@@ -42,6 +56,7 @@ public sealed class TunnelResponse(Stream body)
                 break;
             case TunnelUp.FrameOneofCase.End:
                 Ended = true;
+                StreamReusable = frame.End.StreamReusable;
                 foreach (var trailer in frame.End.Trailers)
                 {
                     Trailers[trailer.Name] = [.. trailer.Values];

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Plural.Gateway.Access;
 using Plural.Gateway.Listeners;
+using Plural.Protocol.Hosting;
 
 namespace Plural.Gateway.Tests.Access;
 

@@ -106,7 +106,8 @@ internal sealed class ProxyHost : IAsyncDisposable
         services.AddSingleton<PeerCredentials>();
         // Every request finds a parked tunnel (or the agent is unknown), so peer gateways are never asked.
         services.AddSingleton(sp => new TunnelForwarder(sp.GetRequiredService<TunnelRegistry>(), null!, sp.GetRequiredService<IGrainFactory>(),
-            Options.Create(new TunnelOptions()), NullLogger<TunnelForwarder>.Instance));
+            Options.Create(new TunnelOptions()),
+            new AgentTunnelLimiter(Options.Create(new TunnelLimitOptions())), NullLogger<TunnelForwarder>.Instance));
         services.AddProxy();
         var app = builder.Build();
         app.MapKubernetesProxy();

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Google.Protobuf;
 using Grpc.Core;
 using Plural.Gateway.Tunnels;
 using Plural.Protocol.Agent;
@@ -20,9 +21,9 @@ internal sealed class ChannelTunnelStream : IAsyncStreamReader<TunnelUp>, IServe
 
     public WriteOptions? WriteOptions { get; set; }
 
-    /// <summary>Parks the stream as an idle tunnel of <paramref name="agent"/>.</summary>
-    public AgentTunnel Tunnel(string agent = "agent-a", string instance = "pod-1", string tokenId = "token-1") =>
-        new(new AgentIdentity(agent, tokenId, "hash-" + tokenId), instance, this, this, CancellationToken.None);
+    /// <summary>Parks the stream as an idle tunnel of <paramref name="agent"/>; <paramref name="reusable"/> as if the agent declared <c>tunnel.reuse.v1</c>.</summary>
+    public AgentTunnel Tunnel(string agent = "agent-a", string instance = "pod-1", string tokenId = "token-1", bool reusable = false) =>
+        new(new AgentIdentity(agent, tokenId, "hash-" + tokenId), instance, this, this, CancellationToken.None, reusable);
 
     /// <summary>The agent sends a frame.</summary>
     public void Send(TunnelUp frame) => Assert.True(_up.Writer.TryWrite(frame));
@@ -56,7 +57,11 @@ internal sealed class ChannelTunnelStream : IAsyncStreamReader<TunnelUp>, IServe
         return true;
     }
 
-    public Task WriteAsync(TunnelDown message) => _down.Writer.WriteAsync(message).AsTask();
+    // Serialised during the write, as gRPC does: frames may wrap pooled buffers that are reused once the write completed.
+    public Task WriteAsync(TunnelDown message) => _down.Writer.WriteAsync(Serialized(message)).AsTask();
 
-    public Task WriteAsync(TunnelDown message, CancellationToken cancellationToken) => _down.Writer.WriteAsync(message, cancellationToken).AsTask();
+    public Task WriteAsync(TunnelDown message, CancellationToken cancellationToken) =>
+        _down.Writer.WriteAsync(Serialized(message), cancellationToken).AsTask();
+
+    private static TunnelDown Serialized(TunnelDown message) => TunnelDown.Parser.ParseFrom(message.ToByteArray());
 }

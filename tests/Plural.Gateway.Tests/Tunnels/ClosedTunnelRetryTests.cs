@@ -32,7 +32,8 @@ public sealed class ClosedTunnelRetryTests : IAsyncLifetime
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         _app = builder.Build();
         // Every request finds an idle tunnel here, so neither the grains nor peer gateways are ever asked.
-        var forwarder = new TunnelForwarder(_registry, null!, null!, Options.Create(new TunnelOptions()), NullLogger<TunnelForwarder>.Instance);
+        var forwarder = new TunnelForwarder(_registry, null!, null!, Options.Create(new TunnelOptions()),
+            new AgentTunnelLimiter(Options.Create(new TunnelLimitOptions())), NullLogger<TunnelForwarder>.Instance);
         _app.MapMethods("/x", ["GET", "POST"], context => forwarder.ForwardAsync(context, new TunnelRoute(Agent, "/x")));
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

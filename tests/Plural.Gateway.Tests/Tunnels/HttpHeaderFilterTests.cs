@@ -49,7 +49,7 @@ public sealed class HttpHeaderFilterTests
             ["X-Kept"] = "3",
         };
 
-        var forwarded = HttpHeaderFilter.ForAgent(headers, upgrade: false).Select(f => f.Name);
+        var forwarded = ForwardedToAgent(headers, upgrade: false).Select(f => f.Name);
 
         Assert.Equal(["X-Kept"], forwarded);
     }
@@ -65,7 +65,7 @@ public sealed class HttpHeaderFilterTests
             ["X-Stream-Protocol-Version"] = "v4.channel.k8s.io",
         };
 
-        var forwarded = HttpHeaderFilter.ForAgent(headers, upgrade: true).ToDictionary(f => f.Name, f => f.Values.Single());
+        var forwarded = ForwardedToAgent(headers, upgrade: true).ToDictionary(f => f.Name, f => f.Values.Single());
 
         Assert.Equal(["Connection", "Upgrade", "X-Stream-Protocol-Version"], forwarded.Keys.Order());
         Assert.Equal("SPDY/3.1", forwarded["Upgrade"]);
@@ -76,7 +76,7 @@ public sealed class HttpHeaderFilterTests
     {
         var headers = new HeaderDictionary { ["Impersonate-Group"] = new(["dev", "ops"]) };
 
-        var field = Assert.Single(HttpHeaderFilter.ForAgent(headers, upgrade: false));
+        var field = Assert.Single(ForwardedToAgent(headers, upgrade: false));
 
         Assert.Equal(["dev", "ops"], field.Values);
     }
@@ -116,4 +116,11 @@ public sealed class HttpHeaderFilterTests
     }
 
     private static HeaderField Field(string name, string value) => new() { Name = name, Values = { value } };
+
+    private static Google.Protobuf.Collections.RepeatedField<HeaderField> ForwardedToAgent(IHeaderDictionary headers, bool upgrade)
+    {
+        var fields = new Google.Protobuf.Collections.RepeatedField<HeaderField>();
+        HttpHeaderFilter.CopyForAgent(headers, upgrade, fields);
+        return fields;
+    }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Plural.Gateway.Tunnels;
+using Plural.Protocol.Agent;
 
 namespace Plural.Security.Tests.Headers;
 
@@ -21,7 +22,7 @@ public sealed class HttpHeaderFilterTests
             ["Accept"] = "application/json",
         };
 
-        var forwarded = HttpHeaderFilter.ForAgent(headers, upgrade: false).Select(h => h.Name).ToList();
+        var forwarded = ForwardedToAgent(headers, upgrade: false).Select(h => h.Name).ToList();
 
         Assert.Equal(["Accept"], forwarded);
     }
@@ -36,8 +37,15 @@ public sealed class HttpHeaderFilterTests
             ["Sec-WebSocket-Protocol"] = "v4.channel.k8s.io",
         };
 
-        var forwarded = HttpHeaderFilter.ForAgent(headers, upgrade: true).Select(h => h.Name).Order().ToList();
+        var forwarded = ForwardedToAgent(headers, upgrade: true).Select(h => h.Name).Order().ToList();
 
         Assert.Equal(["Connection", "Sec-WebSocket-Protocol", "Upgrade"], forwarded);
+    }
+
+    private static Google.Protobuf.Collections.RepeatedField<HeaderField> ForwardedToAgent(IHeaderDictionary headers, bool upgrade)
+    {
+        var fields = new Google.Protobuf.Collections.RepeatedField<HeaderField>();
+        HttpHeaderFilter.CopyForAgent(headers, upgrade, fields);
+        return fields;
     }
 }

@@ -22,11 +22,12 @@ public sealed class AgentTunnelFrameReaderProperties
         {
             var expected = Model(script.Frames, script.ExpectBody);
             using var exchange = new CancellationTokenSource();
-            var reader = new TunnelFrameReader(new ScriptedStreamReader<TunnelDown>(script.Frames, script.FailAtEnd), exchange);
+            var reader = new TunnelFrameReader(
+                new TunnelDownStream(new ScriptedStreamReader<TunnelDown>(script.Frames, script.FailAtEnd), CancellationToken.None), exchange);
             // The upstream reads the body while the reader runs, as the forwarder's request content does.
             var upstream = ReadBodyAsync(reader);
 
-            await reader.RunAsync(script.ExpectBody, CancellationToken.None).WaitAsync(Fuzz.CaseTimeout);
+            await reader.RunAsync(script.ExpectBody, reusable: false, CancellationToken.None).WaitAsync(Fuzz.CaseTimeout);
             var (body, failure) = await upstream.WaitAsync(Fuzz.CaseTimeout);
 
             Assert.Equal(expected.Interruption, reader.Interruption);
