@@ -107,6 +107,36 @@ internal static class HttpHeaderFilter
         }
     }
 
+    /// <summary>
+    /// Copies the agent's trailers onto the caller's response where the caller's protocol can carry them. By the time
+    /// trailers arrive the body is complete: a trailer that cannot be sent (a response without a body, a name or value
+    /// Kestrel refuses) is dropped rather than cutting a finished response.
+    /// </summary>
+    public static void CopyTrailersToResponse(IEnumerable<HeaderField> fields, HttpResponse response)
+    {
+        if (!response.SupportsTrailers() || response.StatusCode is StatusCodes.Status204NoContent or StatusCodes.Status304NotModified)
+        {
+            return;
+        }
+
+        foreach (var field in fields)
+        {
+            if (HopByHop.Contains(field.Name) || !IsToken(field.Name))
+            {
+                continue;
+            }
+
+            try
+            {
+                response.AppendTrailer(field.Name, new StringValues([.. field.Values]));
+            }
+            catch (InvalidOperationException)
+            {
+                // Kestrel validates trailer values as it takes them.
+            }
+        }
+    }
+
     /// <summary>Copies response headers from a peer gateway onto the caller's response.</summary>
     public static void CopyToResponse(IEnumerable<KeyValuePair<string, IEnumerable<string>>> headers, HttpResponse response)
     {

@@ -187,6 +187,11 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
         }
     }
 
+    // A 204 or 304 has no content (RFC 9110): bytes an upstream sends with one are dropped, as other proxies do,
+    // instead of failing a response whose head is already out.
+    private static bool MayHaveBody(HttpResponse response) =>
+        response.StatusCode is not (StatusCodes.Status204NoContent or StatusCodes.Status304NotModified);
+
     private async Task DownloadAsync(CancellationTokenSource exchange)
     {
         var ct = exchange.Token;
@@ -219,7 +224,7 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
                     if (frame.ResponseHead.Complete)
                     {
                         // A small answer in one message: headers and body go to the caller in one write.
-                        if (!frame.ResponseHead.Body.IsEmpty)
+                        if (!frame.ResponseHead.Body.IsEmpty && MayHaveBody(response))
                         {
                             await response.Body.WriteAsync(frame.ResponseHead.Body.Memory, ct);
                         }
@@ -242,18 +247,15 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
 
                     break;
                 case TunnelUp.FrameOneofCase.Body when _responseStarted:
-                    await response.Body.WriteAsync(frame.Body.Data.Memory, ct);
+                    if (MayHaveBody(response))
+                    {
+                        await response.Body.WriteAsync(frame.Body.Data.Memory, ct);
+                    }
+
                     break;
                 case TunnelUp.FrameOneofCase.End when _responseStarted:
                     _agentOfferedReuse = tunnel.Reusable && frame.End.StreamReusable;
-                    if (frame.End.Trailers.Count > 0 && response.SupportsTrailers())
-                    {
-                        foreach (var trailer in frame.End.Trailers)
-                        {
-                            response.AppendTrailer(trailer.Name, new([.. trailer.Values]));
-                        }
-                    }
-
+                    HttpHeaderFilter.CopyTrailersToResponse(frame.End.Trailers, response);
                     return;
                 case TunnelUp.FrameOneofCase.Error:
                     await UpstreamFailedAsync(frame.Error);

@@ -69,6 +69,31 @@ public sealed class GatewayTunnelExchangeProperties : IAsyncLifetime
         }, iter: Fuzz.Iterations(300), threads: 1, print: f => Describe(f, false));
     }
 
+    // Found by a run of 1,000,000 cases (seed 8FJ5E7DjAf4Y): content sent with a 204 cut the response instead of
+    // being dropped; trailers the caller's protocol cannot carry must not cut it either.
+    [Theory]
+    [InlineData(204, "\u0000")]
+    [InlineData(204, "plain")]
+    [InlineData(304, "plain")]
+    [InlineData(200, "\u0000")]
+    [InlineData(200, "caf\u00e9")]
+    public async Task Content_or_trailers_the_caller_cannot_be_sent_are_dropped_and_the_response_completes(int status, string trailer)
+    {
+        List<TunnelUp> frames =
+        [
+            new() { ResponseHead = new ResponseHead { Status = status } },
+            new() { Body = new BodyChunk { Data = Google.Protobuf.ByteString.CopyFromUtf8("done") } },
+            new() { End = new ResponseEnd { Trailers = { new HeaderField { Name = "Warning", Values = { trailer } }, new HeaderField { Name = "Ok", Values = { "1" } } } } },
+        ];
+
+        var (observed, released) = await RunAsync(frames, failAtEnd: true);
+
+        Assert.Equal(Outcome.Completed, observed.Outcome);
+        Assert.Equal(status, observed.Status);
+        Assert.Equal(status == 200 ? "done" : "", System.Text.Encoding.UTF8.GetString(observed.Body));
+        Assert.False(released is RpcException { StatusCode: StatusCode.InvalidArgument });
+    }
+
     private async Task<(Observed Observed, Exception? Released)> RunAsync(List<TunnelUp> frames, bool failAtEnd)
     {
         var id = Guid.NewGuid().ToString("N");
@@ -127,7 +152,8 @@ public sealed class GatewayTunnelExchangeProperties : IAsyncLifetime
                     status = frame.ResponseHead.Status;
                     break;
                 case TunnelUp.FrameOneofCase.Body when started:
-                    body.AddRange(frame.Body.Data.ToByteArray());
+                    // A 204 or 304 has no content: a proxy drops what an upstream sends with one.
+                    body.AddRange(status is 204 or 304 ? [] : frame.Body.Data.ToByteArray());
                     break;
                 case TunnelUp.FrameOneofCase.End when started:
                     return (Outcome.Completed, status, body.ToArray(), false);
