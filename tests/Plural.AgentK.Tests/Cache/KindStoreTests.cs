@@ -62,4 +62,20 @@ public sealed class KindStoreTests
         Assert.Null(refused);
         Assert.NotNull(update);
     }
+
+    [Fact]
+    public void A_kind_at_its_byte_budget_refuses_new_objects_and_names_the_budget_it_holds()
+    {
+        var pod = CacheFactory.Pod("a", "p1");
+        var store = new KindStore(ResourceKinds.Find("pods")!, new KindBudget(100, pod.EstimatedBytes * 2 + 10));
+        store.Replace([pod, CacheFactory.Pod("a", "p2"), CacheFactory.Pod("a", "p3")], Now);
+
+        var refused = store.Apply(CacheChange.Added, CacheFactory.Pod("a", "p4"), Now);
+        store.Apply(CacheChange.Deleted, pod, Now);
+
+        Assert.Null(refused);
+        Assert.Equal($"the agent's cache holds its budget of {pod.EstimatedBytes * 2 + 10} bytes of pods", store.TruncatedBy);
+        Assert.Equal(1, store.Count);
+        Assert.Equal(store.Objects.Sum(o => o.EstimatedBytes), store.Bytes);
+    }
 }
