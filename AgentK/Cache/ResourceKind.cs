@@ -119,7 +119,7 @@ internal abstract class ResourceKind : IEquatable<ResourceKind>
     {
         public override string Identity => projection.IsDefault ? base.Identity : base.Identity + "#" + projection.Signature;
 
-        public override ResourceKind WithProjection(KindProjection chosen) =>
+        public override ResourceKind WithProjection(KindProjection chosen) => chosen.Signature == projection.Signature ? this :
             new Typed<T, TList>(Group, Version, Plural, Kind, Namespaced, ShortNames, fields, list, watch, project, chosen);
 
         /// <summary>The kind's own projection, then the configured extra fields (read from the object's JSON) and labels.</summary>
