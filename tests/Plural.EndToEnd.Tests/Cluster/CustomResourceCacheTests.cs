@@ -115,9 +115,13 @@ public sealed class CustomResourceCacheTests(PlatformFixture platform) : IAsyncL
         var (agent, _, _) = await StartAgentAsync("- resource: gadgets.example.plural.sh\n  maxObjects: 2");
 
         var capped = await QueryWhenCachedAsync(agent.Name, new ClusterQuery { Kind = "gadgets" }, r => r.Count == 2);
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync(new Uri(_agents.Single().StatusUrl, "/metrics"));
 
         Assert.False(capped.Complete);
         Assert.Equal("the agent's cache holds its budget of 2 objects of gadgets.example.plural.sh", capped.IncompleteReason);
+        Assert.Matches(@"plural_agent_cache_budget_reached_total\{[^}]*kind=""gadgets\.example\.plural\.sh""[^}]*\} 1", metrics);
+        Assert.Contains(_agents.Single().Process.Output.Split('\n'), l => l.Contains("Informer for gadgets.example.plural.sh: the agent's cache holds its budget of 2 objects", StringComparison.Ordinal));
     }
 
     /// <summary>A configuration whose <c>cache.kinds</c> lists <paramref name="items"/> (YAML list items, possibly several lines each).</summary>
