@@ -19,8 +19,8 @@ internal static partial class CacheLog
     [LoggerMessage(604, LogLevel.Information, "Informer for {Kind} recovered")]
     public static partial void Recovered(ILogger logger, string kind);
 
-    [LoggerMessage(605, LogLevel.Warning, "Informer for {Kind} holds its maximum of {Max} objects; further objects are not cached")]
-    public static partial void Truncated(ILogger logger, string kind, int max);
+    [LoggerMessage(605, LogLevel.Warning, "Informer for {Kind}: {Reason}; further objects are not cached and queries of it answer incomplete")]
+    public static partial void Truncated(ILogger logger, string kind, string reason);
 
     [LoggerMessage(606, LogLevel.Information, "Informers started for {Kinds}")]
     public static partial void Started(ILogger logger, string kinds);

@@ -19,8 +19,16 @@ internal sealed class CacheOptions
     /// <summary>Keep object labels (needed for label selectors in cached queries).</summary>
     public bool StoreLabels { get; set; } = true;
 
-    /// <summary>Most objects kept per kind; beyond it new objects are not cached and the kind is reported incomplete.</summary>
+    /// <summary>Most objects kept per kind; beyond it new objects are not cached and the kind is reported incomplete.
+    /// A kind's entry in the agent's Git configuration may set its own (<c>maxObjects</c>).</summary>
     public int MaxObjectsPerKind { get; set; } = 100_000;
+
+    /// <summary>Most bytes kept per kind (as estimated from what is projected); beyond it new objects are not cached and
+    /// the kind is reported incomplete. A kind's entry in the agent's Git configuration may set its own (<c>maxBytes</c>).</summary>
+    public long MaxBytesPerKind { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>The budget of a kind whose configuration sets none.</summary>
+    public KindBudget DefaultBudget => new(MaxObjectsPerKind, MaxBytesPerKind);
 
     /// <summary>Objects per page when listing.</summary>
     public int ListPageSize { get; set; } = 500;

@@ -14,6 +14,7 @@ internal sealed class CacheOptionsValidator : IValidateOptions<CacheOptions>
         }
 
         if (options.MaxObjectsPerKind < 1) errors.Add("Agent:Cache:MaxObjectsPerKind must be at least 1.");
+        if (options.MaxBytesPerKind < 1024) errors.Add("Agent:Cache:MaxBytesPerKind must be at least 1024.");
         if (options.ListPageSize is < 1 or > 10_000) errors.Add("Agent:Cache:ListPageSize must be between 1 and 10000.");
         if (options.WatchTimeout < TimeSpan.FromSeconds(1)) errors.Add("Agent:Cache:WatchTimeout must be at least 1 second.");
         if (options.InitialBackoff <= TimeSpan.Zero) errors.Add("Agent:Cache:InitialBackoff must be positive.");

@@ -17,6 +17,9 @@ internal static class CacheServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ClusterCache>();
         services.TryAddSingleton<KubernetesClientFactory>();
+        services.TryAddSingleton<CacheMeter>();
+        services.TryAddSingleton<Dynamic.KubernetesJsonClient>();
+        services.TryAddSingleton<Dynamic.ApiDiscovery>();
         services.TryAddSingleton<InformerService>();
         services.AddHostedService(provider => provider.GetRequiredService<InformerService>());
 

@@ -16,6 +16,13 @@ internal sealed record CachedObject(
 {
     public static readonly IReadOnlyDictionary<string, string> None = new Dictionary<string, string>();
 
+    /// <summary>
+    /// About how much memory the object takes in the cache: its strings (two bytes a character) and a fixed cost per
+    /// object and per entry. What byte budgets count.
+    /// </summary>
+    public long EstimatedBytes => 160 + 2L * (Kind.Length + Namespace.Length + Name.Length + ResourceVersion.Length + Summary.Length)
+        + Labels.Sum(l => 48 + 2L * (l.Key.Length + l.Value.Length)) + Fields.Sum(f => 48 + 2L * (f.Key.Length + f.Value.Length));
+
     /// <summary><c>namespace/name</c>, or the name for cluster-scoped kinds.</summary>
     public string Key => Namespace.Length == 0 ? Name : Namespace + "/" + Name;
 

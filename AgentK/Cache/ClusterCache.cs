@@ -10,18 +10,17 @@ namespace Plural.AgentK.Cache;
 internal sealed class ClusterCache
 {
     private readonly ConcurrentDictionary<ResourceKind, KindStore> _stores;
-    private readonly int _maxObjectsPerKind;
 
     public ClusterCache(IOptions<CacheOptions> options)
     {
         var cache = options.Value;
         Enabled = cache.Enabled;
-        _maxObjectsPerKind = cache.MaxObjectsPerKind;
+        // Until the agent's configuration arrives: the built-in kinds of Agent:Cache:Kinds.
         _stores = new(cache.EffectiveKinds
             .Select(ResourceKinds.Find)
             .OfType<ResourceKind>()
             .Distinct()
-            .ToDictionary(kind => kind, kind => new KindStore(kind, cache.MaxObjectsPerKind)));
+            .ToDictionary(kind => kind, kind => new KindStore(kind, cache.DefaultBudget)));
     }
 
     /// <summary>Raised for every change the informers apply after a kind's first list.</summary>
@@ -41,14 +40,27 @@ internal sealed class ClusterCache
     /// <summary>The store of <paramref name="kind"/>, or null when it is not configured.</summary>
     public KindStore? Store(ResourceKind kind) => _stores.GetValueOrDefault(kind);
 
-    /// <summary>The store for a plural name, kind or short name, or null when not configured.</summary>
-    public KindStore? Store(string name) => ResourceKinds.Find(name) is { } kind ? Store(kind) : null;
+    /// <summary>The store for a plural name, kind, short name or <c>plural.group</c>, or null when no cached kind has that name.</summary>
+    public KindStore? Store(string name)
+    {
+        var trimmed = name.Trim();
+        // A name two cached kinds share (events, events.events.k8s.io) means the core group's, as for kubectl.
+        return _stores.Values.Where(s => s.Kind.IsNamed(trimmed)).OrderBy(s => s.Kind.Group.Length).FirstOrDefault();
+    }
 
     /// <summary>Objects of one kind, or none when the kind is not configured.</summary>
     public IEnumerable<CachedObject> Objects(string plural) => Store(plural)?.Objects ?? [];
 
-    /// <summary>Adds an empty store for <paramref name="kind"/> (the agent configuration asks to watch it), or returns the one it has.</summary>
-    internal KindStore Add(ResourceKind kind) => _stores.GetOrAdd(kind, k => new KindStore(k, _maxObjectsPerKind));
+    /// <summary>
+    /// Adds an empty store for <paramref name="kind"/> (the agent configuration asks to watch it), or returns the one
+    /// it has, now with <paramref name="budget"/>.
+    /// </summary>
+    internal KindStore Add(ResourceKind kind, KindBudget budget)
+    {
+        var store = _stores.GetOrAdd(kind, k => new KindStore(k, budget));
+        store.Budget = budget;
+        return store;
+    }
 
     /// <summary>Drops the store of <paramref name="kind"/> and what it held (the agent configuration stopped watching it).</summary>
     internal bool Remove(ResourceKind kind) => _stores.TryRemove(kind, out _);

@@ -13,6 +13,7 @@ internal sealed class InformerService(
     ClusterCache cache,
     KubernetesClientFactory clients,
     IOptions<CacheOptions> options,
+    CacheMeter meter,
     TimeProvider clock,
     ILogger<InformerService> logger) : BackgroundService
 {
@@ -68,15 +69,15 @@ internal sealed class InformerService(
     }
 
     /// <summary>
-    /// Watches exactly <paramref name="kinds"/>: starts informers for new kinds, stops those of kinds left out (their
-    /// objects leave the cache), and keeps the others running with what they hold.
+    /// Watches exactly <paramref name="kinds"/>, each within its budget: starts informers for new kinds, stops those of
+    /// kinds left out (their objects leave the cache), and keeps the others running with what they hold.
     /// </summary>
-    public async Task SetKindsAsync(IReadOnlyCollection<ResourceKind> kinds)
+    public async Task SetKindsAsync(IReadOnlyDictionary<ResourceKind, KindBudget> kinds)
     {
         List<RunningInformer> stopped = [];
         lock (_gate)
         {
-            foreach (var store in cache.Stores.Where(s => !kinds.Contains(s.Kind)))
+            foreach (var store in cache.Stores.Where(s => !kinds.ContainsKey(s.Kind)))
             {
                 cache.Remove(store.Kind);
                 if (_running.Remove(store.Kind, out var informer))
@@ -86,10 +87,11 @@ internal sealed class InformerService(
                 }
             }
 
-            foreach (var kind in kinds.Where(k => cache.Store(k) is null))
+            foreach (var (kind, budget) in kinds)
             {
-                var store = cache.Add(kind);
-                if (_client is not null)
+                var added = cache.Store(kind) is null;
+                var store = cache.Add(kind, budget);
+                if (added && _client is not null)
                 {
                     Start(store);
                 }
@@ -111,7 +113,7 @@ internal sealed class InformerService(
     private void Start(KindStore store)
     {
         var stop = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
-        var informer = new KindInformer(store, cache, _client!, options.Value, clock, logger);
+        var informer = new KindInformer(store, cache, _client!, options.Value, meter, clock, logger);
         _running[store.Kind] = new RunningInformer(informer, stop, Task.Run(() => informer.RunAsync(stop.Token)));
     }
 

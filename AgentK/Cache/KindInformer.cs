@@ -16,9 +16,11 @@ internal sealed class KindInformer(
     ClusterCache cache,
     IKubernetes client,
     CacheOptions options,
+    CacheMeter meter,
     TimeProvider clock,
     ILogger logger)
 {
+    private bool _reportedTruncation;
     private readonly ProjectionContext _projection = new(options.StoreLabels, options.EventMessageLength);
     private readonly ReconnectBackoff _backoff = new(new ReconnectOptions
     {
@@ -112,11 +114,7 @@ internal sealed class KindInformer(
             CacheLog.Synced(logger, store.Kind.Plural, items.Count);
         }
 
-        if (store.Truncated)
-        {
-            CacheLog.Truncated(logger, store.Kind.Plural, options.MaxObjectsPerKind);
-        }
-
+        ReportTruncation();
         cache.Publish(changes);
         return version;
     }
@@ -144,6 +142,8 @@ internal sealed class KindInformer(
                 {
                     cache.Publish([change]);
                 }
+
+                ReportTruncation();
             }
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !stopping.IsCancellationRequested)
@@ -163,6 +163,18 @@ internal sealed class KindInformer(
         }
     }
 
+    /// <summary>Logs and counts the moment the kind reaches its budget, once until it is within budget again.</summary>
+    private void ReportTruncation()
+    {
+        if (store.TruncatedBy is { } reason && !_reportedTruncation)
+        {
+            CacheLog.Truncated(logger, store.Kind.GroupResource, reason);
+            meter.BudgetReached(store);
+        }
+
+        _reportedTruncation = store.Truncated;
+    }
+
     private static string TypeOf(WatchEventType type) => type switch
     {
         WatchEventType.Added => CacheChange.Added,
@@ -174,6 +186,7 @@ internal sealed class KindInformer(
     {
         KubernetesException { Status.Code: (int)HttpStatusCode.Gone } => true,
         HttpOperationException { Response.StatusCode: HttpStatusCode.Gone } => true,
+        Dynamic.KubernetesRequestException { Status: HttpStatusCode.Gone } => true,
         _ => false,
     };
 

@@ -3,19 +3,23 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Plural.AgentK.Cache;
+using Plural.AgentK.Cache.Dynamic;
 using Plural.AgentK.GitOps;
 using Plural.Protocol.Agent;
 
 namespace Plural.AgentK.Config;
 
 /// <summary>
-/// Puts agent configurations in force one at a time, newest first: the informer set (<c>cached_kinds</c>) and the
-/// GitOps re-apply interval change without a restart, and each configuration is answered with what took effect.
+/// Puts agent configurations in force one at a time, newest first: the informer set (<c>cached_kinds</c>, resolved
+/// against the API server's discovery) and the GitOps re-apply interval change without a restart, and each
+/// configuration is answered with what took effect. The newest one is put in force again when custom resource
+/// definitions change (<see cref="Rediscover"/>).
 /// </summary>
 internal sealed class AgentConfigService(
     InformerService informers,
     ClusterCache cache,
-    KubernetesApplyClient api,
+    ApiDiscovery discovery,
+    KubernetesJsonClient json,
     GitOpsService gitOps,
     AgentConfigReporter reporter,
     IOptions<CacheOptions> cacheOptions,
@@ -25,7 +29,21 @@ internal sealed class AgentConfigService(
     private readonly Channel<AgentConfig> _received = Channel.CreateBounded<AgentConfig>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
+    private AgentConfig? _current;
+
     public void Submit(AgentConfig config) => _received.Writer.TryWrite(config);
+
+    /// <summary>
+    /// Puts the configuration in force again, because what the API server serves changed (a custom resource
+    /// definition came or went): kinds it names that were not served are watched now, kinds no longer served stop.
+    /// </summary>
+    public void Rediscover()
+    {
+        if (Volatile.Read(ref _current) is { } current)
+        {
+            Submit(current);
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -35,6 +53,7 @@ internal sealed class AgentConfigService(
             {
                 try
                 {
+                    Volatile.Write(ref _current, config);
                     reporter.Post(await ApplyAsync(config, stoppingToken));
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException and not OutOfMemoryException)
@@ -58,32 +77,22 @@ internal sealed class AgentConfigService(
         }
         else
         {
-            var selection = KindSelection.Read(config.CachedKinds, cacheOptions.Value.EffectiveKinds);
-            applied.RejectedKinds.AddRange(selection.Rejected);
-            var served = new List<ResourceKind>();
-            var resources = new ApiResources(api, actingAs: null);
-            foreach (var kind in selection.Kinds)
+            IReadOnlyList<DiscoveredResource>? discovered = null;
+            try
             {
-                var apiVersion = ResourceKinds.ApiVersionOf(kind);
-                try
-                {
-                    if (await resources.FindAsync(apiVersion, kind.Kind, ct) is null)
-                    {
-                        applied.RejectedKinds.Add($"{kind.Plural}: the cluster does not serve {apiVersion}/{kind.Plural}");
-                        continue;
-                    }
-                }
-                catch (ApiResourcesUnavailableException failure)
-                {
-                    // An API server that cannot answer now may later: the informer retries with backoff.
-                    ConfigLog.DiscoveryFailed(logger, config.Version, failure.Message);
-                }
-
-                served.Add(kind);
+                discovered = await discovery.DiscoverAsync(ct);
+            }
+            catch (Exception failure) when (failure is HttpRequestException or KubernetesRequestException or System.Text.Json.JsonException)
+            {
+                // An API server that cannot answer now may later: built-in kinds are still chosen, and the informers retry.
+                ConfigLog.DiscoveryFailed(logger, config.Version, failure.Message);
             }
 
-            await informers.SetKindsAsync(served);
-            applied.CachedKinds.AddRange(served.Select(k => k.Plural));
+            var selection = KindSelection.Read(config.CachedKinds, cacheOptions.Value.EffectiveKinds, discovered, cacheOptions.Value.DefaultBudget, json);
+            applied.RejectedKinds.AddRange(selection.Rejected);
+            await informers.SetKindsAsync(selection.Kinds);
+            // Built-in kinds by their plural, as configurations name them; any other by plural.group, which is unambiguous.
+            applied.CachedKinds.AddRange(selection.Kinds.Keys.Select(k => ResourceKinds.Find(k.Group, k.Plural) is not null ? k.Plural : k.GroupResource));
         }
 
         foreach (var rejection in applied.RejectedKinds)

@@ -10,9 +10,15 @@ internal static partial class ConfigLog
     [LoggerMessage(751, LogLevel.Warning, "Agent configuration {Version}: kind {Rejection}")]
     public static partial void Rejected(ILogger logger, string version, string rejection);
 
-    [LoggerMessage(752, LogLevel.Warning, "Agent configuration {Version}: could not check which kinds the cluster serves ({Reason}); keeping them")]
+    [LoggerMessage(752, LogLevel.Warning, "Agent configuration {Version}: could not read the API server's discovery ({Reason}); choosing among the built-in kinds until it can")]
     public static partial void DiscoveryFailed(ILogger logger, string version, string reason);
 
     [LoggerMessage(753, LogLevel.Error, "Agent configuration {Version} could not be applied")]
     public static partial void Failed(ILogger logger, string version, Exception exception);
+
+    [LoggerMessage(754, LogLevel.Information, "Custom resource definitions changed ({Change}); choosing the cached kinds again")]
+    public static partial void DefinitionsChanged(ILogger logger, string change);
+
+    [LoggerMessage(755, LogLevel.Warning, "Watching custom resource definitions failed: {Reason}; retrying in {DelayMs:F0} ms")]
+    public static partial void DefinitionWatchFailed(ILogger logger, string reason, double delayMs);
 }

@@ -12,6 +12,7 @@ internal static class ConfigServiceCollectionExtensions
     {
         services.TryAddSingleton<AgentConfigService>();
         services.AddHostedService(provider => provider.GetRequiredService<AgentConfigService>());
+        services.AddHostedService<CustomResourceDefinitionWatcher>();
         services.AddSessionReporter<AgentConfigReporter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISessionCommandHandler, AgentConfigHandler>());
         return services;

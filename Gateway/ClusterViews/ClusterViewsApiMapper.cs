@@ -78,6 +78,7 @@ internal static class ClusterViewsApiMapper
         Count = result.Count,
         Complete = result.Complete,
         SyncedAt = result.SyncedAt,
+        IncompleteReason = result.IncompleteReason,
         Items =
         {
             result.Items.Select(i => new Server.ClusterObject

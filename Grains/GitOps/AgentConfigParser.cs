@@ -85,13 +85,87 @@ internal static partial class AgentConfigParser
 
     private static List<string> Kinds(YamlNode node, Context context)
     {
-        var kinds = StringList(node, context, "cache.kinds");
-        foreach (var kind in kinds.Where(k => !KindPattern().IsMatch(k)))
+        if (node is not YamlSequenceNode sequence)
         {
-            context.Add(node, $"cache.kinds: '{kind}' is not a resource name ('pods') or group/version/resource ('apps/v1/deployments')");
+            context.Add(node, "cache.kinds must be a list of resource names or mappings with resource, fields, labels, maxObjects, maxBytes");
+            return [];
+        }
+
+        var kinds = new List<string>();
+        foreach (var item in sequence)
+        {
+            var kind = item is YamlMappingNode ? KindWithOptions(item, context) : Scalar(item, context, "cache.kinds");
+            if (kind is null)
+            {
+                continue;
+            }
+
+            if (!KindPattern().IsMatch(kind.Split(';')[0]))
+            {
+                context.Add(item, $"cache.kinds: '{kind}' is not a resource name ('pods', 'certificates.cert-manager.io') or group/version/resource ('apps/v1/deployments')");
+                continue;
+            }
+
+            kinds.Add(kind);
         }
 
         return kinds;
+    }
+
+    /// <summary>
+    /// A <c>cache.kinds</c> entry with options, sent to the agent as one string:
+    /// <c>resource;fields=a.b,c;labels=app,team;maxObjects=1000;maxBytes=1048576</c> (the agent's <c>KindEntry</c> reads it).
+    /// </summary>
+    private static string? KindWithOptions(YamlNode node, Context context)
+    {
+        string? resource = null;
+        var parts = new List<string>();
+        foreach (var (key, value) in Entries(node, context, "resource", "fields", "labels", "maxObjects", "maxBytes"))
+        {
+            switch (key)
+            {
+                case "resource":
+                    resource = Scalar(value, context, "resource");
+                    break;
+                case "fields" or "labels":
+                    var items = StringList(value, context, $"cache.kinds[].{key}");
+                    foreach (var bad in items.Where(i => !(key == "fields" ? FieldPathPattern() : LabelKeyPattern()).IsMatch(i)))
+                    {
+                        context.Add(value, key == "fields"
+                            ? $"fields: '{bad}' is not a field path like spec.size, spec.ports[0].port or status.conditions[type=Ready].status"
+                            : $"labels: '{bad}' is not a label key");
+                    }
+
+                    parts.Add($"{key}={string.Join(',', items)}");
+                    break;
+                default:
+                    var text = Scalar(value, context, key);
+                    var minimum = key == "maxBytes" ? 1024 : 1;
+                    if (text is null)
+                    {
+                        break;
+                    }
+
+                    if (long.TryParse(text, out var number) && number >= minimum && (key == "maxBytes" || number <= int.MaxValue))
+                    {
+                        parts.Add($"{key}={number}");
+                    }
+                    else
+                    {
+                        context.Add(value, $"{key}: '{text}' is not a whole number from {minimum} to {(key == "maxBytes" ? long.MaxValue : int.MaxValue)}");
+                    }
+
+                    break;
+            }
+        }
+
+        if (resource is null)
+        {
+            context.Add(node, "a cache.kinds entry written as a mapping needs resource (e.g. certificates.cert-manager.io)");
+            return null;
+        }
+
+        return string.Join(';', [resource, .. parts]);
     }
 
     private static IEnumerable<ProjectModel> Projects(YamlNode node, Context context)
@@ -251,6 +325,12 @@ internal static partial class AgentConfigParser
     // Service account names are DNS subdomains: labels joined by dots, at most 253 characters.
     [GeneratedRegex("^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")]
     private static partial Regex SubdomainPattern();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_/-]+(\[[A-Za-z0-9_./-]+(=[A-Za-z0-9_./:-]*)?\])?(\.[A-Za-z0-9_/-]+(\[[A-Za-z0-9_./-]+(=[A-Za-z0-9_./:-]*)?\])?)*$")]
+    private static partial Regex FieldPathPattern();
+
+    [GeneratedRegex(@"^([a-z0-9.-]{1,253}/)?[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$")]
+    private static partial Regex LabelKeyPattern();
 
     [GeneratedRegex("^(?:(?<h>[0-9]+)h)?(?:(?<m>[0-9]+)m)?(?:(?<s>[0-9]+)s)?$")]
     private static partial Regex DurationPattern();

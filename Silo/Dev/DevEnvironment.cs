@@ -33,7 +33,7 @@ internal static partial class DevEnvironment
         var adminToken = "plrl_admin_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         await File.WriteAllTextAsync(Path.Combine(stateDirectory, "admin-token"), adminToken);
 
-        await using var emulator = await KubeEmulatorServer.StartAsync(new KubeEmulatorOptions(), CancellationToken.None);
+        await using var emulator = await KubeEmulatorServer.StartAsync(new KubeEmulatorOptions { Prometheus = true }, CancellationToken.None);
         await emulator.WriteKubeconfigAsync(Path.Combine(stateDirectory, "kubeconfig-direct"));
         var agentCredentials = Path.Combine(stateDirectory, "agent-upstream-token");
         await File.WriteAllTextAsync(agentCredentials, emulator.AgentToken);

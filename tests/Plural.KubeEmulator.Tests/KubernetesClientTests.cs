@@ -162,6 +162,44 @@ public sealed class KubernetesClientTests
     }
 
     [Fact]
+    public async Task Deleting_a_crd_takes_its_kind_out_of_discovery_deletes_its_objects_for_watchers_and_stops_serving_it()
+    {
+        await using var cluster = await TestCluster.StartAsync();
+        using var client = cluster.Client();
+        var crd = cluster.WriteFile("gizmos.yaml", """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: gizmos.test.example.com}
+            spec:
+              group: test.example.com
+              scope: Namespaced
+              names: {plural: gizmos, singular: gizmo, kind: Gizmo}
+              versions:
+              - {name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}}
+            """);
+        var gizmo = cluster.WriteFile("g1.yaml", "apiVersion: test.example.com/v1\nkind: Gizmo\nmetadata: {name: g1, namespace: default}\n");
+        (await cluster.Kubectl.RunAsync("apply", "-f", crd)).EnsureSuccess();
+        // As on a real cluster, kubectl maps a custom resource only once its definition is served.
+        (await cluster.Kubectl.RunAsync("apply", "-f", gizmo)).EnsureSuccess();
+        using var http = cluster.Http();
+        http.Timeout = Timeout;
+        using var watch = await http.GetAsync("/apis/test.example.com/v1/gizmos?watch=1&resourceVersion=0", HttpCompletionOption.ResponseHeadersRead);
+        using var events = new StreamReader(await watch.Content.ReadAsStreamAsync());
+        var added = await events.ReadLineAsync();
+
+        (await cluster.Kubectl.RunAsync("delete", "crd", "gizmos.test.example.com")).EnsureSuccess();
+        var deleted = await events.ReadLineAsync();
+        var groups = await client.Apis.GetAPIVersionsAsync();
+        using var gone = await http.GetAsync("/apis/test.example.com/v1/gizmos");
+
+        Assert.Contains("\"type\":\"ADDED\"", added);
+        Assert.Contains("\"type\":\"DELETED\"", deleted);
+        Assert.Contains("\"name\":\"g1\"", deleted);
+        Assert.DoesNotContain(groups.Groups, g => g.Name == "test.example.com");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, gone.StatusCode);
+    }
+
+    [Fact]
     public async Task A_deployment_created_through_the_client_becomes_available_with_running_pods()
     {
         await using var cluster = await TestCluster.StartAsync();

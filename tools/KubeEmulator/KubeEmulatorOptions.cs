@@ -32,6 +32,13 @@ public sealed class KubeEmulatorOptions
     /// <summary>When true, only the cluster basics (system namespaces, nodes) exist; no sample workloads.</summary>
     public bool Empty { get; set; }
 
+    /// <summary>
+    /// Seed a Prometheus-like service, <c>monitoring/prometheus</c> on port 9090, answering <c>/api/v1/query</c> and
+    /// <c>/api/v1/query_range</c> about the cluster's pods (reached through <c>services/prometheus:9090/proxy/...</c>).
+    /// Independent of <see cref="Empty"/>.
+    /// </summary>
+    public bool Prometheus { get; set; }
+
     /// <summary>Number of fake nodes the cluster has (pods are scheduled onto them).</summary>
     public int NodeCount { get; set; } = 2;
 

@@ -13,6 +13,7 @@ using Plural.KubeEmulator.Controllers;
 using Plural.KubeEmulator.Discovery;
 using Plural.KubeEmulator.Hosting;
 using Plural.KubeEmulator.OpenApi;
+using Plural.KubeEmulator.Prometheus;
 using Plural.KubeEmulator.Resources;
 using Plural.KubeEmulator.Seeding;
 using Plural.KubeEmulator.Streaming;
@@ -29,10 +30,12 @@ public sealed partial class KubeEmulatorServer : IAsyncDisposable
     private readonly KubeEmulatorOptions _options;
 
     private readonly EmulatorCertificates? _certificates;
+    private readonly PrometheusServer? _prometheus;
 
-    private KubeEmulatorServer(WebApplication app, KubeEmulatorOptions options, EmulatorCertificates? certificates, Uri url, ApiRequestCounter requests)
+    private KubeEmulatorServer(WebApplication app, KubeEmulatorOptions options, EmulatorCertificates? certificates, Uri url, ApiRequestCounter requests, PrometheusServer? prometheus)
     {
         _app = app;
+        _prometheus = prometheus;
         _options = options;
         _certificates = certificates;
         Url = url;
@@ -107,12 +110,14 @@ public sealed partial class KubeEmulatorServer : IAsyncDisposable
         BootstrapRbac.Seed(objects);
         SeededAccess.Seed(objects, options);
         if (!options.Empty) SampleWorkloads.Seed(objects, app.Services.GetRequiredService<ResourceRegistry>());
+        var prometheus = options.Prometheus ? await PrometheusServer.StartAsync(objects, app.Services.GetRequiredService<TimeProvider>(), ct) : null;
+        if (prometheus is not null) MonitoringWorkloads.Seed(objects, app.Services.GetRequiredService<ResourceRegistry>(), prometheus.Url);
 
         await app.StartAsync(ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var url = new Uri(address.Replace("[::]", "127.0.0.1"));
         LogListening(app.Logger, url, options.Empty);
-        return new KubeEmulatorServer(app, options, certificates, url, requests);
+        return new KubeEmulatorServer(app, options, certificates, url, requests, prometheus);
     }
 
     /// <summary>Writes a kubeconfig for this emulator; by default for the administrator.</summary>
@@ -139,6 +144,7 @@ public sealed partial class KubeEmulatorServer : IAsyncDisposable
         {
             await _app.DisposeAsync();
             _certificates?.Dispose();
+            if (_prometheus is not null) await _prometheus.DisposeAsync();
         }
     }
 

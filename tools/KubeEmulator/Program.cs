@@ -24,14 +24,18 @@ for (var i = 0; i < args.Length; i++)
         case "--empty":
             options.Empty = true;
             break;
+        case "--prometheus":
+            options.Prometheus = true;
+            break;
         case "--help" or "-h":
             Console.Write("""
-                usage: Plural.KubeEmulator [--port <n>] [--kubeconfig <path>] [--empty] [--rbac=false]
+                usage: Plural.KubeEmulator [--port <n>] [--kubeconfig <path>] [--empty] [--prometheus] [--rbac=false]
 
                 A Kubernetes API server for development and tests: kubectl and client libraries work against it.
                   --port <n>           port on 127.0.0.1 (default: a free one, printed at start)
                   --kubeconfig <path>  write a kubeconfig for its admin user there
                   --empty              start without the sample workloads
+                  --prometheus         seed monitoring/prometheus, a Prometheus-like service about the pods
                   --rbac=false         do not enforce RBAC (enforced by default, as a real API server does)
                   --version            print the version
                 What it emulates and what not: docs/kube-emulator.md.

@@ -13,7 +13,7 @@ namespace Plural.AgentK.Cache.Queries;
 /// Answers <c>POST /cache/query</c> (a protobuf <see cref="CacheQuery"/>) from the informer cache, never from the
 /// API server. 400 for a bad query, 404 for a kind the agent does not cache, 503 until the kind has synced.
 /// </summary>
-internal sealed class CacheQueryHandler(ClusterCache cache, IOptions<CacheOptions> options) : IAgentRequestHandler
+internal sealed partial class CacheQueryHandler(ClusterCache cache, IOptions<CacheOptions> options) : IAgentRequestHandler
 {
     public const string QueryPath = "/cache/query";
     public const string ProtobufContentType = "application/x-protobuf";
@@ -59,10 +59,15 @@ internal sealed class CacheQueryHandler(ClusterCache cache, IOptions<CacheOption
     /// <summary>Runs a query against the cache; throws <see cref="QueryException"/> when it cannot.</summary>
     public CacheQueryResult Answer(CacheQuery query)
     {
-        var kind = ResourceKinds.Find(query.Kind)
-            ?? throw QueryException.BadRequest($"kind: \"{query.Kind}\" is not a kind the agent can cache ({ResourceKinds.Supported})");
-        var store = cache.Store(kind)
-            ?? throw new QueryException(404, $"kind: this agent does not cache {kind.Plural} (Agent:Cache:Kinds)");
+        var name = query.Kind.Trim();
+        if (!KindName().IsMatch(name))
+        {
+            throw QueryException.BadRequest($"kind: \"{query.Kind}\" is not a resource name (pods, Deployment, sts, certificates.cert-manager.io)");
+        }
+
+        var store = cache.Store(name)
+            ?? throw new QueryException(404, $"kind: this agent does not cache {ResourceKinds.Find(name)?.Plural ?? name} (Agent:Cache:Kinds or cache.kinds in its configuration)");
+        var kind = store.Kind;
         if (!store.Synced)
         {
             throw new QueryException(503, $"the cache of {kind.Plural} has not synced yet");
@@ -98,10 +103,16 @@ internal sealed class CacheQueryHandler(ClusterCache cache, IOptions<CacheOption
             Count = matches.Count,
             Complete = !store.Truncated,
             SyncedAt = Timestamp.FromDateTimeOffset(store.ChangedAt),
+            IncompleteReason = store.TruncatedBy ?? "",
         };
         if (!query.CountOnly)
         {
-            result.Complete &= matches.Count <= limit;
+            if (matches.Count > limit && result.Complete)
+            {
+                result.Complete = false;
+                result.IncompleteReason = $"items cut at the query's limit of {limit}";
+            }
+
             result.Items.AddRange(matches
                 .OrderBy(o => o.Namespace, StringComparer.Ordinal)
                 .ThenBy(o => o.Name, StringComparer.Ordinal)
@@ -138,6 +149,9 @@ internal sealed class CacheQueryHandler(ClusterCache cache, IOptions<CacheOption
 
         return proto;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$")]
+    private static partial System.Text.RegularExpressions.Regex KindName();
 
     private static AgentResponse Text(int status, string message) => new(status, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(message));
 }

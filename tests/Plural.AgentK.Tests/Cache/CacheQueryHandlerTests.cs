@@ -61,7 +61,8 @@ public sealed class CacheQueryHandlerTests
     }
 
     [Theory]
-    [InlineData("gizmos", 400, "gizmos")]
+    [InlineData("gizmos!", 400, "gizmos!")]
+    [InlineData("gizmos", 404, "does not cache gizmos")]
     [InlineData("services", 404, "does not cache services")]
     [InlineData("deployments", 503, "not synced")]
     public async Task A_query_the_cache_cannot_answer_gets_a_status_and_a_reason(string kind, int status, string reason)

@@ -44,7 +44,7 @@ public sealed class AgentConfigTests : IAsyncLifetime
         Assert.Contains(AgentConfigReporter.ConfigCapability, gateway.Hello!.Capabilities);
         Assert.Equal(["deployments", "namespaces"], applied.CachedKinds);
         Assert.Equal(2, applied.RejectedKinds.Count);
-        Assert.StartsWith("widgets: not a kind this agent can cache", applied.RejectedKinds[0]);
+        Assert.StartsWith("widgets: the cluster does not serve it", applied.RejectedKinds[0]);
         Assert.Equal("apps/v2/statefulsets: this agent caches statefulsets as apps/v1/statefulsets", applied.RejectedKinds[1]);
         Assert.Null(cache.Store("pods"));
 

@@ -109,6 +109,7 @@ public sealed class ClusterViewTests(PlatformFixture platform)
         await using var process = await platform.StartAgentAsync(agent, cluster.Server.Url, cluster.AgentArgs("--Agent:Cache:Kinds:0=pods", "--Agent:Cache:Kinds:1=nodes"));
         await ClusterViews.WaitForAsync(platform.Api, agent.Name, v => v.View is not null, Timeout, "a first view");
 
+        var notAName = await FailsAsync(agent.Name, new ClusterQuery { Kind = "gizmos!" });
         var unknownKind = await FailsAsync(agent.Name, new ClusterQuery { Kind = "gizmos" });
         var notCached = await FailsAsync(agent.Name, new ClusterQuery { Kind = "deployments" });
         var badLabels = await FailsAsync(agent.Name, new ClusterQuery { Kind = "pods", LabelSelector = "app in web" });
@@ -116,8 +117,11 @@ public sealed class ClusterViewTests(PlatformFixture platform)
         var noKind = await FailsAsync(agent.Name, new ClusterQuery());
         var unknownAgent = await FailsAsync("no-such-agent-" + Guid.NewGuid().ToString("N")[..6], new ClusterQuery { Kind = "pods" });
 
-        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, unknownKind.StatusCode);
-        Assert.Contains("gizmos", unknownKind.Status.Detail);
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, notAName.StatusCode);
+        Assert.Contains("gizmos!", notAName.Status.Detail);
+        // Any resource may be cached once the agent's configuration names it; until then it is one the agent does not cache.
+        Assert.Equal(Grpc.Core.StatusCode.FailedPrecondition, unknownKind.StatusCode);
+        Assert.Contains("this agent does not cache gizmos", unknownKind.Status.Detail);
         Assert.Equal(Grpc.Core.StatusCode.FailedPrecondition, notCached.StatusCode);
         Assert.Contains("deployments", notCached.Status.Detail);
         Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, badLabels.StatusCode);

@@ -8,7 +8,7 @@ namespace Plural.EndToEnd.Tests.MainApp;
 
 /// <summary>
 /// A silo and a gateway in production mode (every listener over TLS with a throwaway CA, a peer secret) whose
-/// <c>ServerApi</c> takes the main application's JWTs: two secret files (the current secret and the previous one, as
+/// <c>ServerApi</c> (and, for users the main application acts for, <c>/k8s-proxy</c>) takes the main application's JWTs: two secret files (the current secret and the previous one, as
 /// during a rotation) and an operator admin token. Leases are short so status changes show within seconds.
 /// </summary>
 public sealed class MainAppPlatform : IAsyncLifetime
@@ -74,6 +74,8 @@ public sealed class MainAppPlatform : IAsyncLifetime
             $"--Gateway:AdminTokensFile={AdminTokensFile}",
             $"--Gateway:ServerApi:JwtSecretFiles:0={SecretFile}",
             $"--Gateway:ServerApi:JwtSecretFiles:1={PreviousSecretFile}",
+            // The same secret signs the main application's user tokens for /k8s-proxy; the audiences keep the two apart.
+            $"--Gateway:Access:JwtSecretFiles:0={SecretFile}",
             $"--Gateway:AgentListenUrl={AgentUrl}",
             $"--Gateway:ApiListenUrl={ApiUrl}",
             $"--Gateway:HttpListenUrl={HttpUrl}",

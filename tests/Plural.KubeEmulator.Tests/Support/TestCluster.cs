@@ -42,11 +42,12 @@ public sealed class TestCluster : IAsyncDisposable
     public Kubernetes Client() => new(KubernetesClientConfiguration.BuildConfigFromConfigFile(KubeconfigPath));
 
     /// <summary>Raw HTTP access for checking status codes and bodies; trusts only the emulator's CA.</summary>
-    public HttpClient Http(string? token = null)
+    public HttpClient Http(string? token = null, bool followRedirects = true)
     {
         var authority = X509Certificate2.CreateFromPem(Server.CertificateAuthorityPem!);
         var handler = new HttpClientHandler
         {
+            AllowAutoRedirect = followRedirects,
             ServerCertificateCustomValidationCallback = (_, certificate, _, errors) =>
             {
                 if (certificate is null) return false;

@@ -62,6 +62,15 @@ internal static class Errors
 
     public static ApiException Internal(string message) => new(500, "InternalError", message);
 
+    /// <summary>503 ServiceUnavailable, e.g. <c>no endpoints available for service "x"</c>.</summary>
+    public static ApiException ServiceUnavailable(string message) => new(503, "ServiceUnavailable", message);
+
+    /// <summary>
+    /// A failure that is no API error, as the API server wraps one (a proxy's dial error): code 500 and the unknown,
+    /// empty reason.
+    /// </summary>
+    public static ApiException Unknown(string message) => new(500, "", message);
+
 
     private static JsonObject Describe(string groupResource, string name, string? verb = null)
     {

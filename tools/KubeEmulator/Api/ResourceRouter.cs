@@ -24,6 +24,7 @@ internal sealed partial class ResourceRouter(
     WatchStreamer watches,
     PodLogStreamer logs,
     PodStreamingHandler streaming,
+    Proxy.WorkloadProxy proxies,
     AccessReviews accessReviews,
     TokenRequests tokenRequests,
     ResourceMetrics metrics,
@@ -68,6 +69,11 @@ internal sealed partial class ResourceRouter(
         if (path.Namespace is not null && !kind.Namespaced) throw Errors.NoResource();
         var request = new ApiRequest(context, path, kind, context.Identity());
         var sub = path.Subresource;
+        if (sub == ApiPath.Proxy && kind.HasProxy && path.Namespace is not null)
+        {
+            await proxies.HandleAsync(request);
+            return;
+        }
         if (sub is not null && !(sub == "status" && kind.HasStatus || sub == "scale" && kind.HasScale || sub == "log" && kind.HasLog || sub == "eviction" && kind.HasEviction || sub == "token" && kind.HasTokenRequest
                 || kind.HasStreaming && PodStreamingHandler.Subresources.Contains(sub)))
             throw Errors.NoResource();

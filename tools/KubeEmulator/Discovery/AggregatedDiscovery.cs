@@ -57,6 +57,10 @@ internal static class AggregatedDiscovery
         if (k.HasLog) subresources.Add(new JsonObject { ["subresource"] = "log", ["verbs"] = Strings(["get"]) });
         if (k.HasEviction) subresources.Add(new JsonObject { ["subresource"] = "eviction", ["responseKind"] = Gvk("policy", "v1", "Eviction"), ["verbs"] = Strings(["create"]) });
         if (k.HasTokenRequest) subresources.Add(new JsonObject { ["subresource"] = "token", ["responseKind"] = Gvk("authentication.k8s.io", "v1", "TokenRequest"), ["verbs"] = Strings(["create"]) });
+        if (k.HasProxy)
+        {
+            subresources.Add(new JsonObject { ["subresource"] = "proxy", ["responseKind"] = Gvk("", "v1", k.ProxyOptionsKind), ["verbs"] = Strings(["create", "delete", "get", "patch", "update"]) });
+        }
         if (k.HasStreaming)
         {
             foreach (var (sub, kind) in new[] { ("attach", "PodAttachOptions"), ("exec", "PodExecOptions"), ("portforward", "PodPortForwardOptions") })

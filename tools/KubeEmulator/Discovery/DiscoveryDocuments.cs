@@ -49,6 +49,12 @@ internal static class DiscoveryDocuments
             if (k.HasLog) resources.Add(Resource(k, $"{k.Plural}/log", ["get"]));
             if (k.HasEviction) resources.Add(Subresource(k, "eviction", "policy", "v1", "Eviction", ["create"]));
             if (k.HasTokenRequest) resources.Add(Subresource(k, "token", "authentication.k8s.io", "v1", "TokenRequest", ["create"]));
+            if (k.HasProxy)
+            {
+                var proxy = Resource(k, $"{k.Plural}/proxy", ["create", "delete", "get", "patch", "update"]);
+                proxy["kind"] = k.ProxyOptionsKind;
+                resources.Add(proxy);
+            }
             if (k.HasStreaming)
             {
                 resources.Add(Connect(k, "attach", "PodAttachOptions"));

@@ -36,6 +36,9 @@ internal static class EmulatorServices
         services.AddSingleton<ServiceAccountTokens>();
         services.AddSingleton<TokenRequests>();
         services.AddSingleton<Metrics.ResourceMetrics>();
+        services.AddSingleton<Proxy.ProxyTargets>();
+        services.AddSingleton<Proxy.ProxyForwarder>();
+        services.AddSingleton<Proxy.WorkloadProxy>();
         services.AddSingleton<ResourceRouter>();
         services.AddSingleton<EventRecorder>();
         services.AddSingleton<PodFactory>();

@@ -18,13 +18,13 @@ internal static class BuiltInKinds
 
     public static readonly ResourceKind Pod = new("", "v1", "Pod", "pods", "pod", true)
     {
-        ShortNames = ["po"], Categories = ["all"], HasStatus = true, HasLog = true, HasEviction = true, HasStreaming = true, Columns = ColumnSets.Pods, MergeKeys = MergeKeySets.Workload,
+        ShortNames = ["po"], Categories = ["all"], HasStatus = true, HasLog = true, HasEviction = true, HasStreaming = true, HasProxy = true, Columns = ColumnSets.Pods, MergeKeys = MergeKeySets.Workload,
         FieldSelectors = ["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "status.phase", "status.podIP", "status.nominatedNodeName"],
     };
 
     public static readonly ResourceKind Service = new("", "v1", "Service", "services", "service", true)
     {
-        ShortNames = ["svc"], Categories = ["all"], HasStatus = true, Columns = ColumnSets.Services, MergeKeys = MergeKeySets.Service,
+        ShortNames = ["svc"], Categories = ["all"], HasStatus = true, HasProxy = true, Columns = ColumnSets.Services, MergeKeys = MergeKeySets.Service,
         Verbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
     };
 

@@ -26,6 +26,12 @@ internal sealed record ResourceKind(string Group, string Version, string Kind, s
     /// <summary>Pods only: <c>exec</c>, <c>attach</c> and <c>portforward</c>, the subresources that upgrade to a stream.</summary>
     public bool HasStreaming { get; init; }
 
+    /// <summary>Pods and services: <c>{name}[:port]/proxy/{path}</c> reaches the HTTP server behind the object.</summary>
+    public bool HasProxy { get; init; }
+
+    /// <summary>The options kind discovery names for the proxy subresource (<c>PodProxyOptions</c>, <c>ServiceProxyOptions</c>).</summary>
+    public string ProxyOptionsKind => Kind + "ProxyOptions";
+
     /// <summary>False for virtual kinds such as SelfSubjectReview that are answered, not stored.</summary>
     public bool Stored { get; init; } = true;
 
