@@ -24,6 +24,7 @@ internal sealed class ClusterEventQueue
     // Per kind, the newest change dropped on standby: if the previous leader had not published it, changes were lost.
     private readonly Dictionary<string, ClusterEventRecord> _droppedOnStandby = new(StringComparer.Ordinal);
     private long _sequence;
+    private long _taken;
     private long _dropped;
     private bool _standby;
 
@@ -119,11 +120,17 @@ internal sealed class ClusterEventQueue
         }
     }
 
-    /// <summary>Removes and returns up to <paramref name="max"/> of the oldest pending events.</summary>
+    /// <summary>Removes and returns up to <paramref name="max"/> of the oldest pending events; none on standby.</summary>
     public List<ClusterEventRecord> Take(int max)
     {
         lock (_gate)
         {
+            // A sender that has not yet noticed its term ended must find nothing to send.
+            if (_standby)
+            {
+                return [];
+            }
+
             var batch = new List<ClusterEventRecord>(Math.Min(max, _pending.Count));
             while (batch.Count < max && _pending.First is { } first)
             {
@@ -135,6 +142,7 @@ internal sealed class ClusterEventQueue
                 }
 
                 batch.Add(first.Value);
+                _taken = first.Value.Sequence;
             }
 
             if (_pending.Count == 0 && _available.Task.IsCompleted)
@@ -200,7 +208,9 @@ internal sealed class ClusterEventQueue
     {
         lock (_gate)
         {
+            // What is pending is numbered again at the next takeover, after what this process did send.
             _standby = true;
+            _sequence = _taken;
             _byObject.Clear();
         }
     }
