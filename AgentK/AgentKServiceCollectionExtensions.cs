@@ -5,6 +5,7 @@ using Plural.AgentK.Config;
 using Plural.AgentK.Connection;
 using Plural.AgentK.Events;
 using Plural.AgentK.GitOps;
+using Plural.AgentK.Leadership;
 using Plural.AgentK.Observability;
 using Plural.AgentK.Session;
 using Plural.AgentK.Transport;
@@ -32,6 +33,7 @@ public static class AgentKServiceCollectionExtensions
 
         // Hosted services start in this order: informers and GitOps first, the gateway connection last.
         services.AddClusterCache(configuration);
+        services.AddLeaderElection(configuration);
         services.AddClusterEvents(configuration);
         services.AddClusterViews(configuration);
         services.AddGitOps(configuration);

@@ -1,13 +1,15 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Plural.AgentK.Leadership;
 using Plural.Protocol.Agent;
 
 namespace Plural.AgentK.GitOps;
 
 /// <summary>
 /// Keeps one <see cref="SyncTarget"/> per target the server sent, independently of the session: a disconnected agent
-/// keeps repairing drift with the manifests it has, and reports when it is connected again.
+/// keeps repairing drift with the manifests it has, and reports when it is connected again. Every replica keeps the
+/// syncs it is sent, but only the leader applies them (see <see cref="SyncTarget"/>).
 /// </summary>
 internal sealed class GitOpsService : IHostedService, IDisposable
 {
@@ -15,14 +17,16 @@ internal sealed class GitOpsService : IHostedService, IDisposable
     private readonly ManifestApplier _applier;
     private readonly PendingReports _reports;
     private readonly TimeProvider _clock;
+    private readonly LeaderTerms _terms;
     private readonly ILogger<GitOpsService> _logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (SyncTarget Target, Task Running)> _targets = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private TimeSpan _reapplyInterval;
 
-    public GitOpsService(IOptions<GitOpsOptions> options, KubernetesApplyClient api, PendingReports reports, TimeProvider clock, ILogger<GitOpsService> logger)
+    public GitOpsService(IOptions<GitOpsOptions> options, KubernetesApplyClient api, PendingReports reports, TimeProvider clock, LeaderTerms terms, ILogger<GitOpsService> logger)
     {
+        _terms = terms;
         _options = options.Value;
         _applier = new ManifestApplier(api, new InventoryStore(api, _options.InventoryNamespace ?? "default"), _options, clock, logger);
         _reports = reports;
@@ -87,7 +91,7 @@ internal sealed class GitOpsService : IHostedService, IDisposable
 
             if (!_targets.TryGetValue(sync.Target, out var known))
             {
-                var created = new SyncTarget(sync.Target, _applier, _reports, () => ReapplyInterval, _clock, _logger);
+                var created = new SyncTarget(sync.Target, _applier, _reports, () => ReapplyInterval, _terms, _clock, _logger);
                 known = (created, Task.Run(() => created.RunAsync(_stopping.Token)));
                 _targets[sync.Target] = known;
             }

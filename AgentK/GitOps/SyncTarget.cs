@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Plural.AgentK.Leadership;
 using Plural.AgentK.Session;
 using Plural.Protocol.Agent;
 
@@ -7,8 +8,10 @@ namespace Plural.AgentK.GitOps;
 /// <summary>
 /// One sync target's worker: applies its newest <see cref="ManifestSync"/> one at a time, lets a newer one cancel a
 /// running apply, and applies the last one again every re-apply interval to repair drift, until the target is removed.
+/// Applies only while this replica leads: an apply waits for a term, and stops the moment the term ends (the next
+/// leader applies the whole target again, against the same inventory in the cluster).
 /// </summary>
-internal sealed class SyncTarget(string name, ManifestApplier applier, PendingReports reports, Func<TimeSpan> reapplyInterval, TimeProvider clock, ILogger logger)
+internal sealed class SyncTarget(string name, ManifestApplier applier, PendingReports reports, Func<TimeSpan> reapplyInterval, LeaderTerms terms, TimeProvider clock, ILogger logger)
 {
     private readonly Lock _gate = new();
     private readonly ChangeSignal _wake = new();
@@ -94,21 +97,25 @@ internal sealed class SyncTarget(string name, ManifestApplier applier, PendingRe
         return report;
     }
 
-    /// <summary>Runs one apply; false when a newer sync superseded it.</summary>
+    /// <summary>Runs one apply once this replica leads; false when a newer sync superseded it or the term ended first.</summary>
     private async Task<bool> ApplyAsync(ManifestSync sync, bool reapply, CancellationToken stopping)
     {
-        using var running = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        using var superseded = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         lock (_gate)
         {
-            _running = running;
+            _running = superseded;
         }
 
+        var termEnded = CancellationToken.None;
         try
         {
+            var term = await terms.WaitAsync(superseded.Token);
+            termEnded = term.Ended;
+            using var running = CancellationTokenSource.CreateLinkedTokenSource(superseded.Token, term.Ended);
             reports.Add(await applier.ApplyAsync(sync, reapply, running.Token));
             return true;
         }
-        catch (OperationCanceledException) when (running.IsCancellationRequested)
+        catch (OperationCanceledException) when (superseded.IsCancellationRequested || termEnded.IsCancellationRequested)
         {
             return false;
         }

@@ -72,11 +72,11 @@ internal sealed class AgentSession(GatewayOptions options, GatewayCredentials cr
             welcomed(welcome);
 
             using var heartbeatStop = new CancellationTokenSource();
-            var writer = new SessionWriter(call.RequestStream);
-            var interval = welcome.HeartbeatIntervalMs > 0 ? TimeSpan.FromMilliseconds(welcome.HeartbeatIntervalMs) : DefaultHeartbeatInterval;
-            var heartbeats = SendHeartbeatsAsync(writer, interval, tunnelCounts, heartbeatStop.Token);
             // Reports go up only when the gateway said it takes them; an older gateway would end the session.
             var accepted = welcome.AcceptedCapabilities.ToHashSet(StringComparer.Ordinal);
+            var writer = new SessionWriter(call.RequestStream, accepted);
+            var interval = welcome.HeartbeatIntervalMs > 0 ? TimeSpan.FromMilliseconds(welcome.HeartbeatIntervalMs) : DefaultHeartbeatInterval;
+            var heartbeats = SendHeartbeatsAsync(writer, interval, tunnelCounts, heartbeatStop.Token);
             List<Task> uplinks = [heartbeats, .. _features.Reporters
                 .Where(r => accepted.Contains(r.Capability!))
                 .Select(r => RunReporterAsync(r, writer, heartbeatStop.Token))];

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Plural.AgentK.Cache;
+using Plural.AgentK.Leadership;
 using Plural.AgentK.Session;
 using Plural.Protocol.Agent;
 
@@ -7,7 +8,8 @@ namespace Plural.AgentK.Views;
 
 /// <summary>
 /// Sends the view up the session: at the start of each session once the cache has synced, after changes
-/// (debounced), and at least every refresh interval.
+/// (debounced), and at least every refresh interval. Among several replicas only the leader sends, from the start of
+/// each of its terms.
 /// </summary>
 internal sealed class ClusterViewReporter : ISessionReporter
 {
@@ -18,11 +20,16 @@ internal sealed class ClusterViewReporter : ISessionReporter
     private readonly ClusterViewCalculator _calculator;
     private readonly ClusterViewOptions _options;
     private readonly TimeProvider _clock;
+    private readonly LeaderTerms? _terms;
+    private readonly LeadershipAnnouncer? _announcer;
     private readonly ChangeSignal _changes = new();
     private long _sequence;
 
-    public ClusterViewReporter(ClusterCache cache, ClusterViewCalculator calculator, IOptions<ClusterViewOptions> options, TimeProvider clock)
+    public ClusterViewReporter(ClusterCache cache, ClusterViewCalculator calculator, IOptions<ClusterViewOptions> options, TimeProvider clock,
+        LeaderTerms? terms = null, LeadershipAnnouncer? announcer = null)
     {
+        _terms = terms;
+        _announcer = announcer;
         _cache = cache;
         _calculator = calculator;
         _options = options.Value;
@@ -40,6 +47,30 @@ internal sealed class ClusterViewReporter : ISessionReporter
     public ClusterViewReport? LastSent { get; private set; }
 
     public async Task RunAsync(SessionWriter session, CancellationToken sessionEnded)
+    {
+        if (_terms is not { Elects: true })
+        {
+            await SendAsync(session, sessionEnded);
+            return;
+        }
+
+        while (true)
+        {
+            var term = await _terms.WaitAsync(sessionEnded);
+            using var acting = CancellationTokenSource.CreateLinkedTokenSource(term.Ended, sessionEnded);
+            try
+            {
+                await _announcer!.AnnounceAsync(session, term, acting.Token);
+                await SendAsync(session, acting.Token);
+            }
+            catch (OperationCanceledException) when (!sessionEnded.IsCancellationRequested)
+            {
+                // The term is over; the next leader sends its own view.
+            }
+        }
+    }
+
+    private async Task SendAsync(SessionWriter session, CancellationToken sessionEnded)
     {
         ClusterViewReport? sent = null;
         var sentAt = 0L;

@@ -20,6 +20,7 @@ internal sealed partial class AgentGatewayService(
     TimeProvider clock,
     ClusterReportPublisher cluster,
     AgentConfigFeed gitops,
+    LeadershipReceiver leadership,
     ILogger<AgentGatewayService> logger,
     SessionAttemptLimiter sessionAttempts,
     AgentTunnelLimiter tunnelLimit) : AgentGateway.AgentGatewayBase
@@ -64,12 +65,12 @@ internal sealed partial class AgentGatewayService(
                     AgentId = identity.AgentName,
                     GatewayId = gateway.Id,
                     HeartbeatIntervalMs = (int)options.Value.HeartbeatInterval.TotalMilliseconds,
-                    AcceptedCapabilities = { ClusterReportPublisher.AcceptedCapabilities.Concat(AgentConfigFeed.AcceptedCapabilities).Intersect(session.Capabilities) },
+                    AcceptedCapabilities = { ClusterReportPublisher.AcceptedCapabilities.Concat(AgentConfigFeed.AcceptedCapabilities).Concat(LeadershipReceiver.AcceptedCapabilities).Intersect(session.Capabilities) },
                 },
             }, ct);
             // After the welcome, as the protocol promises: the configuration in force and every sync target.
             await using var feed = await gitops.StartAsync(session, ct);
-            await ReadHeartbeatsAsync(requestStream, session, cluster, gitops);
+            await ReadHeartbeatsAsync(requestStream, session, cluster, gitops, leadership);
         }
         catch (OperationCanceledException) when (session.CloseStatus is { } closed && !ct.IsCancellationRequested)
         {
@@ -162,13 +163,14 @@ internal sealed partial class AgentGatewayService(
     }
 
     private static async Task ReadHeartbeatsAsync(IAsyncStreamReader<AgentMessage> requestStream, AgentSession session,
-        ClusterReportPublisher cluster, AgentConfigFeed gitops)
+        ClusterReportPublisher cluster, AgentConfigFeed gitops, LeadershipReceiver leadership)
     {
         var agentId = session.Identity.AgentName;
         var events = session.Capabilities.Contains(ClusterReportPublisher.EventsCapability);
         var views = session.Capabilities.Contains(ClusterReportPublisher.ViewsCapability);
         var config = session.Capabilities.Contains(AgentConfigFeed.ConfigCapability);
         var syncs = session.Capabilities.Contains(AgentConfigFeed.GitOpsCapability);
+        var elects = session.Elects;
         while (await requestStream.MoveNext(session.Closed))
         {
             switch (requestStream.Current.KindCase)
@@ -177,11 +179,15 @@ internal sealed partial class AgentGatewayService(
                     session.OnHeartbeat(requestStream.Current.Heartbeat);
                     break;
                 // Reports are awaited in order: a slow stream holds back this agent's session, nobody else's.
+                // A replica that no longer leads may still have had a batch on the wire; it is not the agent's word.
                 case AgentMessage.KindOneofCase.ClusterEvents when events:
-                    await Report(() => cluster.PublishEventsAsync(agentId, requestStream.Current.ClusterEvents));
+                    if (session.MayReport) await Report(() => cluster.PublishEventsAsync(agentId, requestStream.Current.ClusterEvents));
                     break;
                 case AgentMessage.KindOneofCase.ClusterView when views:
-                    await Report(() => cluster.PublishViewAsync(agentId, requestStream.Current.ClusterView));
+                    if (session.MayReport) await Report(() => cluster.PublishViewAsync(agentId, requestStream.Current.ClusterView));
+                    break;
+                case AgentMessage.KindOneofCase.Leadership when elects:
+                    await leadership.ReceiveAsync(session, requestStream.Current.Leadership, session.Closed);
                     break;
                 case AgentMessage.KindOneofCase.ManifestSyncReport when syncs:
                     await Report(() => gitops.ReportSyncAsync(agentId, requestStream.Current.ManifestSyncReport));

@@ -29,7 +29,7 @@ internal static class AgentProtoMapper
 
     private static Proto.AgentStatus ToProto(AgentConnectionStatus status)
     {
-        var proto = new Proto.AgentStatus { Connected = status.Connected };
+        var proto = new Proto.AgentStatus { Connected = status.Connected, LeaderInstanceId = status.LeaderInstanceId ?? "", Replicas = status.Replicas };
         if (status.Since is { } since)
         {
             proto.Since = Timestamp.FromDateTimeOffset(since);
@@ -49,6 +49,7 @@ internal static class AgentProtoMapper
             IdleTunnels = l.IdleTunnels,
             ActiveTunnels = l.ActiveTunnels,
             LeaseExpiresAt = Timestamp.FromDateTimeOffset(l.ExpiresAt),
+            Leader = l.Leader,
         }));
         return proto;
     }

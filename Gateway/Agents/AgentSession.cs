@@ -37,6 +37,18 @@ internal sealed class AgentSession : IDisposable
     /// <summary>When the session was accepted.</summary>
     public DateTimeOffset ConnectedAt { get; }
 
+    /// <summary>
+    /// The agent process said it leads its agent's replicas. Reports from a process that runs an election go to the
+    /// platform only while this holds; one that runs none (an older or a single-replica agent) reports regardless.
+    /// </summary>
+    public bool Leader { get; internal set; }
+
+    /// <summary>The agent process runs a leader election among its agent's replicas.</summary>
+    public bool Elects => Capabilities.Contains(LeadershipReceiver.Capability);
+
+    /// <summary>Cluster reports (events, views) from this process are the agent's.</summary>
+    public bool MayReport => !Elects || Leader;
+
     /// <summary>Busy tunnels, as of the agent's last heartbeat.</summary>
     public int ActiveTunnels { get; private set; }
 

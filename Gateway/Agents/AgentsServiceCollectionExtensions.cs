@@ -30,6 +30,7 @@ internal static class AgentsServiceCollectionExtensions
         services.AddSingleton<SessionAttemptLimiter>();
         services.AddSingleton<TokenSessionCloser>();
         services.AddSingleton<LeaseKeeper>();
+        services.AddSingleton<LeadershipReceiver>();
         services.AddHostedService(sp => sp.GetRequiredService<LeaseKeeper>());
         services.AddHostedService<TokenRevocationListener>();
         services.AddSingleton<AgentsApi>();

@@ -71,6 +71,12 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
             // Not the caller: either the request body failed, or the agent's stream was torn down.
             await exchange.CancelAsync();
             var cause = await FailureOfAsync(upload) ?? new IOException("the agent stream was aborted");
+            if (MayRepeat(mayRetry, replayable))
+            {
+                LogRepeating(logger, tunnel.Identity.AgentName, context.TraceIdentifier, cause.Message);
+                return false;
+            }
+
             LogAgentLost(logger, tunnel.Identity.AgentName, context.TraceIdentifier, cause.Message);
             await SendCancelAsync("request could not be completed");
             await FailAsync(cause);
@@ -79,6 +85,11 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
         {
             // No frame came back: the agent ended an idle tunnel just as the request was handed to it.
             LogClosedBeforeRequest(logger, tunnel.Identity.AgentName, context.TraceIdentifier);
+            return false;
+        }
+        catch (Exception ex) when (ex is IOException or RpcException or AgentStreamEndedException && MayRepeat(mayRetry, replayable))
+        {
+            LogRepeating(logger, tunnel.Identity.AgentName, context.TraceIdentifier, ex.Message);
             return false;
         }
         catch (TunnelProtocolException ex)
@@ -110,6 +121,15 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
 
         return true;
     }
+
+    /// <summary>
+    /// A read (GET, HEAD, OPTIONS) without a body whose agent went away before any of the answer reached the caller
+    /// goes to another tunnel: repeating a read changes nothing, and with several agent replicas the caller never
+    /// sees one of them die. Upgrades (exec, attach) are never repeated, since their command would run twice.
+    /// </summary>
+    private bool MayRepeat(bool mayRetry, bool replayable) =>
+        mayRetry && replayable && _upgrade is null && !_responseStarted && !context.RequestAborted.IsCancellationRequested
+        && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method) || HttpMethods.IsOptions(context.Request.Method));
 
     private async Task<ByteString> ReadSmallBodyAsync(int length, CancellationToken ct)
     {
@@ -415,6 +435,9 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Agent {AgentName} reported {ErrorCode}: {ErrorMessage}")]
     private static partial void LogUpstreamFailed(ILogger logger, string agentName, string errorCode, string errorMessage);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Lost agent {AgentName} before it answered read {RequestId} ({Reason}); sending it over another tunnel")]
+    private static partial void LogRepeating(ILogger logger, string agentName, string requestId, string reason);
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Debug, Message = "Agent {AgentName} closed the tunnel given request {RequestId} before taking it; trying another")]
     private static partial void LogClosedBeforeRequest(ILogger logger, string agentName, string requestId);

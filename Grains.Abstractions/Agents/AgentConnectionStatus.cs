@@ -16,4 +16,15 @@ public sealed record AgentConnectionStatus(
     [property: Id(0)] bool Connected,
     [property: Id(1)] DateTimeOffset? Since,
     [property: Id(2)] IReadOnlyList<TunnelLease> Leases,
-    [property: Id(3)] DateTimeOffset? LastSeen = null);
+    [property: Id(3)] DateTimeOffset? LastSeen = null)
+{
+    /// <summary>
+    /// The instance that leads the agent's replicas, or null when none of the connected ones does. During a handover
+    /// two leases may say so for a moment; the one renewed last (the new leader renews at once) wins.
+    /// </summary>
+    public string? LeaderInstanceId =>
+        Leases.Where(l => l.Leader).OrderByDescending(l => l.ExpiresAt).FirstOrDefault()?.InstanceId;
+
+    /// <summary>Distinct agent processes connected now: a replica connected through two gateways counts once.</summary>
+    public int Replicas => Leases.Select(l => l.InstanceId).Distinct(StringComparer.Ordinal).Count();
+}

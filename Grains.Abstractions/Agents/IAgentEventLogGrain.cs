@@ -31,4 +31,11 @@ public interface IAgentEventLogGrain : IGrainWithStringKey
     /// </summary>
     [Alias("ReadPage"), AlwaysInterleave]
     Task<ClusterEventPage> ReadPage(long afterPosition, int max, TimeSpan wait);
+
+    /// <summary>
+    /// Per kind, the highest resourceVersion of the events this activation logged: where a new leader of the agent's
+    /// replicas takes over publishing.
+    /// </summary>
+    [Alias("PublishedVersions")]
+    Task<PublishedResourceVersions> PublishedVersions();
 }

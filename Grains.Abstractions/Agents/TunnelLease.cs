@@ -1,6 +1,9 @@
 namespace Plural.Grains.Agents;
 
-/// <summary>"Agent process <see cref="InstanceId"/> is connected to gateway <see cref="GatewayId"/> until <see cref="ExpiresAt"/>."</summary>
+/// <summary>
+/// "Agent process <see cref="InstanceId"/> is connected to gateway <see cref="GatewayId"/> until <see cref="ExpiresAt"/>",
+/// and, with <see cref="Leader"/>, "it is the replica that won the agent's leader election".
+/// </summary>
 [GenerateSerializer, Immutable, Alias("plural.agents.TunnelLease")]
 public sealed record TunnelLease(
     [property: Id(0)] string GatewayId,
@@ -10,4 +13,5 @@ public sealed record TunnelLease(
     [property: Id(4)] DateTimeOffset ConnectedAt,
     [property: Id(5)] int IdleTunnels,
     [property: Id(6)] int ActiveTunnels,
-    [property: Id(7)] DateTimeOffset ExpiresAt);
+    [property: Id(7)] DateTimeOffset ExpiresAt,
+    [property: Id(8)] bool Leader = false);

@@ -12,14 +12,20 @@ public sealed class AgentEventLogGrain(TimeProvider clock) : Grain, IAgentEventL
     // Seeding with the activation's start time in microseconds keeps positions growing across deactivations and silo
     // restarts without writing to storage: an agent's events are rate-limited far below a million a second.
     private readonly Queue<LoggedClusterEvent> _events = new();
+    private readonly Dictionary<string, (ulong Number, string Text)> _highestVersions = new(StringComparer.Ordinal);
+    private DateTimeOffset _startedAt;
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _last;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _last = clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
+        _startedAt = clock.GetUtcNow();
+        _last = _startedAt.ToUnixTimeMilliseconds() * 1000;
         return Task.CompletedTask;
     }
+
+    public Task<PublishedResourceVersions> PublishedVersions() =>
+        Task.FromResult(new PublishedResourceVersions(_highestVersions.ToDictionary(kv => kv.Key, kv => kv.Value.Text, StringComparer.Ordinal), _startedAt));
 
     public Task<long> LastPosition() => Task.FromResult(_last);
 
@@ -60,6 +66,14 @@ public sealed class AgentEventLogGrain(TimeProvider clock) : Grain, IAgentEventL
     public Task OnNextAsync(ClusterEvent item, StreamSequenceToken? token = null)
     {
         _events.Enqueue(new LoggedClusterEvent(++_last, item));
+        // Kubernetes calls resourceVersions opaque, but every API server backed by etcd (and the emulator) hands out
+        // one growing number; a version that is not one is simply not remembered, and a new leader then goes by time.
+        if (ulong.TryParse(item.ResourceVersion, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            && (!_highestVersions.TryGetValue(item.Kind, out var highest) || number > highest.Number))
+        {
+            _highestVersions[item.Kind] = (number, item.ResourceVersion);
+        }
+
         while (_events.Count > IAgentEventLogGrain.Capacity)
         {
             _events.Dequeue();

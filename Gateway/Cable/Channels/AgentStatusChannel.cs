@@ -62,6 +62,17 @@ internal sealed class AgentStatusChannel(IClusterClient client, IOptions<CableOp
                     w.WriteString("since", since);
                 }
 
+                // The replica that runs GitOps and publishes; null when the agent runs no election.
+                if (a.Status.LeaderInstanceId is { } leader)
+                {
+                    w.WriteString("leader", leader);
+                }
+                else
+                {
+                    w.WriteNull("leader");
+                }
+
+                w.WriteNumber("replicas", a.Status.Replicas);
                 w.WriteStartArray("connections");
                 foreach (var lease in a.Status.Leases)
                 {
@@ -70,6 +81,7 @@ internal sealed class AgentStatusChannel(IClusterClient client, IOptions<CableOp
                     w.WriteString("instance", lease.InstanceId);
                     w.WriteString("version", lease.AgentVersion);
                     w.WriteString("connected_at", lease.ConnectedAt);
+                    w.WriteBoolean("leader", lease.Leader);
                     w.WriteEndObject();
                 }
 

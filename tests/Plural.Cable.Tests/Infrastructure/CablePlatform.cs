@@ -85,14 +85,18 @@ public sealed class CablePlatform : IAsyncLifetime
         return (await Api.IssueUserTokenAsync(request)).Token;
     }
 
-    /// <summary>Starts an AgentK process connected to <paramref name="gateway"/> and waits for its session.</summary>
-    internal async Task<ProductProcess> StartAgentAsync(RegisteredAgent agent, GatewayEndpoints gateway)
+    /// <summary>
+    /// Starts an AgentK process connected to <paramref name="gateway"/> and waits for its session. A replica of an
+    /// agent other than its first names its own <paramref name="instance"/> (<c>pod</c> by default) and may add
+    /// <paramref name="settings"/> (<c>--Agent:Key=value</c>).
+    /// </summary>
+    internal async Task<ProductProcess> StartAgentAsync(RegisteredAgent agent, GatewayEndpoints gateway, string instance = "pod", params string[] settings)
     {
         var process = ProductProcess.Start("AgentK",
         [
             $"--Agent:GatewayUrl={gateway.AgentUrl}",
             $"--Agent:Token={agent.Token}",
-            $"--Agent:InstanceId={agent.Name}-pod",
+            $"--Agent:InstanceId={agent.Name}-{instance}",
             $"--Agent:Upstream:Url={Emulator.Url}",
             $"--Agent:Upstream:BearerTokenFile={Path.Combine(_directory, "upstream-token")}",
             "--Agent:ObservabilityUrl=",
@@ -101,7 +105,8 @@ public sealed class CablePlatform : IAsyncLifetime
             "--Agent:Views:Debounce=00:00:00.100",
             "--Agent:Views:RefreshInterval=00:00:02",
             "--Agent:Events:BatchInterval=00:00:00.050",
-        ], name: "AgentK " + agent.Name);
+            .. settings,
+        ], name: $"AgentK {agent.Name}-{instance}");
         await process.WaitForOutputAsync("Agent connected", StartTimeout);
         return process;
     }

@@ -335,6 +335,47 @@ public sealed class TunnelExchangeTests
     }
 
     [Fact]
+    public async Task A_read_whose_agent_went_away_before_answering_may_go_over_another_tunnel()
+    {
+        var caller = new ExchangeContext("GET");
+
+        var run = Exchange(caller, mayRetry: true);
+        await _agent.ReceiveAsync();
+        _agent.End(new RpcException(new Status(StatusCode.Unavailable, "agent went away")));
+
+        Assert.False(await run);
+        Assert.Equal(0, caller.ResponseBody.Length);
+        Assert.False(caller.Aborted);
+    }
+
+    [Fact]
+    public async Task A_write_whose_agent_went_away_before_answering_is_a_502_and_never_repeated()
+    {
+        var caller = new ExchangeContext("DELETE");
+
+        var run = Exchange(caller, mayRetry: true);
+        await _agent.ReceiveAsync();
+        _agent.End(new RpcException(new Status(StatusCode.Unavailable, "agent went away")));
+
+        Assert.True(await run);
+        Assert.Equal(502, caller.Http.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_read_whose_agent_went_away_after_the_head_cuts_the_callers_connection()
+    {
+        var caller = new ExchangeContext("GET");
+
+        var run = Exchange(caller, mayRetry: true);
+        await _agent.ReceiveAsync();
+        _agent.Send(Head(200));
+        _agent.End(new RpcException(new Status(StatusCode.Unavailable, "agent went away")));
+
+        Assert.True(await run);
+        Assert.True(caller.Aborted);
+    }
+
+    [Fact]
     public async Task A_request_body_over_the_limit_becomes_a_413_and_the_agent_is_told_to_cancel()
     {
         var caller = new ExchangeContext("POST", body: new FailingStream(new BadHttpRequestException("too large", StatusCodes.Status413PayloadTooLarge)));

@@ -17,6 +17,7 @@ internal static partial class ObjectValidation
 
     public static void Validate(ResourceKind kind, JsonObject o)
     {
+        if (kind.Kind == "Lease" && kind.Group == "coordination.k8s.io") LeaseValidation.Decode(o);
         var errors = new List<FieldError>();
         var name = o.Name();
         if (name.Length == 0) errors.Add(FieldError.Required("metadata.name", "name or generateName is required"));
@@ -43,6 +44,9 @@ internal static partial class ObjectValidation
                 break;
             case var rbac when RbacValidation.IsRbacKind(rbac):
                 RbacValidation.Validate(rbac, o, errors);
+                break;
+            case "Lease" when kind.Group == "coordination.k8s.io":
+                LeaseValidation.Validate(o, errors);
                 break;
         }
         if (errors.Count > 0) throw Errors.Invalid(kind.Kind, kind.Group, name, errors);

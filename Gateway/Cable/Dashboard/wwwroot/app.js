@@ -133,7 +133,8 @@ function renderAgents() {
     row.append(el("td", name));
     const status = el("td");
     status.append(el("span", state, { class: "badge", "data-state": state }));
-    row.append(status, el("td", a.gateways.join(", ")), el("td", time(a.since)));
+    const leader = a.leader ? `${a.leader}${a.replicas > 1 ? ` (${a.replicas} replicas)` : ""}` : "";
+    row.append(status, el("td", a.gateways.join(", ")), el("td", leader, { class: "leader" }), el("td", time(a.since)));
     body.append(row);
   }
   const connected = names.filter((n) => agents.get(n).connected).length;
@@ -195,7 +196,7 @@ function onStatus(m) {
   if (m.type === "snapshot") {
     agents.clear();
     for (const a of m.agents) {
-      agents.set(a.agent, { connected: a.connected, since: a.since, gateways: a.connections.map((c) => c.gateway) });
+      agents.set(a.agent, { connected: a.connected, since: a.since, gateways: a.connections.map((c) => c.gateway), leader: a.leader, replicas: a.replicas });
       watchAgent(a.agent);
     }
     $("agents-truncated").hidden = !m.truncated;
@@ -205,6 +206,9 @@ function onStatus(m) {
       connected: m.connected,
       since: m.at,
       gateways: m.connected ? [...new Set([...(before?.connected ? before.gateways : []), m.gateway])] : [],
+      // Status changes name no leader; the last one known stays until the next snapshot, and goes with the agent.
+      leader: m.connected ? before?.leader : null,
+      replicas: m.connected ? before?.replicas : 0,
     });
     feed("status", `${m.agent}  ${m.connected ? "connected through" : "disconnected from"} ${m.gateway}`);
     watchAgent(m.agent);
