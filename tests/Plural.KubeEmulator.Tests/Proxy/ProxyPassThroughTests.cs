@@ -106,6 +106,9 @@ public sealed class ProxyPassThroughTests
     {
         await using var cluster = await TestCluster.StartAsync(empty: false);
         (await cluster.Kubectl.RunAsync("create", "service", "clusterip", "lonely", "--tcp=80:80", "-n", "demo")).EnsureSuccess();
+        // As on a real cluster, the endpoints controller writes a new service's Endpoints a moment after the service.
+        await Eventually.UntilAsync(() => cluster.Kubectl.RunAsync("get", "endpoints", "lonely", "-n", "demo"), r => r.ExitCode == 0,
+            TimeSpan.FromSeconds(20), "the Endpoints of service lonely");
         using var http = cluster.Http();
 
         using var response = await http.GetAsync($"/api/v1/namespaces/demo/{path}");
