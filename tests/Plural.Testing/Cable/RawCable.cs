@@ -81,7 +81,13 @@ public sealed class RawCable : IAsyncDisposable
         }
         while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
 
-        return result.MessageType == WebSocketMessageType.Close ? null : _buffer.AsMemory(0, length);
+        if (result.MessageType == WebSocketMessageType.Close)
+        {
+            // Not a conditional expression: its null would become an empty Memory through byte[]'s conversion.
+            return null;
+        }
+
+        return _buffer.AsMemory(0, length);
     }
 
     /// <summary>Reads until a message matches; fails the test after <paramref name="timeout"/>.</summary>
