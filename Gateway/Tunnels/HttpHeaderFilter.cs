@@ -114,7 +114,7 @@ internal static class HttpHeaderFilter
     /// </summary>
     public static void CopyTrailersToResponse(IEnumerable<HeaderField> fields, HttpResponse response)
     {
-        if (!response.SupportsTrailers() || response.StatusCode is StatusCodes.Status204NoContent or StatusCodes.Status304NotModified)
+        if (!response.SupportsTrailers() || response.StatusCode is StatusCodes.Status204NoContent or StatusCodes.Status205ResetContent or StatusCodes.Status304NotModified)
         {
             return;
         }

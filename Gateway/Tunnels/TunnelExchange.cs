@@ -207,10 +207,10 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
         }
     }
 
-    // A 204 or 304 has no content (RFC 9110): bytes an upstream sends with one are dropped, as other proxies do,
-    // instead of failing a response whose head is already out.
+    // A 204, 205 or 304 has no content (RFC 9110): bytes an upstream sends with one are dropped, as other proxies
+    // do, instead of failing a response whose head is already out.
     private static bool MayHaveBody(HttpResponse response) =>
-        response.StatusCode is not (StatusCodes.Status204NoContent or StatusCodes.Status304NotModified);
+        response.StatusCode is not (StatusCodes.Status204NoContent or StatusCodes.Status205ResetContent or StatusCodes.Status304NotModified);
 
     private async Task DownloadAsync(CancellationTokenSource exchange)
     {
