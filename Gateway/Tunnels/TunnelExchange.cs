@@ -74,6 +74,7 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
             if (MayRepeat(mayRetry, replayable))
             {
                 LogRepeating(logger, tunnel.Identity.AgentName, context.TraceIdentifier, cause.Message);
+                LostAgent = true;
                 return false;
             }
 
@@ -90,6 +91,7 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
         catch (Exception ex) when (ex is IOException or RpcException or AgentStreamEndedException && MayRepeat(mayRetry, replayable))
         {
             LogRepeating(logger, tunnel.Identity.AgentName, context.TraceIdentifier, ex.Message);
+            LostAgent = true;
             return false;
         }
         catch (TunnelProtocolException ex)
@@ -121,6 +123,16 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
 
         return true;
     }
+
+    /// <summary>
+    /// True when <see cref="RunAsync"/> returned false because the agent went away mid-request (not because it had
+    /// closed an idle tunnel): the read may go to another tunnel that is there now, but must not wait for one.
+    /// </summary>
+    public bool LostAgent { get; private set; }
+
+    /// <summary>What a caller gets when its agent went away before answering and no other tunnel could take over.</summary>
+    public static Task WriteLostAsync(HttpResponse response, string agentName) =>
+        KubernetesStatus.BadGateway(response, $"connection to agent \"{agentName}\" was lost before it answered", CancellationToken.None);
 
     /// <summary>
     /// A read (GET, HEAD, OPTIONS) without a body whose agent went away before any of the answer reached the caller
@@ -385,10 +397,14 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
             return;
         }
 
-        var message = cause is TunnelProtocolException
-            ? $"agent \"{tunnel.Identity.AgentName}\" broke the tunnel protocol: {cause.Message}"
-            : $"connection to agent \"{tunnel.Identity.AgentName}\" was lost before it answered";
-        await KubernetesStatus.BadGateway(context.Response, message, CancellationToken.None);
+        if (cause is not TunnelProtocolException)
+        {
+            await WriteLostAsync(context.Response, tunnel.Identity.AgentName);
+            return;
+        }
+
+        await KubernetesStatus.BadGateway(context.Response, $"agent \"{tunnel.Identity.AgentName}\" broke the tunnel protocol: {cause.Message}",
+            CancellationToken.None);
     }
 
     private async Task SendCancelAsync(string reason)

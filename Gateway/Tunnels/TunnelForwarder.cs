@@ -31,9 +31,13 @@ internal sealed partial class TunnelForwarder(
 
         // Only the wait for a tunnel is bounded by the client's timeout: once a stream's answer flows, nothing here cuts it.
         var wait = ClientTimeout.Wait(settings.WaitTimeout, ClientTimeout.Of(context.Request), settings.ClientTimeoutMargin);
+        var repeating = false;
         for (var attempt = 1; ; attempt++)
         {
-            var location = await LocateAsync(route.AgentName, allowPeer: !PeerGatewayForwarder.IsForwarded(context.Request), wait, context.RequestAborted);
+            // A read repeated because its agent went away takes a tunnel that is there now (another replica's, here or
+            // on a peer) or fails as the first attempt did; it never waits for the dead agent to come back.
+            var location = await LocateAsync(route.AgentName, allowPeer: !PeerGatewayForwarder.IsForwarded(context.Request),
+                repeating ? TimeSpan.Zero : wait, context.RequestAborted);
             if (location.Peer is { } peer)
             {
                 await peers.ForwardAsync(context, route, peer);
@@ -42,16 +46,25 @@ internal sealed partial class TunnelForwarder(
 
             if (location.Tunnel is not { } tunnel)
             {
+                if (repeating)
+                {
+                    await TunnelExchange.WriteLostAsync(context.Response, route.AgentName);
+                    return;
+                }
+
                 var failure = location.Failure!;
                 await KubernetesStatus.WriteAsync(context.Response, failure.HttpStatus, failure.Reason, failure.Message, context.RequestAborted);
                 return;
             }
 
             LogForwarding(logger, context.Request.Method, route.AgentName, context.TraceIdentifier);
-            if (await new TunnelExchange(context, tunnel, settings.ChunkSize, logger).RunAsync(route, mayRetry: attempt < MaxTunnelAttempts))
+            var exchange = new TunnelExchange(context, tunnel, settings.ChunkSize, logger);
+            if (await exchange.RunAsync(route, mayRetry: attempt < MaxTunnelAttempts))
             {
                 return;
             }
+
+            repeating |= exchange.LostAgent;
         }
     }
 
