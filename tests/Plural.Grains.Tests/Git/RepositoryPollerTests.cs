@@ -84,6 +84,12 @@ public sealed class RepositoryPollerTests(GitClusterFixture fixture)
                 await Task.WhenAll(batch.Select(u => Poller(u).Watch("watcher-c")));
             }
 
+            // A first check that failed on a loaded machine (a timeout) answers without a commit and fetches at the
+            // next poll: the repositories are unchanged only once every poller holds its commit.
+            await GitClusterFixture.EventuallyAsync(async () =>
+                (await StatusesAsync(urls)).All(s => s.Commit is not null) ? urls : null,
+                TimeSpan.FromSeconds(120), $"a first commit in each of {repositories} pollers");
+
             var refsBefore = fixture.Server.RefAdvertisements;
             var packsBefore = Fetches();
             var checksBefore = (await StatusesAsync(urls)).ToDictionary(s => s.Repository, s => s.RefChecks);
