@@ -181,7 +181,7 @@ internal sealed partial class AgentGatewayService(
                 // Reports are awaited in order: a slow stream holds back this agent's session, nobody else's.
                 // A replica that no longer leads may still have had a batch on the wire; it is not the agent's word.
                 case AgentMessage.KindOneofCase.ClusterEvents when events:
-                    if (session.MayReport) await Report(() => cluster.PublishEventsAsync(agentId, requestStream.Current.ClusterEvents));
+                    if (session.MayReport) await Report(() => cluster.PublishEventsAsync(agentId, requestStream.Current.ClusterEvents, session.Closed));
                     break;
                 case AgentMessage.KindOneofCase.ClusterView when views:
                     if (session.MayReport) await Report(() => cluster.PublishViewAsync(agentId, requestStream.Current.ClusterView));

@@ -1,4 +1,5 @@
 using Plural.Gateway.Listeners;
+using Plural.Grains.Agents;
 using Plural.Grains.Cluster;
 using Plural.Grains.Streams;
 using Plural.Protocol.Agent;
@@ -7,7 +8,7 @@ namespace Plural.Gateway.ClusterViews;
 
 /// <summary>
 /// Takes the cluster events and views agents send up their sessions: events go to the agent's
-/// <see cref="StreamNames.ClusterEvents"/> stream one per message; views go to the agent's
+/// <see cref="IAgentEventLogGrain"/>, which subscribers read; views go to the agent's
 /// <see cref="IClusterViewGrain"/>, and to its <see cref="StreamNames.ClusterViews"/> stream when they say something new.
 /// </summary>
 internal sealed partial class ClusterReportPublisher(IClusterClient orleans, GatewayMetrics metrics, ILogger<ClusterReportPublisher> logger)
@@ -24,21 +25,37 @@ internal sealed partial class ClusterReportPublisher(IClusterClient orleans, Gat
     /// <summary>The reports this gateway takes, to be intersected with what an agent declares.</summary>
     public static IReadOnlyList<string> AcceptedCapabilities { get; } = [EventsCapability, ViewsCapability];
 
-    /// <summary>Publishes a batch of events, in order. Throws <see cref="ArgumentException"/> for a malformed batch.</summary>
-    public async Task PublishEventsAsync(string agentId, ClusterEventBatch batch)
+    /// <summary>
+    /// Stores a batch of events, in order, in the agent's <see cref="IAgentEventLogGrain"/>, repeating the append
+    /// (under the same batch id, so it is taken once) until the log answers or <paramref name="ct"/> ends the session:
+    /// a silo that dies with the log costs a wait, never the events. Throws <see cref="ArgumentException"/> for a
+    /// malformed batch.
+    /// </summary>
+    public async Task PublishEventsAsync(string agentId, ClusterEventBatch batch, CancellationToken ct)
     {
         var events = ClusterReportMapper.ToEvents(agentId, batch);
-        var stream = orleans.GetStreamProvider(StreamNames.Provider)
-            .GetStream<ClusterEvent>(StreamId.Create(StreamNames.ClusterEvents, agentId));
-        foreach (var item in events)
+        if (events.Count == 0)
         {
-            await stream.OnNextAsync(item);
+            return;
         }
 
-        if (events.Count > 0)
+        var log = orleans.GetGrain<IAgentEventLogGrain>(agentId);
+        var batchId = Guid.NewGuid().ToString("N");
+        for (var attempt = 1; ; attempt++)
         {
-            metrics.RecordStreamMessages(StreamNames.ClusterEvents, events.Count);
-            LogEvents(logger, agentId, events.Count, events[^1].Sequence);
+            try
+            {
+                var last = await log.Append(batchId, events).WaitAsync(ct);
+                metrics.RecordStreamMessages(StreamNames.ClusterEvents, events.Count);
+                LogEvents(logger, agentId, events.Count, events[^1].Sequence, last);
+                return;
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                var delay = EventLogBackoff.Delay(attempt);
+                LogAppendFailed(logger, agentId, events.Count, attempt, delay.TotalMilliseconds, ex);
+                await Task.Delay(delay, ct);
+            }
         }
     }
 
@@ -56,8 +73,11 @@ internal sealed partial class ClusterReportPublisher(IClusterClient orleans, Gat
         }
     }
 
-    [LoggerMessage(EventId = 2601, Level = LogLevel.Debug, Message = "Published {Count} cluster events of agent {AgentId} up to sequence {Sequence}")]
-    private static partial void LogEvents(ILogger logger, string agentId, int count, long sequence);
+    [LoggerMessage(EventId = 2601, Level = LogLevel.Debug, Message = "Stored {Count} cluster events of agent {AgentId} up to sequence {Sequence} at log position {Position}")]
+    private static partial void LogEvents(ILogger logger, string agentId, int count, long sequence, long position);
+
+    [LoggerMessage(EventId = 2604, Level = LogLevel.Warning, Message = "Could not store {Count} cluster events of agent {AgentId} (attempt {Attempt}); repeating in {DelayMs} ms")]
+    private static partial void LogAppendFailed(ILogger logger, string agentId, int count, int attempt, double delayMs, Exception exception);
 
     [LoggerMessage(EventId = 2602, Level = LogLevel.Debug, Message = "Published cluster view {Sequence} of agent {AgentId}")]
     private static partial void LogView(ILogger logger, string agentId, long sequence);

@@ -10,7 +10,7 @@ namespace Plural.Gateway.ClusterViews;
 /// after a position the caller saw. Pull-based, so a slow caller only falls behind in the log and never grows
 /// memory here; one that falls more than <see cref="IAgentEventLogGrain.Capacity"/> events behind sees a gap in positions.
 /// </summary>
-internal sealed class ResumableEventWatcher(IGrainFactory grains)
+internal sealed partial class ResumableEventWatcher(IGrainFactory grains, ILogger<ResumableEventWatcher> logger)
 {
     private const int Batch = 200;
 
@@ -38,6 +38,7 @@ internal sealed class ResumableEventWatcher(IGrainFactory grains)
         {
             // Headers tell the caller the watch is in place: events from here on will arrive.
             await context.WriteResponseHeadersAsync([]);
+            var failures = 0;
             while (!ct.IsCancellationRequested)
             {
                 ClusterEventPage page;
@@ -45,11 +46,17 @@ internal sealed class ResumableEventWatcher(IGrainFactory grains)
                 {
                     page = await log.ReadPage(position, Batch, PollWait).WaitAsync(ct);
                 }
-                catch (TimeoutException)
+                catch (Exception ex) when (!ct.IsCancellationRequested)
                 {
-                    // A silo too busy to answer one poll: the position is kept, so the next poll loses nothing.
+                    // A silo too busy to answer, or gone with the log's activation: the position is kept and the log
+                    // is stored, so the next poll (on a fresh activation if need be) loses nothing.
+                    var delay = EventLogBackoff.Delay(++failures);
+                    LogReadFailed(logger, request.Name, position, delay.TotalMilliseconds, ex);
+                    await Task.Delay(delay, ct);
                     continue;
                 }
+
+                failures = 0;
 
                 if (!page.Complete && page.CompleteAfter > position)
                 {
@@ -77,6 +84,9 @@ internal sealed class ResumableEventWatcher(IGrainFactory grains)
         }
     }
 
+    [LoggerMessage(EventId = 2605, Level = LogLevel.Warning, Message = "Could not read the event log of agent {Agent} after {Position}; reading again in {DelayMs} ms")]
+    private static partial void LogReadFailed(ILogger logger, string agent, long position, double delayMs, Exception exception);
+
     private static ClusterEventInfo Gap(string agent, long after, long resumeAfter) => new()
     {
         Agent = agent,
@@ -85,7 +95,7 @@ internal sealed class ResumableEventWatcher(IGrainFactory grains)
         {
             AfterPosition = after,
             Reason = $"the platform no longer holds the events after {after} (more than {IAgentEventLogGrain.Capacity} passed, " +
-                "or the event log's silo was lost)",
+                "or the log's storage was lost)",
         },
     };
 

@@ -7,8 +7,8 @@ namespace Plural.Grains.Agents;
 /// <param name="Events">Kept events after <paramref name="CompleteAfter"/>, oldest first.</param>
 /// <param name="Complete">
 /// True when <paramref name="Events"/> follow the position asked for without a gap. False when that position is
-/// older than the oldest kept event (evicted past <see cref="IAgentEventLogGrain.Capacity"/>), older than where this
-/// activation of the log started (events in between may have been lost with a silo), or newer than the log's last.
+/// older than the oldest kept event (evicted past <see cref="IAgentEventLogGrain.Capacity"/>), older than where the
+/// log started, or newer than the log's last.
 /// </param>
 /// <param name="CompleteAfter">
 /// The position after which the log holds every event: the position asked for when <paramref name="Complete"/>,

@@ -1,3 +1,4 @@
+using Plural.Testing.Cable;
 using System.Text.Json.Nodes;
 using Plural.Cable.Tests.Infrastructure;
 

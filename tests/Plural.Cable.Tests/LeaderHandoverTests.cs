@@ -1,3 +1,4 @@
+using Plural.Testing.Cable;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;

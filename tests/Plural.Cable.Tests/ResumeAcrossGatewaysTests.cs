@@ -1,7 +1,8 @@
+using Plural.Testing.Cable;
 using System.Text.Json.Nodes;
 using Plural.Cable.Tests.Infrastructure;
 using Plural.Grains.Cluster;
-using Plural.Grains.Streams;
+using Plural.Grains.Agents;
 
 namespace Plural.Cable.Tests;
 
@@ -127,14 +128,12 @@ public sealed class ResumeAcrossGatewaysTests(CablePlatform platform)
         Assert.True((long)next["seq"]! > (long)snapshot["seq"]!);
     }
 
-    /// <summary>Reports events <c>e{from}</c>..<c>e{to}</c> on the agent's cluster-events stream, as its gateway would.</summary>
+    /// <summary>Stores events <c>e{from}</c>..<c>e{to}</c> in the agent's event log, as its gateway would.</summary>
     private async Task PublishAsync(string agent, int from, int to)
     {
-        for (var i = from; i <= to; i++)
-        {
-            await platform.Cluster.PublishAsync(StreamNames.ClusterEvents, agent,
-                new ClusterEvent(agent, i, ClusterEventTypes.Added, "ConfigMap", "demo", $"e{i}", $"{i}", "", DateTimeOffset.UtcNow));
-        }
+        IReadOnlyList<ClusterEvent> events = [.. Enumerable.Range(from, to - from + 1).Select(i =>
+            new ClusterEvent(agent, i, ClusterEventTypes.Added, "ConfigMap", "demo", $"e{i}", $"{i}", "", DateTimeOffset.UtcNow))];
+        await platform.Cluster.Client.GetGrain<IAgentEventLogGrain>(agent).Append(Guid.NewGuid().ToString("N"), events);
     }
 
     private static Task WaitForEventAsync(CableDriver client, string name) =>

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Microsoft.Extensions.Logging.Abstractions;
 using Plural.Gateway.ClusterViews;
 using Plural.Gateway.Tests.Cable;
 using Plural.Protocol.Server;
@@ -52,11 +53,31 @@ public sealed class ResumableEventWatcherTests
         await watch.StopAsync();
     }
 
+    [Fact]
+    public async Task Reads_that_fail_while_the_log_moves_to_another_silo_are_repeated_and_the_caller_misses_nothing()
+    {
+        var grains = new GrainStubs();
+        var log = new FakeEventLog(start: 1000).Serve(grains);
+        var seen = log.Append("prod", "a");
+        log.FailNextReads(3);
+        var watch = Watch(grains, seen);
+
+        log.Append("prod", "b");
+        log.Append("prod", "c");
+        var received = await watch.NextAsync(2);
+
+        Assert.Equal(["b", "c"], received.Select(e => e.Name));
+        Assert.All(received, e => Assert.Null(e.Gap));
+        Assert.Equal([seen, seen, seen], log.FailedReadsAfter.Take(3));
+        Assert.False(watch.Running.IsCompleted, "the watch ended instead of reading again");
+        await watch.StopAsync();
+    }
+
     private static RunningWatch Watch(GrainStubs grains, long afterPosition)
     {
         var writer = new RecordingWriter();
         var context = new TestCallContext();
-        var running = new ResumableEventWatcher(grains.Factory)
+        var running = new ResumableEventWatcher(grains.Factory, NullLogger<ResumableEventWatcher>.Instance)
             .WatchAsync(new WatchClusterEventsRequest { Name = "prod", AfterPosition = afterPosition }, writer, context);
         return new RunningWatch(writer, context, running);
     }

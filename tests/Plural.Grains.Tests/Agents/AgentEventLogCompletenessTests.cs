@@ -1,7 +1,6 @@
 using Orleans.Runtime;
 using Plural.Grains.Agents;
 using Plural.Grains.Cluster;
-using Plural.Grains.Streams;
 
 namespace Plural.Grains.Tests.Agents;
 
@@ -9,8 +8,6 @@ namespace Plural.Grains.Tests.Agents;
 [Collection(ClusterCollection.Name)]
 public sealed class AgentEventLogCompletenessTests(ClusterFixture fixture)
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
-
     [Fact]
     public async Task A_read_after_the_last_position_waits_for_the_next_events_and_is_complete()
     {
@@ -91,34 +88,78 @@ public sealed class AgentEventLogCompletenessTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task After_the_log_is_deactivated_a_position_of_the_earlier_activation_is_incomplete()
+    public async Task After_the_log_is_deactivated_it_still_vouches_for_the_positions_it_handed_out()
     {
         var agent = AgentFactory.NewName();
         var log = fixture.Grains.GetGrain<IAgentEventLogGrain>(agent);
         var start = await log.LastPosition();
-        await PublishAsync(agent, 2);
-        var seen = start + 2;
+        await PublishAsync(agent, 3);
 
-        await Task.Delay(TimeSpan.FromMilliseconds(50));
-        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
-        var page = await log.ReadPage(seen, 10, TimeSpan.FromSeconds(30)).WaitAsync(TimeSpan.FromSeconds(5));
+        await DeactivateAllAsync();
+        var page = await log.ReadPage(start + 1, 10, TimeSpan.FromSeconds(30)).WaitAsync(TimeSpan.FromSeconds(5));
 
-        Assert.False(page.Complete);
-        Assert.True(page.CompleteAfter > seen, $"the new activation starts at {page.CompleteAfter}, not above {seen}");
-        Assert.Empty(page.Events);
+        Assert.True(page.Complete);
+        Assert.Equal([start + 2, start + 3], page.Events.Select(e => e.Position));
+        Assert.Equal(["cm-2", "cm-3"], page.Events.Select(e => e.Event.Name));
+        Assert.Equal(start + 3, await log.LastPosition());
     }
 
-    private async Task PublishAsync(string agent, int count)
+    [Fact]
+    public async Task A_log_read_back_from_storage_keeps_its_newest_capacity_of_events_across_sealed_segments()
     {
+        var agent = AgentFactory.NewName();
         var log = fixture.Grains.GetGrain<IAgentEventLogGrain>(agent);
-        var before = await log.LastPosition();
-        var stream = fixture.Cluster.Client.GetStreamProvider(StreamNames.Provider)
-            .GetStream<ClusterEvent>(StreamId.Create(StreamNames.ClusterEvents, agent));
-        for (var i = 1; i <= count; i++)
+        var start = await log.LastPosition();
+        const int count = IAgentEventLogGrain.Capacity + 250;
+        for (var from = 1; from <= count; from += 70)
         {
-            await stream.OnNextAsync(new ClusterEvent(agent, i, ClusterEventTypes.Added, "ConfigMap", "demo", $"cm-{i}", $"{i}", "", DateTimeOffset.UtcNow));
+            await AppendAsync(log, agent, from, Math.Min(count, from + 69));
         }
 
-        await Eventually.UntilAsync(log.LastPosition, last => last == before + count, Wait, $"the log of {agent} holding {count} new events");
+        await DeactivateAllAsync();
+        var evicted = await log.ReadPage(start + 249, 10, TimeSpan.Zero);
+        var kept = await log.ReadPage(start + 250, 2000, TimeSpan.Zero);
+
+        Assert.False(evicted.Complete);
+        Assert.Equal(start + 250, evicted.CompleteAfter);
+        Assert.True(kept.Complete);
+        Assert.Equal(Enumerable.Range(251, IAgentEventLogGrain.Capacity).Select(i => start + i), kept.Events.Select(e => e.Position));
+        Assert.Equal(Enumerable.Range(251, IAgentEventLogGrain.Capacity).Select(i => $"cm-{i}"), kept.Events.Select(e => e.Event.Name));
     }
+
+    [Fact]
+    public async Task An_append_repeated_with_the_same_batch_id_is_taken_once()
+    {
+        var agent = AgentFactory.NewName();
+        var log = fixture.Grains.GetGrain<IAgentEventLogGrain>(agent);
+        var start = await log.LastPosition();
+        IReadOnlyList<ClusterEvent> batch = [Event(agent, 1), Event(agent, 2)];
+
+        var first = await log.Append("batch-1", batch);
+        await DeactivateAllAsync();
+        var repeated = await log.Append("batch-1", batch);
+        var next = await log.Append("batch-2", [Event(agent, 3)]);
+
+        Assert.Equal(start + 2, first);
+        Assert.Equal(start + 2, repeated);
+        Assert.Equal(start + 3, next);
+        var page = await log.ReadPage(start, 10, TimeSpan.Zero);
+        Assert.Equal(["cm-1", "cm-2", "cm-3"], page.Events.Select(e => e.Event.Name));
+    }
+
+    private async Task DeactivateAllAsync()
+    {
+        await Task.Delay(TimeSpan.FromMilliseconds(50));
+        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+    }
+
+    private async Task PublishAsync(string agent, int count) =>
+        await AppendAsync(fixture.Grains.GetGrain<IAgentEventLogGrain>(agent), agent, 1, count);
+
+    // As a gateway does with a batch an agent sent up its session.
+    private static Task<long> AppendAsync(IAgentEventLogGrain log, string agent, int from, int to) =>
+        log.Append(Guid.NewGuid().ToString("N"), [.. Enumerable.Range(from, to - from + 1).Select(i => Event(agent, i))]);
+
+    private static ClusterEvent Event(string agent, int i) =>
+        new(agent, i, ClusterEventTypes.Added, "ConfigMap", "demo", $"cm-{i}", $"{i}", "", DateTimeOffset.UtcNow);
 }

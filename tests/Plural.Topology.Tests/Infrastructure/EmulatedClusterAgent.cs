@@ -1,5 +1,6 @@
+using k8s;
 using Microsoft.Extensions.Hosting;
-using Plural.KubeEmulator;
+using Plural.Testing.Kubernetes;
 
 namespace Plural.Topology.Tests.Infrastructure;
 
@@ -9,30 +10,28 @@ namespace Plural.Topology.Tests.Infrastructure;
 /// </summary>
 internal sealed class EmulatedClusterAgent : IAsyncDisposable
 {
-    private readonly KubeEmulatorServer _emulator;
-    private readonly DirectoryInfo _files;
+    private readonly EmulatedCluster _cluster;
     private IHost? _agent;
 
-    private EmulatedClusterAgent(string name, KubeEmulatorServer emulator, DirectoryInfo files)
+    private EmulatedClusterAgent(string name, EmulatedCluster cluster)
     {
         Name = name;
-        _emulator = emulator;
-        _files = files;
+        _cluster = cluster;
     }
 
     public string Name { get; }
 
+    /// <summary>The cluster's admin client, to make the changes the agent reports.</summary>
+    public IKubernetes Admin => _cluster.Admin;
+
     public static async Task<EmulatedClusterAgent> StartAsync(string name, string token, Uri gateway)
     {
-        var emulator = await KubeEmulatorServer.StartAsync(new KubeEmulatorOptions { Port = 0 });
-        var files = Directory.CreateTempSubdirectory("topology-cluster-agent-");
-        await File.WriteAllTextAsync(Path.Combine(files.FullName, "token"), emulator.AgentToken);
-        await File.WriteAllTextAsync(Path.Combine(files.FullName, "ca.pem"), emulator.CertificateAuthorityPem);
-        var agent = new EmulatedClusterAgent(name, emulator, files);
-        agent._agent = AgentFleet.BuildAgent(name, token, gateway, emulator.Url, new Dictionary<string, string?>
+        var cluster = await EmulatedCluster.StartAsync(options => options.Empty = false);
+        var agent = new EmulatedClusterAgent(name, cluster);
+        agent._agent = AgentFleet.BuildAgent(name, token, gateway, cluster.Server.Url, new Dictionary<string, string?>
         {
-            ["Agent:Upstream:BearerTokenFile"] = Path.Combine(files.FullName, "token"),
-            ["Agent:Upstream:CaFile"] = Path.Combine(files.FullName, "ca.pem"),
+            ["Agent:Upstream:BearerTokenFile"] = cluster.TokenFile,
+            ["Agent:Upstream:CaFile"] = cluster.CaFile,
             ["Agent:Cache:Enabled"] = "true",
             ["Agent:Views:Debounce"] = "00:00:00.100",
             ["Agent:Events:BatchInterval"] = "00:00:00.050",
@@ -65,7 +64,6 @@ internal sealed class EmulatedClusterAgent : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAgentAsync();
-        await _emulator.DisposeAsync();
-        _files.Delete(recursive: true);
+        await _cluster.DisposeAsync();
     }
 }

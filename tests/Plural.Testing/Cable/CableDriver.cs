@@ -2,14 +2,15 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Plural.Testing.Processes;
 
-namespace Plural.Cable.Tests.Infrastructure;
+namespace Plural.Testing.Cable;
 
 /// <summary>
 /// One stock <c>@rails/actioncable</c> consumer in a node process (<c>tests/cable-client/driver.mjs</c>), told
 /// what to do over stdin; everything it observes comes back as events.
 /// </summary>
-internal sealed class CableDriver : IAsyncDisposable
+public sealed class CableDriver : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly List<JsonObject> _events = [];
