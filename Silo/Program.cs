@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using Plural.Protocol.Hosting;
+#if PLURAL_DEV_MODE
 using Plural.Silo.Dev;
+#endif
 using Plural.Silo.Hosting;
 
 if (SiloCommandLine.Instance.Handle(args, Console.Out, Console.Error) is { } exitCode)
@@ -13,7 +15,12 @@ try
     switch (args.FirstOrDefault())
     {
         case SiloCommandLine.Dev:
+#if PLURAL_DEV_MODE
             return await DevEnvironment.RunAsync(args);
+#else
+            await Console.Error.WriteLineAsync("error: dev: this build leaves the dev all-in-one out (the production image); run it from the repository with 'dotnet run --project Silo -- dev'");
+            return HostCommandLine.UsageError;
+#endif
         case SiloCommandLine.Migrate:
             return await SchemaMigrationCommand.RunAsync(args[1..]);
     }

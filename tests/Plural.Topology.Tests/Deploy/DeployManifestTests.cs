@@ -53,7 +53,15 @@ public sealed class DeployManifestTests(ITestOutputHelper output)
         Assert.Contains("name: Orleans__KubernetesHosting", silo);
         Assert.Contains("secretName: plural-gateway-tls", gateway);
         Assert.Contains("value: https://0.0.0.0:8150", gateway);
-        Assert.Contains("args:\n        - migrate", Object("Job", "plural-migrate"));
+        // Every new silo pod of every release migrates first; the step is idempotent, so it needs no Job to re-create.
+        Assert.Contains("initContainers:\n      - args:\n        - migrate", silo);
+        Assert.DoesNotContain(objects, o => o.Contains("kind: Job", StringComparison.Ordinal));
+        // The connection string is the operator's secret: an apply must never overwrite it with a placeholder.
+        Assert.DoesNotContain(objects, o => o.Contains("kind: Secret", StringComparison.Ordinal));
+        Assert.Contains("name: Gateway__ServerApi__JwtSecretFiles__0\n          value: /secrets/main-app/jwt-secret", gateway);
+        Assert.Contains("name: Gateway__Access__JwtSecretFiles__0\n          value: /secrets/main-app/jwt-secret", gateway);
+        Assert.Contains("secretName: plural-main-app-jwt", gateway);
+        Assert.Contains("ingressClassName: nginx", Object("Ingress", "plural-gateway"));
         Assert.Contains("maxUnavailable: 1", Object("PodDisruptionBudget", "plural-silo"));
         Assert.Contains("maxUnavailable: 1", Object("PodDisruptionBudget", "plural-gateway"));
         Assert.Contains("- delete", Object("Role", "plural-silo"));
@@ -199,7 +207,13 @@ public sealed class DeployManifestTests(ITestOutputHelper output)
         var lines = (await File.ReadAllLinesAsync(dockerfile)).Where(l => !l.TrimStart().StartsWith('#')).ToList();
         var finalStage = lines.Skip(lines.FindLastIndex(l => l.StartsWith("FROM ", StringComparison.Ordinal))).ToList();
         Assert.Contains("chiseled", finalStage[0]);
-        Assert.DoesNotContain(lines, l => l.StartsWith("FROM ", StringComparison.Ordinal) && (l.Contains(":latest", StringComparison.Ordinal) || !l.Split(' ')[1].Contains(':')));
+        var bases = lines.Where(l => l.StartsWith("FROM ", StringComparison.Ordinal))
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).First(word => !word.StartsWith("--", StringComparison.Ordinal)))
+            .ToList();
+        Assert.All(bases, b => Assert.True(b.Contains(':') && !b.EndsWith(":latest", StringComparison.Ordinal), $"base image {b} is not pinned to a tag"));
+        // Multi-architecture: the build stage runs on the builder's platform and publishes for the target's.
+        Assert.StartsWith("FROM --platform=$BUILDPLATFORM ", lines.First(l => l.StartsWith("FROM ", StringComparison.Ordinal)));
+        Assert.Contains(lines, l => l.StartsWith("RUN dotnet publish ", StringComparison.Ordinal) && l.Contains("-a \"$TARGETARCH\"", StringComparison.Ordinal));
         var user = finalStage.Last(l => l.StartsWith("USER ", StringComparison.Ordinal))[5..].Trim();
         Assert.NotEqual("root", user);
         Assert.NotEqual("0", user);
