@@ -22,6 +22,8 @@ public sealed class TcpBalancer : IAsyncDisposable
     private readonly List<int> _routed = [];
     private readonly List<Task> _flows = [];
     private readonly Task _accepting;
+    private long _bytesToBackends;
+    private long _bytesToClients;
 
     private TcpBalancer(TcpListener listener, IReadOnlyList<int> backendPorts, bool rotate)
     {
@@ -33,6 +35,12 @@ public sealed class TcpBalancer : IAsyncDisposable
 
     /// <summary>The port clients connect to.</summary>
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>Bytes relayed from clients to backends so far, over all connections.</summary>
+    public long BytesToBackends => Interlocked.Read(ref _bytesToBackends);
+
+    /// <summary>Bytes relayed from backends to clients so far, over all connections.</summary>
+    public long BytesToClients => Interlocked.Read(ref _bytesToClients);
 
     /// <summary>The backend port each accepted connection was sent to, in order of arrival.</summary>
     public IReadOnlyList<int> Routed
@@ -145,8 +153,8 @@ public sealed class TcpBalancer : IAsyncDisposable
                 }
 
                 using var flow = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                var fromClient = client.GetStream().CopyToAsync(backend.GetStream(), flow.Token);
-                var fromBackend = backend.GetStream().CopyToAsync(client.GetStream(), flow.Token);
+                var fromClient = CopyCountingAsync(client.GetStream(), backend.GetStream(), () => ref _bytesToBackends, flow.Token);
+                var fromBackend = CopyCountingAsync(backend.GetStream(), client.GetStream(), () => ref _bytesToClients, flow.Token);
                 await Task.WhenAny(fromClient, fromBackend);
                 await flow.CancelAsync();
             }
@@ -154,6 +162,19 @@ public sealed class TcpBalancer : IAsyncDisposable
             {
                 // The flow is over, one way or the other; closing both ends below is all that is left to do.
             }
+        }
+    }
+
+    private delegate ref long Counter();
+
+    private static async Task CopyCountingAsync(Stream from, Stream to, Counter counter, CancellationToken ct)
+    {
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await from.ReadAsync(buffer, ct)) > 0)
+        {
+            await to.WriteAsync(buffer.AsMemory(0, read), ct);
+            Interlocked.Add(ref counter(), read);
         }
     }
 

@@ -43,8 +43,13 @@ public sealed class ConnectedCluster : IAsyncDisposable
         StartAsync(context, agentArgs, [], ct);
 
     /// <summary>The same with extra silo configuration (<c>--Git:PollInterval=...</c>).</summary>
-    public static async Task<ConnectedCluster> StartAsync(ScenarioContext context, IEnumerable<string> agentArgs, IEnumerable<string> siloArgs,
-        CancellationToken ct)
+    public static Task<ConnectedCluster> StartAsync(ScenarioContext context, IEnumerable<string> agentArgs, IEnumerable<string> siloArgs,
+        CancellationToken ct) =>
+        StartAsync(context, _ => agentArgs, siloArgs, ct);
+
+    /// <summary>The same with agent settings that depend on the running platform (a relay in front of its agent listener).</summary>
+    public static async Task<ConnectedCluster> StartAsync(ScenarioContext context, Func<PlatformHost, IEnumerable<string>> agentArgsFor,
+        IEnumerable<string> siloArgs, CancellationToken ct)
     {
         var emulated = await EmulatedCluster.StartAsync(options =>
         {
@@ -55,7 +60,7 @@ public sealed class ConnectedCluster : IAsyncDisposable
         var platform = await PlatformHost.StartAsync(context, [], siloArgs, ct);
         var name = "cluster-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
         var token = await platform.RegisterAgentAsync(name, ct);
-        var agent = await platform.StartAgentAsync(name, token, emulated.Server.Url, [$"--Agent:Upstream:BearerTokenFile={emulated.TokenFile}", .. agentArgs], ct);
+        var agent = await platform.StartAgentAsync(name, token, emulated.Server.Url, [$"--Agent:Upstream:BearerTokenFile={emulated.TokenFile}", .. agentArgsFor(platform)], ct);
         var cluster = new ConnectedCluster(emulated, platform, name, agent);
         await cluster.WaitForCacheAsync(ct);
         context.Log($"emulator at {emulated.Server.Url}, agent {name} connected and synced");
