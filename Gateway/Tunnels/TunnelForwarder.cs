@@ -73,7 +73,12 @@ internal sealed partial class TunnelForwarder(
                 var failure = location.Failure!;
                 if (failure.NotHere)
                 {
-                    context.Response.Headers[PeerGatewayForwarder.NotHereHeader] = "1";
+                    // Set as the answer starts: writing the Status clears the headers set before.
+                    context.Response.OnStarting(() =>
+                    {
+                        context.Response.Headers[PeerGatewayForwarder.NotHereHeader] = "1";
+                        return Task.CompletedTask;
+                    });
                 }
 
                 await KubernetesStatus.WriteAsync(context.Response, failure.HttpStatus, failure.Reason, failure.Message, context.RequestAborted);
