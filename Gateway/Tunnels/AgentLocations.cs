@@ -20,6 +20,10 @@ internal sealed class AgentLocations(
 {
     private readonly GrainReadCache<AgentSnapshot?> _snapshots = new("agent", logKeys: true, reads.Value, clock, logger);
     private readonly ConcurrentDictionary<string, (string Address, DateTimeOffset SeenAt)> _gateways = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IReadOnlyList<TunnelLease>> _lastLeases = new(StringComparer.Ordinal);
+
+    // Bounded memory beats remembering every agent ever routed to.
+    private const int MaxRemembered = 100_000;
 
     /// <summary>
     /// The agent's snapshot, null when it is not registered; <paramref name="fresh"/> asks the grain unless it is
@@ -40,22 +44,40 @@ internal sealed class AgentLocations(
             .Select(g => new TunnelLease(g.Key, g.Value.Address, "", "", g.Value.SeenAt, 0, 0, now))];
     }
 
+    /// <summary>
+    /// The leases to route by: the snapshot's, or when it has none, those read before for the agent that have not
+    /// expired (its grain may have been re-activated and not yet renewed); the snapshot itself stays as the grain said.
+    /// </summary>
+    public IReadOnlyList<TunnelLease> Routes(string agentName, AgentSnapshot snapshot)
+    {
+        if (snapshot.Status.Leases.Count > 0 || !_lastLeases.TryGetValue(agentName, out var known))
+        {
+            return snapshot.Status.Leases;
+        }
+
+        var now = clock.GetUtcNow();
+        return [.. known.Where(l => l.ExpiresAt > now)];
+    }
+
     private async Task<AgentSnapshot?> ReadAsync(string agentName)
     {
         var read = await grains.GetGrain<IAgentGrain>(agentName).Get();
-        foreach (var lease in read?.Status.Leases ?? [])
+        var leases = read?.Status.Leases ?? [];
+        foreach (var lease in leases)
         {
             _gateways[lease.GatewayId] = (lease.GatewayAddress, clock.GetUtcNow());
         }
 
-        if (read is null || read.Status.Leases.Count > 0 || !_snapshots.TryPeek(agentName, out var known) || known is null)
+        if (leases.Count > 0)
         {
-            return read;
+            if (_lastLeases.Count >= MaxRemembered)
+            {
+                _lastLeases.Clear();
+            }
+
+            _lastLeases[agentName] = leases;
         }
 
-        var now = clock.GetUtcNow();
-        IReadOnlyList<TunnelLease> unexpired = [.. known.Status.Leases.Where(l => l.ExpiresAt > now)];
-        // An unexpired lease is what makes an agent connected, by the grain's own rule.
-        return unexpired.Count == 0 ? read : read with { Status = read.Status with { Connected = true, Leases = unexpired } };
+        return read;
     }
 }

@@ -101,7 +101,8 @@ internal sealed partial class TunnelForwarder(
     /// gateway holding the agent when <paramref name="allowPeer"/> (none of <paramref name="refusedBy"/>), else a local
     /// tunnel that frees up within <paramref name="wait"/> (the configured wait timeout when null). A request a peer
     /// forwarded here (<paramref name="allowPeer"/> false) makes no grain call: it waits only for a tunnel this gateway
-    /// holds, and is sent back at once when there is none or the gateway is draining. With <paramref name="guessPeers"/>
+    /// holds (up to <see cref="TunnelOptions.ForwardedWait"/> for one to arrive when none is open), and is sent back at
+    /// once when the gateway is draining. With <paramref name="guessPeers"/>
     /// (a request safe to send twice), a request whose agent has no known route is offered to the other gateways
     /// this one knows of, which serve it or refuse at once.
     /// </summary>
@@ -117,14 +118,19 @@ internal sealed partial class TunnelForwarder(
         var openHere = openTunnels.Open(agentName) > 0;
         if (!allowPeer)
         {
-            if (!openHere || !intake.IsOpen)
+            if (!intake.IsOpen)
             {
                 return new TunnelLocation(null, null, TunnelUnavailable.NotServedHere(agentName, gateway.Id));
             }
 
-            return await registry.AcquireAsync(agentName, timeout, ct) is { } busyFreed
-                ? new TunnelLocation(busyFreed, null, null)
-                : new TunnelLocation(null, null, NoTunnelFreed(agentName, timeout));
+            // With no tunnel open here the agent may have just connected and be opening them; or its lease was stale.
+            var hold = openHere || timeout < options.Value.ForwardedWait ? timeout : options.Value.ForwardedWait;
+            if (await registry.AcquireAsync(agentName, hold, ct) is { } arrived)
+            {
+                return new TunnelLocation(arrived, null, null);
+            }
+
+            return new TunnelLocation(null, null, openHere ? NoTunnelFreed(agentName, timeout) : TunnelUnavailable.NotServedHere(agentName, gateway.Id));
         }
 
         // Every stream the agent holds here is busy: one usually frees up within moments (a reusable stream takes the
@@ -144,12 +150,12 @@ internal sealed partial class TunnelForwarder(
         try
         {
             snapshot = await locations.GetAsync(agentName, fresh: rerouting, ct);
-            peer = snapshot is null ? null : PickPeer(snapshot, refusedBy);
+            peer = snapshot is null ? null : PickPeer(agentName, snapshot, refusedBy);
             if (peer is null && !rerouting)
             {
                 // What was known says there is no other route; the agent may have just connected elsewhere.
                 snapshot = await locations.GetAsync(agentName, fresh: true, ct);
-                peer = snapshot is null ? null : PickPeer(snapshot, refusedBy);
+                peer = snapshot is null ? null : PickPeer(agentName, snapshot, refusedBy);
             }
         }
         catch (GrainReadUnavailableException) when (guessPeers && !openHere && peers.PickPeer(locations.KnownPeers(gateway.Id, refusedBy)) is { } guess)
@@ -183,8 +189,11 @@ internal sealed partial class TunnelForwarder(
             : new TunnelLocation(null, null, TunnelUnavailable.NotConnected(agentName, status?.LastSeen));
     }
 
-    private TunnelLease? PickPeer(AgentSnapshot snapshot, IReadOnlySet<string>? refusedBy) =>
-        peers.PickPeer(refusedBy is null ? snapshot.Status.Leases : [.. snapshot.Status.Leases.Where(l => !refusedBy.Contains(l.GatewayId))]);
+    private TunnelLease? PickPeer(string agentName, AgentSnapshot snapshot, IReadOnlySet<string>? refusedBy)
+    {
+        var routes = locations.Routes(agentName, snapshot);
+        return peers.PickPeer(refusedBy is null ? routes : [.. routes.Where(l => !refusedBy.Contains(l.GatewayId))]);
+    }
 
     private static TunnelUnavailable NoTunnelFreed(string agentName, TimeSpan timeout) =>
         new(StatusCodes.Status504GatewayTimeout, "Timeout",

@@ -39,8 +39,10 @@ internal static class TopologyScenarios
         var (window, calls, bad) = api.UnavailableWindow(killedAt, DateTime.UtcNow);
         output.WriteLine($"kill {victim.Name}: during the first {RecoveryBound.TotalSeconds} s: {around}");
         output.WriteLine($"kill {victim.Name}: afterwards (incl. a replacement silo joining): {after}");
-        output.WriteLine($"kill {victim.Name}: ServerApi GetAgent: {calls} calls, {bad} failed or slower than {ServerApiProbe.Slow.TotalSeconds} s, " +
-            $"within {window.TotalSeconds:0.0} s");
+        output.WriteLine($"kill {victim.Name}: ServerApi GetAgent: {calls} calls, {bad.Count} failed or slower than {ServerApiProbe.Slow.TotalSeconds} s, " +
+            $"within {window.TotalSeconds:0.0} s" + string.Concat(bad.Take(8).Select(b => "\n  " + b)));
+        var ok = around.Total + after.Total - around.Failed - after.Failed;
+        output.WriteLine($"kill {victim.Name}: {ok} of {around.Total + after.Total} proxied requests OK ({100.0 * ok / Math.Max(1, around.Total + after.Total):0.00} %)");
         return new SiloLossReport(LoadReport.Of(load.Records, killedAt, DateTime.UtcNow), window);
     }
     /// <summary>

@@ -18,7 +18,7 @@ internal sealed class ServerApiProbe : IAsyncDisposable
 
     private readonly ServerApi.ServerApiClient _api;
     private readonly IReadOnlyList<string> _agents;
-    private readonly List<(DateTime Started, DateTime Ended, bool Ok)> _calls = [];
+    private readonly List<(DateTime Started, DateTime Ended, string? Error)> _calls = [];
     private readonly CancellationTokenSource _stop = new(LoadGenerator.MaxDuration);
     private readonly Task _running;
 
@@ -33,15 +33,15 @@ internal sealed class ServerApiProbe : IAsyncDisposable
     /// The longest stretch, within [<paramref name="from"/>, <paramref name="to"/>], during which calls failed or took
     /// longer than <see cref="Slow"/> (bad calls less than a second apart count as one stretch), and how many calls there were.
     /// </summary>
-    public (TimeSpan Window, int Calls, int Bad) UnavailableWindow(DateTime from, DateTime to)
+    public (TimeSpan Window, int Calls, IReadOnlyList<string> Bad) UnavailableWindow(DateTime from, DateTime to)
     {
-        List<(DateTime Started, DateTime Ended, bool Ok)> calls;
+        List<(DateTime Started, DateTime Ended, string? Error)> calls;
         lock (_calls)
         {
             calls = [.. _calls.Where(c => c.Started >= from && c.Started <= to).OrderBy(c => c.Started)];
         }
 
-        var bad = calls.Where(c => !c.Ok || c.Ended - c.Started > Slow).ToList();
+        var bad = calls.Where(c => c.Error is not null || c.Ended - c.Started > Slow).ToList();
         var longest = TimeSpan.Zero;
         DateTime? stretchStart = null;
         var stretchEnd = DateTime.MinValue;
@@ -56,7 +56,7 @@ internal sealed class ServerApiProbe : IAsyncDisposable
             longest = stretchEnd - stretchStart.Value > longest ? stretchEnd - stretchStart.Value : longest;
         }
 
-        return (longest, calls.Count, bad.Count);
+        return (longest, calls.Count, [.. bad.Select(c => $"{c.Started:HH:mm:ss.fff} took {(c.Ended - c.Started).TotalSeconds:0.0} s: {c.Error ?? "OK"}")]);
     }
 
     private async Task RunAsync()
@@ -65,16 +65,16 @@ internal sealed class ServerApiProbe : IAsyncDisposable
         while (!_stop.IsCancellationRequested)
         {
             var started = DateTime.UtcNow;
-            bool ok;
+            string? error;
             try
             {
                 await _api.GetAgentAsync(new GetAgentRequest { Name = _agents[random.Next(_agents.Count)] },
                     deadline: started + CallDeadline, cancellationToken: _stop.Token);
-                ok = true;
+                error = null;
             }
-            catch (RpcException) when (!_stop.IsCancellationRequested)
+            catch (RpcException ex) when (!_stop.IsCancellationRequested)
             {
-                ok = false;
+                error = $"{ex.StatusCode}: {ex.Status.Detail}";
             }
             catch (Exception ex) when (ex is RpcException or OperationCanceledException && _stop.IsCancellationRequested)
             {
@@ -83,7 +83,7 @@ internal sealed class ServerApiProbe : IAsyncDisposable
 
             lock (_calls)
             {
-                _calls.Add((started, DateTime.UtcNow, ok));
+                _calls.Add((started, DateTime.UtcNow, error));
             }
 
             try
