@@ -54,15 +54,7 @@ public sealed class GrainReadCacheTests
     [Fact]
     public async Task A_fact_never_read_is_read_once_more_and_then_refused_as_unavailable()
     {
-        var reads = 0;
-        var hung = new TaskCompletionSource<string>();
-
-        var waiting = _cache.GetAsync("k", () => { reads++; return hung.Task; }, FreshFor, CancellationToken.None).AsTask();
-        _clock.Advance(_options.CallTimeout);
-        await WaitUntilAsync(() => reads == 2);
-        _clock.Advance(_options.CallTimeout);
-
-        await Assert.ThrowsAsync<GrainReadUnavailableException>(() => waiting);
+        await AssertRefusedAfterTwoHungReadsAsync();
     }
 
     [Fact]
@@ -70,15 +62,8 @@ public sealed class GrainReadCacheTests
     {
         await _cache.GetAsync("k", () => Task.FromResult("valid"), FreshFor, CancellationToken.None);
         _clock.Advance(_options.MaxStaleness + TimeSpan.FromSeconds(1));
-        var hung = new TaskCompletionSource<string>();
-        var reads = 0;
 
-        var waiting = _cache.GetAsync("k", () => { reads++; return hung.Task; }, FreshFor, CancellationToken.None).AsTask();
-        _clock.Advance(_options.CallTimeout);
-        await WaitUntilAsync(() => reads == 2);
-        _clock.Advance(_options.CallTimeout);
-
-        await Assert.ThrowsAsync<GrainReadUnavailableException>(() => waiting);
+        await AssertRefusedAfterTwoHungReadsAsync();
     }
 
     [Fact]
@@ -88,13 +73,22 @@ public sealed class GrainReadCacheTests
             await _cache.GetAsync("k", () => Task.FromException<string>(new InvalidOperationException("no such thing")), FreshFor, CancellationToken.None));
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
+    /// <summary>A read of "k" whose grain hangs: tried twice, one timeout each, then refused.</summary>
+    private async Task AssertRefusedAfterTwoHungReadsAsync()
     {
-        for (var i = 0; i < 500 && !condition(); i++)
+        var reads = 0;
+        var hung = new TaskCompletionSource<string>();
+
+        var waiting = _cache.GetAsync("k", () => { reads++; return hung.Task; }, FreshFor, CancellationToken.None).AsTask();
+        _clock.Advance(_options.CallTimeout);
+        for (var i = 0; i < 500 && reads < 2; i++)
         {
             await Task.Delay(10);
         }
 
-        Assert.True(condition());
+        Assert.Equal(2, reads);
+        _clock.Advance(_options.CallTimeout);
+
+        await Assert.ThrowsAsync<GrainReadUnavailableException>(() => waiting);
     }
 }
