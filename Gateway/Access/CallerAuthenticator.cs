@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using Plural.Gateway.Listeners;
 using Plural.Grains.Access;
 using Plural.Grains.Tokens;
 
@@ -8,18 +8,19 @@ namespace Plural.Gateway.Access;
 /// <summary>
 /// Turns a presented credential (user access token, main-application JWT or the admin token) into a
 /// <see cref="Caller"/>. User tokens are remembered for <see cref="AccessOptions.TokenCacheTime"/>, which bounds
-/// how long a revocation takes to reach every gateway.
+/// how long a revocation takes to reach every gateway once the token's grain answers; while it does not (its silo
+/// died), the last answer keeps serving for up to <see cref="GrainReadOptions.MaxStaleness"/>.
 /// </summary>
 internal sealed partial class CallerAuthenticator(
     IGrainFactory grains,
     AdminCredentials admin,
     MainAppJwtValidator jwts,
     IOptions<AccessOptions> options,
+    IOptions<GrainReadOptions> reads,
     TimeProvider clock,
     ILogger<CallerAuthenticator> logger)
 {
-    private const int MaxCachedTokens = 100_000;
-    private readonly ConcurrentDictionary<string, (UserTokenGrant? Grant, DateTimeOffset Until)> _tokens = new();
+    private readonly GrainReadCache<UserTokenGrant?> _tokens = new("user token", logKeys: false, reads.Value, clock, logger);
 
     /// <summary>The caller, or null when the credential proves nothing.</summary>
     public async ValueTask<Caller?> AuthenticateAsync(string credential, CancellationToken ct) =>
@@ -73,23 +74,10 @@ internal sealed partial class CallerAuthenticator(
             ? authorization["Bearer ".Length..].Trim()
             : "";
 
-    private async ValueTask<UserTokenGrant?> ResolveAsync(string tokenId, string token, CancellationToken ct)
+    private ValueTask<UserTokenGrant?> ResolveAsync(string tokenId, string token, CancellationToken ct)
     {
         var hash = AgentTokenHash.Compute(token);
-        var now = clock.GetUtcNow();
-        if (_tokens.TryGetValue(hash, out var cached) && cached.Until > now)
-        {
-            return cached.Grant;
-        }
-
-        var grant = await grains.GetGrain<IUserTokenGrain>(tokenId).Resolve(hash).WaitAsync(ct);
-        if (_tokens.Count >= MaxCachedTokens)
-        {
-            _tokens.Clear(); // Bounded memory beats a perfect hit rate under a flood of distinct tokens.
-        }
-
-        _tokens[hash] = (grant, now + options.Value.TokenCacheTime);
-        return grant;
+        return _tokens.GetAsync(hash, () => grains.GetGrain<IUserTokenGrain>(tokenId).Resolve(hash), options.Value.TokenCacheTime, ct);
     }
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Refused a main-application token: {Refusal}")]

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Plural.Gateway.Listeners;
+using Plural.Gateway.Tunnels;
 using Plural.Grains.Agents;
 using Plural.Grains.Fleet;
 using Plural.Protocol.Kubernetes;
@@ -8,7 +9,7 @@ using Plural.Protocol.Server;
 namespace Plural.Gateway.Agents;
 
 /// <summary>The <c>ServerApi</c> calls that register, read, list and delete agents.</summary>
-internal sealed class AgentsApi(AgentRegistrar registrar, IGrainFactory grains, SessionRegistry sessions, LeaseKeeper leases)
+internal sealed class AgentsApi(AgentRegistrar registrar, IGrainFactory grains, SessionRegistry sessions, LeaseKeeper leases, AgentLocations locations)
 {
     private const int DefaultPageSize = 100, MaxPageSize = 1000, DirectoryBatch = 500;
 
@@ -34,8 +35,22 @@ internal sealed class AgentsApi(AgentRegistrar registrar, IGrainFactory grains, 
         }
     }
 
-    public async Task<Agent> GetAsync(GetAgentRequest request) =>
-        AgentProtoMapper.ToProto(await RegisteredAgents.GetAsync(grains, request.Name));
+    /// <summary>
+    /// The agent as its grain says, or, while the grain does not answer (its silo died and the cluster has not moved it
+    /// yet), as it was last read here, at most <c>Gateway:GrainReads:MaxStaleness</c> ago.
+    /// </summary>
+    public async Task<Agent> GetAsync(GetAgentRequest request, CancellationToken ct)
+    {
+        try
+        {
+            return AgentProtoMapper.ToProto(await locations.GetAsync(RegisteredAgents.CheckName(request.Name), fresh: true, ct)
+                ?? throw new RpcException(new Status(StatusCode.NotFound, $"agent \"{request.Name}\" is not registered")));
+        }
+        catch (GrainReadUnavailableException unavailable)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, unavailable.Message));
+        }
+    }
 
     public async Task<ListAgentsResponse> ListAsync(ListAgentsRequest request)
     {

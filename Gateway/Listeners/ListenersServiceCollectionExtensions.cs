@@ -7,7 +7,7 @@ namespace Plural.Gateway.Listeners;
 internal static class ListenersServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="GatewayOptions"/> and <see cref="ListenerLimitOptions"/> (validated at start), the gateway's identity,
+    /// Adds <see cref="GatewayOptions"/>, <see cref="ListenerLimitOptions"/> and <see cref="GrainReadOptions"/> (validated at start), the gateway's identity,
     /// its listeners, gRPC and its instruments, and configures Kestrel's listeners and limits.
     /// </summary>
     public static WebApplicationBuilder AddGatewayListeners(this WebApplicationBuilder builder)
@@ -16,6 +16,7 @@ internal static class ListenersServiceCollectionExtensions
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
         services.AddOptions<ListenerLimitOptions>().BindConfiguration(ListenerLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<GrainReadOptions>().BindConfiguration(GrainReadOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => GatewayIdentity.From(sp.GetRequiredService<IOptions<GatewayOptions>>().Value));
         services.AddSingleton<GatewayListeners>();

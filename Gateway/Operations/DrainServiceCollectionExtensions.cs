@@ -19,6 +19,7 @@ internal static class DrainServiceCollectionExtensions
             .Validate(o => o.MaxConnectionAgeJitter is >= 0 and <= 1, "Gateway:Drain:MaxConnectionAgeJitter must be between 0 and 1")
             .ValidateOnStart();
         services.AddSingleton<InFlightRequests>();
+        services.AddSingleton<ClusterReachability>();
         services.AddSingleton<GatewayDrain>();
         services.AddHostedService(sp => sp.GetRequiredService<GatewayDrain>());
         services.AddHostedService<ConnectionAgeLimiter>();

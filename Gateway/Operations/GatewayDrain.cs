@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Plural.Gateway.Agents;
 using Plural.Gateway.Cable;
+using Plural.Gateway.Tunnels;
 using Plural.Protocol.Agent;
 
 namespace Plural.Gateway.Operations;
@@ -17,6 +18,7 @@ internal sealed partial class GatewayDrain(
     SessionRegistry sessions,
     CableHub cable,
     InFlightRequests inFlight,
+    ForwardedRequestIntake forwardedIntake,
     IOptions<DrainOptions> options,
     IHostApplicationLifetime lifetime,
     ILogger<GatewayDrain> logger) : IHostedLifecycleService
@@ -46,6 +48,8 @@ internal sealed partial class GatewayDrain(
         var settings = options.Value;
         var started = TimeProvider.System.GetTimestamp();
         _phase = DrainPhase.Announced;
+        // Peers' requests that find no idle tunnel go back to be routed elsewhere, rather than wait on agents that are leaving.
+        forwardedIntake.Close();
         LogStarted(logger, sessions.All.Count, cable.ConnectionCount, inFlight.Count);
         if (sessions.All.Count > 0 || cable.ConnectionCount > 0)
         {

@@ -1,4 +1,5 @@
 using Plural.Gateway.Access;
+using Plural.Gateway.Listeners;
 
 namespace Plural.Gateway.Proxy;
 
@@ -11,7 +12,18 @@ internal sealed class AuthenticateCallerStep(CallerAuthenticator authenticator) 
     public async Task InvokeAsync(ProxyContext context, Func<ProxyContext, Task> next)
     {
         var credential = CallerAuthenticator.BearerOf(context.Http.Request.Headers.Authorization);
-        var (caller, refusal) = await authenticator.AuthenticateWithReasonAsync(credential, context.Http.RequestAborted);
+        Caller? caller;
+        string refusal;
+        try
+        {
+            (caller, refusal) = await authenticator.AuthenticateWithReasonAsync(credential, context.Http.RequestAborted);
+        }
+        catch (GrainReadUnavailableException unavailable)
+        {
+            await context.RefuseUnavailableAsync(unavailable);
+            return;
+        }
+
         if (caller is null)
         {
             await context.RefuseAsync(StatusCodes.Status401Unauthorized, "Unauthorized", refusal);

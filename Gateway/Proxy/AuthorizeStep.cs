@@ -1,4 +1,5 @@
 using Plural.Gateway.Access;
+using Plural.Gateway.Listeners;
 using Plural.Gateway.Tunnels;
 using Plural.Grains.Access;
 
@@ -21,7 +22,17 @@ internal sealed partial class AuthorizeStep(ClusterIdentity identities, ILogger<
             return;
         }
 
-        var policy = await identities.PolicyAsync(agent, context.Http.RequestAborted);
+        AgentAccessPolicy policy;
+        try
+        {
+            policy = await identities.PolicyAsync(agent, context.Http.RequestAborted);
+        }
+        catch (GrainReadUnavailableException unavailable)
+        {
+            await context.RefuseUnavailableAsync(unavailable);
+            return;
+        }
+
         var callerImpersonates = context.Http.Request.Headers.Keys.Any(HttpHeaderFilter.IsImpersonationHeader);
         if (callerImpersonates && policy.Mode != ClusterIdentityMode.AgentServiceAccount)
         {

@@ -1,3 +1,4 @@
+using Plural.Gateway.Listeners;
 using Plural.Gateway.Tunnels;
 
 namespace Plural.Gateway.Proxy;
@@ -5,6 +6,16 @@ namespace Plural.Gateway.Proxy;
 /// <summary>The last step: sends the request along its route to the agent, through one of its tunnels, and streams the answer back.</summary>
 internal sealed class ForwardStep(TunnelForwarder forwarder) : IProxyStep
 {
-    public Task InvokeAsync(ProxyContext context, Func<ProxyContext, Task> next) =>
-        forwarder.ForwardAsync(context.Http, context.Route ?? throw new InvalidOperationException("The forward step follows the route's authorisation."));
+    public async Task InvokeAsync(ProxyContext context, Func<ProxyContext, Task> next)
+    {
+        var route = context.Route ?? throw new InvalidOperationException("The forward step follows the route's authorisation.");
+        try
+        {
+            await forwarder.ForwardAsync(context.Http, route);
+        }
+        catch (GrainReadUnavailableException unavailable) when (!context.Http.Response.HasStarted)
+        {
+            await context.RefuseUnavailableAsync(unavailable);
+        }
+    }
 }

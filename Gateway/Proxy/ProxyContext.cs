@@ -42,4 +42,8 @@ internal sealed class ProxyContext(HttpContext http, string agent, string path, 
     /// <summary>Answers with a Kubernetes <c>Status</c>; the caller's reason to stop.</summary>
     public Task RefuseAsync(int code, string reason, string message) =>
         KubernetesStatus.WriteAsync(http.Response, code, reason, message, http.RequestAborted);
+
+    /// <summary>Answers 503: a fact the request needs is on a silo that just died and is not known here yet; retrying helps.</summary>
+    public Task RefuseUnavailableAsync(GrainReadUnavailableException unavailable) =>
+        RefuseAsync(StatusCodes.Status503ServiceUnavailable, "ServiceUnavailable", unavailable.Message);
 }

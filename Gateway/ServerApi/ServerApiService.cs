@@ -24,7 +24,7 @@ internal sealed class ServerApiService(
     public override Task<RegisterAgentResponse> RegisterAgent(RegisterAgentRequest request, ServerCallContext context) =>
         idempotent.RunAsync(nameof(RegisterAgent), request, request.RequestId, () => agents.RegisterAsync(request));
 
-    public override Task<Agent> GetAgent(GetAgentRequest request, ServerCallContext context) => agents.GetAsync(request);
+    public override Task<Agent> GetAgent(GetAgentRequest request, ServerCallContext context) => agents.GetAsync(request, context.CancellationToken);
 
     public override Task<ListAgentsResponse> ListAgents(ListAgentsRequest request, ServerCallContext context) => agents.ListAsync(request);
 

@@ -26,20 +26,36 @@ internal sealed partial class PeerGatewayForwarder(
     /// <summary>Header naming the gateway that forwarded a request.</summary>
     public const string ForwardedByHeader = "X-Plural-Forwarded-By";
 
+    /// <summary>
+    /// Header on a gateway's refusal of a forwarded request it cannot serve (no tunnel of the agent there, or
+    /// draining): the sender may take another route.
+    /// </summary>
+    public const string NotHereHeader = "X-Plural-Agent-Not-Here";
+
     /// <summary>Name of the HTTP client used for the hop.</summary>
     public const string ClientName = "peer-gateways";
 
     /// <summary>True when this request already crossed a gateway hop.</summary>
     public static bool IsForwarded(HttpRequest request) => request.Headers.ContainsKey(ForwardedByHeader);
 
+    /// <summary>True when the request has no body, so a peer that did not take it can be replaced by another.</summary>
+    public static bool IsSendableTwice(HttpContext context) =>
+        context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false };
+
     /// <summary>The lease of another gateway that can take the request, preferring the one with most idle tunnels.</summary>
     public TunnelLease? PickPeer(IReadOnlyList<TunnelLease> leases) =>
         leases.Where(l => l.GatewayId != gateway.Id).OrderByDescending(l => l.IdleTunnels).FirstOrDefault();
 
-    /// <summary>Sends the current request to <paramref name="peer"/> and streams its answer back.</summary>
-    public async Task ForwardAsync(HttpContext context, TunnelRoute route, TunnelLease peer)
+    /// <summary>
+    /// Sends the current request to <paramref name="peer"/> and streams its answer back; returns true once the caller
+    /// has its answer. False, with nothing sent to the caller, when <paramref name="mayReroute"/> and the peer could not
+    /// take a request that is safe to send again: it answered that it cannot serve the agent, or could not be
+    /// reached (it exited after a drain, or died). A request with a body is never sent twice.
+    /// </summary>
+    public async Task<bool> ForwardAsync(HttpContext context, TunnelRoute route, TunnelLease peer, bool mayReroute)
     {
         var ct = context.RequestAborted;
+        var reroutable = mayReroute && IsSendableTwice(context);
         var agentName = route.AgentName;
         var upgrade = context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } feature ? feature : null;
         var target = new Uri(new Uri(peer.GatewayAddress), $"{PeerGatewayForwarder.AgentsPrefix}/{agentName}/proxy{route.Path}{context.Request.QueryString}");
@@ -81,6 +97,12 @@ internal sealed partial class PeerGatewayForwarder(
         {
             using var response = await clients.CreateClient(ClientName)
                 .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            if (reroutable && response.Headers.Contains(NotHereHeader))
+            {
+                LogRerouting(logger, agentName, peer.GatewayId, "it cannot serve the agent");
+                return false;
+            }
+
             if (upgrade is not null && response.StatusCode == HttpStatusCode.SwitchingProtocols)
             {
                 HttpHeaderFilter.CopyToSwitchingResponse(
@@ -88,19 +110,28 @@ internal sealed partial class PeerGatewayForwarder(
                 await using var peerStream = await response.Content.ReadAsStreamAsync(ct);
                 await using var callerStream = await upgrade.UpgradeAsync();
                 await DuplexCopy.RunAsync(callerStream, peerStream, ct);
-                return;
+                return true;
             }
 
             context.Response.StatusCode = (int)response.StatusCode;
             HttpHeaderFilter.CopyToResponse(response.Headers.Concat(response.Content.Headers), context.Response);
 
             await response.Content.CopyToAsync(context.Response.Body, ct);
+            return true;
         }
         catch (Exception ex) when (IsBodyTooLarge(ex) && !context.Response.HasStarted)
         {
             // The caller's body broke the limit while it was being copied to the peer: the caller's fault, not the peer's.
             await KubernetesStatus.WriteAsync(context.Response, StatusCodes.Status413PayloadTooLarge, "RequestEntityTooLarge",
                 "request body is larger than the gateway accepts", CancellationToken.None);
+            return true;
+        }
+        catch (HttpRequestException ex) when (reroutable && !ct.IsCancellationRequested && !context.Response.HasStarted
+            && (ex.HttpRequestError == HttpRequestError.ConnectionError || HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)))
+        {
+            // Refused connections never reached the peer; a read that broke off there is safe to send again.
+            LogRerouting(logger, agentName, peer.GatewayId, ex.Message);
+            return false;
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException && !ct.IsCancellationRequested)
         {
@@ -109,11 +140,12 @@ internal sealed partial class PeerGatewayForwarder(
             {
                 // Part of the answer is out (a watch, a log stream): only a broken connection tells the caller.
                 context.Abort();
-                return;
+                return true;
             }
 
             await KubernetesStatus.BadGateway(context.Response,
                 $"agent \"{agentName}\" is connected through gateway \"{peer.GatewayId}\", which could not be reached", ct);
+            return true;
         }
     }
 
@@ -145,4 +177,8 @@ internal sealed partial class PeerGatewayForwarder(
 
     [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "Gateway {PeerGatewayId} could not be reached: {Reason}")]
     private static partial void LogPeerFailed(ILogger logger, string peerGatewayId, string reason);
+
+    [LoggerMessage(EventId = 3203, Level = LogLevel.Information,
+        Message = "Gateway {PeerGatewayId} did not take a request for agent {AgentName} ({Reason}); trying another route")]
+    private static partial void LogRerouting(ILogger logger, string agentName, string peerGatewayId, string reason);
 }

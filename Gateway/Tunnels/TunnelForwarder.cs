@@ -7,18 +7,25 @@ namespace Plural.Gateway.Tunnels;
 
 /// <summary>
 /// Sends an HTTP request to an agent through one of the agent's tunnels on this gateway, or through the peer
-/// gateway the agent is connected to. The common case (an idle tunnel is parked here) costs no grain call at all.
+/// gateway the agent is connected to. The common case (an idle tunnel is parked here) costs no grain call at all;
+/// where the agent is connected otherwise comes from <see cref="AgentLocations"/>, which answers from memory while
+/// the agent's grain is unreachable.
 /// </summary>
 internal sealed partial class TunnelForwarder(
     TunnelRegistry registry,
     PeerGatewayForwarder peers,
-    IGrainFactory grains,
+    AgentLocations locations,
+    ForwardedRequestIntake intake,
+    GatewayIdentity gateway,
     IOptions<TunnelOptions> options,
     AgentTunnelLimiter openTunnels,
     ILogger<TunnelForwarder> logger)
 {
     /// <summary>Tunnels a request may be handed to when the agent closes the one it got before taking the request.</summary>
     internal const int MaxTunnelAttempts = 3;
+
+    /// <summary>Peer gateways a request may be sent to, one after the other, when a peer cannot serve the agent.</summary>
+    internal const int MaxPeerRoutes = 3;
 
     /// <summary>Forwards the current request along <paramref name="route"/> and streams the answer back.</summary>
     public async Task ForwardAsync(HttpContext context, TunnelRoute route)
@@ -31,17 +38,28 @@ internal sealed partial class TunnelForwarder(
 
         // Only the wait for a tunnel is bounded by the client's timeout: once a stream's answer flows, nothing here cuts it.
         var wait = ClientTimeout.Wait(settings.WaitTimeout, ClientTimeout.Of(context.Request), settings.ClientTimeoutMargin);
+        var forwarded = PeerGatewayForwarder.IsForwarded(context.Request);
+        var sendableTwice = PeerGatewayForwarder.IsSendableTwice(context);
         var repeating = false;
-        for (var attempt = 1; ; attempt++)
+        var tunnelAttempt = 0;
+        HashSet<string>? refusedBy = null;
+        while (true)
         {
             // A read repeated because its agent went away takes a tunnel that is there now (another replica's, here or
             // on a peer) or fails as the first attempt did; it never waits for the dead agent to come back.
-            var location = await LocateAsync(route.AgentName, allowPeer: !PeerGatewayForwarder.IsForwarded(context.Request),
-                repeating ? TimeSpan.Zero : wait, context.RequestAborted);
+            var location = await LocateAsync(route.AgentName, allowPeer: !forwarded, repeating ? TimeSpan.Zero : wait,
+                context.RequestAborted, refusedBy, guessPeers: sendableTwice);
             if (location.Peer is { } peer)
             {
-                await peers.ForwardAsync(context, route, peer);
-                return;
+                var mayReroute = (refusedBy?.Count ?? 0) < MaxPeerRoutes - 1;
+                if (await peers.ForwardAsync(context, route, peer, mayReroute))
+                {
+                    return;
+                }
+
+                // The peer could not serve the agent (draining, gone, or the lease was stale) and nothing was sent yet.
+                (refusedBy ??= new HashSet<string>(StringComparer.Ordinal)).Add(peer.GatewayId);
+                continue;
             }
 
             if (location.Tunnel is not { } tunnel)
@@ -53,13 +71,23 @@ internal sealed partial class TunnelForwarder(
                 }
 
                 var failure = location.Failure!;
+                if (failure.NotHere)
+                {
+                    // Set as the answer starts: writing the Status clears the headers set before.
+                    context.Response.OnStarting(() =>
+                    {
+                        context.Response.Headers[PeerGatewayForwarder.NotHereHeader] = "1";
+                        return Task.CompletedTask;
+                    });
+                }
+
                 await KubernetesStatus.WriteAsync(context.Response, failure.HttpStatus, failure.Reason, failure.Message, context.RequestAborted);
                 return;
             }
 
             LogForwarding(logger, context.Request.Method, route.AgentName, context.TraceIdentifier);
             var exchange = new TunnelExchange(context, tunnel, settings.ChunkSize, logger);
-            if (await exchange.RunAsync(route, mayRetry: attempt < MaxTunnelAttempts))
+            if (await exchange.RunAsync(route, mayRetry: ++tunnelAttempt < MaxTunnelAttempts))
             {
                 return;
             }
@@ -70,54 +98,106 @@ internal sealed partial class TunnelForwarder(
 
     /// <summary>
     /// Finds a way to <paramref name="agentName"/>: an idle local tunnel (claimed for the caller), else a peer
-    /// gateway holding the agent when <paramref name="allowPeer"/>, else a local tunnel that frees up within
-    /// <paramref name="wait"/> (the configured wait timeout when null).
+    /// gateway holding the agent when <paramref name="allowPeer"/> (none of <paramref name="refusedBy"/>), else a local
+    /// tunnel that frees up within <paramref name="wait"/> (the configured wait timeout when null). A request a peer
+    /// forwarded here (<paramref name="allowPeer"/> false) makes no grain call: it waits only for a tunnel this gateway
+    /// holds (up to <see cref="TunnelOptions.ForwardedWait"/> for one to arrive when none is open), and is sent back at
+    /// once when the gateway is draining. With <paramref name="guessPeers"/>
+    /// (a request safe to send twice), a request whose agent has no known route is offered to the other gateways
+    /// this one knows of, which serve it or refuse at once.
     /// </summary>
-    public async Task<TunnelLocation> LocateAsync(string agentName, bool allowPeer, TimeSpan? wait, CancellationToken ct)
+    public async Task<TunnelLocation> LocateAsync(string agentName, bool allowPeer, TimeSpan? wait, CancellationToken ct,
+        IReadOnlySet<string>? refusedBy = null, bool guessPeers = false)
     {
         if (registry.TryTake(agentName) is { } idle)
         {
             return new TunnelLocation(idle, null, null);
         }
 
+        var timeout = wait ?? options.Value.WaitTimeout;
+        var openHere = openTunnels.Open(agentName) > 0;
+        if (!allowPeer)
+        {
+            if (!intake.IsOpen)
+            {
+                return new TunnelLocation(null, null, TunnelUnavailable.NotServedHere(agentName, gateway.Id));
+            }
+
+            // With no tunnel open here the agent may have just connected and be opening them; or its lease was stale.
+            var hold = openHere || timeout < options.Value.ForwardedWait ? timeout : options.Value.ForwardedWait;
+            if (await registry.AcquireAsync(agentName, hold, ct) is { } arrived)
+            {
+                return new TunnelLocation(arrived, null, null);
+            }
+
+            return new TunnelLocation(null, null, openHere ? NoTunnelFreed(agentName, timeout) : TunnelUnavailable.NotServedHere(agentName, gateway.Id));
+        }
+
         // Every stream the agent holds here is busy: one usually frees up within moments (a reusable stream takes the
         // next request as soon as it has answered; an older agent opens a replacement), so a short wait for it spares
-        // the grain call below, which otherwise every request arriving in a burst would make.
+        // the lookup below, which otherwise every request arriving in a burst would make.
         var localWait = options.Value.LocalWait;
-        if (localWait > TimeSpan.Zero && openTunnels.Open(agentName) > 0
-            && await registry.AcquireAsync(agentName, wait is { } w && w < localWait ? w : localWait, ct) is { } freedSoon)
+        if (localWait > TimeSpan.Zero && openHere
+            && await registry.AcquireAsync(agentName, timeout < localWait ? timeout : localWait, ct) is { } freedSoon)
         {
             return new TunnelLocation(freedSoon, null, null);
         }
 
-        // Slow path: one grain call tells whether the agent exists and where else it is connected.
-        var agent = grains.GetGrain<IAgentGrain>(agentName);
-        var snapshot = await agent.Get();
+        // Slow path: where else the agent is connected, from memory when known; asked afresh after a peer refused.
+        var rerouting = refusedBy is { Count: > 0 };
+        AgentSnapshot? snapshot;
+        TunnelLease? peer;
+        try
+        {
+            snapshot = await locations.GetAsync(agentName, fresh: rerouting, ct);
+            peer = snapshot is null ? null : PickPeer(agentName, snapshot, refusedBy);
+            if (peer is null && !rerouting)
+            {
+                // What was known says there is no other route; the agent may have just connected elsewhere.
+                snapshot = await locations.GetAsync(agentName, fresh: true, ct);
+                peer = snapshot is null ? null : PickPeer(agentName, snapshot, refusedBy);
+            }
+        }
+        catch (GrainReadUnavailableException) when (guessPeers && !openHere && peers.PickPeer(locations.KnownPeers(gateway.Id, refusedBy)) is { } guess)
+        {
+            // Where the agent is cannot be read (its grain's silo died) and was never known here: ask the other gateways,
+            // each of which serves it or refuses at once.
+            return new TunnelLocation(null, guess, null);
+        }
+
         if (snapshot is null)
         {
             return new TunnelLocation(null, null, TunnelUnavailable.NotFound(agentName));
         }
 
-        if (allowPeer && peers.PickPeer(snapshot.Status.Leases) is { } peer)
+        // No lease elsewhere, yet none here either: a grain re-activated after its silo died knows no leases until they
+        // are renewed, so the other gateways are asked before the request waits here.
+        peer ??= openHere || !guessPeers ? null : peers.PickPeer(locations.KnownPeers(gateway.Id, refusedBy));
+        if (peer is not null)
         {
             return new TunnelLocation(null, peer, null);
         }
 
-        var timeout = wait ?? options.Value.WaitTimeout;
         if (await registry.AcquireAsync(agentName, timeout, ct) is { } freed)
         {
             return new TunnelLocation(freed, null, null);
         }
 
-        var status = (await agent.Get())?.Status;
-        if (status is { Connected: true })
-        {
-            return new TunnelLocation(null, null, new TunnelUnavailable(StatusCodes.Status504GatewayTimeout, "Timeout",
-                $"agent \"{agentName}\" is connected but no tunnel became free within {timeout.TotalSeconds:0.#}s"));
-        }
-
-        return new TunnelLocation(null, null, TunnelUnavailable.NotConnected(agentName, status?.LastSeen));
+        var status = (await locations.GetAsync(agentName, fresh: true, ct))?.Status;
+        return status is { Connected: true }
+            ? new TunnelLocation(null, null, NoTunnelFreed(agentName, timeout))
+            : new TunnelLocation(null, null, TunnelUnavailable.NotConnected(agentName, status?.LastSeen));
     }
+
+    private TunnelLease? PickPeer(string agentName, AgentSnapshot snapshot, IReadOnlySet<string>? refusedBy)
+    {
+        var routes = locations.Routes(agentName, snapshot);
+        return peers.PickPeer(refusedBy is null ? routes : [.. routes.Where(l => !refusedBy.Contains(l.GatewayId))]);
+    }
+
+    private static TunnelUnavailable NoTunnelFreed(string agentName, TimeSpan timeout) =>
+        new(StatusCodes.Status504GatewayTimeout, "Timeout",
+            $"agent \"{agentName}\" is connected but no tunnel became free within {timeout.TotalSeconds:0.#}s");
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Debug, Message = "Forwarding {Method} to agent {AgentName} as request {RequestId}")]
     private static partial void LogForwarding(ILogger logger, string method, string agentName, string requestId);

@@ -23,6 +23,18 @@ internal sealed class TunnelOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:01")] public TimeSpan LocalWait { get; set; } = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>
+    /// How long a gateway trusts what it learned about where an agent is connected (its leases on other gateways)
+    /// before it asks the agent's grain again. A lease that moved meanwhile costs one refused hop and a retry.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")] public TimeSpan LocationCacheTime { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a gateway holds a request a peer forwarded for an agent with no tunnel open here (it may have just
+    /// connected) before sending it back for the peer to route elsewhere. Capped by the request's own wait.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:30")] public TimeSpan ForwardedWait { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Largest body frame sent to an agent, in bytes.</summary>
     [Range(1024, 4 * 1024 * 1024)] public int ChunkSize { get; set; } = 64 * 1024;
 

@@ -4,8 +4,17 @@ namespace Plural.Gateway.Tunnels;
 /// <param name="HttpStatus">404 (no such agent), 503 (not connected) or 504 (connected, no tunnel freed in time).</param>
 /// <param name="Reason">Kubernetes <c>Status</c> reason, e.g. <c>NotFound</c>.</param>
 /// <param name="Message">What a user reads.</param>
-internal sealed record TunnelUnavailable(int HttpStatus, string Reason, string Message)
+/// <param name="NotHere">
+/// A forwarded request reached a gateway that cannot serve the agent (no tunnel of it here, or draining): the
+/// sending gateway tries another route before it answers its caller.
+/// </param>
+internal sealed record TunnelUnavailable(int HttpStatus, string Reason, string Message, bool NotHere = false)
 {
+    /// <summary>A forwarded request for an agent this gateway holds no free tunnel of, and will not wait for.</summary>
+    public static TunnelUnavailable NotServedHere(string agentName, string gatewayId) =>
+        new(StatusCodes.Status503ServiceUnavailable, "ServiceUnavailable",
+            $"agent \"{agentName}\" has no free tunnel on gateway \"{gatewayId}\"", NotHere: true);
+
     /// <summary>The agent is not registered.</summary>
     public static TunnelUnavailable NotFound(string agentName) =>
         new(StatusCodes.Status404NotFound, "NotFound", $"agent \"{agentName}\" is not registered");

@@ -8,7 +8,8 @@ namespace Plural.Gateway.Tunnels;
 internal static class TunnelsServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="TunnelOptions"/> (validated at start), the tunnel registry, the forwarders (local and to peers),
+    /// Adds <see cref="TunnelOptions"/> (validated at start), the tunnel registry, the forwarders (local and to peers) with
+    /// what they know of agents' locations and whether peers' requests still wait here,
     /// the request client and the per-agent tunnel limit.
     /// </summary>
     public static IServiceCollection AddTunnels(this IServiceCollection services)
@@ -18,6 +19,8 @@ internal static class TunnelsServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<TunnelRegistry>();
         services.AddSingleton<TunnelForwarder>();
+        services.AddSingleton<AgentLocations>();
+        services.AddSingleton<ForwardedRequestIntake>();
         services.AddSingleton<PeerCredentials>();
         services.AddSingleton<PeerGatewayForwarder>();
         services.AddSingleton<AgentRequestClient>();

@@ -13,6 +13,9 @@ internal static class PeerHttpHandler
             // Responses may be watches or log streams that stay open for hours.
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
             EnableMultipleHttp2Connections = true,
+            // A peer that died without closing its sockets must not hold a request: a refused or timed-out connect
+            // sends it along another route.
+            ConnectTimeout = TimeSpan.FromSeconds(3),
         };
         if (CertificateTrust.CreateValidator(options.CaFile, options.ServerName) is { } validator)
         {

@@ -154,7 +154,7 @@ public sealed class CallerAuthenticatorTests : IDisposable
     {
         var access = Options.Create(new AccessOptions { JwtSecretFiles = jwtFiles ?? [_secretFile] });
         return new CallerAuthenticator(_grains.Factory, new AdminCredentials(Options.Create(new GatewayOptions { AdminToken = admin }), TimeProvider.System, NullLogger<AdminCredentials>.Instance),
-            new MainAppJwtValidator(access, _clock), access, _clock, NullLogger<CallerAuthenticator>.Instance);
+            new MainAppJwtValidator(access, _clock), access, Options.Create(new GrainReadOptions()), _clock, NullLogger<CallerAuthenticator>.Instance);
     }
 
     private UserTokenGrant Grant(string[]? agents = null, DateTimeOffset? expiresAt = null, DateTimeOffset? revokedAt = null) =>

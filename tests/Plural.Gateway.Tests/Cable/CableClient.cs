@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Plural.Gateway.Access;
 using Plural.Gateway.Cable;
+using Plural.Gateway.Listeners;
 
 namespace Plural.Gateway.Tests.Cable;
 
@@ -37,7 +38,7 @@ internal sealed class CableClient : IAsyncDisposable
         var clientSocket = WebSocket.CreateFromStream(new DuplexStream(toClient.Reader.AsStream(), toServer.Writer.AsStream()),
             new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = Timeout.InfiniteTimeSpan });
         // Re-authentication is never due within a test: the fake clock only moves when a test moves it.
-        var authenticator = new CallerAuthenticator(null!, null!, null!, Options.Create(new AccessOptions()), clock,
+        var authenticator = new CallerAuthenticator(null!, null!, null!, Options.Create(new AccessOptions()), Options.Create(new GrainReadOptions()), clock,
             NullLogger<CallerAuthenticator>.Instance);
         var connection = new CableConnection(serverSocket, caller, "credential", hub, authenticator, options, clock,
             NullLogger.Instance, CancellationToken.None);

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Plural.Gateway.Access;
 using Plural.Gateway.Agents;
 using Plural.Gateway.Listeners;
@@ -28,6 +29,7 @@ public sealed class HealthEndpointsTests : IAsyncLifetime
     private GatewayDrain _drain = null!;
     private WebApplication _app = null!;
     private HttpClient _client = null!;
+    private readonly FakeTimeProvider _clock = new();
     private Func<Task<string>> _ping = () => Task.FromResult("127.0.0.1:11111@1");
 
     public async Task InitializeAsync()
@@ -40,6 +42,8 @@ public sealed class HealthEndpointsTests : IAsyncLifetime
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         builder.Services.AddSingleton(_grains.Factory);
         builder.Services.AddSingleton(_drain);
+        builder.Services.AddSingleton<TimeProvider>(_clock);
+        builder.Services.AddSingleton<ClusterReachability>();
         builder.Services.AddSingleton(new AdminCredentials(Options.Create(new GatewayOptions { AdminToken = AdminSecret }), TimeProvider.System, NullLogger<AdminCredentials>.Instance));
         _app = builder.Build();
         _app.MapHealth();
@@ -85,6 +89,25 @@ public sealed class HealthEndpointsTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("orleans cluster unreachable: TimeoutException", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Readyz_stays_ready_for_twenty_seconds_after_the_cluster_last_answered_then_turns_unavailable()
+    {
+        using (await _client.GetAsync("/readyz"))
+        {
+        }
+
+        _ping = () => Task.FromException<string>(new TimeoutException());
+        _clock.Advance(TimeSpan.FromSeconds(19));
+        using var soonAfter = await _client.GetAsync("/readyz");
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        using var later = await _client.GetAsync("/readyz");
+
+        Assert.Equal(HttpStatusCode.OK, soonAfter.StatusCode);
+        Assert.StartsWith("ready (the orleans cluster answered 19.0 s ago)", await soonAfter.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, later.StatusCode);
+        Assert.Equal("orleans cluster unreachable: TimeoutException", await later.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Plural.Gateway.Agents;
 using Plural.Gateway.Cable;
 using Plural.Gateway.Operations;
+using Plural.Gateway.Tunnels;
 
 namespace Plural.Gateway.Tests.Operations;
 
@@ -13,5 +14,5 @@ internal static class TestDrains
     public static GatewayDrain Over(SessionRegistry sessions, InFlightRequests inFlight, DrainOptions options,
         IHostApplicationLifetime? lifetime = null, CableHub? cable = null) =>
         new(sessions, cable ?? new CableHub([], Options.Create(new CableOptions()), NullLogger<CableHub>.Instance), inFlight,
-            Options.Create(options), lifetime ?? new RecordingLifetime(), NullLogger<GatewayDrain>.Instance);
+            new ForwardedRequestIntake(), Options.Create(options), lifetime ?? new RecordingLifetime(), NullLogger<GatewayDrain>.Instance);
 }

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Plural.Gateway.Listeners;
 using Plural.Gateway.Tunnels;
 using Plural.Protocol.Agent;
 
@@ -32,7 +33,8 @@ public sealed class ClosedTunnelRetryTests : IAsyncLifetime
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         _app = builder.Build();
         // Every request finds an idle tunnel here, so neither the grains nor peer gateways are ever asked.
-        var forwarder = new TunnelForwarder(_registry, null!, null!, Options.Create(new TunnelOptions()),
+        var forwarder = new TunnelForwarder(_registry, null!, null!, new ForwardedRequestIntake(), new GatewayIdentity("gateway-under-test", "http://127.0.0.1:1"),
+            Options.Create(new TunnelOptions()),
             new AgentTunnelLimiter(Options.Create(new TunnelLimitOptions())), NullLogger<TunnelForwarder>.Instance);
         _app.MapMethods("/x", ["GET", "POST"], context => forwarder.ForwardAsync(context, new TunnelRoute(Agent, "/x")));
         await _app.StartAsync();

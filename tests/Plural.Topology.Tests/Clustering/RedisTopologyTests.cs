@@ -7,11 +7,11 @@ namespace Plural.Topology.Tests.Clustering;
 public sealed class RedisTopologyTests(RedisTopologyFixture fixture, ITestOutputHelper output)
 {
     [Fact]
-    public async Task Killing_a_silo_on_redis_costs_at_most_a_short_blip()
+    public async Task Killing_a_silo_on_redis_fails_no_request_to_a_connected_agent()
     {
         var report = await TopologyScenarios.KillSiloUnderLoadAsync(fixture, output);
 
-        Assert.True(report.LongestBlip < TimeSpan.FromSeconds(20), $"blip too long: {report}");
+        Assert.Equal(0, report.Load.Failed);
         await fixture.WaitForAgentsAsync(a => a.Status.Connected, TimeSpan.FromSeconds(30));
     }
 

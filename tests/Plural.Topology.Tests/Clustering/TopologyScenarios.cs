@@ -9,14 +9,20 @@ namespace Plural.Topology.Tests.Clustering;
 /// <summary>The operations scenarios, run the same way on every store.</summary>
 internal static class TopologyScenarios
 {
-    // After this long following a silo loss, every request must succeed again.
+    // How long after the kill the figures are taken over: the cluster declares the silo dead and moves its grains within it.
     private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(15);
 
-    /// <summary>Kills one silo under load, then brings the cluster back to size; returns what the load saw.</summary>
-    public static async Task<LoadReport> KillSiloUnderLoadAsync(TopologyFixture fixture, ITestOutputHelper output)
+    /// <summary>
+    /// Kills one silo under load through both gateways while a main-application client reads agents through
+    /// <c>ServerApi</c>, then brings the cluster back to size. Every agent stays connected throughout, so every
+    /// proxied request is tunnel traffic with a connected agent: none may fail. Returns what the load saw from the kill
+    /// until the cluster was back to size, and the stretch during which <c>ServerApi</c> calls failed or waited.
+    /// </summary>
+    public static async Task<SiloLossReport> KillSiloUnderLoadAsync(TopologyFixture fixture, ITestOutputHelper output)
     {
         var cluster = fixture.Cluster;
         await using var load = new LoadGenerator(fixture.Readiness, fixture.Agents.Names, workers: 4);
+        await using var api = new ServerApiProbe(fixture.Api, fixture.Agents.Names);
         await load.WaitForSuccessesAsync(DateTime.UtcNow, 50, TimeSpan.FromSeconds(30));
 
         var victim = cluster.Silos[^1];
@@ -30,13 +36,15 @@ internal static class TopologyScenarios
 
         var around = LoadReport.Of(load.Records, killedAt, settled);
         var after = LoadReport.Of(load.Records, settled, DateTime.UtcNow);
+        var (window, calls, bad) = api.UnavailableWindow(killedAt, DateTime.UtcNow);
         output.WriteLine($"kill {victim.Name}: during the first {RecoveryBound.TotalSeconds} s: {around}");
         output.WriteLine($"kill {victim.Name}: afterwards (incl. a replacement silo joining): {after}");
-        // Grains move again when the replacement joins; a stray failure there is reported, a pattern is not tolerated.
-        Assert.True(after.Failed <= after.Total / 100, $"requests still failed {RecoveryBound.TotalSeconds} s after the silo was killed: {after}");
-        return around;
+        output.WriteLine($"kill {victim.Name}: ServerApi GetAgent: {calls} calls, {bad.Count} failed or slower than {ServerApiProbe.Slow.TotalSeconds} s, " +
+            $"within {window.TotalSeconds:0.0} s" + string.Concat(bad.Take(8).Select(b => "\n  " + b)));
+        var ok = around.Total + after.Total - around.Failed - after.Failed;
+        output.WriteLine($"kill {victim.Name}: {ok} of {around.Total + after.Total} proxied requests OK ({100.0 * ok / Math.Max(1, around.Total + after.Total):0.00} %)");
+        return new SiloLossReport(LoadReport.Of(load.Records, killedAt, DateTime.UtcNow), window);
     }
-
     /// <summary>
     /// Connects an agent with an emulated cluster until its first view is stored, then stops it (the view must come
     /// from the store after a restart, not from a fresh report); returns the view as it was.
@@ -61,7 +69,7 @@ internal static class TopologyScenarios
         }
     }
 
-    /// <summary>Scales silos in to <paramref name="to"/> by SIGTERM, then back out, under load; returns what the load saw.</summary>
+    /// <summary>Scales silos in to <paramref name="to"/> by SIGTERM, then back out, under load; returns what the load saw from the start.</summary>
     public static async Task<LoadReport> ScaleInAndOutAsync(TopologyFixture fixture, int to, ITestOutputHelper output)
     {
         var cluster = fixture.Cluster;

@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using Plural.Gateway.Listeners;
+using Plural.Grains.Agents;
+
+namespace Plural.Gateway.Tunnels;
+
+/// <summary>
+/// Whether an agent is registered and which gateways hold its tunnels (its leases), as its grain last said. Read for
+/// requests that find no idle tunnel here; trusted for <see cref="TunnelOptions.LocationCacheTime"/>, and served from
+/// memory while the grain fails or hangs (its silo died), so a request to an agent on a peer gateway does not wait
+/// on a dead silo. A stale lease costs at most a refused hop, which the forwarder answers by trying another route.
+/// An agent's grain that was re-activated after its silo died knows no leases until the gateways renew them
+/// (<c>Gateway:Leases:RefreshInterval</c>); until then the leases known before that have not expired keep routing.
+/// The gateways seen in any agent's leases are remembered too, so that a request whose agent cannot be located at all
+/// can still be offered to them (<see cref="KnownPeers"/>).
+/// </summary>
+internal sealed class AgentLocations(
+    IGrainFactory grains, IOptions<TunnelOptions> options, IOptions<GrainReadOptions> reads, TimeProvider clock, ILogger<AgentLocations> logger)
+{
+    private readonly GrainReadCache<AgentSnapshot?> _snapshots = new("agent", logKeys: true, reads.Value, clock, logger);
+    private readonly ConcurrentDictionary<string, (string Address, DateTimeOffset SeenAt)> _gateways = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IReadOnlyList<TunnelLease>> _lastLeases = new(StringComparer.Ordinal);
+
+    // Bounded memory beats remembering every agent ever routed to.
+    private const int MaxRemembered = 100_000;
+
+    /// <summary>
+    /// The agent's snapshot, null when it is not registered; <paramref name="fresh"/> asks the grain unless it is
+    /// failing, where a cached answer would otherwise do.
+    /// </summary>
+    public ValueTask<AgentSnapshot?> GetAsync(string agentName, bool fresh, CancellationToken ct) =>
+        _snapshots.GetAsync(agentName, () => ReadAsync(agentName), fresh ? TimeSpan.Zero : options.Value.LocationCacheTime, ct);
+
+    /// <summary>
+    /// Gateways other than <paramref name="self"/> and <paramref name="excluding"/> seen in an agent's lease within
+    /// <see cref="GrainReadOptions.MaxStaleness"/>, as leases that promise nothing about any one agent.
+    /// </summary>
+    public IReadOnlyList<TunnelLease> KnownPeers(string self, IReadOnlySet<string>? excluding)
+    {
+        var now = clock.GetUtcNow();
+        return [.. _gateways
+            .Where(g => g.Key != self && excluding?.Contains(g.Key) != true && now - g.Value.SeenAt <= reads.Value.MaxStaleness)
+            .Select(g => new TunnelLease(g.Key, g.Value.Address, "", "", g.Value.SeenAt, 0, 0, now))];
+    }
+
+    /// <summary>
+    /// The leases to route by: the snapshot's, or when it has none, those read before for the agent that have not
+    /// expired (its grain may have been re-activated and not yet renewed); the snapshot itself stays as the grain said.
+    /// </summary>
+    public IReadOnlyList<TunnelLease> Routes(string agentName, AgentSnapshot snapshot)
+    {
+        if (snapshot.Status.Leases.Count > 0 || !_lastLeases.TryGetValue(agentName, out var known))
+        {
+            return snapshot.Status.Leases;
+        }
+
+        var now = clock.GetUtcNow();
+        return [.. known.Where(l => l.ExpiresAt > now)];
+    }
+
+    private async Task<AgentSnapshot?> ReadAsync(string agentName)
+    {
+        var read = await grains.GetGrain<IAgentGrain>(agentName).Get();
+        var leases = read?.Status.Leases ?? [];
+        foreach (var lease in leases)
+        {
+            _gateways[lease.GatewayId] = (lease.GatewayAddress, clock.GetUtcNow());
+        }
+
+        if (leases.Count > 0)
+        {
+            if (_lastLeases.Count >= MaxRemembered)
+            {
+                _lastLeases.Clear();
+            }
+
+            _lastLeases[agentName] = leases;
+        }
+
+        return read;
+    }
+}

@@ -1,0 +1,106 @@
+using Grpc.Core;
+using Plural.Protocol.Server;
+
+namespace Plural.Topology.Tests.Infrastructure;
+
+/// <summary>
+/// The main application's side of a failure: one client reading random agents through <c>ServerApi</c> in a loop,
+/// recording how long each call took and whether it succeeded. Bounded like the load: it stops by itself after
+/// <see cref="LoadGenerator.MaxDuration"/> at the latest.
+/// </summary>
+internal sealed class ServerApiProbe : IAsyncDisposable
+{
+    /// <summary>A call slower than this counts as waiting: the main application would notice it.</summary>
+    public static readonly TimeSpan Slow = TimeSpan.FromSeconds(1);
+
+    // Calls give up after this, so a hung call shows up as a failure instead of stalling the probe.
+    private static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(20);
+
+    private readonly ServerApi.ServerApiClient _api;
+    private readonly IReadOnlyList<string> _agents;
+    private readonly List<(DateTime Started, DateTime Ended, string? Error)> _calls = [];
+    private readonly CancellationTokenSource _stop = new(LoadGenerator.MaxDuration);
+    private readonly Task _running;
+
+    public ServerApiProbe(ServerApi.ServerApiClient api, IReadOnlyList<string> agents)
+    {
+        _api = api;
+        _agents = agents;
+        _running = RunAsync();
+    }
+
+    /// <summary>
+    /// The longest stretch, within [<paramref name="from"/>, <paramref name="to"/>], during which calls failed or took
+    /// longer than <see cref="Slow"/> (bad calls less than a second apart count as one stretch), and how many calls there were.
+    /// </summary>
+    public (TimeSpan Window, int Calls, IReadOnlyList<string> Bad) UnavailableWindow(DateTime from, DateTime to)
+    {
+        List<(DateTime Started, DateTime Ended, string? Error)> calls;
+        lock (_calls)
+        {
+            calls = [.. _calls.Where(c => c.Started >= from && c.Started <= to).OrderBy(c => c.Started)];
+        }
+
+        var bad = calls.Where(c => c.Error is not null || c.Ended - c.Started > Slow).ToList();
+        var longest = TimeSpan.Zero;
+        DateTime? stretchStart = null;
+        var stretchEnd = DateTime.MinValue;
+        foreach (var call in bad)
+        {
+            if (stretchStart is null || call.Started - stretchEnd > TimeSpan.FromSeconds(1))
+            {
+                stretchStart = call.Started;
+            }
+
+            stretchEnd = call.Ended > stretchEnd ? call.Ended : stretchEnd;
+            longest = stretchEnd - stretchStart.Value > longest ? stretchEnd - stretchStart.Value : longest;
+        }
+
+        return (longest, calls.Count, [.. bad.Select(c => $"{c.Started:HH:mm:ss.fff} took {(c.Ended - c.Started).TotalSeconds:0.0} s: {c.Error ?? "OK"}")]);
+    }
+
+    private async Task RunAsync()
+    {
+        var random = new Random(7);
+        while (!_stop.IsCancellationRequested)
+        {
+            var started = DateTime.UtcNow;
+            string? error;
+            try
+            {
+                await _api.GetAgentAsync(new GetAgentRequest { Name = _agents[random.Next(_agents.Count)] },
+                    deadline: started + CallDeadline, cancellationToken: _stop.Token);
+                error = null;
+            }
+            catch (RpcException ex) when (!_stop.IsCancellationRequested)
+            {
+                error = $"{ex.StatusCode}: {ex.Status.Detail}";
+            }
+            catch (Exception ex) when (ex is RpcException or OperationCanceledException && _stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            lock (_calls)
+            {
+                _calls.Add((started, DateTime.UtcNow, error));
+            }
+
+            try
+            {
+                await Task.Delay(50, _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _running;
+        _stop.Dispose();
+    }
+}
