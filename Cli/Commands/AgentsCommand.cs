@@ -45,7 +45,9 @@ internal static class AgentsCommand
             await run.Output.WriteLineAsync($"agent {response.Agent.Name} registered");
             await run.Output.WriteLineAsync($"token id: {response.Token.TokenId}");
             await run.Output.WriteLineAsync($"token:    {response.Token.Token}");
-            await run.Output.WriteLineAsync("The token is shown once. Give it to the agent as Agent:TokenFile (deploy/agentk reads it from the secret agentk-token).");
+            await run.Output.WriteLineAsync("The token is shown once. Give it to the agent as Agent:TokenFile (deploy/agentk reads it from the secret agentk-token),");
+            await run.Output.WriteLineAsync("or install the agent with the command below, which carries it.");
+            await InstallCommand.WriteAsync(run, response.Install);
         }));
         return command;
     }
