@@ -117,6 +117,20 @@ internal static class AgentsCommand
                 }
 
                 await connections.WriteAsync(run.Output);
+                if (agent.Status.Connections.Any(c => c.Conditions.Count > 0))
+                {
+                    await run.Output.WriteLineAsync();
+                    var conditions = new Table("INSTANCE", "CONDITION", "OK", "MESSAGE");
+                    foreach (var c in agent.Status.Connections)
+                    {
+                        foreach (var condition in c.Conditions)
+                        {
+                            conditions.Add(c.InstanceId, condition.Type, condition.Ok ? "yes" : "no", Cells.Text(condition.Message));
+                        }
+                    }
+
+                    await conditions.WriteAsync(run.Output);
+                }
             }
 
             await run.Output.WriteLineAsync();

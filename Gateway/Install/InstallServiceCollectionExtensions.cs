@@ -15,7 +15,7 @@ internal static class InstallServiceCollectionExtensions
                 $"{InstallOptions.Section}:{nameof(InstallOptions.AgentGatewayUrl)}: must be an absolute URL")
             .ValidateOnStart();
         services.AddSingleton<AgentInstallLinks>();
-        // Read once: the kustomization is built into the gateway, and a field it cannot render stops the start.
+        // The kustomization is built into the gateway, so it is read once.
         services.AddSingleton<AgentManifests>();
         return services;
     }

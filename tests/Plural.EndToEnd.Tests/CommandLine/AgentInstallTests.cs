@@ -15,11 +15,11 @@ namespace Plural.EndToEnd.Tests.CommandLine;
 [Collection(MainAppCollection.Name)]
 public sealed partial class AgentInstallTests(MainAppPlatform platform) : IDisposable
 {
-    private readonly DirectoryInfo _home = Directory.CreateTempSubdirectory("plural-install-");
+    private readonly OperatorCli _cli = new(platform);
 
-    private string Profile => Path.Combine(_home.FullName, "profile.json");
+    private DirectoryInfo Home => _cli.Home;
 
-    public void Dispose() => _home.Delete(recursive: true);
+    public void Dispose() => _cli.Dispose();
 
     [Fact]
     public async Task The_printed_install_command_applied_with_kubectl_installs_an_agent_that_connects_and_serves_kubectl()
@@ -36,7 +36,7 @@ public sealed partial class AgentInstallTests(MainAppPlatform platform) : IDispo
         Assert.DoesNotContain(MainAppPlatform.AdminToken, url);
 
         await using var cluster = await EmulatedCluster.StartAsync();
-        var admin = new Kubectl(cluster.AdminKubeconfig, Path.Combine(_home.FullName, "kube-cache"));
+        var admin = new Kubectl(cluster.AdminKubeconfig, Path.Combine(Home.FullName, "kube-cache"));
         // The emulator's own grants go: the agent gets only what the install brings.
         (await admin.RunAsync("delete", "clusterrolebinding", "kube-emulator:agentk", "kube-emulator:platform-users", "kube-emulator:read-only")).EnsureSuccess();
         var trustGateway = new Dictionary<string, string> { ["SSL_CERT_FILE"] = platform.Certificates.AuthorityFile };
@@ -54,7 +54,7 @@ public sealed partial class AgentInstallTests(MainAppPlatform platform) : IDispo
         Assert.NotEqual(0, again.ExitCode);
         Assert.Contains("410", again.Stderr);
 
-        await using var agent = await AppliedAgentPod.StartAsync(admin, cluster, "plural-agent", _home.FullName);
+        await using var agent = await AppliedAgentPod.StartAsync(admin, cluster, "plural-agent", Home.FullName);
         await agent.WaitForOutputAsync("Agent connected", PlatformFixture.StartTimeout);
         var shown = await Eventually.UntilAsync(() => PluralAsync("agents", "get", name, "-o", "json"),
             get => get.ExitCode == 0 && JsonDocument.Parse(get.StandardOutput).RootElement.GetProperty("status").GetProperty("connected").GetBoolean(),
@@ -62,10 +62,10 @@ public sealed partial class AgentInstallTests(MainAppPlatform platform) : IDispo
         Assert.Single(JsonDocument.Parse(shown.StandardOutput).RootElement.GetProperty("tokens").EnumerateArray());
 
         (await admin.RunAsync("create", "clusterrolebinding", "ops-view", "--clusterrole=view", "--user=plural:user:ops")).EnsureSuccess();
-        var userConfig = Path.Combine(_home.FullName, "kubeconfig");
+        var userConfig = Path.Combine(Home.FullName, "kubeconfig");
         var written = await PluralAsync("kubeconfig", name, "--user", "ops", "--kubeconfig", userConfig, "--use");
         Assert.True(written.ExitCode == 0, written.ToString());
-        var throughTunnel = await new Kubectl(userConfig, Path.Combine(_home.FullName, "user-cache")).RunAsync("get", "serviceaccounts", "-n", "plural-agent", "-o", "name");
+        var throughTunnel = await new Kubectl(userConfig, Path.Combine(Home.FullName, "user-cache")).RunAsync("get", "serviceaccounts", "-n", "plural-agent", "-o", "name");
         Assert.True(throughTunnel.ExitCode == 0, $"{throughTunnel.Stderr}\n{agent.Output}");
         Assert.Contains("serviceaccount/agentk", throughTunnel.Stdout);
     }
@@ -111,15 +111,7 @@ public sealed partial class AgentInstallTests(MainAppPlatform platform) : IDispo
     [GeneratedRegex("""(?m)^  kubectl apply -f "(?<url>https://[^"]+)"$""")]
     private static partial Regex InstallCommand();
 
-    private async Task LoginAsync()
-    {
-        var credential = Path.Combine(_home.FullName, "operator-token");
-        await File.WriteAllTextAsync(credential, MainAppPlatform.AdminToken + "\n");
-        var login = await PluralAsync("login", "--gateway", platform.ApiUrl.ToString(), "--credential-file", credential,
-            "--ca-file", platform.Certificates.AuthorityFile);
-        Assert.True(login.ExitCode == 0, login.ToString());
-    }
+    private Task LoginAsync() => _cli.LoginAsync();
 
-    private Task<ProductRunResult> PluralAsync(params string[] args) =>
-        ProductRun.PluralAsync(args, new Dictionary<string, string> { ["PLURAL_CONFIG"] = Profile });
+    private Task<ProductRunResult> PluralAsync(params string[] args) => _cli.RunAsync(args);
 }

@@ -1,0 +1,27 @@
+using Plural.EndToEnd.Tests.MainApp;
+
+namespace Plural.EndToEnd.Tests.CommandLine;
+
+/// <summary>An operator's <c>plural</c>: its own profile in a scratch home, logged in to the main-app platform's gateway.</summary>
+internal sealed class OperatorCli(MainAppPlatform platform) : IDisposable
+{
+    public DirectoryInfo Home { get; } = Directory.CreateTempSubdirectory("plural-operator-");
+
+    public string Profile => Path.Combine(Home.FullName, "profile.json");
+
+    public async Task LoginAsync()
+    {
+        var credential = Path.Combine(Home.FullName, "operator-token");
+        await File.WriteAllTextAsync(credential, MainAppPlatform.AdminToken + "\n");
+        var login = await RunAsync("login", "--gateway", platform.ApiUrl.ToString(), "--credential-file", credential,
+            "--ca-file", platform.Certificates.AuthorityFile);
+        Assert.True(login.ExitCode == 0, login.ToString());
+    }
+
+    public Task<ProductRunResult> RunAsync(params string[] args) =>
+        ProductRun.PluralAsync(args, new Dictionary<string, string> { [CliProfileVariable] = Profile });
+
+    public void Dispose() => Home.Delete(recursive: true);
+
+    private const string CliProfileVariable = "PLURAL_CONFIG";
+}
