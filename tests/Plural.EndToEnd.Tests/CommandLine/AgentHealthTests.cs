@@ -1,4 +1,6 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Plural.EndToEnd.Tests.MainApp;
 
 namespace Plural.EndToEnd.Tests.CommandLine;
@@ -42,8 +44,22 @@ public sealed class AgentHealthTests(MainAppPlatform platform) : IDisposable
         var pods = conditions.Single(c => c.Type == "informer/pods");
         Assert.Equal((false, "API server answered 401 (Unauthorized) for pods"), (pods.Ok, pods.Message));
         Assert.Matches($@"(?m)^{name}-pod\s+upstream\s+no\s+API server answered 401 \(Unauthorized\) for ", table.StandardOutput);
+        var snapshot = await CableSnapshotAsync(name);
+        Assert.Contains(snapshot["agents"]![0]!["connections"]![0]!["conditions"]!.AsArray(),
+            c => (string?)c!["type"] == "informer/pods" && (bool?)c["ok"] == false && (string?)c["message"] == "API server answered 401 (Unauthorized) for pods");
         Assert.NotEqual(0, query.ExitCode);
         Assert.Contains("the cache of pods has not synced yet: API server answered 401 (Unauthorized) for pods", Assert.Single(query.Errors));
+    }
+
+    /// <summary>The <c>AgentStatusChannel</c> snapshot of one agent, as the main application's browser gets it.</summary>
+    private async Task<JsonObject> CableSnapshotAsync(string agent)
+    {
+        var authority = X509Certificate2.CreateFromPem(File.ReadAllText(platform.Certificates.AuthorityFile));
+        var url = new Uri($"wss://{platform.HttpUrl.Authority}/cable?token={MainAppPlatform.AdminToken}");
+        await using var cable = await RawCable.ConnectAsync(url, authority: authority);
+        await cable.SubscribeAsync(new JsonObject { ["channel"] = "AgentStatusChannel", ["agent"] = agent }.ToJsonString());
+        var frame = await cable.ReadUntilAsync(m => (string?)m["message"]?["type"] == "snapshot", TimeSpan.FromSeconds(30));
+        return frame["message"]!.AsObject();
     }
 
     private static List<(string Type, bool Ok, string Message)> Conditions(ProductRunResult get) =>
