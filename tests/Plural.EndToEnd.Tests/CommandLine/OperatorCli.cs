@@ -16,12 +16,17 @@ internal sealed class OperatorCli(MainAppPlatform platform) : IDisposable
         var login = await RunAsync("login", "--gateway", platform.ApiUrl.ToString(), "--credential-file", credential,
             "--ca-file", platform.Certificates.AuthorityFile);
         Assert.True(login.ExitCode == 0, login.ToString());
+        Assert.Contains($"profile saved to {Profile}", login.StandardOutput);
     }
 
     public Task<ProductRunResult> RunAsync(params string[] args) =>
-        ProductRun.PluralAsync(args, new Dictionary<string, string> { [CliProfileVariable] = Profile });
+        ProductRun.PluralAsync(args, new Dictionary<string, string> { [ProfileVariable] = Profile });
+
+    /// <summary>Starts a <c>plural</c> that runs until stopped (<c>events</c>), with this operator's profile.</summary>
+    public ProductProcess Start(string name, params string[] args) =>
+        ProductProcess.Start("Cli", args, name, environment: [new(ProfileVariable, Profile)]);
 
     public void Dispose() => Home.Delete(recursive: true);
 
-    private const string CliProfileVariable = "PLURAL_CONFIG";
+    private const string ProfileVariable = "PLURAL_CONFIG";
 }
