@@ -13,6 +13,7 @@ public static class PluralCommand
         {
             LoginCommand.Create(),
             AgentsCommand.Create(),
+            InstallCommand.Create(),
             TokensCommand.Create(),
             AuditCommand.Create(),
             QueryCommand.Create(),

@@ -22,6 +22,7 @@ internal static class CacheServiceCollectionExtensions
         services.TryAddSingleton<Dynamic.ApiDiscovery>();
         services.TryAddSingleton<InformerService>();
         services.AddHostedService(provider => provider.GetRequiredService<InformerService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConditionSource, CacheConditions>());
 
         services.TryAddSingleton<CacheQueryHandler>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISessionCapability, CacheQueryCapability>());

@@ -47,6 +47,7 @@ internal sealed class KindInformer(
             try
             {
                 _version ??= await ListAsync(stopping);
+                (store.LastError, store.LastErrorStatus) = (null, 0);
                 await WatchAsync(_version, stopping);
                 if (failing)
                 {
@@ -69,6 +70,7 @@ internal sealed class KindInformer(
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
                 var delay = _backoff.Next();
+                (store.LastError, store.LastErrorStatus) = Explain(exception);
                 if (!failing)
                 {
                     failing = true;
@@ -189,6 +191,21 @@ internal sealed class KindInformer(
         Dynamic.KubernetesRequestException { Status: HttpStatusCode.Gone } => true,
         _ => false,
     };
+
+    /// <summary>The failure as the operator reads it in the agent's conditions and in cached queries' answers.</summary>
+    private (string Error, int Status) Explain(Exception exception)
+    {
+        var status = exception switch
+        {
+            HttpOperationException http => (int)http.Response.StatusCode,
+            KubernetesException { Status.Code: { } code } => code,
+            Dynamic.KubernetesRequestException request => (int)request.Status,
+            _ => 0,
+        };
+        return status > 0
+            ? ($"API server answered {status} ({(HttpStatusCode)status}) for {store.Kind.Plural}", status)
+            : ($"{store.Kind.Plural}: {exception.GetType().Name}: {exception.Message}", 0);
+    }
 
     private static string Describe(Exception exception) => exception switch
     {

@@ -25,6 +25,15 @@ internal sealed class KindStore(ResourceKind kind, KindBudget budget)
     /// <summary>Why objects were left out, e.g. <c>the cache holds its budget of 1000 objects of widgets.example.com</c>; null when none were.</summary>
     public string? TruncatedBy => _truncatedBy;
 
+    /// <summary>
+    /// Why the informer's last list or watch failed (<c>API server answered 401 (Unauthorized) for pods</c>); null once
+    /// one succeeded again.
+    /// </summary>
+    public string? LastError { get; set; }
+
+    /// <summary>The HTTP status of <see cref="LastError"/>, 0 when it was no HTTP answer or there is none.</summary>
+    public int LastErrorStatus { get; set; }
+
     /// <summary>The first list completed; the store reflects the cluster from then on.</summary>
     public bool Synced => _synced;
 

@@ -20,6 +20,7 @@ internal static class GitOpsServiceCollectionExtensions
         services.TryAddSingleton<GitOpsService>();
         services.AddHostedService(provider => provider.GetRequiredService<GitOpsService>());
         services.AddSessionReporter<GitOpsReporter>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConditionSource, GitOpsConditions>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISessionCommandHandler, ManifestSyncHandler>());
         return services;
     }

@@ -11,6 +11,7 @@ internal sealed class PendingReports
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ManifestSyncReport> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ManifestSyncReport> _latest = new(StringComparer.Ordinal);
     private readonly ChangeSignal _added = new();
 
     public void Add(ManifestSyncReport report)
@@ -18,9 +19,19 @@ internal sealed class PendingReports
         lock (_gate)
         {
             _pending[report.Target] = report;
+            _latest[report.Target] = report;
         }
 
         _added.Signal();
+    }
+
+    /// <summary>The newest report of every target this process synced, sent or not, by target.</summary>
+    public IReadOnlyList<ManifestSyncReport> Latest()
+    {
+        lock (_gate)
+        {
+            return [.. _latest.Values.OrderBy(r => r.Target, StringComparer.Ordinal)];
+        }
     }
 
     /// <summary>Takes every pending report, waiting for one when none is.</summary>

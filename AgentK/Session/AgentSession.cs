@@ -76,7 +76,7 @@ internal sealed class AgentSession(GatewayOptions options, GatewayCredentials cr
             var accepted = welcome.AcceptedCapabilities.ToHashSet(StringComparer.Ordinal);
             var writer = new SessionWriter(call.RequestStream, accepted);
             var interval = welcome.HeartbeatIntervalMs > 0 ? TimeSpan.FromMilliseconds(welcome.HeartbeatIntervalMs) : DefaultHeartbeatInterval;
-            var heartbeats = SendHeartbeatsAsync(writer, interval, tunnelCounts, heartbeatStop.Token);
+            var heartbeats = SendHeartbeatsAsync(writer, interval, tunnelCounts, _features, heartbeatStop.Token);
             List<Task> uplinks = [heartbeats, .. _features.Reporters
                 .Where(r => accepted.Contains(r.Capability!))
                 .Select(r => RunReporterAsync(r, writer, heartbeatStop.Token))];
@@ -148,13 +148,15 @@ internal sealed class AgentSession(GatewayOptions options, GatewayCredentials cr
         SessionWriter session,
         TimeSpan interval,
         Func<(int Idle, int Active)> tunnelCounts,
+        SessionFeatures features,
         CancellationToken stop)
     {
         using var timer = new PeriodicTimer(interval);
         while (await timer.WaitForNextTickAsync(stop))
         {
             var (idle, active) = tunnelCounts();
-            await session.WriteAsync(new AgentMessage { Heartbeat = new Heartbeat { IdleTunnels = idle, ActiveTunnels = active } }, stop);
+            var heartbeat = new Heartbeat { IdleTunnels = idle, ActiveTunnels = active, Conditions = { features.Conditions() } };
+            await session.WriteAsync(new AgentMessage { Heartbeat = heartbeat }, stop);
         }
     }
 

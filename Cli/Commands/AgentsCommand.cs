@@ -45,7 +45,9 @@ internal static class AgentsCommand
             await run.Output.WriteLineAsync($"agent {response.Agent.Name} registered");
             await run.Output.WriteLineAsync($"token id: {response.Token.TokenId}");
             await run.Output.WriteLineAsync($"token:    {response.Token.Token}");
-            await run.Output.WriteLineAsync("The token is shown once. Give it to the agent as Agent:TokenFile (deploy/agentk reads it from the secret agentk-token).");
+            await run.Output.WriteLineAsync("The token is shown once. Give it to the agent as Agent:TokenFile (deploy/agentk reads it from the secret agentk-token),");
+            await run.Output.WriteLineAsync("or install the agent with the command below, which carries it.");
+            await InstallCommand.WriteAsync(run, response.Install);
         }));
         return command;
     }
@@ -115,6 +117,20 @@ internal static class AgentsCommand
                 }
 
                 await connections.WriteAsync(run.Output);
+                if (agent.Status.Connections.Any(c => c.Conditions.Count > 0))
+                {
+                    await run.Output.WriteLineAsync();
+                    var conditions = new Table("INSTANCE", "CONDITION", "OK", "MESSAGE");
+                    foreach (var c in agent.Status.Connections)
+                    {
+                        foreach (var condition in c.Conditions)
+                        {
+                            conditions.Add(c.InstanceId, condition.Type, condition.Ok ? "yes" : "no", Cells.Text(condition.Message));
+                        }
+                    }
+
+                    await conditions.WriteAsync(run.Output);
+                }
             }
 
             await run.Output.WriteLineAsync();

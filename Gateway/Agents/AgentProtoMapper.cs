@@ -50,6 +50,7 @@ internal static class AgentProtoMapper
             ActiveTunnels = l.ActiveTunnels,
             LeaseExpiresAt = Timestamp.FromDateTimeOffset(l.ExpiresAt),
             Leader = l.Leader,
+            Conditions = { (l.Conditions ?? []).Select(c => new Proto.AgentCondition { Type = c.Type, Ok = c.Ok, Message = c.Message }) },
         }));
         return proto;
     }

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Plural.Gateway.Tunnels;
+using Plural.Grains.Agents;
 using Plural.Protocol.Agent;
 
 namespace Plural.Gateway.Agents;
@@ -58,7 +59,22 @@ internal sealed class AgentSession : IDisposable
     /// <summary>Why the gateway closed the session, if it did.</summary>
     public Status? CloseStatus { get; private set; }
 
-    internal void OnHeartbeat(Heartbeat heartbeat) => ActiveTunnels = Math.Max(0, heartbeat.ActiveTunnels);
+    /// <summary>The agent process's health as of its last heartbeat; null until one reports any.</summary>
+    public IReadOnlyList<AgentHealthCondition>? Conditions { get; private set; }
+
+    internal void OnHeartbeat(Heartbeat heartbeat)
+    {
+        ActiveTunnels = Math.Max(0, heartbeat.ActiveTunnels);
+        if (heartbeat.Conditions.Count > 0)
+        {
+            Conditions = [.. heartbeat.Conditions.Take(MaxConditions).Select(c => new AgentHealthCondition(Bounded(c.Type), c.Ok, Bounded(c.Message)))];
+        }
+    }
+
+    // A heartbeat is the agent's word; what the gateway keeps of it and passes on is bounded.
+    private const int MaxConditions = 64, MaxConditionText = 512;
+
+    private static string Bounded(string text) => text.Length <= MaxConditionText ? text : text[..MaxConditionText];
 
     /// <summary>Sends a message down the session.</summary>
     public ValueTask SendAsync(GatewayMessage message, CancellationToken ct) => _writer.WriteAsync(message, ct);

@@ -1,4 +1,6 @@
 using Grpc.Core;
+using Google.Protobuf.WellKnownTypes;
+using Plural.Gateway.Install;
 using Plural.Gateway.Listeners;
 using Plural.Gateway.Tunnels;
 using Plural.Grains.Agents;
@@ -8,8 +10,9 @@ using Plural.Protocol.Server;
 
 namespace Plural.Gateway.Agents;
 
-/// <summary>The <c>ServerApi</c> calls that register, read, list and delete agents.</summary>
-internal sealed class AgentsApi(AgentRegistrar registrar, IGrainFactory grains, SessionRegistry sessions, LeaseKeeper leases, AgentLocations locations)
+/// <summary>The <c>ServerApi</c> calls that register, install, read, list and delete agents.</summary>
+internal sealed class AgentsApi(AgentRegistrar registrar, AgentInstallLinks installs, IGrainFactory grains, SessionRegistry sessions, LeaseKeeper leases,
+    AgentLocations locations)
 {
     private const int DefaultPageSize = 100, MaxPageSize = 1000, DirectoryBatch = 500;
 
@@ -23,6 +26,7 @@ internal sealed class AgentsApi(AgentRegistrar registrar, IGrainFactory grains, 
             {
                 Agent = AgentProtoMapper.ToProto(agent),
                 Token = AgentProtoMapper.ToIssued(token, secret),
+                Install = ToProto(await installs.IssueAsync(agent.Registration.Name, secret)),
             };
         }
         catch (ArgumentException)
@@ -49,6 +53,26 @@ internal sealed class AgentsApi(AgentRegistrar registrar, IGrainFactory grains, 
         catch (GrainReadUnavailableException unavailable)
         {
             throw new RpcException(new Status(StatusCode.Unavailable, unavailable.Message));
+        }
+    }
+
+    public async Task<CreateAgentInstallResponse> CreateInstallAsync(CreateAgentInstallRequest request)
+    {
+        var ttl = AgentProtoMapper.TimeToLive(request.TokenTtl, "token_ttl");
+        await RegisteredAgents.GetAsync(grains, request.Name);
+        try
+        {
+            var (token, secret) = await registrar.AddTokenAsync(request.Name, "install", ttl);
+            return new CreateAgentInstallResponse { TokenId = token.TokenId, Install = ToProto(await installs.IssueAsync(request.Name, secret)) };
+        }
+        catch (TooManyAgentTokensException)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                $"agent \"{request.Name}\" already has {IAgentGrain.MaxActiveTokens} active tokens; revoke one first (RevokeAgentToken), the install brings a new one"));
+        }
+        catch (AgentNotFoundException)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, $"agent \"{request.Name}\" is not registered"));
         }
     }
 
@@ -104,4 +128,7 @@ internal sealed class AgentsApi(AgentRegistrar registrar, IGrainFactory grains, 
         await Task.WhenAll(sessions.Of(request.Name).Select(leases.RenewAsync));
         return new DeleteAgentResponse();
     }
+
+    private static AgentInstall ToProto(AgentInstallLink link) =>
+        new() { Command = link.Command, Url = link.Url, ExpiresAt = Timestamp.FromDateTimeOffset(link.ExpiresAt) };
 }

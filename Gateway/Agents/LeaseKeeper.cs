@@ -26,7 +26,7 @@ internal sealed partial class LeaseKeeper(
         var identity = session.Identity;
         var renewal = new LeaseRenewal(gateway.Id, gateway.PrivateAddress, session.InstanceId, session.AgentVersion,
             identity.TokenId, session.ConnectedAt, tunnels.IdleCount(identity.AgentName, session.InstanceId),
-            session.ActiveTunnels, options.Value.TimeToLive, session.Leader);
+            session.ActiveTunnels, options.Value.TimeToLive, session.Leader, session.Conditions);
         var decision = await grains.GetGrain<IAgentGrain>(identity.AgentName).RenewLease(renewal);
         if (decision != LeaseDecision.Accepted)
         {

@@ -4,6 +4,7 @@ using Plural.Gateway.Audit;
 using Plural.Gateway.Cable;
 using Plural.Gateway.ClusterViews;
 using Plural.Gateway.GitOps;
+using Plural.Gateway.Install;
 using Plural.Gateway.Listeners;
 using Plural.Gateway.Operations;
 using Plural.Gateway.Proxy;
@@ -25,6 +26,7 @@ public static class GatewayHostingExtensions
         services.AddClusterViews();
         services.AddGitOps();
         services.AddProxy();
+        services.AddInstall();
         services.AddAgents();
         services.AddHostedService<GatewayStartupBanner>();
         services.AddGatewayDrain();
@@ -42,6 +44,7 @@ public static class GatewayHostingExtensions
         app.UseListenerFilter();
         app.UseGatewayDrain();
         app.MapAgents();
+        app.MapInstall();
         app.MapServerApi();
         app.MapProxy();
         app.MapHealth();

@@ -30,6 +30,9 @@ internal sealed class ServerApiService(
 
     public override Task<DeleteAgentResponse> DeleteAgent(DeleteAgentRequest request, ServerCallContext context) => agents.DeleteAsync(request);
 
+    public override Task<CreateAgentInstallResponse> CreateAgentInstall(CreateAgentInstallRequest request, ServerCallContext context) =>
+        idempotent.RunAsync(nameof(CreateAgentInstall), request, request.RequestId, () => agents.CreateInstallAsync(request));
+
     public override Task<CreateAgentTokenResponse> CreateAgentToken(CreateAgentTokenRequest request, ServerCallContext context) =>
         idempotent.RunAsync(nameof(CreateAgentToken), request, request.RequestId, () => tokens.CreateAsync(request));
 

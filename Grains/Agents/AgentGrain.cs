@@ -132,7 +132,7 @@ public sealed partial class AgentGrain(
         var wasConnected = _leases.AnyLive(now);
         _leases.Put(new TunnelLease(
             renewal.GatewayId, renewal.GatewayAddress, renewal.InstanceId, renewal.AgentVersion,
-            renewal.ConnectedAt, renewal.IdleTunnels, renewal.ActiveTunnels, now + renewal.TimeToLive, renewal.Leader));
+            renewal.ConnectedAt, renewal.IdleTunnels, renewal.ActiveTunnels, now + renewal.TimeToLive, renewal.Leader, renewal.Conditions));
         state.State.LastSeenAt = now;
         if (!wasConnected)
         {

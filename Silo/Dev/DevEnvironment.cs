@@ -66,6 +66,7 @@ internal static partial class DevEnvironment
             ["Gateway:TlsKeyFile"] = certificates.KeyFile,
             ["Gateway:Peer:Secret"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
             ["Gateway:Access:KubeconfigCaFile"] = certificates.AuthorityFile,
+            ["Gateway:Install:GatewayCaFile"] = certificates.AuthorityFile,
             // The silo's Orleans endpoints over mutual TLS too, with a certificate of the same throwaway CA.
             ["Orleans:Tls:CertificateFile"] = certificates.ClusterCertificateFile,
             ["Orleans:Tls:KeyFile"] = certificates.ClusterKeyFile,

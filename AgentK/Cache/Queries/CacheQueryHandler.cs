@@ -70,7 +70,9 @@ internal sealed partial class CacheQueryHandler(ClusterCache cache, IOptions<Cac
         var kind = store.Kind;
         if (!store.Synced)
         {
-            throw new QueryException(503, $"the cache of {kind.Plural} has not synced yet");
+            throw new QueryException(503, store.LastError is { } error
+                ? $"the cache of {kind.Plural} has not synced yet: {error}"
+                : $"the cache of {kind.Plural} has not synced yet");
         }
 
         var limits = options.Value;

@@ -82,6 +82,18 @@ internal sealed class AgentStatusChannel(IClusterClient client, IOptions<CableOp
                     w.WriteString("version", lease.AgentVersion);
                     w.WriteString("connected_at", lease.ConnectedAt);
                     w.WriteBoolean("leader", lease.Leader);
+                    // The replica's health as of its last heartbeat (GetAgent's conditions); empty from an agent that reports none.
+                    w.WriteStartArray("conditions");
+                    foreach (var condition in lease.Conditions ?? [])
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("type", condition.Type);
+                        w.WriteBoolean("ok", condition.Ok);
+                        w.WriteString("message", condition.Message);
+                        w.WriteEndObject();
+                    }
+
+                    w.WriteEndArray();
                     w.WriteEndObject();
                 }
 

@@ -29,6 +29,9 @@ public sealed class CommandGateway : IAsyncDisposable
 
     public ConcurrentQueue<AgentConfigApplied> ConfigsApplied { get; } = new();
 
+    /// <summary>The newest heartbeat the agent sent, with its health conditions.</summary>
+    public Heartbeat? LastHeartbeat { get; private set; }
+
     /// <summary>Commands sent at the start of every session, after the welcome (as the real gateway re-sends config and syncs).</summary>
     public List<GatewayMessage> OnWelcome { get; } = [];
 
@@ -106,6 +109,9 @@ public sealed class CommandGateway : IAsyncDisposable
                             break;
                         case AgentMessage.KindOneofCase.ConfigApplied:
                             gateway.ConfigsApplied.Enqueue(requests.Current.ConfigApplied);
+                            break;
+                        case AgentMessage.KindOneofCase.Heartbeat:
+                            gateway.LastHeartbeat = requests.Current.Heartbeat;
                             break;
                     }
                 }

@@ -25,6 +25,23 @@ public sealed class ManifestSyncTests : IAsyncLifetime
     public async Task DisposeAsync() => await _world.DisposeAsync();
 
     [Fact]
+    public async Task The_last_sync_of_each_target_rides_the_heartbeat_as_a_condition_naming_the_first_failure()
+    {
+        await Gateway.SendAsync(Sync("web", "c1aaaaaaaaaaaaaa", prune: false,
+            ("ns.yaml", Manifests.Namespace("apps")),
+            ("cm.yaml", Manifests.ConfigMap("fine", "a")),
+            ("broken.yaml", "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: b\n")));
+        await Gateway.ReportAsync(r => r.Commit == "c1aaaaaaaaaaaaaa", Patience);
+
+        var condition = await Plural.Testing.Eventually.UntilAsync(
+            () => Task.FromResult(Gateway.LastHeartbeat?.Conditions.FirstOrDefault(c => c.Type == "gitops/web")),
+            c => c is not null, Patience, "the gitops condition in a heartbeat");
+
+        Assert.False(condition!.Ok, condition.Message);
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(condition.Message, @"^commit c1aaaaaaaaaa at \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ: 1 of 3 objects failed; broken.yaml#0: the document has no metadata\.name"), condition.Message);
+    }
+
+    [Fact]
     public async Task The_agent_declares_gitops_and_applies_every_document_with_server_side_apply()
     {
         await Gateway.SendAsync(Sync("web", "c1", prune: true,

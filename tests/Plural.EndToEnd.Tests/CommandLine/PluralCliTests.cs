@@ -12,11 +12,13 @@ namespace Plural.EndToEnd.Tests.CommandLine;
 [Collection(MainAppCollection.Name)]
 public sealed class PluralCliTests(MainAppPlatform platform) : IDisposable
 {
-    private readonly DirectoryInfo _home = Directory.CreateTempSubdirectory("plural-cli-");
+    private readonly OperatorCli _cli = new(platform);
 
-    private string Profile => Path.Combine(_home.FullName, "profile.json");
+    private DirectoryInfo Home => _cli.Home;
 
-    public void Dispose() => _home.Delete(recursive: true);
+    private string Profile => _cli.Profile;
+
+    public void Dispose() => _cli.Dispose();
 
     [Fact]
     public async Task An_operator_logs_in_registers_an_agent_rotates_its_token_and_deletes_it()
@@ -91,12 +93,12 @@ public sealed class PluralCliTests(MainAppPlatform platform) : IDisposable
         var token = JsonDocument.Parse(registered.StandardOutput).RootElement.GetProperty("token").GetProperty("token").GetString()!;
         await using var cluster = await EmulatedCluster.StartAsync();
         await using var agent = await platform.StartAgentAsync(name, token, cluster.Server.Url, cluster.AgentArgs());
-        var kubeconfig = Path.Combine(_home.FullName, "kubeconfig");
+        var kubeconfig = Path.Combine(Home.FullName, "kubeconfig");
         await cluster.Server.WriteKubeconfigAsync(kubeconfig);
-        await using var events = ProductProcess.Start("Cli", ["events", name], "plural-events", environment: [new(ProfileVariable, Profile)]);
+        await using var events = _cli.Start("plural-events", "events", name);
         await events.WaitForOutputAsync("POSITION", PlatformFixture.StartTimeout);
 
-        var created = await new Kubectl(kubeconfig, Path.Combine(_home.FullName, "kube-cache")).RunAsync("create", "namespace", "made-by-kubectl");
+        var created = await new Kubectl(kubeconfig, Path.Combine(Home.FullName, "kube-cache")).RunAsync("create", "namespace", "made-by-kubectl");
         Assert.Equal(0, created.ExitCode);
 
         await events.WaitForOutputAsync("ADDED      Namespace    made-by-kubectl", TimeSpan.FromSeconds(30));
@@ -120,15 +122,15 @@ public sealed class PluralCliTests(MainAppPlatform platform) : IDisposable
         var token = JsonDocument.Parse(registered.StandardOutput).RootElement.GetProperty("token").GetProperty("token").GetString()!;
         await using var cluster = await EmulatedCluster.StartAsync();
         await using var agent = await platform.StartAgentAsync(name, token, cluster.Server.Url, cluster.AgentArgs());
-        var adminConfig = Path.Combine(_home.FullName, "admin-kubeconfig");
+        var adminConfig = Path.Combine(Home.FullName, "admin-kubeconfig");
         await cluster.Server.WriteKubeconfigAsync(adminConfig);
-        var admin = new Kubectl(adminConfig, Path.Combine(_home.FullName, "admin-cache"));
+        var admin = new Kubectl(adminConfig, Path.Combine(Home.FullName, "admin-cache"));
         Assert.Equal(0, (await admin.RunAsync("create", "namespace", "team-a")).ExitCode);
         // The emulator makes every user the platform impersonates a cluster admin until told otherwise.
         Assert.Equal(0, (await admin.RunAsync("delete", "clusterrolebinding", "kube-emulator:platform-users")).ExitCode);
         Assert.Equal(0, (await admin.RunAsync("create", "rolebinding", "ops-view", "--clusterrole=view", "--user=plural:user:ops", "-n", "team-a")).ExitCode);
         // The operator's own kubeconfig, with a context of theirs that must survive.
-        var userConfig = Path.Combine(_home.FullName, "kubeconfig");
+        var userConfig = Path.Combine(Home.FullName, "kubeconfig");
         await File.WriteAllTextAsync(userConfig, """
             apiVersion: v1
             kind: Config
@@ -152,7 +154,7 @@ public sealed class PluralCliTests(MainAppPlatform platform) : IDisposable
 
         Assert.True(written.ExitCode == 0, written.ToString());
         Assert.Contains($"context plural-{name} written to {userConfig}", written.StandardOutput);
-        var kubectl = new Kubectl(userConfig, Path.Combine(_home.FullName, "user-cache"));
+        var kubectl = new Kubectl(userConfig, Path.Combine(Home.FullName, "user-cache"));
         var contexts = await kubectl.RunAsync("config", "get-contexts", "-o", "name");
         Assert.Equal(["other", $"plural-{name}"], contexts.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
         var allowed = await kubectl.RunAsync("get", "configmaps", "-n", "team-a");
@@ -169,7 +171,7 @@ public sealed class PluralCliTests(MainAppPlatform platform) : IDisposable
         Assert.Equal(3, notLoggedIn.ExitCode);
         Assert.StartsWith("error: not logged in", Assert.Single(notLoggedIn.Errors));
 
-        var wrongCredential = Path.Combine(_home.FullName, "wrong");
+        var wrongCredential = Path.Combine(Home.FullName, "wrong");
         await File.WriteAllTextAsync(wrongCredential, "not-the-operator-token");
         var refused = await PluralAsync("login", "--gateway", platform.ApiUrl.ToString(), "--credential-file", wrongCredential,
             "--ca-file", platform.Certificates.AuthorityFile);
@@ -195,18 +197,7 @@ public sealed class PluralCliTests(MainAppPlatform platform) : IDisposable
         Assert.All(new[] { unknownCommand, badLabel, badTtl, badName, unknownAgent }, r => Assert.False(r.PrintedStackTrace, r.ToString()));
     }
 
-    private async Task LoginAsync()
-    {
-        var credential = Path.Combine(_home.FullName, "operator-token");
-        await File.WriteAllTextAsync(credential, MainAppPlatform.AdminToken + "\n");
-        var login = await PluralAsync("login", "--gateway", platform.ApiUrl.ToString(), "--credential-file", credential,
-            "--ca-file", platform.Certificates.AuthorityFile);
-        Assert.True(login.ExitCode == 0, login.ToString());
-        Assert.Contains($"profile saved to {Profile}", login.StandardOutput);
-    }
+    private Task LoginAsync() => _cli.LoginAsync();
 
-    private Task<ProductRunResult> PluralAsync(params string[] args) =>
-        ProductRun.PluralAsync(args, new Dictionary<string, string> { [ProfileVariable] = Profile });
-
-    private const string ProfileVariable = "PLURAL_CONFIG";
+    private Task<ProductRunResult> PluralAsync(params string[] args) => _cli.RunAsync(args);
 }

@@ -83,6 +83,7 @@ public sealed class MainAppPlatform : IAsyncLifetime
             $"--Gateway:TlsCertificateFile={Certificates.CertificateFile}",
             $"--Gateway:TlsKeyFile={Certificates.KeyFile}",
             $"--Gateway:Peer:SecretFile={peerSecretFile}",
+            $"--Gateway:Install:GatewayCaFile={Certificates.AuthorityFile}",
             "--Gateway:Leases:TimeToLive=00:00:03",
             "--Gateway:Leases:RefreshInterval=00:00:00.500",
             "--Gateway:HeartbeatInterval=00:00:01",

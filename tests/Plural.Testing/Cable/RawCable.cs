@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Net.WebSockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -18,9 +19,12 @@ public sealed class RawCable : IAsyncDisposable
 
     public WebSocketState State => _socket.State;
 
-    /// <summary>Connects; <paramref name="receiveBuffer"/> sets the client socket's kernel buffer, small values make a stalled client stall sooner.</summary>
+    /// <summary>
+    /// Connects; <paramref name="receiveBuffer"/> sets the client socket's kernel buffer, small values make a stalled
+    /// client stall sooner; <paramref name="authority"/> is the CA a <c>wss://</c> gateway's certificate must chain to.
+    /// </summary>
     public static async Task<RawCable> ConnectAsync(Uri url, Action<ClientWebSocketOptions>? configure = null,
-        int? receiveBuffer = null, CancellationToken ct = default)
+        int? receiveBuffer = null, CancellationToken ct = default, X509Certificate2? authority = null)
     {
         var socket = new ClientWebSocket();
         socket.Options.AddSubProtocol("actioncable-v1-json");
@@ -39,6 +43,16 @@ public sealed class RawCable : IAsyncDisposable
                 return new NetworkStream(s, ownsSocket: true);
             },
         };
+        if (authority is not null)
+        {
+            handler.SslOptions.CertificateChainPolicy = new X509ChainPolicy
+            {
+                TrustMode = X509ChainTrustMode.CustomRootTrust,
+                CustomTrustStore = { authority },
+                RevocationMode = X509RevocationMode.NoCheck,
+            };
+        }
+
         await socket.ConnectAsync(url, new HttpMessageInvoker(handler), ct);
         return new RawCable(socket);
     }
