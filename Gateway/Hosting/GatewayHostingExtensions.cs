@@ -3,6 +3,7 @@ using Plural.Gateway.Agents;
 using Plural.Gateway.Audit;
 using Plural.Gateway.Cable;
 using Plural.Gateway.ClusterViews;
+using Plural.Gateway.Dashboard;
 using Plural.Gateway.GitOps;
 using Plural.Gateway.Listeners;
 using Plural.Gateway.Operations;
@@ -30,6 +31,7 @@ public static class GatewayHostingExtensions
         services.AddGatewayDrain();
         services.AddGatewayMetrics();
         services.AddCable();
+        services.AddDashboard();
         services.AddAuditTrail();
         services.AddServerApi();
         return builder;
@@ -48,6 +50,7 @@ public static class GatewayHostingExtensions
         app.MapDrain();
         app.MapGatewayMetrics();
         app.MapCable();
+        app.MapDashboard();
         return app;
     }
 }
