@@ -83,7 +83,7 @@ internal sealed partial class MainAppTokenAuthority : IDisposable
 
             return status switch
             {
-                HttpStatusCode.OK => await VouchedAsync(TokenAnswer.Parse(body) ?? throw Failure("answered 200 with a body that is not {\"agent\": ...}")),
+                HttpStatusCode.OK => await VouchedAsync(TokenAnswer.Parse(body) ?? throw Failure("answered 200 with a body that is not {\"agent\": ...}"), hash),
                 HttpStatusCode.NotFound => null,
                 _ => throw Failure($"answered {(int)status}"),
             };
@@ -94,7 +94,7 @@ internal sealed partial class MainAppTokenAuthority : IDisposable
         }
     }
 
-    private async Task<TokenBinding?> VouchedAsync(TokenAnswer answer)
+    private async Task<TokenBinding?> VouchedAsync(TokenAnswer answer, string hash)
     {
         // Sessions, leases and routes all hang off the agent's grain: a name nobody registered is no agent here.
         if (await _grains.GetGrain<IAgentGrain>(answer.Agent).Get() is null)
@@ -103,7 +103,8 @@ internal sealed partial class MainAppTokenAuthority : IDisposable
             return null;
         }
 
-        return new TokenBinding(answer.Agent, answer.TokenId, ExpiresAt: answer.ExpiresAt);
+        // Limits and retirements are kept per token id: a token with no id of its own gets one from its hash.
+        return new TokenBinding(answer.Agent, MainAppTokenId.Of(answer.TokenId ?? hash[..16]), ExpiresAt: answer.ExpiresAt);
     }
 
     private RpcException Failure(string what)

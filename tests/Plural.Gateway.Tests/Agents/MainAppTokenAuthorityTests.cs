@@ -56,7 +56,7 @@ public sealed class MainAppTokenAuthorityTests : IAsyncLifetime
         _clock.Advance(TimeSpan.FromSeconds(9));
         var again = await cache.ResolveAsync(Hash, CancellationToken.None);
 
-        Assert.Equal(new TokenBinding("prod-eu-1", "rails-17", null, expires), binding);
+        Assert.Equal(new TokenBinding("prod-eu-1", "main-app:rails-17", null, expires), binding);
         Assert.Equal(binding, again);
         Assert.Equal([MainAppTokenEndpoint.HashOf(Token)], _endpoint.AskedHashes);
         Assert.Equal(["Bearer gateway-to-main-app-credential"], _endpoint.Authorizations);
