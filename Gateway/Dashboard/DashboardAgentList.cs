@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Plural.Gateway.Access;
 using Plural.Gateway.Agents;
-using Plural.Protocol.Kubernetes;
+using Plural.Gateway.Listeners;
 using Plural.Protocol.Server;
 
 namespace Plural.Gateway.Dashboard;
@@ -13,8 +13,6 @@ namespace Plural.Gateway.Dashboard;
 /// </summary>
 internal sealed class DashboardAgentList(AgentsApi agents)
 {
-    private const int DefaultPageSize = 100, MaxPageSize = 1000;
-
     public async Task<ListAgentsResponse> PageAsync(Caller caller, ListAgentsRequest request)
     {
         var page = caller.Agents is { } allowed ? await PageOfAsync(allowed, request) : await agents.ListAsync(request);
@@ -29,22 +27,8 @@ internal sealed class DashboardAgentList(AgentsApi agents)
     // A user token names its agents, so they are few: read them all, then cut the page as ListAgents does.
     private async Task<ListAgentsResponse> PageOfAsync(IReadOnlySet<string> allowed, ListAgentsRequest request)
     {
-        if (request.PageSize < 0)
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "page_size: must not be negative"));
-        }
-
-        LabelSelector selector;
-        try
-        {
-            selector = LabelSelector.Parse(request.LabelSelector);
-        }
-        catch (FormatException bad)
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "label_selector: " + bad.Message));
-        }
-
-        var size = request.PageSize == 0 ? DefaultPageSize : Math.Min(request.PageSize, MaxPageSize);
+        var size = ListArguments.PageSize(request.PageSize);
+        var selector = ListArguments.Selector(request.LabelSelector, "label_selector");
         var names = allowed.Where(n => string.CompareOrdinal(n, request.PageToken) > 0).Order(StringComparer.Ordinal).ToList();
         var found = await Task.WhenAll(names.Select(ReadAsync));
         var matches = found.OfType<Agent>().Where(a => selector.Matches(a.Labels)).Take(size + 1).ToList();
