@@ -1,6 +1,7 @@
 using Microsoft.Playwright;
 using Plural.Cable.Tests.Infrastructure;
 using Plural.Protocol.Server;
+using static Plural.Cable.Tests.Infrastructure.ShopRepository;
 
 namespace Plural.Cable.Tests;
 
@@ -12,20 +13,6 @@ namespace Plural.Cable.Tests;
 public sealed class DashboardAgentPageTests(CablePlatform platform)
 {
     private const float Wait = 45_000;
-
-    private const string Config = """
-        gitops:
-          projects:
-            - name: shop
-              paths: [deploy]
-              namespace: default
-        """;
-
-    private static string ConfigMap(string name) =>
-        $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  greeting: hello\n";
-
-    private static string Pod(string name, string app) =>
-        $"apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  labels:\n    app: {app}\nspec:\n  containers:\n    - name: main\n      image: nginx:1.27\n";
 
     [Fact]
     public async Task Agent_page_shows_an_event_arriving_a_gitops_failure_with_its_reason_pods_from_the_cache_and_when_it_went_offline()
