@@ -10,6 +10,9 @@ command -v kubectl >/dev/null 2>&1 || need_apt+=(kubectl)
 # The topology tests start their own throwaway PostgreSQL and Redis servers from these binaries.
 { command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || need_apt+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+# Git over SSH is tested against a real sshd on loopback; the silo runs git with OpenSSH's client.
+[ -x /usr/sbin/sshd ] || need_apt+=(openssh-server)
+command -v ssh >/dev/null 2>&1 || need_apt+=(openssh-client)
 # The cable tests drive the stock @rails/actioncable client with node, and the dashboard with Debian's chromium
 # (Playwright uses it as it is; nothing downloads a browser).
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)

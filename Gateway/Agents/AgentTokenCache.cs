@@ -8,13 +8,16 @@ namespace Plural.Gateway.Agents;
 /// Resolves token hashes to agents without stalling the request path: a known token is answered
 /// from memory and refreshed in the background once older than <see cref="AgentAuthOptions.RefreshAfter"/>,
 /// so a slow grain or storage read delays nobody whose token is already known. Concurrent misses
-/// for one hash share one grain call.
+/// for one hash share one grain call. With the main application as token authority, a hash no grain knows is
+/// asked there, and its answer is cached under the same rules: a slow or failing endpoint delays only tokens
+/// it has never vouched for.
 /// </summary>
 internal sealed partial class AgentTokenCache(
     IGrainFactory grains,
     IOptions<AgentAuthOptions> options,
     TimeProvider clock,
-    ILogger<AgentTokenCache> logger)
+    ILogger<AgentTokenCache> logger,
+    MainAppTokenAuthority? authority = null)
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<TokenBinding?>>> _inFlight = new(StringComparer.Ordinal);
@@ -67,7 +70,8 @@ internal sealed partial class AgentTokenCache(
         }
         catch (Exception ex)
         {
-            // The stale entry keeps serving until MaxStaleness; the next request tries again.
+            // The stale entry keeps serving until MaxStaleness; the next request tries again. The token authority's
+            // failures are logged where they happen.
             LogRefreshFailed(logger, ex);
         }
     }
@@ -83,6 +87,11 @@ internal sealed partial class AgentTokenCache(
         try
         {
             var binding = await grains.GetGrain<IAgentTokenGrain>(hash).Resolve();
+            if (binding is null && authority is { Enabled: true })
+            {
+                binding = await authority.ResolveAsync(hash);
+            }
+
             _entries[hash] = new Entry(binding, clock.GetUtcNow());
             return binding;
         }

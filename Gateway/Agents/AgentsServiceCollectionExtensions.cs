@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Plural.Gateway.Listeners;
 
 namespace Plural.Gateway.Agents;
@@ -6,7 +7,8 @@ namespace Plural.Gateway.Agents;
 internal static class AgentsServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="LeaseOptions"/> and <see cref="AgentAuthOptions"/> (validated at start), agent authentication and
+    /// Adds <see cref="LeaseOptions"/>, <see cref="AgentAuthOptions"/> and <see cref="TokenAuthorityOptions"/> (validated at
+    /// start), agent authentication (with the main application as token authority when configured) and
     /// registration, the session registry, leases, token expiry and revocation, the configuration feed and the
     /// session attempt limit, and the <c>ServerApi</c> calls about agents and their tokens.
     /// </summary>
@@ -19,6 +21,9 @@ internal static class AgentsServiceCollectionExtensions
         services.AddOptions<AgentAuthOptions>().BindConfiguration(AgentAuthOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.RefreshAfter <= o.MaxStaleness, "Gateway:AgentAuth:RefreshAfter must not exceed MaxStaleness")
             .ValidateOnStart();
+        services.AddOptions<TokenAuthorityOptions>().BindConfiguration(TokenAuthorityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TokenAuthorityOptions>, TokenAuthorityOptionsValidator>();
+        services.AddSingleton<MainAppTokenAuthority>();
         services.AddSingleton<AgentTokenCache>();
         services.AddSingleton<AuthFailureLimiter>();
         services.AddSingleton<AgentAuthenticator>();

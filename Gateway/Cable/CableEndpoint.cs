@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Options;
-using Plural.Gateway.Cable.Dashboard;
 using Plural.Gateway.Access;
 using Plural.Gateway.Listeners;
 
@@ -21,15 +20,13 @@ internal static partial class CableEndpoint
     public const string Subprotocol = "actioncable-v1-json";
 
     /// <summary>
-    /// Adds WebSocket handling and maps <c>/cable</c> on the HTTP listener, with the dashboard, which is a client
-    /// of <c>/cable</c> and ships with it.
+    /// Adds WebSocket handling and maps <c>/cable</c> on the HTTP listener.
     /// </summary>
     public static WebApplication MapCable(this WebApplication app)
     {
         // Pings are ActionCable messages (every 3 s), so WebSocket-level keepalives would only add traffic.
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
         app.Map(Route, HandleAsync).WithMetadata(new ListenerMetadata(ListenerKind.Http));
-        app.MapDashboard();
         return app;
     }
 

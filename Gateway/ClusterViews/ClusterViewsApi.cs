@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using Plural.Gateway.Listeners;
 using Plural.Grains.Cluster;
 using Plural.Grains.Fleet;
-using Plural.Protocol.Kubernetes;
 using Plural.Protocol.Server;
 
 namespace Plural.Gateway.ClusterViews;
@@ -16,8 +15,6 @@ internal sealed class ClusterViewsApi(
     ResumableEventWatcher events,
     IOptions<ClusterQueryOptions> options)
 {
-    private const int DefaultPageSize = 100, MaxPageSize = 1000;
-
     /// <summary>The last-known view of one agent.</summary>
     public async Task<ClusterViewInfo> GetViewAsync(GetClusterViewRequest request)
     {
@@ -28,12 +25,7 @@ internal sealed class ClusterViewsApi(
     /// <summary>Last-known views of registered agents, a page at a time.</summary>
     public async Task<ListClusterViewsResponse> ListViewsAsync(ListClusterViewsRequest request)
     {
-        if (request.PageSize < 0)
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "page_size: must not be negative"));
-        }
-
-        var size = request.PageSize == 0 ? DefaultPageSize : Math.Min(request.PageSize, MaxPageSize);
+        var size = ListArguments.PageSize(request.PageSize);
         var names = await grains.GetGrain<IAgentDirectoryGrain>(IAgentDirectoryGrain.Key)
             .List(string.IsNullOrEmpty(request.PageToken) ? null : request.PageToken, size + 1);
         var page = names.Take(size).ToList();
@@ -73,16 +65,7 @@ internal sealed class ClusterViewsApi(
     {
         var query = ValidQuery(request.Query);
         var timeout = Timeout(request.TimeoutMs, options.Value.FleetTimeout);
-        LabelSelector selector;
-        try
-        {
-            selector = LabelSelector.Parse(request.AgentSelector);
-        }
-        catch (FormatException bad)
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "agent_selector: " + bad.Message));
-        }
-
+        var selector = ListArguments.Selector(request.AgentSelector, "agent_selector");
         var outcome = await fleet.RunAsync(ClusterViewsApiMapper.ToAgent(query), selector, timeout, ct);
         return new QueryFleetResponse
         {

@@ -9,8 +9,8 @@ namespace Plural.Gateway.GitOps;
 /// <summary>The configuration and GitOps part of <c>ServerApi</c>. Errors are typed statuses naming the field at fault.</summary>
 internal sealed class GitOpsApi(IGrainFactory grains)
 {
-    private const string RepositoryRequirement = "a Git URL (http, https, git or file) without spaces";
-    private static readonly HashSet<string> RepositorySchemes = new(["http", "https", "git", "file"], StringComparer.OrdinalIgnoreCase);
+    private const string RepositoryRequirement = "a Git URL (http, https, ssh, git or file) without spaces";
+    private static readonly HashSet<string> RepositorySchemes = new(["http", "https", "ssh", "git", "file"], StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Names an agent's configuration repository and returns what was read from it.</summary>
     public async Task<AgentConfigInfo> SetSourceAsync(SetAgentConfigSourceRequest request)

@@ -3,6 +3,7 @@ using Plural.Gateway.Agents;
 using Plural.Gateway.Audit;
 using Plural.Gateway.Cable;
 using Plural.Gateway.ClusterViews;
+using Plural.Gateway.Dashboard;
 using Plural.Gateway.GitOps;
 using Plural.Gateway.Install;
 using Plural.Gateway.Listeners;
@@ -32,6 +33,7 @@ public static class GatewayHostingExtensions
         services.AddGatewayDrain();
         services.AddGatewayMetrics();
         services.AddCable();
+        services.AddDashboard();
         services.AddAuditTrail();
         services.AddServerApi();
         return builder;
@@ -51,6 +53,7 @@ public static class GatewayHostingExtensions
         app.MapDrain();
         app.MapGatewayMetrics();
         app.MapCable();
+        app.MapDashboard();
         return app;
     }
 }

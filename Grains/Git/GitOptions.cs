@@ -24,6 +24,12 @@ public sealed class GitOptions
     /// <summary>Credentials for HTTP(S) remotes, matched by URL prefix (longest wins). Never logged.</summary>
     public List<GitCredential> Credentials { get; set; } = [];
 
+    /// <summary>Deploy keys and pinned host keys for <c>ssh://</c> remotes, matched by URL prefix (longest wins).</summary>
+    public List<GitSshKey> SshKeys { get; set; } = [];
+
+    /// <summary>Longest one Git operation over SSH (a ref check or a fetch) may take. Default 2 minutes.</summary>
+    public TimeSpan SshTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>The cache directory with its default applied.</summary>
     public string ResolvedCacheDirectory =>
         string.IsNullOrWhiteSpace(CacheDirectory) ? Path.Combine(Path.GetTempPath(), "plural-git-cache") : CacheDirectory;

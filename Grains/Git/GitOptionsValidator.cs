@@ -37,6 +37,27 @@ public sealed class GitOptionsValidator : IValidateOptions<GitOptions>
             }
         }
 
+        foreach (var key in options.SshKeys)
+        {
+            if (!key.UrlPrefix.StartsWith(SshGitRemote.Scheme, StringComparison.OrdinalIgnoreCase))
+            {
+                errors.Add($"Git:SshKeys entries need a UrlPrefix starting with {SshGitRemote.Scheme} (\"{key.UrlPrefix}\" does not).");
+            }
+
+            foreach (var (file, what) in new[] { (key.PrivateKeyFile, "PrivateKeyFile"), (key.KnownHostsFile, "KnownHostsFile") })
+            {
+                if (string.IsNullOrWhiteSpace(file) || !File.Exists(file))
+                {
+                    errors.Add($"Git:SshKeys entry for {key.UrlPrefix} needs an existing {what} (\"{file}\" is not one).");
+                }
+            }
+        }
+
+        if (options.SshTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("Git:SshTimeout must be positive.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -9,6 +9,7 @@ using Grpc.Net.Client;
 using Plural.Cable.Tests.Infrastructure;
 using Plural.Protocol.Server;
 using Xunit.Abstractions;
+using static Plural.Cable.Tests.Infrastructure.ShopRepository;
 
 namespace Plural.Cable.Tests;
 
@@ -22,17 +23,6 @@ public sealed class LeaderHandoverTests(CablePlatform platform, ITestOutputHelpe
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(3);
-
-    private const string Config = """
-        gitops:
-          projects:
-            - name: shop
-              paths: [deploy]
-              namespace: default
-              prune: true
-        """;
-
-    private static string ConfigMap(string name) => $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  greeting: hello\n";
 
     [Fact]
     public async Task Killing_the_leader_hands_over_within_the_lease_duration_and_every_change_reaches_subscribers_exactly_once()

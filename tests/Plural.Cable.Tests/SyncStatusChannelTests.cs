@@ -2,6 +2,7 @@ using Plural.Testing.Cable;
 using System.Text.Json.Nodes;
 using Plural.Cable.Tests.Infrastructure;
 using Plural.Protocol.Server;
+using static Plural.Cable.Tests.Infrastructure.ShopRepository;
 
 namespace Plural.Cable.Tests;
 
@@ -13,18 +14,6 @@ namespace Plural.Cable.Tests;
 public sealed class SyncStatusChannelTests(CablePlatform platform)
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
-
-    private const string Config = """
-        gitops:
-          projects:
-            - name: shop
-              paths: [deploy]
-              namespace: default
-              prune: true
-        """;
-
-    private static string ConfigMap(string name, string greeting) =>
-        $"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  greeting: {greeting}\n";
 
     [Fact]
     public async Task A_subscriber_sees_each_commit_sent_and_what_the_agent_applied_failed_and_pruned()

@@ -70,10 +70,16 @@ public sealed class CablePlatform : IAsyncLifetime
         }));
     }
 
-    internal async Task<RegisteredAgent> RegisterAgentAsync(string prefix)
+    internal async Task<RegisteredAgent> RegisterAgentAsync(string prefix, IReadOnlyDictionary<string, string>? labels = null)
     {
         var name = $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
-        var response = await Api.RegisterAgentAsync(new RegisterAgentRequest { Name = name });
+        var request = new RegisterAgentRequest { Name = name };
+        foreach (var (key, value) in labels ?? new Dictionary<string, string>())
+        {
+            request.Labels[key] = value;
+        }
+
+        var response = await Api.RegisterAgentAsync(request);
         return new RegisteredAgent(name, response.Token.Token, response.Token.TokenId);
     }
 

@@ -1,4 +1,5 @@
 using Plural.Grains.Agents;
+using Plural.Grains.Tokens;
 
 namespace Plural.Grains.Tests.Agents;
 
@@ -16,6 +17,18 @@ public sealed class TunnelLeaseTests(ClusterFixture fixture)
         Assert.True(status.Connected);
         Assert.NotNull(status.Since);
         Assert.Equal("gw-a", Assert.Single(status.Leases).GatewayId);
+    }
+
+    [Fact]
+    public async Task A_lease_of_a_token_the_main_application_vouched_for_is_accepted_and_an_unknown_grain_token_is_not()
+    {
+        var (grain, _) = await AgentFactory.RegisterAsync(fixture.Grains, AgentFactory.NewName());
+
+        var vouched = await grain.RenewLease(AgentFactory.Lease("gw-a", tokenId: MainAppTokenId.Of("rails-42")));
+        var unknown = await grain.RenewLease(AgentFactory.Lease("gw-b", tokenId: "never-issued"));
+
+        Assert.Equal((LeaseDecision.Accepted, LeaseDecision.TokenRevoked), (vouched, unknown));
+        Assert.Equal("gw-a", Assert.Single((await grain.Get())!.Status.Leases).GatewayId);
     }
 
     [Fact]

@@ -8,8 +8,10 @@ using Plural.Grains.Streams;
 namespace Plural.Grains.Tests.Git;
 
 /// <summary>
-/// A silo that polls every second and collects idle grains after a few seconds, with a real Git HTTP server on
-/// loopback. Tests unwatch what they watched, so no poller outlives its test.
+/// A silo that polls every second and collects idle grains after a few seconds, with a real Git HTTP server and a
+/// real <c>sshd</c> serving the same repositories on loopback. Over SSH, repositories whose names start with
+/// <see cref="SpoofedPrefix"/> are reached with a <c>known_hosts</c> that pins another host key. Tests unwatch what
+/// they watched, so no poller outlives its test.
 /// </summary>
 public sealed class GitClusterFixture : IAsyncLifetime
 {
@@ -19,6 +21,7 @@ public sealed class GitClusterFixture : IAsyncLifetime
     public const int MaxManifestFiles = 20;
     public const int MaxManifestFileBytes = 2000;
     public const int MaxManifestTotalBytes = 6000;
+    public const string SpoofedPrefix = "spoofed-";
 
     private readonly string _cache = Directory.CreateTempSubdirectory("plural-git-cache-").FullName;
 
@@ -30,9 +33,12 @@ public sealed class GitClusterFixture : IAsyncLifetime
 
     public GitHttpServer Server { get; private set; } = null!;
 
+    public GitSshServer Ssh { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         Server = await GitHttpServer.StartAsync(Remote.Root);
+        Ssh = await GitSshServer.StartAsync(Remote);
         var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
         builder.ConfigureSilo((_, silo) =>
         {
@@ -52,6 +58,11 @@ public sealed class GitClusterFixture : IAsyncLifetime
                 o.MaxBackoff = MaxBackoff;
                 o.CacheDirectory = _cache;
                 o.Credentials = [new GitCredential { UrlPrefix = $"{Server.Url}/{GitHttpServer.PrivatePrefix}", Username = "reader", Password = "s3cret-token" }];
+                o.SshKeys =
+                [
+                    new GitSshKey { UrlPrefix = Ssh.UrlPrefix, PrivateKeyFile = Ssh.DeployKey, KnownHostsFile = Ssh.KnownHosts },
+                    new GitSshKey { UrlPrefix = Ssh.UrlPrefix + SpoofedPrefix, PrivateKeyFile = Ssh.DeployKey, KnownHostsFile = Ssh.OtherKnownHosts },
+                ];
             });
             silo.Services.Configure<GitOpsOptions>(o =>
             {
@@ -69,6 +80,7 @@ public sealed class GitClusterFixture : IAsyncLifetime
     {
         await Cluster.DisposeAsync();
         await Server.DisposeAsync();
+        await Ssh.DisposeAsync();
         Remote.Dispose();
         try
         {

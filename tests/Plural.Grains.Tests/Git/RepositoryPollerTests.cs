@@ -129,6 +129,33 @@ public sealed class RepositoryPollerTests(GitClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_repository_over_ssh_is_polled_with_its_deploy_key_and_one_with_an_unpinned_host_key_shows_why()
+    {
+        var name = "over-ssh-" + Guid.NewGuid().ToString("N")[..8];
+        var spoofed = GitClusterFixture.SpoofedPrefix + Guid.NewGuid().ToString("N")[..8];
+        var first = fixture.Remote.Create(name, new Dictionary<string, string> { ["README.md"] = "one" });
+        fixture.Remote.Create(spoofed, new Dictionary<string, string> { ["README.md"] = "one" });
+        var (url, spoofedUrl) = (fixture.Ssh.RepositoryUrl(name), fixture.Ssh.RepositoryUrl(spoofed));
+        await using var commits = await StreamRecorder<RepositoryCommit>.StartAsync(fixture.Client, StreamNames.RepositoryCommits, RepositoryKey.Format(url, "main"));
+        try
+        {
+            var watched = await Poller(url).Watch("watcher-ssh");
+            var refused = await Poller(spoofedUrl).Watch("watcher-ssh");
+            Assert.True(first == watched.Commit, $"watched at {watched.Commit}: {watched.LastError}");
+            Assert.Null(refused.Commit);
+            Assert.Contains($"the server's host key is not one pinned in {fixture.Ssh.OtherKnownHosts}", refused.LastError);
+
+            var second = fixture.Remote.Commit(name, new Dictionary<string, string> { ["README.md"] = "two" });
+            await commits.WaitForAsync(c => c.NewCommit == second, Eventually, "the new commit over ssh on the stream");
+        }
+        finally
+        {
+            await Poller(url).Unwatch("watcher-ssh");
+            await Poller(spoofedUrl).Unwatch("watcher-ssh");
+        }
+    }
+
+    [Fact]
     public async Task An_unreachable_repository_backs_off_shows_why_and_recovers_by_itself()
     {
         var name = "flaky-" + Guid.NewGuid().ToString("N")[..8];

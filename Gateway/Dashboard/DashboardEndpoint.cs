@@ -1,11 +1,12 @@
 using System.Reflection;
 using Plural.Gateway.Listeners;
 
-namespace Plural.Gateway.Cable.Dashboard;
+namespace Plural.Gateway.Dashboard;
 
 /// <summary>
-/// <c>/dashboard/</c>: the fleet dashboard, static files embedded in the gateway. The page holds no data and
-/// needs no credential; everything it shows comes over <c>/cable</c> with the token the user gives it.
+/// <c>/dashboard/</c>: the dashboard's static files, embedded in the gateway. The page holds no data and needs no
+/// credential; what it shows comes over <c>/cable</c> and <see cref="DashboardApiEndpoints"/> with the token the user
+/// gives it.
 /// </summary>
 internal static class DashboardEndpoint
 {
@@ -15,15 +16,18 @@ internal static class DashboardEndpoint
     private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.Ordinal)
     {
         ["index.html"] = "text/html; charset=utf-8",
-        ["app.js"] = "text/javascript; charset=utf-8",
         ["style.css"] = "text/css; charset=utf-8",
+        ["app.js"] = "text/javascript; charset=utf-8",
+        ["cable.js"] = "text/javascript; charset=utf-8",
+        ["dom.js"] = "text/javascript; charset=utf-8",
+        ["fleet.js"] = "text/javascript; charset=utf-8",
+        ["agent.js"] = "text/javascript; charset=utf-8",
     };
 
-    /// <summary>Maps the dashboard on the HTTP listener.</summary>
+    /// <summary>Maps the dashboard's files and its JSON reads on the HTTP listener.</summary>
     public static WebApplication MapDashboard(this WebApplication app)
     {
         var files = ContentTypes.Keys.ToDictionary(name => name, Load, StringComparer.Ordinal);
-        var http = new ListenerMetadata(ListenerKind.Http);
         app.MapGet(Route + "/{file?}", (HttpContext context, string? file) =>
         {
             if (string.IsNullOrEmpty(file) && !context.Request.Path.Value!.EndsWith('/'))
@@ -43,7 +47,8 @@ internal static class DashboardEndpoint
             context.Response.Headers.XContentTypeOptions = "nosniff";
             context.Response.Headers.CacheControl = "no-cache";
             return Results.Bytes(bytes, ContentTypes[name]);
-        }).WithMetadata(http);
+        }).WithMetadata(new ListenerMetadata(ListenerKind.Http));
+        app.MapDashboardApi();
         return app;
     }
 
