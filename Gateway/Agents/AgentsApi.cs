@@ -1,16 +1,15 @@
 using Grpc.Core;
 using Plural.Gateway.Listeners;
 using Plural.Grains.Agents;
-using Plural.Grains.Fleet;
 using Plural.Protocol.Kubernetes;
 using Plural.Protocol.Server;
 
 namespace Plural.Gateway.Agents;
 
 /// <summary>The <c>ServerApi</c> calls that register, read, list and delete agents.</summary>
-internal sealed class AgentsApi(AgentRegistrar registrar, IGrainFactory grains, SessionRegistry sessions, LeaseKeeper leases)
+internal sealed class AgentsApi(AgentRegistrar registrar, IGrainFactory grains, AgentDirectory directory, SessionRegistry sessions, LeaseKeeper leases)
 {
-    private const int DefaultPageSize = 100, MaxPageSize = 1000, DirectoryBatch = 500;
+    private const int DefaultPageSize = 100, MaxPageSize = 1000;
 
     public async Task<RegisterAgentResponse> RegisterAsync(RegisterAgentRequest request)
     {
@@ -37,7 +36,7 @@ internal sealed class AgentsApi(AgentRegistrar registrar, IGrainFactory grains, 
     public async Task<Agent> GetAsync(GetAgentRequest request) =>
         AgentProtoMapper.ToProto(await RegisteredAgents.GetAsync(grains, request.Name));
 
-    public async Task<ListAgentsResponse> ListAsync(ListAgentsRequest request)
+    public async Task<ListAgentsResponse> ListAsync(ListAgentsRequest request, CancellationToken ct)
     {
         if (request.PageSize < 0)
         {
@@ -56,25 +55,10 @@ internal sealed class AgentsApi(AgentRegistrar registrar, IGrainFactory grains, 
 
         var size = request.PageSize == 0 ? DefaultPageSize : Math.Min(request.PageSize, MaxPageSize);
         var after = string.IsNullOrEmpty(request.PageToken) ? null : request.PageToken;
-        var directory = grains.GetGrain<IAgentDirectoryGrain>(IAgentDirectoryGrain.Key);
-        // One more than the page tells whether another page follows; a filter may need several directory batches.
-        var matches = new List<AgentSnapshot>(size + 1);
-        while (matches.Count <= size)
-        {
-            var names = await directory.List(after, DirectoryBatch);
-            var snapshots = await Task.WhenAll(names.Select(n => grains.GetGrain<IAgentGrain>(n).Get()));
-            matches.AddRange(snapshots.OfType<AgentSnapshot>().Where(s => selector.Matches(s.Registration.Labels)).Take(size + 1 - matches.Count));
-            if (names.Count < DirectoryBatch)
-            {
-                break;
-            }
-
-            after = names[^1];
-        }
-
-        var page = matches.Take(size).ToList();
-        var response = new ListAgentsResponse { NextPageToken = matches.Count > size ? page[^1].Registration.Name : "" };
-        response.Agents.AddRange(page.Select(AgentProtoMapper.ToProto));
+        // Listings from the directory shards: no agent grain is asked, so a page costs the same at any fleet size.
+        var page = await directory.PageAsync(after, size, request.LabelSelector, request.ConnectedOnly, ct);
+        var response = new ListAgentsResponse { NextPageToken = page.NextAfter ?? "" };
+        response.Agents.AddRange(page.Agents.Select(AgentProtoMapper.ToProto));
         return response;
     }
 
