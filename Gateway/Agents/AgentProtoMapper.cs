@@ -44,8 +44,8 @@ internal static class AgentProtoMapper
                 Connected = listing.Connected,
                 Since = listing.Since is { } since ? Timestamp.FromDateTimeOffset(since) : null,
                 LastSeen = listing.LastSeen is { } seen ? Timestamp.FromDateTimeOffset(seen) : null,
-                LeaderInstanceId = listing.Connections.FirstOrDefault(c => c.Leader)?.InstanceId ?? "",
-                Replicas = listing.Connections.Select(c => c.InstanceId).Distinct(StringComparer.Ordinal).Count(),
+                LeaderInstanceId = listing.LeaderInstanceId ?? "",
+                Replicas = listing.Replicas,
             },
         };
         agent.Status.Connections.AddRange(listing.Connections.Select(c => new Proto.AgentConnection

@@ -26,6 +26,12 @@ public sealed record AgentListing(
     [property: Id(6)] DateTimeOffset? LastSeen,
     [property: Id(7)] IReadOnlyList<AgentListingConnection> Connections)
 {
+    /// <summary>The instance that leads the agent's replicas, or null when none of the connected ones does.</summary>
+    public string? LeaderInstanceId => Connections.FirstOrDefault(c => c.Leader)?.InstanceId;
+
+    /// <summary>Distinct agent processes connected: a replica connected through two gateways counts once.</summary>
+    public int Replicas => Connections.Select(c => c.InstanceId).Distinct(StringComparer.Ordinal).Count();
+
     /// <summary>The listing of an agent read from its grain.</summary>
     public static AgentListing From(AgentSnapshot agent) => new(
         agent.Registration.Name,

@@ -68,7 +68,7 @@ internal sealed class AgentStatusChannel(IClusterClient client, AgentDirectory d
                 }
 
                 // The replica that runs GitOps and publishes; null when the agent runs no election.
-                if (a.Connections.FirstOrDefault(c => c.Leader)?.InstanceId is { } leader)
+                if (a.LeaderInstanceId is { } leader)
                 {
                     w.WriteString("leader", leader);
                 }
@@ -77,7 +77,7 @@ internal sealed class AgentStatusChannel(IClusterClient client, AgentDirectory d
                     w.WriteNull("leader");
                 }
 
-                w.WriteNumber("replicas", a.Connections.Select(c => c.InstanceId).Distinct(StringComparer.Ordinal).Count());
+                w.WriteNumber("replicas", a.Replicas);
                 w.WriteStartArray("connections");
                 foreach (var lease in a.Connections)
                 {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Google.Protobuf;
-using Grpc.Core;
 using Plural.Bench.Agents;
 using Plural.Bench.Load;
 using Plural.Bench.Platform;
@@ -77,42 +76,7 @@ public sealed class RegistryScenario : IScenario
         // Registration.
         var commitsBefore = await CommitsAsync(postgres);
         var stopwatch = Stopwatch.StartNew();
-        var tokens = new string[registrations];
-        var done = 0;
-        var retries = 0;
-        await Parallel.ForEachAsync(Enumerable.Range(0, registrations), new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = ct }, async (i, token) =>
-        {
-            var request = new RegisterAgentRequest
-            {
-                Name = NameOf(i),
-                Labels = { ["group"] = $"g{i % 10}" },
-                Description = "benchmark",
-                RequestId = Guid.NewGuid().ToString("N"),
-            };
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    // A retry with the same request id gets the first answer if the first attempt got through.
-                    tokens[i] = (await platform.Api.RegisterAgentAsync(request, cancellationToken: token)).Token.Token;
-                    break;
-                }
-                catch (RpcException failure) when (attempt < 5 && failure.StatusCode is StatusCode.Unknown or StatusCode.Unavailable or StatusCode.DeadlineExceeded)
-                {
-                    if (Interlocked.Increment(ref retries) == 1)
-                    {
-                        context.Log($"first failed registration ({failure.Status.Detail}); gateway: {platform.Gateway.LastErrorLine}; silo: {platform.Silo.LastErrorLine}");
-                    }
-
-                    await Task.Delay(TimeSpan.FromSeconds(attempt), token);
-                }
-            }
-
-            if (Interlocked.Increment(ref done) % 10_000 == 0)
-            {
-                context.Log($"registered {done:#,0} in {stopwatch.Elapsed.TotalSeconds:0} s");
-            }
-        });
+        var (tokens, retries) = await BenchFleet.RegisterAsync(context, platform, registrations, NameOf, parallel, ct);
         var registerSeconds = stopwatch.Elapsed.TotalSeconds;
         var commits = await CommitsAsync(postgres) - commitsBefore;
         context.Log($"registered {registrations:#,0} agents in {registerSeconds:0.0} s ({registrations / registerSeconds:0}/s), {commits / registerSeconds:0} store transactions/s");
@@ -120,11 +84,11 @@ public sealed class RegistryScenario : IScenario
             $"{registrations / registerSeconds:0} registrations/s, {commits / registerSeconds:0} store transactions/s over {registerSeconds:0} s, {retries} retried");
 
         // Listing.
-        var (all, listed) = await PagesAsync(platform, "", connectedOnly: false, passes, ct);
+        var (all, listed) = await BenchFleet.PagesAsync(platform, "", connectedOnly: false, passes, ct);
         context.Log($"ListAgents: {all.Count} pages, {listed / passes} agents a pass, p50 {Millis(all, 50)} p99 {Millis(all, 99)}");
         table.Add("ListAgents page of 1,000", Format.Count(all.Count), Millis(all, 50), Millis(all, 99), Millis(all, 100),
             $"{listed / passes:#,0} agents a pass, {passes} passes");
-        var (selected, selectedCount) = await PagesAsync(platform, "group=g3", connectedOnly: false, passes, ct);
+        var (selected, selectedCount) = await BenchFleet.PagesAsync(platform, "group=g3", connectedOnly: false, passes, ct);
         table.Add("ListAgents page of 1,000, selector group=g3", Format.Count(selected.Count), Millis(selected, 50), Millis(selected, 99),
             Millis(selected, 100), $"{selectedCount / passes:#,0} agents a pass");
 
@@ -139,9 +103,9 @@ public sealed class RegistryScenario : IScenario
                 agents[i] = new LightAgent(NameOf(i), tokens[i], platform.AgentUrl, 1, answer);
                 await agents[i].ConnectAsync(token);
             });
-            var listedConnected = await WaitConnectedAsync(platform, connectedCount, ct);
+            var listedConnected = await BenchFleet.WaitListedConnectedAsync(platform, connectedCount, TimeSpan.FromMinutes(2), ct);
             context.Log($"{listedConnected} agents connected and listed in {stopwatch.Elapsed.TotalSeconds:0.0} s");
-            var (connectedPages, _) = await PagesAsync(platform, "", connectedOnly: true, passes * 10, ct);
+            var (connectedPages, _) = await BenchFleet.PagesAsync(platform, "", connectedOnly: true, passes * 10, ct);
             table.Add($"ListAgents connected_only ({connectedCount:#,0} of {registrations:#,0})", Format.Count(connectedPages.Count),
                 Millis(connectedPages, 50), Millis(connectedPages, 99), Millis(connectedPages, 100), "");
 
@@ -187,50 +151,4 @@ public sealed class RegistryScenario : IScenario
 
     private static Task<long> CommitsAsync(PostgresServer postgres) =>
         postgres.ScalarAsync(Database, "SELECT sum(xact_commit) FROM pg_stat_database");
-
-    /// <summary>Every page, <paramref name="passes"/> times: each page's time (sorted) and the agents seen.</summary>
-    private static async Task<(List<double> Times, int Agents)> PagesAsync(PlatformHost platform, string selector, bool connectedOnly, int passes, CancellationToken ct)
-    {
-        var times = new List<double>();
-        var agents = 0;
-        for (var pass = 0; pass < passes; pass++)
-        {
-            var request = new ListAgentsRequest { PageSize = 1000, LabelSelector = selector, ConnectedOnly = connectedOnly };
-            do
-            {
-                var started = Stopwatch.GetTimestamp();
-                var page = await platform.Api.ListAgentsAsync(request, cancellationToken: ct);
-                times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                agents += page.Agents.Count;
-                request.PageToken = page.NextPageToken;
-            }
-            while (request.PageToken.Length > 0);
-        }
-
-        times.Sort();
-        return (times, agents);
-    }
-
-    private static async Task<int> WaitConnectedAsync(PlatformHost platform, int expected, CancellationToken ct)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            var listed = 0;
-            var request = new ListAgentsRequest { PageSize = 1000, ConnectedOnly = true };
-            do
-            {
-                var page = await platform.Api.ListAgentsAsync(request, cancellationToken: ct);
-                listed += page.Agents.Count;
-                request.PageToken = page.NextPageToken;
-            }
-            while (request.PageToken.Length > 0);
-            if (listed >= expected || deadline.Elapsed > TimeSpan.FromMinutes(2))
-            {
-                return listed;
-            }
-
-            await Task.Delay(500, ct);
-        }
-    }
 }
