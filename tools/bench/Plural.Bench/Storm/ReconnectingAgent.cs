@@ -60,7 +60,7 @@ public sealed class ReconnectingAgent(string name, string token, Uri gateway, in
         {
             if (_current is { } old)
             {
-                await old.DisposeAsync();
+                await DisposeQuietlyAsync(old);
             }
 
             _current = new LightAgent(name, token, gateway, tunnels, answer);
@@ -83,6 +83,21 @@ public sealed class ReconnectingAgent(string name, string token, Uri gateway, in
 
     private static TimeSpan Jittered(TimeSpan delay) => delay + delay * (Jitter * Random.Shared.NextDouble());
 
+    /// <summary>
+    /// Disposes a light agent whose connection died: its loops may end with whatever the dead connection threw
+    /// (an <see cref="System.Net.Http.HttpIOException"/> too), and it goes away regardless.
+    /// </summary>
+    private static async Task DisposeQuietlyAsync(LightAgent agent)
+    {
+        try
+        {
+            await agent.DisposeAsync();
+        }
+        catch (Exception ex) when (ex is IOException or RpcException or InvalidOperationException or OperationCanceledException)
+        {
+        }
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
@@ -90,7 +105,7 @@ public sealed class ReconnectingAgent(string name, string token, Uri gateway, in
         await _loop;
         if (_current is { } agent)
         {
-            await agent.DisposeAsync();
+            await DisposeQuietlyAsync(agent);
         }
 
         _stop.Dispose();
