@@ -119,22 +119,40 @@ public sealed class ReconnectStormScenario : IScenario
         Stopwatch clock, List<StormSample> samples, CancellationToken ct)
     {
         var grainRequests = await GrainRequestsAsync(platform, http);
-        var commits = await postgres.ScalarAsync(Database, "SELECT sum(xact_commit) FROM pg_stat_database");
+        var commits = await CommitsAsync(postgres);
+        var at = clock.Elapsed;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         try
         {
             while (await timer.WaitForNextTickAsync(ct))
             {
-                var nowRequests = await GrainRequestsAsync(platform, http);
-                var nowCommits = await postgres.ScalarAsync(Database, "SELECT sum(xact_commit) FROM pg_stat_database");
-                samples.Add(new StormSample(clock.Elapsed.TotalSeconds, agents.Count(a => a.Connected), nowRequests - grainRequests, nowCommits - commits));
-                (grainRequests, commits) = (nowRequests, nowCommits);
+                double nowRequests;
+                long nowCommits;
+                try
+                {
+                    nowRequests = await GrainRequestsAsync(platform, http);
+                    nowCommits = await CommitsAsync(postgres);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A busy store or silo may not answer a scrape within its timeout; the next sample covers the gap.
+                    continue;
+                }
+
+                var now = clock.Elapsed;
+                var seconds = (now - at).TotalSeconds;
+                samples.Add(new StormSample(now.TotalSeconds, agents.Count(a => a.Connected),
+                    (nowRequests - grainRequests) / seconds, (long)((nowCommits - commits) / seconds)));
+                (grainRequests, commits, at) = (nowRequests, nowCommits, now);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
         }
     }
+
+    private static Task<long> CommitsAsync(PostgresServer postgres) =>
+        postgres.ScalarAsync(Database, "SELECT sum(xact_commit) FROM pg_stat_database");
 
     /// <summary>Grain requests the silo has dispatched since it started, from its Prometheus scrape.</summary>
     private static async Task<double> GrainRequestsAsync(PlatformHost platform, HttpClient http)
