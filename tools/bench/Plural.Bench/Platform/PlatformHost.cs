@@ -111,12 +111,15 @@ public sealed class PlatformHost : IDisposable
         return new PlatformHost(context, silo, new Uri($"http://127.0.0.1:{siloHealth}"), gateway, gatewayArgs, agentUrl, apiUrl, httpUrl, adminToken);
     }
 
-    /// <summary>Kills the gateway (as a crash would: no drain) and starts it again on the same ports; returns once it is ready.</summary>
-    public async Task RestartGatewayAsync(CancellationToken ct)
+    /// <summary>
+    /// Kills the gateway (as a crash would: no drain) and starts it again on the same ports; returns once it is ready, or
+    /// after <paramref name="within"/> (a gateway under a reconnect storm may answer its probe late).
+    /// </summary>
+    public async Task RestartGatewayAsync(TimeSpan within, CancellationToken ct)
     {
         await Gateway.KillAsync();
         Gateway = _context.Children.Start("gateway", "dotnet", _gatewayArgs, ProductEnvironment, Path.GetDirectoryName(RepositoryLayout.ProgramPath("Gateway")));
-        await WaitReadyAsync(Gateway, new Uri(HttpUrl, "/readyz"), ct);
+        await WaitReadyAsync(Gateway, new Uri(HttpUrl, "/readyz"), ct, within);
     }
 
     /// <summary>Registers an agent and returns its token.</summary>
@@ -168,10 +171,10 @@ public sealed class PlatformHost : IDisposable
         ["Logging__Console__FormatterOptions__SingleLine"] = "true",
     };
 
-    private static async Task WaitReadyAsync(ChildProcess process, Uri probe, CancellationToken ct)
+    private static async Task WaitReadyAsync(ChildProcess process, Uri probe, CancellationToken ct, TimeSpan? within = null)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + StartTimeout;
+        var deadline = DateTime.UtcNow + (within ?? StartTimeout);
         while (true)
         {
             process.ThrowIfExited();
@@ -195,7 +198,7 @@ public sealed class PlatformHost : IDisposable
             if (DateTime.UtcNow > deadline)
             {
                 throw new TimeoutException(string.Create(CultureInfo.InvariantCulture,
-                    $"{process.Name} was not ready at {probe} within {StartTimeout.TotalSeconds} s. Output:\n{process.Output}"));
+                    $"{process.Name} was not ready at {probe} within {(within ?? StartTimeout).TotalSeconds} s. Output:\n{process.Output}"));
             }
 
             await Task.Delay(200, ct);

@@ -82,7 +82,7 @@ public sealed class ReconnectStormScenario : IScenario
             var clock = Stopwatch.StartNew();
             using var sampling = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var sampler = SampleAsync(platform, postgres, http, agents, clock, samples, sampling.Token);
-            await platform.RestartGatewayAsync(ct);
+            await platform.RestartGatewayAsync(deadline, ct);
             var ready = clock.Elapsed;
             context.Log($"gateway killed and ready again after {ready.TotalSeconds:0.0} s");
             TimeSpan? allBack = null, allListed = null;
