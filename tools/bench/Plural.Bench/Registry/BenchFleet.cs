@@ -3,12 +3,35 @@ using Grpc.Core;
 using Plural.Bench.Platform;
 using Plural.Bench.Runner;
 using Plural.Protocol.Server;
+using Plural.Testing.Servers;
 
 namespace Plural.Bench.Registry;
 
 /// <summary>Registering many agents through <c>ServerApi</c> and counting them through <c>ListAgents</c>.</summary>
 public static class BenchFleet
 {
+    /// <summary>The database the silo keeps grain state in.</summary>
+    public const string Database = "plural";
+
+    /// <summary>A throwaway PostgreSQL server with <see cref="Database"/> created.</summary>
+    public static async Task<PostgresServer> StartPostgresAsync()
+    {
+        var postgres = await PostgresServer.StartAsync();
+        await postgres.CreateDatabaseAsync(Database);
+        return postgres;
+    }
+
+    /// <summary>Silo arguments that keep grain state in <paramref name="postgres"/>.</summary>
+    public static string[] SiloOnPostgres(PostgresServer postgres) =>
+    [
+        "--Orleans:StorageProvider=Postgres", "--Orleans:MigrateOnStart=true",
+        $"--ConnectionStrings:Postgres={postgres.ConnectionString(Database)}",
+    ];
+
+    /// <summary>Transactions PostgreSQL has committed so far: the store queries, counted.</summary>
+    public static Task<long> CommitsAsync(PostgresServer postgres) =>
+        postgres.ScalarAsync(Database, "SELECT sum(xact_commit) FROM pg_stat_database");
+
     /// <summary>
     /// Registers <paramref name="count"/> agents named by <paramref name="nameOf"/>, each labelled <c>group</c> with one of 10
     /// values, <paramref name="parallel"/> in flight; returns their tokens and how many calls were retried.

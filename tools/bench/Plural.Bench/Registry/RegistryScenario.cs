@@ -8,7 +8,6 @@ using Plural.Bench.Reporting;
 using Plural.Bench.Runner;
 using Plural.Protocol.Agent;
 using Plural.Protocol.Server;
-using Plural.Testing.Servers;
 
 namespace Plural.Bench.Registry;
 
@@ -19,7 +18,6 @@ namespace Plural.Bench.Registry;
 /// </summary>
 public sealed class RegistryScenario : IScenario
 {
-    private const string Database = "plural";
 
     /// <inheritdoc />
     public string Name => "registry";
@@ -50,13 +48,8 @@ public sealed class RegistryScenario : IScenario
         var queries = context.Count("queries");
         FileLimits.Raise(65_536);
 
-        await using var postgres = await PostgresServer.StartAsync();
-        await postgres.CreateDatabaseAsync(Database);
-        using var platform = await PlatformHost.StartAsync(context, [],
-        [
-            "--Orleans:StorageProvider=Postgres", "--Orleans:MigrateOnStart=true",
-            $"--ConnectionStrings:Postgres={postgres.ConnectionString(Database)}",
-        ], ct);
+        await using var postgres = await BenchFleet.StartPostgresAsync();
+        using var platform = await PlatformHost.StartAsync(context, [], BenchFleet.SiloOnPostgres(postgres), ct);
 
         var table = new ResultTable("Registry", "measure", "count", "p50", "p99", "max", "notes");
         var report = new ScenarioReport
@@ -74,11 +67,11 @@ public sealed class RegistryScenario : IScenario
         };
 
         // Registration.
-        var commitsBefore = await CommitsAsync(postgres);
+        var commitsBefore = await BenchFleet.CommitsAsync(postgres);
         var stopwatch = Stopwatch.StartNew();
         var (tokens, retries) = await BenchFleet.RegisterAsync(context, platform, registrations, NameOf, parallel, ct);
         var registerSeconds = stopwatch.Elapsed.TotalSeconds;
-        var commits = await CommitsAsync(postgres) - commitsBefore;
+        var commits = await BenchFleet.CommitsAsync(postgres) - commitsBefore;
         context.Log($"registered {registrations:#,0} agents in {registerSeconds:0.0} s ({registrations / registerSeconds:0}/s), {commits / registerSeconds:0} store transactions/s");
         table.Add("RegisterAgent", Format.Count(registrations), "", "", "",
             $"{registrations / registerSeconds:0} registrations/s, {commits / registerSeconds:0} store transactions/s over {registerSeconds:0} s, {retries} retried");
@@ -148,7 +141,4 @@ public sealed class RegistryScenario : IScenario
     private static string NameOf(int i) => $"reg-{i:000000}";
 
     private static string Millis(List<double> sorted, double percentile) => $"{Percentiles.Of(sorted, percentile):0.0} ms";
-
-    private static Task<long> CommitsAsync(PostgresServer postgres) =>
-        postgres.ScalarAsync(Database, "SELECT sum(xact_commit) FROM pg_stat_database");
 }

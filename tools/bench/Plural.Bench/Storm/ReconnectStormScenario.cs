@@ -17,7 +17,6 @@ namespace Plural.Bench.Storm;
 /// </summary>
 public sealed class ReconnectStormScenario : IScenario
 {
-    private const string Database = "plural";
     private const string GrainRequests = "orleans_messaging_processing_dispatcher_received_total";
 
     /// <inheritdoc />
@@ -49,13 +48,8 @@ public sealed class ReconnectStormScenario : IScenario
         var deadline = context.Duration("deadline");
         FileLimits.Raise(65_536);
 
-        await using var postgres = await PostgresServer.StartAsync();
-        await postgres.CreateDatabaseAsync(Database);
-        using var platform = await PlatformHost.StartAsync(context, [],
-        [
-            "--Orleans:StorageProvider=Postgres", "--Orleans:MigrateOnStart=true",
-            $"--ConnectionStrings:Postgres={postgres.ConnectionString(Database)}",
-        ], ct);
+        await using var postgres = await BenchFleet.StartPostgresAsync();
+        using var platform = await PlatformHost.StartAsync(context, [], BenchFleet.SiloOnPostgres(postgres), ct);
         var (tokens, _) = await BenchFleet.RegisterAsync(context, platform, count, i => $"storm-{i:00000}", 64, ct);
         context.Log($"registered {count:#,0} agents");
 
@@ -119,7 +113,7 @@ public sealed class ReconnectStormScenario : IScenario
         Stopwatch clock, List<StormSample> samples, CancellationToken ct)
     {
         var grainRequests = await GrainRequestsAsync(platform, http);
-        var commits = await CommitsAsync(postgres);
+        var commits = await BenchFleet.CommitsAsync(postgres);
         var at = clock.Elapsed;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         try
@@ -131,7 +125,7 @@ public sealed class ReconnectStormScenario : IScenario
                 try
                 {
                     nowRequests = await GrainRequestsAsync(platform, http);
-                    nowCommits = await CommitsAsync(postgres);
+                    nowCommits = await BenchFleet.CommitsAsync(postgres);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -150,9 +144,6 @@ public sealed class ReconnectStormScenario : IScenario
         {
         }
     }
-
-    private static Task<long> CommitsAsync(PostgresServer postgres) =>
-        postgres.ScalarAsync(Database, "SELECT sum(xact_commit) FROM pg_stat_database");
 
     /// <summary>Grain requests the silo has dispatched since it started, from its Prometheus scrape.</summary>
     private static async Task<double> GrainRequestsAsync(PlatformHost platform, HttpClient http)
