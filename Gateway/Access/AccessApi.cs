@@ -2,14 +2,13 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Plural.Gateway.Listeners;
 using Plural.Grains.Access;
-using Plural.Grains.Fleet;
 using Plural.Protocol.Server;
 using ClusterIdentityMode = Plural.Grains.Access.ClusterIdentityMode;
 
 namespace Plural.Gateway.Access;
 
 /// <summary>The <c>ServerApi</c> calls about user access: tokens for the Kubernetes proxy and each agent's identity policy.</summary>
-internal sealed class AccessApi(UserTokenIssuer issuer, ClusterIdentity identities, KubeconfigBuilder kubeconfigs, IGrainFactory grains)
+internal sealed class AccessApi(UserTokenIssuer issuer, ClusterIdentity identities, KubeconfigBuilder kubeconfigs, IGrainFactory grains, AgentDirectory directory)
 {
     /// <summary>Issues a user token with a kubeconfig that reaches the agents it grants through the Kubernetes proxy.</summary>
     public async Task<IssueUserTokenResponse> IssueUserTokenAsync(IssueUserTokenRequest request)
@@ -24,7 +23,7 @@ internal sealed class AccessApi(UserTokenIssuer issuer, ClusterIdentity identiti
             var (grant, token) = await issuer.IssueAsync(
                 request.User, request.Groups, request.Agents, request.TtlSeconds == 0 ? null : TimeSpan.FromSeconds(request.TtlSeconds));
             var agents = grant.Reaches(UserTokenGrant.AllAgents)
-                ? await grains.GetGrain<IAgentDirectoryGrain>(IAgentDirectoryGrain.Key).List(null, 10_000)
+                ? await directory.NamesAsync(10_000, CancellationToken.None)
                 : grant.Agents;
             return new IssueUserTokenResponse { Info = ToProto(grant), Token = token, Kubeconfig = kubeconfigs.Build(agents, token, grant.User) };
         }

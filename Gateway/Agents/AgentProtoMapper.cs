@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Google.Protobuf.WellKnownTypes;
 using Plural.Grains.Agents;
+using Plural.Grains.Fleet;
 using Proto = Plural.Protocol.Server;
 
 namespace Plural.Gateway.Agents;
@@ -24,6 +25,42 @@ internal static class AgentProtoMapper
         }
 
         agent.Tokens.AddRange(snapshot.Tokens.Select(ToProto));
+        return agent;
+    }
+
+    /// <summary>
+    /// An agent as listings show it: no tokens, and connections without tunnel counts or lease expiry, which only
+    /// <c>GetAgent</c> reads live from the agent's grain.
+    /// </summary>
+    public static Proto.Agent ToProto(AgentListing listing)
+    {
+        var agent = new Proto.Agent
+        {
+            Name = listing.Name,
+            Description = listing.Description,
+            CreatedAt = Timestamp.FromDateTimeOffset(listing.CreatedAt),
+            Status = new Proto.AgentStatus
+            {
+                Connected = listing.Connected,
+                Since = listing.Since is { } since ? Timestamp.FromDateTimeOffset(since) : null,
+                LastSeen = listing.LastSeen is { } seen ? Timestamp.FromDateTimeOffset(seen) : null,
+                LeaderInstanceId = listing.LeaderInstanceId ?? "",
+                Replicas = listing.Replicas,
+            },
+        };
+        agent.Status.Connections.AddRange(listing.Connections.Select(c => new Proto.AgentConnection
+        {
+            GatewayId = c.GatewayId,
+            InstanceId = c.InstanceId,
+            AgentVersion = c.AgentVersion,
+            ConnectedAt = Timestamp.FromDateTimeOffset(c.ConnectedAt),
+            Leader = c.Leader,
+        }));
+        foreach (var (key, value) in listing.Labels)
+        {
+            agent.Labels[key] = value;
+        }
+
         return agent;
     }
 

@@ -4,17 +4,16 @@ using Plural.Gateway.Install;
 using Plural.Gateway.Listeners;
 using Plural.Gateway.Tunnels;
 using Plural.Grains.Agents;
-using Plural.Grains.Fleet;
 using Plural.Protocol.Kubernetes;
 using Plural.Protocol.Server;
 
 namespace Plural.Gateway.Agents;
 
 /// <summary>The <c>ServerApi</c> calls that register, install, read, list and delete agents.</summary>
-internal sealed class AgentsApi(AgentRegistrar registrar, AgentInstallLinks installs, IGrainFactory grains, SessionRegistry sessions, LeaseKeeper leases,
-    AgentLocations locations)
+internal sealed class AgentsApi(AgentRegistrar registrar, AgentInstallLinks installs, IGrainFactory grains, AgentDirectory directory,
+    SessionRegistry sessions, LeaseKeeper leases, AgentLocations locations)
 {
-    private const int DefaultPageSize = 100, MaxPageSize = 1000, DirectoryBatch = 500;
+    private const int DefaultPageSize = 100, MaxPageSize = 1000;
 
     public async Task<RegisterAgentResponse> RegisterAsync(RegisterAgentRequest request)
     {
@@ -76,7 +75,7 @@ internal sealed class AgentsApi(AgentRegistrar registrar, AgentInstallLinks inst
         }
     }
 
-    public async Task<ListAgentsResponse> ListAsync(ListAgentsRequest request)
+    public async Task<ListAgentsResponse> ListAsync(ListAgentsRequest request, CancellationToken ct)
     {
         if (request.PageSize < 0)
         {
@@ -95,25 +94,10 @@ internal sealed class AgentsApi(AgentRegistrar registrar, AgentInstallLinks inst
 
         var size = request.PageSize == 0 ? DefaultPageSize : Math.Min(request.PageSize, MaxPageSize);
         var after = string.IsNullOrEmpty(request.PageToken) ? null : request.PageToken;
-        var directory = grains.GetGrain<IAgentDirectoryGrain>(IAgentDirectoryGrain.Key);
-        // One more than the page tells whether another page follows; a filter may need several directory batches.
-        var matches = new List<AgentSnapshot>(size + 1);
-        while (matches.Count <= size)
-        {
-            var names = await directory.List(after, DirectoryBatch);
-            var snapshots = await Task.WhenAll(names.Select(n => grains.GetGrain<IAgentGrain>(n).Get()));
-            matches.AddRange(snapshots.OfType<AgentSnapshot>().Where(s => selector.Matches(s.Registration.Labels)).Take(size + 1 - matches.Count));
-            if (names.Count < DirectoryBatch)
-            {
-                break;
-            }
-
-            after = names[^1];
-        }
-
-        var page = matches.Take(size).ToList();
-        var response = new ListAgentsResponse { NextPageToken = matches.Count > size ? page[^1].Registration.Name : "" };
-        response.Agents.AddRange(page.Select(AgentProtoMapper.ToProto));
+        // Listings from the directory shards: no agent grain is asked, so a page costs the same at any fleet size.
+        var page = await directory.PageAsync(after, size, request.LabelSelector, request.ConnectedOnly, ct);
+        var response = new ListAgentsResponse { NextPageToken = page.NextAfter ?? "" };
+        response.Agents.AddRange(page.Agents.Select(AgentProtoMapper.ToProto));
         return response;
     }
 

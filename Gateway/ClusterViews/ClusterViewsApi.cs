@@ -2,7 +2,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Plural.Gateway.Listeners;
 using Plural.Grains.Cluster;
-using Plural.Grains.Fleet;
+using Plural.Protocol.Kubernetes;
 using Plural.Protocol.Server;
 
 namespace Plural.Gateway.ClusterViews;
@@ -10,6 +10,7 @@ namespace Plural.Gateway.ClusterViews;
 /// <summary>The <c>ServerApi</c> calls about cluster views, cached queries and cluster events.</summary>
 internal sealed class ClusterViewsApi(
     IGrainFactory grains,
+    AgentDirectory directory,
     ClusterQueryClient queries,
     FleetQueryRunner fleet,
     ResumableEventWatcher events,
@@ -23,17 +24,15 @@ internal sealed class ClusterViewsApi(
     }
 
     /// <summary>Last-known views of registered agents, a page at a time.</summary>
-    public async Task<ListClusterViewsResponse> ListViewsAsync(ListClusterViewsRequest request)
+    public async Task<ListClusterViewsResponse> ListViewsAsync(ListClusterViewsRequest request, CancellationToken ct)
     {
         var size = ListArguments.PageSize(request.PageSize);
-        var names = await grains.GetGrain<IAgentDirectoryGrain>(IAgentDirectoryGrain.Key)
-            .List(string.IsNullOrEmpty(request.PageToken) ? null : request.PageToken, size + 1);
-        var page = names.Take(size).ToList();
-        var snapshots = await Task.WhenAll(page.Select(n => grains.GetGrain<IClusterViewGrain>(n).Get()));
+        var page = await directory.PageAsync(string.IsNullOrEmpty(request.PageToken) ? null : request.PageToken, size, "", connectedOnly: false, ct);
+        var snapshots = await Task.WhenAll(page.Agents.Select(a => grains.GetGrain<IClusterViewGrain>(a.Name).Get()));
         return new ListClusterViewsResponse
         {
             Views = { snapshots.Select(ClusterViewsApiMapper.ToProto) },
-            NextPageToken = names.Count > size ? page[^1] : "",
+            NextPageToken = page.NextAfter ?? "",
         };
     }
 

@@ -1,26 +1,23 @@
 using System.Collections.Concurrent;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
-using Plural.Grains.Agents;
-using Plural.Grains.Fleet;
+using Plural.Gateway.Listeners;
 using Plural.Protocol.Agent;
 using Plural.Protocol.Kubernetes;
 
 namespace Plural.Gateway.ClusterViews;
 
 /// <summary>
-/// Runs one cached query on many agents at once. The grains say which agents exist, carry which labels and are
-/// connected; the queries and their answers travel through the agents' tunnels, never through a grain.
+/// Runs one cached query on many agents at once. The directory shards say which agents exist, carry which labels and
+/// are connected (one call per shard, none per agent); the queries and their answers travel through the agents' tunnels, never through a grain.
 /// </summary>
 internal sealed partial class FleetQueryRunner(
-    IGrainFactory grains,
+    AgentDirectory directory,
     ClusterQueryClient queries,
     IOptions<ClusterQueryOptions> options,
     TimeProvider clock,
     ILogger<FleetQueryRunner> logger)
 {
-    private const int DirectoryPage = 1000;
-
     /// <summary>
     /// Asks every connected agent that <paramref name="selector"/> matches; each has <paramref name="timeout"/> to
     /// answer, all asked together, so the whole call takes about that long at most.
@@ -28,7 +25,7 @@ internal sealed partial class FleetQueryRunner(
     public async Task<FleetQueryOutcome> RunAsync(CacheQuery query, LabelSelector selector, TimeSpan timeout, CancellationToken ct)
     {
         var started = clock.GetTimestamp();
-        var agents = await ConnectedAgentsAsync(selector, ct);
+        var agents = (await directory.AllAsync(selector.ToString(), connectedOnly: true, ct)).Select(a => a.Name).ToList();
         var answers = new ConcurrentBag<FleetAnswer>();
         var timedOut = new ConcurrentBag<string>();
         var failed = new ConcurrentBag<FleetFailure>();
@@ -79,29 +76,6 @@ internal sealed partial class FleetQueryRunner(
             [.. answers.OrderBy(a => a.AgentName, StringComparer.Ordinal)],
             [.. timedOut.Order(StringComparer.Ordinal)],
             [.. failed.OrderBy(f => f.AgentName, StringComparer.Ordinal)]);
-    }
-
-    private async Task<List<string>> ConnectedAgentsAsync(LabelSelector selector, CancellationToken ct)
-    {
-        var directory = grains.GetGrain<IAgentDirectoryGrain>(IAgentDirectoryGrain.Key);
-        var selected = new List<string>();
-        string? after = null;
-        while (true)
-        {
-            ct.ThrowIfCancellationRequested();
-            var names = await directory.List(after, DirectoryPage);
-            var snapshots = await Task.WhenAll(names.Select(n => grains.GetGrain<IAgentGrain>(n).Get()));
-            selected.AddRange(snapshots
-                .OfType<AgentSnapshot>()
-                .Where(s => s.Status.Connected && selector.Matches(s.Registration.Labels))
-                .Select(s => s.Registration.Name));
-            if (names.Count < DirectoryPage)
-            {
-                return selected;
-            }
-
-            after = names[^1];
-        }
     }
 
     [LoggerMessage(EventId = 2603, Level = LogLevel.Information,

@@ -15,7 +15,7 @@ internal sealed class DashboardAgentList(AgentsApi agents)
 {
     public async Task<ListAgentsResponse> PageAsync(Caller caller, ListAgentsRequest request, CancellationToken ct)
     {
-        var page = caller.Agents is { } allowed ? await PageOfAsync(allowed, request, ct) : await agents.ListAsync(request);
+        var page = caller.Agents is { } allowed ? await PageOfAsync(allowed, request, ct) : await agents.ListAsync(request, ct);
         foreach (var agent in page.Agents)
         {
             agent.Tokens.Clear();

@@ -7,8 +7,8 @@ namespace Plural.Gateway.Listeners;
 internal static class ListenersServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="GatewayOptions"/>, <see cref="ListenerLimitOptions"/> and <see cref="GrainReadOptions"/> (validated at start), the gateway's identity,
-    /// its listeners, gRPC and its instruments, and configures Kestrel's listeners and limits.
+    /// Adds <see cref="GatewayOptions"/>, <see cref="ListenerLimitOptions"/> and <see cref="GrainReadOptions"/> (validated at start), the gateway's
+    /// identity, its listeners, gRPC, its instruments and the agent directory reader, and configures Kestrel's listeners and limits.
     /// </summary>
     public static WebApplicationBuilder AddGatewayListeners(this WebApplicationBuilder builder)
     {
@@ -21,6 +21,7 @@ internal static class ListenersServiceCollectionExtensions
         services.AddSingleton(sp => GatewayIdentity.From(sp.GetRequiredService<IOptions<GatewayOptions>>().Value));
         services.AddSingleton<GatewayListeners>();
         services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton<AgentDirectory>();
         services.AddGrpc(o => o.MaxReceiveMessageSize = 8 * 1024 * 1024);
 
         builder.WebHost.ConfigureKestrel((_, kestrel) =>

@@ -1,6 +1,5 @@
 using Plural.Gateway.Access;
 using Plural.Gateway.Listeners;
-using Plural.Grains.Fleet;
 
 namespace Plural.Gateway.Proxy;
 
@@ -14,7 +13,7 @@ internal static class KubeconfigEndpoint
     public static IEndpointConventionBuilder MapKubeconfig(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet(Route, HandleAsync).WithMetadata(new ListenerMetadata(ListenerKind.Http));
 
-    private static async Task HandleAsync(HttpContext context, CallerAuthenticator authenticator, KubeconfigBuilder kubeconfigs, IGrainFactory grains)
+    private static async Task HandleAsync(HttpContext context, CallerAuthenticator authenticator, KubeconfigBuilder kubeconfigs, AgentDirectory directory)
     {
         var ct = context.RequestAborted;
         var token = CallerAuthenticator.BearerOf(context.Request.Headers.Authorization);
@@ -28,7 +27,7 @@ internal static class KubeconfigEndpoint
 
         var agents = caller.Agents is { } allowed
             ? [.. allowed.Order(StringComparer.Ordinal)]
-            : await grains.GetGrain<IAgentDirectoryGrain>(IAgentDirectoryGrain.Key).List(null, 10_000);
+            : await directory.NamesAsync(10_000, ct);
         context.Response.ContentType = "application/yaml";
         await context.Response.WriteAsync(kubeconfigs.Build(agents, token, caller.User), ct);
     }

@@ -26,7 +26,7 @@ internal sealed class ServerApiService(
 
     public override Task<Agent> GetAgent(GetAgentRequest request, ServerCallContext context) => agents.GetAsync(request, context.CancellationToken);
 
-    public override Task<ListAgentsResponse> ListAgents(ListAgentsRequest request, ServerCallContext context) => agents.ListAsync(request);
+    public override Task<ListAgentsResponse> ListAgents(ListAgentsRequest request, ServerCallContext context) => agents.ListAsync(request, context.CancellationToken);
 
     public override Task<DeleteAgentResponse> DeleteAgent(DeleteAgentRequest request, ServerCallContext context) => agents.DeleteAsync(request);
 
@@ -63,7 +63,7 @@ internal sealed class ServerApiService(
         clusterViews.GetViewAsync(request);
 
     public override Task<ListClusterViewsResponse> ListClusterViews(ListClusterViewsRequest request, ServerCallContext context) =>
-        clusterViews.ListViewsAsync(request);
+        clusterViews.ListViewsAsync(request, context.CancellationToken);
 
     public override Task<ClusterQueryResult> QueryCluster(QueryClusterRequest request, ServerCallContext context) =>
         clusterViews.QueryAsync(request, context.CancellationToken);

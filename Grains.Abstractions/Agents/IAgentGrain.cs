@@ -50,4 +50,12 @@ public interface IAgentGrain : IGrainWithStringKey
     /// <summary>Unexpired leases: where the agent can be reached now.</summary>
     [Alias("GetLeases")]
     Task<IReadOnlyList<TunnelLease>> GetLeases();
+
+    /// <summary>
+    /// Writes the agent's listing into the directory (<see cref="Fleet.AgentDirectoryKeys"/>) now; false when no agent
+    /// of that name is registered. The grain keeps its listing current by itself; this is for carrying over agents
+    /// registered before the directory had listings.
+    /// </summary>
+    [Alias("WriteListing")]
+    Task<bool> WriteListing();
 }

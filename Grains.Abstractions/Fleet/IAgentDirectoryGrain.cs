@@ -1,8 +1,9 @@
 namespace Plural.Grains.Fleet;
 
 /// <summary>
-/// The list of registered agent names, for listing and paging. A single activation
-/// (key <see cref="Key"/>) is enough: it holds names only, and changes only on registration.
+/// The directory of earlier versions: one grain (key <see cref="Key"/>) holding every agent name in one persisted
+/// set. Kept only so that an upgraded cluster carries those names into the directory buckets
+/// (<see cref="AgentDirectoryKeys"/>); nothing writes to it any more.
 /// </summary>
 [Alias("plural.fleet.IAgentDirectoryGrain")]
 public interface IAgentDirectoryGrain : IGrainWithStringKey
@@ -10,15 +11,10 @@ public interface IAgentDirectoryGrain : IGrainWithStringKey
     /// <summary>The key of the directory grain.</summary>
     public const string Key = "fleet";
 
-    /// <summary>Adds a name; adding a present name is a no-op.</summary>
-    [Alias("Add")]
-    Task Add(string agentName);
-
-    /// <summary>Removes a name.</summary>
-    [Alias("Remove")]
-    Task Remove(string agentName);
-
-    /// <summary>Up to <paramref name="limit"/> names in ordinal order, strictly after <paramref name="after"/>.</summary>
-    [Alias("List")]
-    Task<IReadOnlyList<string>> List(string? after, int limit);
+    /// <summary>
+    /// Has every agent it still names write its listing into the directory buckets, then forgets the names. Returns
+    /// how many agents were carried over; 0 once done, so every silo may call it at start.
+    /// </summary>
+    [Alias("CarryIntoDirectory")]
+    Task<int> CarryIntoDirectory();
 }

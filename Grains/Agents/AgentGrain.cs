@@ -16,10 +16,13 @@ public sealed partial class AgentGrain(
     private readonly LeaseTable _leases = new();
     private AgentStatusAnnouncer? _announcer;
     private DateTimeOffset _lastSeenWritten;
+    private string? _listed;
 
     private string Name => this.GetPrimaryKeyString();
 
-    private AgentStatusAnnouncer Announcer => _announcer ??= new AgentStatusAnnouncer(this, _leases, clock, logger);
+    private AgentStatusAnnouncer Announcer => _announcer ??= new AgentStatusAnnouncer(this, _leases, clock, logger, () => UpdateListingAsync(force: false));
+
+    private IAgentDirectoryBucketGrain Bucket => GrainFactory.GetGrain<IAgentDirectoryBucketGrain>(AgentDirectoryKeys.BucketOf(Name));
 
     public async Task<AgentSnapshot> Register(AgentRegistration registration, AgentTokenRecord firstToken)
     {
@@ -32,7 +35,9 @@ public sealed partial class AgentGrain(
         state.State.Tokens = [firstToken];
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IAgentTokenGrain>(firstToken.Hash).Bind(new TokenBinding(Name, firstToken.TokenId, ExpiresAt: firstToken.ExpiresAt));
-        await GrainFactory.GetGrain<IAgentDirectoryGrain>(IAgentDirectoryGrain.Key).Add(Name);
+        var listing = AgentListing.From(Snapshot());
+        await Bucket.Put(listing);
+        _listed = AgentListings.Shape(listing);
         LogRegistered(logger, Name);
         return Snapshot();
     }
@@ -80,7 +85,8 @@ public sealed partial class AgentGrain(
 
         await state.ClearStateAsync();
         state.State = new AgentState();
-        await GrainFactory.GetGrain<IAgentDirectoryGrain>(IAgentDirectoryGrain.Key).Remove(Name);
+        await Bucket.Remove(Name);
+        _listed = null;
         if (leases.Count > 0)
         {
             await Announcer.UpdateAsync(leases[0].GatewayId, leases[0].InstanceId, TimeSpan.Zero, now);
@@ -132,6 +138,7 @@ public sealed partial class AgentGrain(
         }
 
         var wasConnected = _leases.AnyLive(now);
+        var persisted = true;
         _leases.Put(new TunnelLease(
             renewal.GatewayId, renewal.GatewayAddress, renewal.InstanceId, renewal.AgentVersion,
             renewal.ConnectedAt, renewal.IdleTunnels, renewal.ActiveTunnels, now + renewal.TimeToLive, renewal.Leader, renewal.Conditions));
@@ -145,8 +152,14 @@ public sealed partial class AgentGrain(
         {
             await PersistAsync(now);
         }
+        else
+        {
+            persisted = false;
+        }
 
         await Announcer.UpdateAsync(renewal.GatewayId, renewal.InstanceId, renewal.TimeToLive, now);
+        // Whenever last-seen is stored, the listing follows, so a listing that says connected is never older than that.
+        await UpdateListingAsync(force: persisted);
         return LeaseDecision.Accepted;
     }
 
@@ -163,6 +176,20 @@ public sealed partial class AgentGrain(
         }
 
         await Announcer.UpdateAsync(gatewayId, instanceId, TimeSpan.Zero, now);
+        await UpdateListingAsync(force: false);
+    }
+
+    public async Task<bool> WriteListing()
+    {
+        if (state.State.Registration is null)
+        {
+            return false;
+        }
+
+        var listing = AgentListing.From(Snapshot());
+        await Bucket.Put(listing);
+        _listed = AgentListings.Shape(listing);
+        return true;
     }
 
     public Task<IReadOnlyList<TunnelLease>> GetLeases() =>
@@ -182,6 +209,35 @@ public sealed partial class AgentGrain(
         var live = _leases.Live(now);
         return new AgentSnapshot(state.State.Registration!, [.. state.State.Tokens],
             new AgentConnectionStatus(live.Count > 0, since, live, state.State.LastSeenAt));
+    }
+
+    /// <summary>
+    /// Writes the listing when its connections changed since it was last written, or always with
+    /// <paramref name="force"/>. Never fails the caller: a lost write is repaired by the next change or refresh.
+    /// </summary>
+    private async Task UpdateListingAsync(bool force)
+    {
+        if (state.State.Registration is null)
+        {
+            return;
+        }
+
+        var listing = AgentListing.From(Snapshot());
+        var shape = AgentListings.Shape(listing);
+        if (!force && shape == _listed)
+        {
+            return;
+        }
+
+        try
+        {
+            await Bucket.Put(listing);
+            _listed = shape;
+        }
+        catch (Exception ex)
+        {
+            LogListingFailed(logger, Name, ex);
+        }
     }
 
     private async Task RecordTransition(DateTimeOffset at)
@@ -212,6 +268,9 @@ public sealed partial class AgentGrain(
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Agent {AgentName} deleted")]
     private static partial void LogDeleted(ILogger logger, string agentName);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "Could not write the directory listing of agent {AgentName}")]
+    private static partial void LogListingFailed(ILogger logger, string agentName, Exception exception);
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Agent {AgentName} connected through gateway {GatewayId}")]
     private static partial void LogConnected(ILogger logger, string agentName, string gatewayId);

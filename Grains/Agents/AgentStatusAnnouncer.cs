@@ -6,9 +6,10 @@ namespace Plural.Grains.Agents;
 /// <summary>
 /// Publishes an agent's connected/disconnected transitions on the agent-status streams. Leases lapse without
 /// any call reaching the grain, so while the agent is connected a timer looks for the moment the last one
-/// expires. Grain-owned: every method runs on the grain's scheduler.
+/// expires. Grain-owned: every method runs on the grain's scheduler. After the timer saw the last lease lapse it calls
+/// the grain's <c>lapsed</c>, for the grain to update what it keeps elsewhere (its directory listing).
 /// </summary>
-internal sealed partial class AgentStatusAnnouncer(Grain grain, LeaseTable leases, TimeProvider clock, ILogger logger)
+internal sealed partial class AgentStatusAnnouncer(Grain grain, LeaseTable leases, TimeProvider clock, ILogger logger, Func<Task> lapsed)
 {
     private bool _connected;
     private IGrainTimer? _expiryTimer;
@@ -57,10 +58,14 @@ internal sealed partial class AgentStatusAnnouncer(Grain grain, LeaseTable lease
         }
     }
 
-    private Task CheckExpiryAsync(CancellationToken ct)
+    private async Task CheckExpiryAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        return _connected && !leases.AnyLive(now) ? UpdateAsync(_last.GatewayId, _last.InstanceId, TimeSpan.Zero, now) : Task.CompletedTask;
+        if (_connected && !leases.AnyLive(now))
+        {
+            await UpdateAsync(_last.GatewayId, _last.InstanceId, TimeSpan.Zero, now);
+            await lapsed();
+        }
     }
 
     [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "Could not publish the status change of agent {AgentName}")]

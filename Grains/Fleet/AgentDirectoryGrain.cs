@@ -1,29 +1,36 @@
+using Microsoft.Extensions.Logging;
+using Plural.Grains.Agents;
+
 namespace Plural.Grains.Fleet;
 
 /// <inheritdoc cref="IAgentDirectoryGrain"/>
-public sealed class AgentDirectoryGrain(
-    [PersistentState("directory")] IPersistentState<AgentDirectoryState> state) : Grain, IAgentDirectoryGrain
+public sealed partial class AgentDirectoryGrain(
+    [PersistentState("directory")] IPersistentState<AgentDirectoryState> state,
+    ILogger<AgentDirectoryGrain> logger) : Grain, IAgentDirectoryGrain
 {
-    public async Task Add(string agentName)
+    // Enough agents at once to carry 100,000 over in minutes without flooding the silos and the store.
+    private const int Batch = 64;
+
+    public async Task<int> CarryIntoDirectory()
     {
-        if (state.State.Names.Add(agentName))
+        var names = state.State.Names.ToList();
+        if (names.Count == 0)
         {
-            await state.WriteStateAsync();
+            return 0;
         }
+
+        foreach (var batch in names.Chunk(Batch))
+        {
+            await Task.WhenAll(batch.Select(n => GrainFactory.GetGrain<IAgentGrain>(n).WriteListing()));
+        }
+
+        await state.ClearStateAsync();
+        state.State = new AgentDirectoryState();
+        LogCarried(logger, names.Count);
+        return names.Count;
     }
 
-    public async Task Remove(string agentName)
-    {
-        if (state.State.Names.Remove(agentName))
-        {
-            await state.WriteStateAsync();
-        }
-    }
-
-    public Task<IReadOnlyList<string>> List(string? after, int limit)
-    {
-        IReadOnlyList<string> page =
-            [.. state.State.Names.Where(n => after is null || string.CompareOrdinal(n, after) > 0).Take(limit)];
-        return Task.FromResult(page);
-    }
+    [LoggerMessage(EventId = 5301, Level = LogLevel.Information,
+        Message = "Carried {Agents} agents of the former single directory grain into the directory buckets")]
+    private static partial void LogCarried(ILogger logger, int agents);
 }

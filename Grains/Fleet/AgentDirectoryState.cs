@@ -1,6 +1,6 @@
 namespace Plural.Grains.Fleet;
 
-/// <summary>Persisted state of <see cref="AgentDirectoryGrain"/>.</summary>
+/// <summary>Persisted state of <see cref="AgentDirectoryGrain"/>, as earlier versions wrote it.</summary>
 [GenerateSerializer, Alias("plural.fleet.AgentDirectoryState")]
 public sealed class AgentDirectoryState
 {

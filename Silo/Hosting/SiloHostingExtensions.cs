@@ -1,4 +1,5 @@
 using Plural.Gateway.Hosting;
+using Plural.Grains.Fleet;
 using Plural.Grains.Git;
 using Plural.Grains.Streams;
 using Plural.Silo.Metrics;
@@ -28,6 +29,7 @@ public static class SiloHostingExtensions
             silo.UsePluralTls(options, configuration);
             silo.AddPluralStorage(options, configuration);
             silo.UsePluralReminders(options, configuration);
+            silo.AddAgentDirectory();
             // Orleans' default poll (100 ms) would be most of a change's trip to /cable subscribers.
             silo.AddMemoryStreams(StreamNames.Provider, streams => streams.ConfigurePullingAgent(agent =>
                 agent.Configure(pulling => pulling.GetQueueMsgsTimerPeriod = options.StreamPollInterval)));

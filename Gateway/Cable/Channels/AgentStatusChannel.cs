@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Plural.Gateway.Access;
+using Plural.Gateway.Listeners;
 using Plural.Grains.Agents;
 using Plural.Grains.Fleet;
 using Plural.Grains.Streams;
@@ -10,7 +11,7 @@ namespace Plural.Gateway.Cable.Channels;
 /// <c>AgentStatusChannel</c>: connected/disconnected changes of one agent (<c>agent</c> given) or of every agent
 /// the caller may see. Starts with a snapshot of the agents' current status.
 /// </summary>
-internal sealed class AgentStatusChannel(IClusterClient client, IOptions<CableOptions> options) : ICableChannel
+internal sealed class AgentStatusChannel(IClusterClient client, AgentDirectory directory, IOptions<CableOptions> options) : ICableChannel
 {
     public string Name => "AgentStatusChannel";
 
@@ -23,7 +24,7 @@ internal sealed class AgentStatusChannel(IClusterClient client, IOptions<CableOp
 
     public async Task<CableSnapshot> SnapshotAsync(Caller caller, string? agent, long sequence, string epoch, CancellationToken ct)
     {
-        List<AgentSnapshot> agents = [];
+        List<AgentListing> agents = [];
         var truncated = false;
         if (agent is not null)
         {
@@ -33,17 +34,21 @@ internal sealed class AgentStatusChannel(IClusterClient client, IOptions<CableOp
                 return CableSnapshot.Refused($"agent {agent} is not registered");
             }
 
-            agents.Add(one);
+            agents.Add(AgentListing.From(one));
+        }
+        else if (caller.Agents is { } allowed)
+        {
+            var limit = options.Value.SnapshotMaxAgents;
+            var names = allowed.Order(StringComparer.Ordinal).ToList();
+            truncated = names.Count > limit;
+            var found = await Task.WhenAll(names.Take(limit).Select(n => client.GetGrain<IAgentGrain>(n).Get()));
+            agents.AddRange(found.OfType<AgentSnapshot>().Select(AgentListing.From));
         }
         else
         {
-            var limit = options.Value.SnapshotMaxAgents;
-            var names = caller.Agents is { } allowed
-                ? allowed.Order(StringComparer.Ordinal).ToList()
-                : [.. await client.GetGrain<IAgentDirectoryGrain>(IAgentDirectoryGrain.Key).List(null, limit + 1).WaitAsync(ct)];
-            truncated = names.Count > limit;
-            var found = await Task.WhenAll(names.Take(limit).Select(n => client.GetGrain<IAgentGrain>(n).Get()));
-            agents.AddRange(found.OfType<AgentSnapshot>());
+            var page = await directory.PageAsync(null, options.Value.SnapshotMaxAgents, "", connectedOnly: false, ct);
+            truncated = page.NextAfter is not null;
+            agents.AddRange(page.Agents);
         }
 
         return CableSnapshot.Of(CableFrames.Write(w =>
@@ -55,15 +60,15 @@ internal sealed class AgentStatusChannel(IClusterClient client, IOptions<CableOp
             foreach (var a in agents)
             {
                 w.WriteStartObject();
-                w.WriteString("agent", a.Registration.Name);
-                w.WriteBoolean("connected", a.Status.Connected);
-                if (a.Status.Since is { } since)
+                w.WriteString("agent", a.Name);
+                w.WriteBoolean("connected", a.Connected);
+                if (a.Since is { } since)
                 {
                     w.WriteString("since", since);
                 }
 
                 // The replica that runs GitOps and publishes; null when the agent runs no election.
-                if (a.Status.LeaderInstanceId is { } leader)
+                if (a.LeaderInstanceId is { } leader)
                 {
                     w.WriteString("leader", leader);
                 }
@@ -72,9 +77,9 @@ internal sealed class AgentStatusChannel(IClusterClient client, IOptions<CableOp
                     w.WriteNull("leader");
                 }
 
-                w.WriteNumber("replicas", a.Status.Replicas);
+                w.WriteNumber("replicas", a.Replicas);
                 w.WriteStartArray("connections");
-                foreach (var lease in a.Status.Leases)
+                foreach (var lease in a.Connections)
                 {
                     w.WriteStartObject();
                     w.WriteString("gateway", lease.GatewayId);

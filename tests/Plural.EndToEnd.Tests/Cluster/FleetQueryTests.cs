@@ -81,6 +81,39 @@ public sealed class FleetQueryTests(PlatformFixture platform)
         Assert.StartsWith("agent_selector:", bad.Status.Detail);
     }
 
+    [Fact]
+    public async Task Listing_only_connected_agents_pages_through_them_in_name_order_with_their_gateway()
+    {
+        var fleet = "fleet-" + Guid.NewGuid().ToString("N")[..8];
+        await using var agents = await SimulatedFleet.StartAsync(platform, fleet, 5);
+        var away = await RegisterAsync(fleet, "away", "gold");
+
+        var connected = new List<Agent>();
+        var pages = 0;
+        var request = new ListAgentsRequest { PageSize = 2, LabelSelector = $"fleet={fleet}", ConnectedOnly = true };
+        do
+        {
+            var page = await platform.Api.ListAgentsAsync(request);
+            connected.AddRange(page.Agents);
+            request.PageToken = page.NextPageToken;
+            pages++;
+        }
+        while (request.PageToken.Length > 0 && pages < 10);
+        var everyone = await platform.Api.ListAgentsAsync(new ListAgentsRequest { LabelSelector = $"fleet={fleet}" });
+
+        Assert.Equal(agents.All.Select(a => a.Agent.Name).Order(StringComparer.Ordinal), connected.Select(a => a.Name));
+        Assert.Equal(3, pages);
+        Assert.All(connected, a =>
+        {
+            Assert.True(a.Status.Connected);
+            var connection = Assert.Single(a.Status.Connections);
+            Assert.False(string.IsNullOrEmpty(connection.GatewayId));
+            Assert.False(string.IsNullOrEmpty(connection.AgentVersion));
+        });
+        Assert.Equal(6, everyone.Agents.Count);
+        Assert.False(everyone.Agents.Single(a => a.Name == away.Name).Status.Connected);
+    }
+
     private async Task<RegisteredAgent> RegisterAsync(string fleet, string suffix, string tier)
     {
         var name = $"{fleet}-{suffix}";

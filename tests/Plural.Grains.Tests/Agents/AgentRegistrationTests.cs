@@ -1,5 +1,4 @@
 using Plural.Grains.Agents;
-using Plural.Grains.Fleet;
 
 namespace Plural.Grains.Tests.Agents;
 
@@ -23,24 +22,6 @@ public sealed class AgentRegistrationTests(ClusterFixture fixture)
         Assert.Null(await grain.Get());
         await Assert.ThrowsAsync<AgentNotFoundException>(() => grain.AddToken(AgentFactory.NewToken().Record));
         Assert.Equal(LeaseDecision.UnknownAgent, await grain.RenewLease(AgentFactory.Lease()));
-    }
-
-    [Fact]
-    public async Task Registered_agents_are_listed_in_pages()
-    {
-        var prefix = "page-" + Guid.NewGuid().ToString("N")[..6];
-        foreach (var i in Enumerable.Range(0, 5))
-        {
-            await AgentFactory.RegisterAsync(fixture.Grains, $"{prefix}-{i}");
-        }
-
-        var directory = fixture.Grains.GetGrain<IAgentDirectoryGrain>(IAgentDirectoryGrain.Key);
-        var first = await directory.List(prefix, 3);
-        var second = await directory.List(first[^1], 3);
-
-        Assert.Equal([$"{prefix}-0", $"{prefix}-1", $"{prefix}-2"], first);
-        Assert.Equal($"{prefix}-3", second[0]);
-        Assert.Equal($"{prefix}-4", second[1]);
     }
 
     [Fact]

@@ -19,10 +19,13 @@ public sealed class PlatformHost : IDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private readonly ScenarioContext _context;
     private readonly GrpcChannel _apiChannel;
+    private readonly IReadOnlyList<string> _gatewayArgs;
 
-    private PlatformHost(ScenarioContext context, ChildProcess silo, Uri siloUrl, ChildProcess gateway, Uri agentUrl, Uri apiUrl, Uri httpUrl, string adminToken)
+    private PlatformHost(ScenarioContext context, ChildProcess silo, Uri siloUrl, ChildProcess gateway, IReadOnlyList<string> gatewayArgs,
+        Uri agentUrl, Uri apiUrl, Uri httpUrl, string adminToken)
     {
         _context = context;
+        _gatewayArgs = gatewayArgs;
         Silo = silo;
         SiloUrl = siloUrl;
         Gateway = gateway;
@@ -43,8 +46,8 @@ public sealed class PlatformHost : IDisposable
     /// <summary>The silo's HTTP listener: <c>/readyz</c> and Prometheus <c>/metrics</c>.</summary>
     public Uri SiloUrl { get; }
 
-    /// <summary>The gateway process.</summary>
-    public ChildProcess Gateway { get; }
+    /// <summary>The gateway process (a new one after <see cref="RestartGatewayAsync"/>).</summary>
+    public ChildProcess Gateway { get; private set; }
 
     /// <summary>The gateway's agent listener (h2c).</summary>
     public Uri AgentUrl { get; }
@@ -90,7 +93,7 @@ public sealed class PlatformHost : IDisposable
         var agentUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         var apiUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         var httpUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        var gateway = context.Children.Start("gateway", "dotnet",
+        string[] gatewayArgs =
         [
             RepositoryLayout.ProgramPath("Gateway"),
             $"--Orleans:GatewayPort={orleansGatewayPort}",
@@ -101,10 +104,22 @@ public sealed class PlatformHost : IDisposable
             $"--Gateway:HttpListenUrl={httpUrl}",
             "--Gateway:AllowInsecure=true",
             .. extraGatewayArgs,
-        ], ProductEnvironment, Path.GetDirectoryName(RepositoryLayout.ProgramPath("Gateway")));
+        ];
+        var gateway = context.Children.Start("gateway", "dotnet", gatewayArgs, ProductEnvironment, Path.GetDirectoryName(RepositoryLayout.ProgramPath("Gateway")));
         await WaitReadyAsync(gateway, new Uri(httpUrl, "/readyz"), ct);
         context.Log($"platform up: silo pid {silo.Id}, gateway pid {gateway.Id}");
-        return new PlatformHost(context, silo, new Uri($"http://127.0.0.1:{siloHealth}"), gateway, agentUrl, apiUrl, httpUrl, adminToken);
+        return new PlatformHost(context, silo, new Uri($"http://127.0.0.1:{siloHealth}"), gateway, gatewayArgs, agentUrl, apiUrl, httpUrl, adminToken);
+    }
+
+    /// <summary>
+    /// Kills the gateway (as a crash would: no drain) and starts it again on the same ports; returns once it is ready, or
+    /// after <paramref name="within"/> (a gateway under a reconnect storm may answer its probe late).
+    /// </summary>
+    public async Task RestartGatewayAsync(TimeSpan within, CancellationToken ct)
+    {
+        await Gateway.KillAsync();
+        Gateway = _context.Children.Start("gateway", "dotnet", _gatewayArgs, ProductEnvironment, Path.GetDirectoryName(RepositoryLayout.ProgramPath("Gateway")));
+        await WaitReadyAsync(Gateway, new Uri(HttpUrl, "/readyz"), ct, within);
     }
 
     /// <summary>Registers an agent and returns its token.</summary>
@@ -156,10 +171,10 @@ public sealed class PlatformHost : IDisposable
         ["Logging__Console__FormatterOptions__SingleLine"] = "true",
     };
 
-    private static async Task WaitReadyAsync(ChildProcess process, Uri probe, CancellationToken ct)
+    private static async Task WaitReadyAsync(ChildProcess process, Uri probe, CancellationToken ct, TimeSpan? within = null)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + StartTimeout;
+        var deadline = DateTime.UtcNow + (within ?? StartTimeout);
         while (true)
         {
             process.ThrowIfExited();
@@ -183,7 +198,7 @@ public sealed class PlatformHost : IDisposable
             if (DateTime.UtcNow > deadline)
             {
                 throw new TimeoutException(string.Create(CultureInfo.InvariantCulture,
-                    $"{process.Name} was not ready at {probe} within {StartTimeout.TotalSeconds} s. Output:\n{process.Output}"));
+                    $"{process.Name} was not ready at {probe} within {(within ?? StartTimeout).TotalSeconds} s. Output:\n{process.Output}"));
             }
 
             await Task.Delay(200, ct);
