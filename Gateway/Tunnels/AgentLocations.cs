@@ -20,7 +20,7 @@ internal sealed class AgentLocations(
 {
     private readonly GrainReadCache<AgentSnapshot?> _snapshots = new("agent", logKeys: true, reads.Value, clock, logger);
     private readonly ConcurrentDictionary<string, (string Address, DateTimeOffset SeenAt)> _gateways = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, IReadOnlyList<TunnelLease>> _lastLeases = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (IReadOnlyList<TunnelLease> Leases, DateTimeOffset ReadAt)> _lastLeases = new(StringComparer.Ordinal);
 
     // Bounded memory beats remembering every agent ever routed to.
     private const int MaxRemembered = 100_000;
@@ -47,17 +47,32 @@ internal sealed class AgentLocations(
     /// <summary>
     /// The leases to route by: the snapshot's, or when it has none, those read before for the agent that have not
     /// expired (its grain may have been re-activated and not yet renewed); the snapshot itself stays as the grain said.
+    /// A grain that saw the agent go (its status changed after those leases were read) is believed: the agent left.
     /// </summary>
     public IReadOnlyList<TunnelLease> Routes(string agentName, AgentSnapshot snapshot)
     {
-        if (snapshot.Status.Leases.Count > 0 || !_lastLeases.TryGetValue(agentName, out var known))
+        if (snapshot.Status.Leases.Count > 0 || !_lastLeases.TryGetValue(agentName, out var known)
+            || snapshot.Status.Since is { } changed && changed >= known.ReadAt)
         {
             return snapshot.Status.Leases;
         }
 
         var now = clock.GetUtcNow();
-        return [.. known.Where(l => l.ExpiresAt > now)];
+        return [.. known.Leases.Where(l => l.ExpiresAt > now)];
     }
+
+    /// <summary>
+    /// Whether a snapshot without leases may be a grain that forgot them (re-activated after its silo died, before the
+    /// gateways renewed) rather than an agent that left: its last status change came before the agent was last seen,
+    /// and that was recently. An agent that left was last seen at the moment it left (a dropped lease) or before its
+    /// lease ran out, so its status changed at or after that.
+    /// </summary>
+    public bool MayHaveLostLeases(AgentSnapshot snapshot) =>
+        snapshot.Status is { Leases.Count: 0, Since: { } since, LastSeen: { } seen }
+        && since < seen && clock.GetUtcNow() - seen < LastSeenStoredEvery + options.Value.LocationCacheTime;
+
+    // The agent grain stores last-seen at most this often while the agent stays connected (AgentGrain.LastSeenWriteInterval).
+    private static readonly TimeSpan LastSeenStoredEvery = TimeSpan.FromMinutes(5);
 
     private async Task<AgentSnapshot?> ReadAsync(string agentName)
     {
@@ -75,7 +90,7 @@ internal sealed class AgentLocations(
                 _lastLeases.Clear();
             }
 
-            _lastLeases[agentName] = leases;
+            _lastLeases[agentName] = (leases, clock.GetUtcNow());
         }
 
         return read;

@@ -171,8 +171,8 @@ internal sealed partial class TunnelForwarder(
         }
 
         // No lease elsewhere, yet none here either: a grain re-activated after its silo died knows no leases until they
-        // are renewed, so the other gateways are asked before the request waits here.
-        peer ??= openHere || !guessPeers ? null : peers.PickPeer(locations.KnownPeers(gateway.Id, refusedBy));
+        // are renewed, so the other gateways are asked before the request waits here; never for an agent that left.
+        peer ??= openHere || !guessPeers || !locations.MayHaveLostLeases(snapshot) ? null : peers.PickPeer(locations.KnownPeers(gateway.Id, refusedBy));
         if (peer is not null)
         {
             return new TunnelLocation(null, peer, null);

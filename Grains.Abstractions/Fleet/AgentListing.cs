@@ -41,5 +41,8 @@ public sealed record AgentListing(
         agent.Status.Connected,
         agent.Status.Since,
         agent.Status.LastSeen,
-        [.. agent.Status.Leases.Select(l => new AgentListingConnection(l.GatewayId, l.InstanceId, l.AgentVersion, l.ConnectedAt, l.Leader, l.Conditions))]);
+        // Concrete lists: listings are stored, and a store that writes type names (Redis, as JSON) cannot read back the
+        // compiler's own read-only list types that collection expressions make.
+        agent.Status.Leases.Select(l => new AgentListingConnection(l.GatewayId, l.InstanceId, l.AgentVersion, l.ConnectedAt, l.Leader,
+            l.Conditions?.ToList())).ToList());
 }

@@ -47,9 +47,11 @@ public sealed class CrossGatewayTests(PlatformFixture platform) : IAsyncLifetime
 
         using var response = await client.SendAsync(request);
 
-        // The extra gateway has no tunnel for the agent and must not hop again: it waits, then says so.
-        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
-        Assert.Equal("Timeout", await ReasonAsync(response));
+        // The extra gateway has no tunnel for the agent and must not hop again: it waits a moment for one, then sends the
+        // request back to the peer that forwarded it, marked so that the peer routes it elsewhere.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.True(response.Headers.Contains("X-Plural-Agent-Not-Here"), "the refusal is not marked for the forwarding peer");
+        Assert.Equal("ServiceUnavailable", await ReasonAsync(response));
     }
 
     [Fact]

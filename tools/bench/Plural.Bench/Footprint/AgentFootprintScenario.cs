@@ -26,6 +26,9 @@ public sealed class AgentFootprintScenario : IScenario
     public string Title => "Agent footprint: idle RSS with the default cache and idle traffic between agent and gateway";
 
     /// <inheritdoc />
+    public bool InDefaultSet => false;
+
+    /// <inheritdoc />
     public IReadOnlyList<ScenarioOption> Options { get; } =
     [
         new("settle", OptionKind.Duration, "30s", "wait after the cache synced before measuring"),
