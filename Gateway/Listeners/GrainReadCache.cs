@@ -111,7 +111,9 @@ internal sealed class GrainReadCache<TValue>(string what, bool logKeys, GrainRea
         var now = clock.GetUtcNow();
         while (true)
         {
-            if (_reads.TryGetValue(key, out var running) && now - running.StartedAt < options.CallTimeout)
+            // A read that already finished is never joined: it may have finished before it was registered here (its
+            // continuation can run on another thread first), and then nothing removed it.
+            if (_reads.TryGetValue(key, out var running) && !running.Task.IsCompleted && now - running.StartedAt < options.CallTimeout)
             {
                 return running.Task;
             }
@@ -126,7 +128,7 @@ internal sealed class GrainReadCache<TValue>(string what, bool logKeys, GrainRea
 
     private async Task<TValue> ReadAndKeepAsync(string key, Func<Task<TValue>> read, DateTimeOffset startedAt)
     {
-        // Yield first, so the read is registered before it can finish and unregister itself.
+        // Yield first, so that the read is usually registered before it can finish and unregister itself.
         await Task.Yield();
         try
         {
