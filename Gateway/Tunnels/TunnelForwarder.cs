@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Plural.Gateway.Listeners;
@@ -26,6 +27,9 @@ internal sealed partial class TunnelForwarder(
 
     /// <summary>Peer gateways a request may be sent to, one after the other, when a peer cannot serve the agent.</summary>
     internal const int MaxPeerRoutes = 3;
+
+    /// <summary>How often a request waiting for an agent that holds no tunnel here looks again for where it is.</summary>
+    internal static readonly TimeSpan RelocateEvery = TimeSpan.FromSeconds(1);
 
     /// <summary>Forwards the current request along <paramref name="route"/> and streams the answer back.</summary>
     public async Task ForwardAsync(HttpContext context, TunnelRoute route)
@@ -178,15 +182,49 @@ internal sealed partial class TunnelForwarder(
             return new TunnelLocation(null, peer, null);
         }
 
-        if (await registry.AcquireAsync(agentName, timeout, ct) is { } freed)
+        var started = Stopwatch.GetTimestamp();
+        while (true)
         {
-            return new TunnelLocation(freed, null, null);
+            // An agent with tunnels here gets the whole wait for one; one without is located again every so often, as
+            // its route can appear at any moment: a grain re-activated after its silo died learns the agent's leases
+            // at their next renewal, and a request that waited out its timeout for a tunnel that never comes here
+            // fails although the agent is connected elsewhere.
+            var remaining = timeout - Stopwatch.GetElapsedTime(started);
+            var here = openTunnels.Open(agentName) > 0;
+            var slice = here || remaining < RelocateEvery ? remaining : RelocateEvery;
+            if (await registry.AcquireAsync(agentName, slice > TimeSpan.Zero ? slice : TimeSpan.Zero, ct) is { } freed)
+            {
+                return new TunnelLocation(freed, null, null);
+            }
+
+            if (here || timeout - Stopwatch.GetElapsedTime(started) <= TimeSpan.Zero)
+            {
+                break;
+            }
+
+            if (await RelocateAsync(agentName, refusedBy, ct) is { } appeared)
+            {
+                return new TunnelLocation(null, appeared, null);
+            }
         }
 
         var status = (await locations.GetAsync(agentName, fresh: true, ct))?.Status;
         return status is { Connected: true }
             ? new TunnelLocation(null, null, NoTunnelFreed(agentName, timeout))
             : new TunnelLocation(null, null, TunnelUnavailable.NotConnected(agentName, status?.LastSeen));
+    }
+
+    private async Task<TunnelLease?> RelocateAsync(string agentName, IReadOnlySet<string>? refusedBy, CancellationToken ct)
+    {
+        try
+        {
+            return await locations.GetAsync(agentName, fresh: true, ct) is { } snapshot ? PickPeer(agentName, snapshot, refusedBy) : null;
+        }
+        catch (GrainReadUnavailableException)
+        {
+            // Still unreadable: the wait goes on, and the next look may find the grain back.
+            return null;
+        }
     }
 
     private TunnelLease? PickPeer(string agentName, AgentSnapshot snapshot, IReadOnlySet<string>? refusedBy)

@@ -117,6 +117,10 @@ public sealed class ProductProcess : IAsyncDisposable
     /// <summary>The last lines the process printed, for failure messages.</summary>
     public string Output => string.Join('\n', _output.TakeLast(ShownLines));
 
+    /// <summary>The last <paramref name="count"/> lines kept that contain <paramref name="text"/>, for failure reports.</summary>
+    public IReadOnlyList<string> LinesContaining(string text, int count) =>
+        [.. _output.Where(l => l.Contains(text, StringComparison.Ordinal)).TakeLast(count)];
+
     /// <summary>Whether the process printed a line containing <paramref name="text"/> (among the lines kept).</summary>
     public bool Printed(string text) => _output.Any(l => l.Contains(text, StringComparison.Ordinal));
 

@@ -43,8 +43,24 @@ internal static class TopologyScenarios
             $"within {window.TotalSeconds:0.0} s" + string.Concat(bad.Take(8).Select(b => "\n  " + b)));
         var ok = around.Total + after.Total - around.Failed - after.Failed;
         output.WriteLine($"kill {victim.Name}: {ok} of {around.Total + after.Total} proxied requests OK ({100.0 * ok / Math.Max(1, around.Total + after.Total):0.00} %)");
+        WriteGatewayLinesAbout(cluster, load.Records.Where(r => !r.Succeeded).Select(r => r.Agent), output);
         return new SiloLossReport(LoadReport.Of(load.Records, killedAt, DateTime.UtcNow), window);
     }
+    /// <summary>What each gateway logged about the agents whose requests failed, so that a failure explains itself.</summary>
+    private static void WriteGatewayLinesAbout(TopologyCluster cluster, IEnumerable<string> agents, ITestOutputHelper output)
+    {
+        foreach (var agent in agents.Distinct().Take(3))
+        {
+            foreach (var gateway in cluster.Gateways)
+            {
+                foreach (var line in gateway.Process.LinesContaining(agent, 15))
+                {
+                    output.WriteLine($"  {gateway.Endpoint.Id} about {agent}: {line}");
+                }
+            }
+        }
+    }
+
     /// <summary>
     /// Connects an agent with an emulated cluster until its first view is stored, then stops it (the view must come
     /// from the store after a restart, not from a fresh report); returns the view as it was.
