@@ -31,7 +31,7 @@ public sealed class ReportTests
         report.Notes.Add("**Where the time goes.**");
         var run = new RunRecord("small-get", "Small GET", new DateTimeOffset(2026, 1, 2, 3, 4, 0, TimeSpan.Zero), 61,
             "dotnet run --project tools/bench/Plural.Bench -c Release -- small-get", MachineInfo.Read(Environment.CurrentDirectory),
-            "1 1 1", 0.55, "shared box", report);
+            "1 1 1", 0.55, "shared box", "DOTNET_TieredPGO=1 DOTNET_gcServer=0", report);
         try
         {
             var markdownPath = await ReportWriter.WriteAsync(directory, run, CancellationToken.None);
@@ -45,6 +45,8 @@ public sealed class ReportTests
             Assert.Contains("- gateway memory per agent: **72 KiB**", markdown);
             Assert.Contains($"| CPU | {run.Machine.Cpu}, {Environment.ProcessorCount} cores |", markdown);
             Assert.Contains("55 % of the machine (shared box", markdown);
+            Assert.Contains("(silo, gateway, agent, upstream): `DOTNET_TieredPGO=1 DOTNET_gcServer=0`", markdown);
+            Assert.Equal("DOTNET_TieredPGO=1 DOTNET_gcServer=0", json.RootElement.GetProperty("runtime").GetString());
             Assert.Equal(3.456, json.RootElement.GetProperty("ratios").GetProperty("tunnel p50 / direct p50").GetDouble());
             Assert.Equal("tunnel", json.RootElement.GetProperty("tables")[0].GetProperty("rows")[0][0].GetString());
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Plural.Bench.Platform;
 using Plural.Bench.Processes;
 using Plural.Bench.Runner;
+using Plural.Testing.Certificates;
 
 namespace Plural.Bench.Baselines;
 
@@ -12,8 +13,11 @@ namespace Plural.Bench.Baselines;
 /// </summary>
 public static class NghttpxChain
 {
-    /// <summary>Starts both proxies; null (with a logged reason) when nghttpx cannot be had.</summary>
-    public static async Task<Route?> StartAsync(ScenarioContext context, Upstream upstream, CancellationToken ct)
+    /// <summary>
+    /// Starts both proxies; null (with a logged reason) when nghttpx cannot be had. With <paramref name="tls"/>, both serve
+    /// TLS with its certificate and the front one checks the back one's against its CA.
+    /// </summary>
+    public static async Task<Route?> StartAsync(ScenarioContext context, Upstream upstream, GatewayCertificates? tls, CancellationToken ct)
     {
         var nghttpx = await SystemPackages.EnsureAsync("nghttpx", "nghttp2-proxy", context.Log, ct);
         if (nghttpx is null)
@@ -25,9 +29,10 @@ public static class NghttpxChain
         var back = context.Children.Start("nghttpx (agent side)", nghttpx,
         [
             "--conf=/dev/null",
-            $"--frontend=127.0.0.1,{backPort.ToString(CultureInfo.InvariantCulture)};no-tls",
+            $"--frontend=127.0.0.1,{backPort.ToString(CultureInfo.InvariantCulture)}{(tls is null ? ";no-tls" : "")}",
             $"--backend=127.0.0.1,{upstream.Port.ToString(CultureInfo.InvariantCulture)}",
             "--workers=1", "--no-ocsp", "--log-level=WARN", "--accesslog-file=/dev/null",
+            .. KeyAndCertificate(tls),
         ]);
         await PortProbe.WaitListeningAsync(backPort, back, TimeSpan.FromSeconds(20), ct);
 
@@ -35,12 +40,17 @@ public static class NghttpxChain
         var front = context.Children.Start("nghttpx (gateway side)", nghttpx,
         [
             "--conf=/dev/null",
-            $"--frontend=127.0.0.1,{frontPort.ToString(CultureInfo.InvariantCulture)};no-tls",
-            $"--backend=127.0.0.1,{backPort.ToString(CultureInfo.InvariantCulture)};;proto=h2",
+            $"--frontend=127.0.0.1,{frontPort.ToString(CultureInfo.InvariantCulture)}{(tls is null ? ";no-tls" : "")}",
+            $"--backend=127.0.0.1,{backPort.ToString(CultureInfo.InvariantCulture)};;proto=h2{(tls is null ? "" : ";tls")}",
             "--workers=1", "--no-ocsp", "--log-level=WARN", "--accesslog-file=/dev/null",
+            .. tls is null ? [] : new[] { $"--cacert={tls.AuthorityFile}" },
+            .. KeyAndCertificate(tls),
         ]);
         await PortProbe.WaitListeningAsync(frontPort, front, TimeSpan.FromSeconds(20), ct);
-        context.Log($"nghttpx chain up: :{frontPort} -h2-> :{backPort} -> upstream :{upstream.Port}");
-        return new Route("nghttpx x2", $"http://127.0.0.1:{frontPort}", null, [front, back]);
+        context.Log($"nghttpx chain up: :{frontPort} -h2{(tls is null ? "" : " over TLS")}-> :{backPort} -> upstream :{upstream.Port}");
+        return new Route("nghttpx x2", $"{(tls is null ? "http" : "https")}://127.0.0.1:{frontPort}", null, [front, back]) { CaFile = tls?.AuthorityFile };
     }
+
+    // nghttpx takes the private key and the certificate as its last two arguments.
+    private static string[] KeyAndCertificate(GatewayCertificates? tls) => tls is null ? [] : [tls.KeyFile, tls.CertificateFile];
 }

@@ -1,5 +1,7 @@
 using Plural.Bench.Platform;
+using Plural.Bench.Processes;
 using Plural.Bench.Runner;
+using Plural.Testing.Certificates;
 
 namespace Plural.Bench.Baselines;
 
@@ -9,8 +11,17 @@ namespace Plural.Bench.Baselines;
 /// </summary>
 public sealed class RouteSet : IDisposable
 {
+    private const string SharedAgent = "bench-agent";
+
     /// <summary>Route names accepted by the <c>routes</c> option.</summary>
-    public const string AllNames = "direct,tunnel,tunnel-pool,ssh,nghttpx";
+    public const string AllNames = "direct,tunnel,tunnel-pool,k8s-proxy,ssh,nghttpx";
+
+    /// <summary>What <c>kubectl get</c> sends: a table if the server can make one, and its own name.</summary>
+    public static readonly IReadOnlyList<KeyValuePair<string, string>> KubectlHeaders =
+    [
+        new("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json"),
+        new("User-Agent", "kubectl/v1.31.0 (linux/amd64) kubernetes/a7e2ec4"),
+    ];
 
     /// <summary>Idle tunnels the <c>tunnel-pool</c> route's agent keeps open (AgentK's default is 2).</summary>
     public const int PoolMinIdle = 64;
@@ -35,8 +46,13 @@ public sealed class RouteSet : IDisposable
     /// <summary>Baselines that could not be started, with the reason.</summary>
     public IReadOnlyList<string> Skipped { get; }
 
-    /// <summary>Starts the upstream and the routes named in <paramref name="names"/> (comma-separated).</summary>
-    public static async Task<RouteSet> StartAsync(ScenarioContext context, string names, IEnumerable<string> extraGatewayArgs, CancellationToken ct)
+    /// <summary>Starts the upstream and the routes named in <paramref name="names"/> (comma-separated), in plain text.</summary>
+    public static Task<RouteSet> StartAsync(ScenarioContext context, string names, IEnumerable<string> extraGatewayArgs, CancellationToken ct) =>
+        StartAsync(context, names, extraGatewayArgs, SecurityProfile.Plain, ct);
+
+    /// <summary>Starts the upstream and the routes named in <paramref name="names"/> (comma-separated) in <paramref name="profile"/>.</summary>
+    public static async Task<RouteSet> StartAsync(ScenarioContext context, string names, IEnumerable<string> extraGatewayArgs, SecurityProfile profile,
+        CancellationToken ct)
     {
         var wanted = names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var unknown = wanted.Except(AllNames.Split(',')).ToArray();
@@ -46,7 +62,9 @@ public sealed class RouteSet : IDisposable
         }
 
         var upstream = await Upstream.StartAsync(context, ct);
+        var tls = profile == SecurityProfile.Tls ? await GatewayCertificates.WriteAsync(Path.Combine(context.ScratchDirectory, "tls")) : null;
         PlatformHost? platform = null;
+        ChildProcess? sharedAgent = null;
         List<Route> routes = [];
         List<string> skipped = [];
         foreach (var name in wanted)
@@ -56,26 +74,51 @@ public sealed class RouteSet : IDisposable
                 case "direct":
                     routes.Add(new Route("direct", upstream.Url.ToString().TrimEnd('/'), null, []));
                     break;
-                case "tunnel" or "tunnel-pool":
-                    platform ??= await PlatformHost.StartAsync(context, extraGatewayArgs, ct);
-                    var agent = name == "tunnel" ? "bench-agent" : "bench-agent-pool";
-                    var token = await platform.RegisterAgentAsync(agent, ct);
+                case "tunnel":
+                    platform ??= await PlatformHost.StartAsync(context, extraGatewayArgs, [], tls, ct);
+                    sharedAgent ??= await StartAgentAsync(platform, SharedAgent, []);
+                    routes.Add(new Route("tunnel", platform.ProxyUrl(SharedAgent).ToString(), "Bearer " + platform.AdminToken,
+                        [platform.Gateway, sharedAgent, platform.Silo]) { CaFile = tls?.AuthorityFile });
+                    break;
+                case "tunnel-pool":
+                    platform ??= await PlatformHost.StartAsync(context, extraGatewayArgs, [], tls, ct);
                     // The second tunnel route differs only in a pool sized for the load, to show what idle streams buy.
-                    string[] agentArgs = name == "tunnel" ? [] : [$"--Agent:Tunnels:MinIdle={PoolMinIdle}", $"--Agent:Tunnels:ScaleUpStep={PoolMinIdle}"];
-                    var agentProcess = await platform.StartAgentAsync(agent, token, upstream.Url, agentArgs, ct);
-                    routes.Add(new Route(name == "tunnel" ? "tunnel" : $"tunnel, {PoolMinIdle} idle", platform.ProxyUrl(agent).ToString(),
-                        "Bearer " + platform.AdminToken, [platform.Gateway, agentProcess, platform.Silo]));
+                    var pooled = await StartAgentAsync(platform, "bench-agent-pool",
+                        [$"--Agent:Tunnels:MinIdle={PoolMinIdle}", $"--Agent:Tunnels:ScaleUpStep={PoolMinIdle}"]);
+                    routes.Add(new Route($"tunnel, {PoolMinIdle} idle", platform.ProxyUrl("bench-agent-pool").ToString(), "Bearer " + platform.AdminToken,
+                        [platform.Gateway, pooled, platform.Silo]) { CaFile = tls?.AuthorityFile });
+                    break;
+                case "k8s-proxy":
+                    // The route kubectl takes: a user token (JWT check, audit, impersonation at the agent) on the same agent
+                    // as the tunnel route, so the two routes' CPU per request differ only in what the gateway does.
+                    platform ??= await PlatformHost.StartAsync(context, extraGatewayArgs, [], tls, ct);
+                    sharedAgent ??= await StartAgentAsync(platform, SharedAgent, []);
+                    var userToken = await platform.IssueUserTokenAsync("bench-user", SharedAgent, ct);
+                    routes.Add(new Route("k8s-proxy", platform.KubernetesProxyUrl(SharedAgent).ToString(), "Bearer " + userToken,
+                        [platform.Gateway, sharedAgent, platform.Silo])
+                    {
+                        Headers = KubectlHeaders,
+                        CaFile = tls?.AuthorityFile,
+                        // kubectl speaks HTTP/2 wherever TLS lets it negotiate it; wrk cannot.
+                        Http2Only = tls is not null,
+                    });
                     break;
                 case "ssh":
                     AddOrSkip(await SshReverseTunnel.StartAsync(context, upstream, ct), "ssh -R (openssh-server could not be installed)");
                     break;
                 case "nghttpx":
-                    AddOrSkip(await NghttpxChain.StartAsync(context, upstream, ct), "nghttpx (nghttp2-proxy could not be installed)");
+                    AddOrSkip(await NghttpxChain.StartAsync(context, upstream, tls, ct), "nghttpx (nghttp2-proxy could not be installed)");
                     break;
             }
         }
 
         return new RouteSet(upstream, platform, routes, skipped);
+
+        async Task<ChildProcess> StartAgentAsync(PlatformHost host, string agent, string[] agentArgs)
+        {
+            var token = await host.RegisterAgentAsync(agent, ct);
+            return await host.StartAgentAsync(agent, token, upstream.Url, agentArgs, ct);
+        }
 
         void AddOrSkip(Route? route, string reason)
         {

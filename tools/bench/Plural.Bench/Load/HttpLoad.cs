@@ -1,11 +1,11 @@
 using System.Diagnostics;
-using System.Net;
 
 namespace Plural.Bench.Load;
 
 /// <summary>
 /// The bench's own closed-loop load client: <c>concurrency</c> workers each send a request, read the
-/// whole answer, and send the next, over HTTP/1.1 keep-alive connections (one per worker).
+/// whole answer, and send the next, over HTTP/1.1 keep-alive connections (one per worker), or HTTP/2
+/// streams when the target asks for it.
 /// </summary>
 public static class HttpLoad
 {
@@ -13,20 +13,19 @@ public static class HttpLoad
     public static async Task<LoadResult> RunAsync(Func<int, Uri> pickUrl, string? authorization, int concurrency,
         TimeSpan duration, CancellationToken ct)
     {
-        using var handler = new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = concurrency,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-            AutomaticDecompression = DecompressionMethods.None,
-            UseProxy = false,
-        };
-        using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(60) };
-        if (authorization is not null)
-        {
-            client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization);
-        }
+        using var client = LoadTarget.NewClient(authorization is null ? [] : [new("Authorization", authorization)], http2: false, caFile: null, concurrency);
+        return await RunAsync(client, pickUrl, concurrency, duration, ct);
+    }
 
+    /// <summary>Runs for <paramref name="duration"/> against one target.</summary>
+    public static async Task<LoadResult> RunAsync(LoadTarget target, int concurrency, TimeSpan duration, CancellationToken ct)
+    {
+        using var client = target.CreateClient(concurrency);
+        return await RunAsync(client, _ => target.Url, concurrency, duration, ct);
+    }
+
+    private static async Task<LoadResult> RunAsync(HttpClient client, Func<int, Uri> pickUrl, int concurrency, TimeSpan duration, CancellationToken ct)
+    {
         var latencies = new List<double>[concurrency];
         var errors = new long[concurrency];
         var buffer = new byte[concurrency][];
@@ -65,9 +64,6 @@ public static class HttpLoad
         }, ct)).ToArray();
         await Task.WhenAll(workers);
         var seconds = stopwatch.Elapsed.TotalSeconds;
-        var all = latencies.SelectMany(l => l).ToList();
-        all.Sort();
-        return new LoadResult(concurrency, all.Count, errors.Sum(), seconds,
-            Percentiles.Of(all, 50), Percentiles.Of(all, 90), Percentiles.Of(all, 99), all.Count > 0 ? all[^1] : 0, "own");
+        return LoadResult.FromLatencies(concurrency, latencies.SelectMany(l => l).ToList(), errors.Sum(), seconds, "own");
     }
 }

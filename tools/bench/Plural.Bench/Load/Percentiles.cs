@@ -11,7 +11,13 @@ public static class Percentiles
             return 0;
         }
 
-        var rank = (int)Math.Ceiling(percentile / 100 * sorted.Count);
+        var rank = (int)Rank(percentile, sorted.Count);
         return sorted[Math.Clamp(rank - 1, 0, sorted.Count - 1)];
     }
+
+    /// <summary>
+    /// The 1-based nearest rank of <paramref name="percentile"/> among <paramref name="count"/> values, rounded before the
+    /// ceiling so that 99.9 % of 1,000 is rank 999, not 1,000 by a floating-point hair.
+    /// </summary>
+    public static long Rank(double percentile, long count) => Math.Max(1, (long)Math.Ceiling(Math.Round(percentile / 100 * count, 6)));
 }

@@ -3,9 +3,11 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
+using Plural.Bench.Load;
 using Plural.Bench.Processes;
 using Plural.Bench.Runner;
 using Plural.Protocol.Server;
+using Plural.Testing.Certificates;
 
 namespace Plural.Bench.Platform;
 
@@ -22,8 +24,9 @@ public sealed class PlatformHost : IDisposable
     private readonly IReadOnlyList<string> _gatewayArgs;
 
     private PlatformHost(ScenarioContext context, ChildProcess silo, Uri siloUrl, ChildProcess gateway, IReadOnlyList<string> gatewayArgs,
-        Uri agentUrl, Uri apiUrl, Uri httpUrl, string adminToken)
+        Uri agentUrl, Uri apiUrl, Uri httpUrl, string adminToken, string? caFile)
     {
+        CaFile = caFile;
         _context = context;
         _gatewayArgs = gatewayArgs;
         Silo = silo;
@@ -32,7 +35,7 @@ public sealed class PlatformHost : IDisposable
         AgentUrl = agentUrl;
         HttpUrl = httpUrl;
         AdminToken = adminToken;
-        _apiChannel = GrpcChannel.ForAddress(apiUrl, new GrpcChannelOptions { MaxReceiveMessageSize = 64 << 20 });
+        _apiChannel = GrpcChannel.ForAddress(apiUrl, new GrpcChannelOptions { MaxReceiveMessageSize = 64 << 20, HttpHandler = HandlerTrusting(caFile) });
         Api = new ServerApi.ServerApiClient(_apiChannel.Intercept(metadata =>
         {
             metadata.Add("authorization", "Bearer " + adminToken);
@@ -55,6 +58,9 @@ public sealed class PlatformHost : IDisposable
     /// <summary>The gateway's HTTP listener, where <c>/agents/{agent}/proxy/...</c> is served.</summary>
     public Uri HttpUrl { get; }
 
+    /// <summary>PEM CA of the gateway's listeners when they serve TLS; null when they are plain http.</summary>
+    public string? CaFile { get; }
+
     /// <summary>The admin bearer token, for ServerApi and the proxy route.</summary>
     public string AdminToken { get; }
 
@@ -69,11 +75,18 @@ public sealed class PlatformHost : IDisposable
 
     /// <summary>Starts a silo and a gateway and waits until the gateway is ready.</summary>
     public static Task<PlatformHost> StartAsync(ScenarioContext context, IEnumerable<string> extraGatewayArgs, CancellationToken ct) =>
-        StartAsync(context, extraGatewayArgs, [], ct);
+        StartAsync(context, extraGatewayArgs, [], null, ct);
 
     /// <summary>Starts a silo with extra configuration arguments (<c>--Git:PollInterval=...</c>) and a gateway.</summary>
+    public static Task<PlatformHost> StartAsync(ScenarioContext context, IEnumerable<string> extraGatewayArgs, IEnumerable<string> extraSiloArgs,
+        CancellationToken ct) => StartAsync(context, extraGatewayArgs, extraSiloArgs, null, ct);
+
+    /// <summary>
+    /// Starts a silo and a gateway whose agent, API and HTTP listeners serve TLS with <paramref name="tls"/>'s certificate
+    /// when it is given (agents started by <see cref="StartAgentAsync"/> then pin its CA), plain http otherwise.
+    /// </summary>
     public static async Task<PlatformHost> StartAsync(ScenarioContext context, IEnumerable<string> extraGatewayArgs, IEnumerable<string> extraSiloArgs,
-        CancellationToken ct)
+        GatewayCertificates? tls, CancellationToken ct)
     {
         var siloPort = FreePort.Next();
         var orleansGatewayPort = FreePort.Next();
@@ -86,13 +99,14 @@ public sealed class PlatformHost : IDisposable
             $"--Orleans:GatewayPort={orleansGatewayPort}",
             $"--urls=http://127.0.0.1:{siloHealth}",
             .. extraSiloArgs,
-        ], ProductEnvironment, Path.GetDirectoryName(RepositoryLayout.ProgramPath("Silo")));
+        ], EnvironmentOf(context, "silo"), Path.GetDirectoryName(RepositoryLayout.ProgramPath("Silo")));
         await WaitReadyAsync(silo, new Uri($"http://127.0.0.1:{siloHealth}/readyz"), ct);
 
         var adminToken = "bench-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var agentUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        var apiUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        var httpUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var scheme = tls is null ? "http" : "https";
+        var agentUrl = new Uri($"{scheme}://127.0.0.1:{FreePort.Next()}");
+        var apiUrl = new Uri($"{scheme}://127.0.0.1:{FreePort.Next()}");
+        var httpUrl = new Uri($"{scheme}://127.0.0.1:{FreePort.Next()}");
         string[] gatewayArgs =
         [
             RepositoryLayout.ProgramPath("Gateway"),
@@ -103,12 +117,14 @@ public sealed class PlatformHost : IDisposable
             $"--Gateway:ApiListenUrl={apiUrl}",
             $"--Gateway:HttpListenUrl={httpUrl}",
             "--Gateway:AllowInsecure=true",
+            .. tls is null ? [] : new[] { $"--Gateway:TlsCertificateFile={tls.CertificateFile}", $"--Gateway:TlsKeyFile={tls.KeyFile}" },
             .. extraGatewayArgs,
         ];
-        var gateway = context.Children.Start("gateway", "dotnet", gatewayArgs, ProductEnvironment, Path.GetDirectoryName(RepositoryLayout.ProgramPath("Gateway")));
-        await WaitReadyAsync(gateway, new Uri(httpUrl, "/readyz"), ct);
-        context.Log($"platform up: silo pid {silo.Id}, gateway pid {gateway.Id}");
-        return new PlatformHost(context, silo, new Uri($"http://127.0.0.1:{siloHealth}"), gateway, gatewayArgs, agentUrl, apiUrl, httpUrl, adminToken);
+        var gateway = context.Children.Start("gateway", "dotnet", gatewayArgs, EnvironmentOf(context, "gateway"), Path.GetDirectoryName(RepositoryLayout.ProgramPath("Gateway")));
+        await WaitReadyAsync(gateway, new Uri(httpUrl, "/readyz"), ct, caFile: tls?.AuthorityFile);
+        context.Log($"platform up: silo pid {silo.Id}, gateway pid {gateway.Id}{(tls is null ? "" : ", listeners on TLS")}");
+        return new PlatformHost(context, silo, new Uri($"http://127.0.0.1:{siloHealth}"), gateway, gatewayArgs, agentUrl, apiUrl, httpUrl, adminToken,
+            tls?.AuthorityFile);
     }
 
     /// <summary>
@@ -118,8 +134,8 @@ public sealed class PlatformHost : IDisposable
     public async Task RestartGatewayAsync(TimeSpan within, CancellationToken ct)
     {
         await Gateway.KillAsync();
-        Gateway = _context.Children.Start("gateway", "dotnet", _gatewayArgs, ProductEnvironment, Path.GetDirectoryName(RepositoryLayout.ProgramPath("Gateway")));
-        await WaitReadyAsync(Gateway, new Uri(HttpUrl, "/readyz"), ct, within);
+        Gateway = _context.Children.Start("gateway", "dotnet", _gatewayArgs, EnvironmentOf(_context, "gateway"), Path.GetDirectoryName(RepositoryLayout.ProgramPath("Gateway")));
+        await WaitReadyAsync(Gateway, new Uri(HttpUrl, "/readyz"), ct, within, CaFile);
     }
 
     /// <summary>Registers an agent and returns its token.</summary>
@@ -133,7 +149,7 @@ public sealed class PlatformHost : IDisposable
     public async Task<ChildProcess> StartAgentAsync(string name, string token, Uri upstream, IEnumerable<string> extraArgs, CancellationToken ct)
     {
         var observability = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        var environment = new Dictionary<string, string>(ProductEnvironment) { ["AGENTK_TOKEN"] = token };
+        var environment = new Dictionary<string, string>(EnvironmentOf(_context, "agent")) { ["AGENTK_TOKEN"] = token };
         var agent = _context.Children.Start("agent", "dotnet",
         [
             RepositoryLayout.ProgramPath("AgentK"),
@@ -143,11 +159,23 @@ public sealed class PlatformHost : IDisposable
             "--Agent:Upstream:BearerTokenFile=",
             "--Agent:Upstream:CaFile=",
             $"--Agent:ObservabilityUrl={observability}",
+            .. CaFile is null ? [] : new[] { $"--Agent:GatewayCaFile={CaFile}" },
             .. extraArgs,
         ], environment, Path.GetDirectoryName(RepositoryLayout.ProgramPath("AgentK")));
         await WaitReadyAsync(agent, new Uri(observability, "/readyz"), ct);
         return agent;
     }
+
+    /// <summary>Issues a user token reaching <paramref name="agent"/> through <c>/k8s-proxy</c>, as the main application would.</summary>
+    public async Task<string> IssueUserTokenAsync(string user, string agent, CancellationToken ct)
+    {
+        var response = await Api.IssueUserTokenAsync(new IssueUserTokenRequest { User = user, Groups = { "bench" }, Agents = { agent } },
+            cancellationToken: ct);
+        return response.Token;
+    }
+
+    /// <summary>The base URL of an agent's cluster through the gateway's Kubernetes proxy route.</summary>
+    public Uri KubernetesProxyUrl(string agent) => new(HttpUrl, $"/k8s-proxy/{agent}");
 
     /// <summary>A sentence on the errors the platform's processes logged, or null when there were none.</summary>
     public static string? ErrorSummary(IEnumerable<ChildProcess> processes)
@@ -171,9 +199,31 @@ public sealed class PlatformHost : IDisposable
         ["Logging__Console__FormatterOptions__SingleLine"] = "true",
     };
 
-    private static async Task WaitReadyAsync(ChildProcess process, Uri probe, CancellationToken ct, TimeSpan? within = null)
+    private static Dictionary<string, string> EnvironmentOf(ScenarioContext context, string process)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var environment = new Dictionary<string, string>(ProductEnvironment);
+        foreach (var (name, value) in context.Runtime.EnvironmentFor(process))
+        {
+            environment[name] = value;
+        }
+
+        return environment;
+    }
+
+    private static SocketsHttpHandler HandlerTrusting(string? caFile)
+    {
+        var handler = new SocketsHttpHandler();
+        if (caFile is not null)
+        {
+            handler.SslOptions.CertificateChainPolicy = LoadTarget.TrustOnly(caFile);
+        }
+
+        return handler;
+    }
+
+    private static async Task WaitReadyAsync(ChildProcess process, Uri probe, CancellationToken ct, TimeSpan? within = null, string? caFile = null)
+    {
+        using var http = new HttpClient(HandlerTrusting(caFile)) { Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow + (within ?? StartTimeout);
         while (true)
         {

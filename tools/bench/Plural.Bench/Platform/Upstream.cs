@@ -27,7 +27,8 @@ public sealed class Upstream
     {
         var port = FreePort.Next();
         var process = context.Children.Start("upstream", "dotnet",
-            [context.BenchAssembly, "upstream", "--port", port.ToString(CultureInfo.InvariantCulture), "--parent", Environment.ProcessId.ToString(CultureInfo.InvariantCulture)]);
+            [context.BenchAssembly, "upstream", "--port", port.ToString(CultureInfo.InvariantCulture), "--parent", Environment.ProcessId.ToString(CultureInfo.InvariantCulture)],
+            context.Runtime.EnvironmentFor("upstream"));
         await PortProbe.WaitListeningAsync(port, process, TimeSpan.FromSeconds(30), ct);
         return new Upstream(process, port);
     }

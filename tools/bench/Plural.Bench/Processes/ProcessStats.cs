@@ -63,13 +63,36 @@ public static partial class ProcessStats
     /// <summary>CPU seconds used by the whole machine (all cores) since boot, and the elapsed core-seconds.</summary>
     public static (double Busy, double Total) MachineCpu()
     {
-        var fields = File.ReadLines("/proc/stat").First()
-            .Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
-            .Select(f => double.Parse(f, CultureInfo.InvariantCulture)).ToArray();
-        // user nice system idle iowait irq softirq steal
-        var busy = fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7];
-        var total = busy + fields[3] + fields[4];
+        var (busy, total) = ParseMachineTicks(File.ReadLines("/proc/stat").First());
         return (busy / TicksPerSecond, total / TicksPerSecond);
+    }
+
+    /// <summary>
+    /// Busy and total ticks from the aggregate <c>cpu</c> line of <c>/proc/stat</c>. Busy is user, nice, system, irq,
+    /// softirq and steal; guest time is already inside user, so it is not added again; idle and iowait are not busy.
+    /// </summary>
+    public static (double Busy, double Total) ParseMachineTicks(string cpuLine)
+    {
+        var fields = cpuLine.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length < 9 || fields[0] != "cpu")
+        {
+            throw new FormatException($"not the aggregate cpu line of /proc/stat: '{cpuLine}'");
+        }
+
+        var ticks = fields.Skip(1).Take(8).Select(f => double.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        // user nice system idle iowait irq softirq steal
+        var busy = ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6] + ticks[7];
+        return (busy, busy + ticks[3] + ticks[4]);
+    }
+
+    /// <summary>
+    /// The fields of a <c>/proc/PID/stat</c> text after the command name (state first), or null when it does not have
+    /// one. The command name may hold spaces and parentheses; it ends at the last ')'.
+    /// </summary>
+    public static string[]? FieldsAfterName(string statText)
+    {
+        var end = statText.LastIndexOf(')');
+        return end < 0 || end + 2 > statText.Length ? null : statText[(end + 2)..].TrimEnd('\n').Split(' ');
     }
 
     private static List<int> TreeOf(int root)
@@ -127,9 +150,7 @@ public static partial class ProcessStats
     {
         try
         {
-            var text = File.ReadAllText($"/proc/{pid}/stat");
-            // The command name may hold spaces and parentheses; it ends at the last ')'.
-            return text[(text.LastIndexOf(')') + 2)..].Split(' ');
+            return FieldsAfterName(File.ReadAllText($"/proc/{pid}/stat"));
         }
         catch (IOException)
         {

@@ -34,6 +34,7 @@ public static class ReportWriter
             run.LoadAverageAtEnd,
             run.OtherLoadShare,
             run.Note,
+            run.Runtime,
             run.Report.Method,
             run.Report.Headlines,
             run.Report.Ratios,
@@ -45,6 +46,9 @@ public static class ReportWriter
         return stem + ".md";
     }
 
+    private static string LoadClientRuntime() =>
+        $"{(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC, latency mode {System.Runtime.GCSettings.LatencyMode}";
+
     private static string Markdown(RunRecord run)
     {
         var md = new StringBuilder();
@@ -52,6 +56,7 @@ public static class ReportWriter
         md.AppendLine(inv, $"# {run.Title}").AppendLine();
         md.AppendLine(inv, $"Scenario `{run.Scenario}`, run {run.StartedAt:yyyy-MM-dd HH:mm} UTC on commit `{run.Machine.Commit}`, took {run.Seconds:0} s.").AppendLine();
         md.AppendLine("```sh").AppendLine(run.Command).AppendLine("```").AppendLine();
+        md.AppendLine(inv, $"Runtime settings of every .NET process started (silo, gateway, agent, upstream): `{run.Runtime}`; the load client: {LoadClientRuntime()}.").AppendLine();
         if (run.Note is { Length: > 0 })
         {
             md.AppendLine(inv, $"> {run.Note}").AppendLine();

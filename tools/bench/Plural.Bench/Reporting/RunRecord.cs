@@ -12,6 +12,7 @@ namespace Plural.Bench.Reporting;
 /// <param name="LoadAverageAtEnd">Load averages when it ended.</param>
 /// <param name="OtherLoadShare">Share of the machine's CPU used by processes outside the bench during the run (0 to 1).</param>
 /// <param name="Note">The operator's note (<c>--note</c>), if any.</param>
+/// <param name="Runtime">The runtime settings of every .NET process the bench started (<c>--runtime</c>).</param>
 /// <param name="Report">What the scenario measured.</param>
 public sealed record RunRecord(
     string Scenario,
@@ -23,4 +24,5 @@ public sealed record RunRecord(
     string LoadAverageAtEnd,
     double OtherLoadShare,
     string? Note,
+    string Runtime,
     ScenarioReport Report);

@@ -6,7 +6,7 @@ namespace Plural.Bench.Runner;
 /// </summary>
 public sealed class BenchArguments
 {
-    private static readonly string[] RunnerOptions = ["results", "note"];
+    private static readonly string[] RunnerOptions = ["results", "note", "runtime"];
 
     /// <summary>The scenarios to run, in order.</summary>
     public required IReadOnlyList<IScenario> Scenarios { get; init; }
@@ -19,6 +19,9 @@ public sealed class BenchArguments
 
     /// <summary>A line for the top of every result file (e.g. that the box was shared).</summary>
     public string? Note { get; init; }
+
+    /// <summary>The runtime settings every .NET process the bench starts runs with (<c>--runtime</c>).</summary>
+    public RuntimeSettings Runtime { get; init; } = RuntimeSettings.Parse(RuntimeSettings.Defaults);
 
     /// <summary>True when only help was asked for.</summary>
     public bool Help { get; init; }
@@ -82,6 +85,8 @@ public sealed class BenchArguments
             Options = options,
             ResultsDirectory = options.GetValueOrDefault("results") ?? defaultResults,
             Note = options.GetValueOrDefault("note"),
+            // Given settings add to the defaults (and win over them), so that an A/B run names only what it changes.
+            Runtime = RuntimeSettings.Parse(RuntimeSettings.Defaults + "," + options.GetValueOrDefault("runtime")),
             Help = help,
         };
     }
@@ -94,6 +99,9 @@ public sealed class BenchArguments
         text.AppendLine();
         text.AppendLine("  --results DIR   where result files go (default: bench/results)");
         text.AppendLine("  --note TEXT     a line printed at the top of each result file");
+        text.AppendLine("  --runtime LIST  environment of the .NET processes started, added to the defaults: NAME=VALUE (all) or");
+        text.AppendLine($"                  process:NAME=VALUE, process one of {string.Join(", ", RuntimeSettings.Processes)}, comma-separated");
+        text.AppendLine($"                  (defaults, in every process: {RuntimeSettings.Defaults})");
         foreach (var scenario in catalog)
         {
             text.AppendLine();

@@ -23,7 +23,7 @@ public static class BenchRunner
             // Read every option once up front, so a typo fails now rather than after minutes of running.
             foreach (var scenario in parsed.Scenarios)
             {
-                var probe = new ScenarioContext(scenario, parsed.Options, new ChildProcesses(), Path.GetTempPath(), TextWriter.Null);
+                var probe = new ScenarioContext(scenario, parsed.Options, new ChildProcesses(), Path.GetTempPath(), TextWriter.Null, parsed.Runtime);
                 foreach (var option in scenario.Options)
                 {
                     Validate(probe, option);
@@ -75,7 +75,7 @@ public static class BenchRunner
         double busyDelta, ownDelta;
         await using (var children = new ChildProcesses())
         {
-            var context = new ScenarioContext(scenario, parsed.Options, children, scratch, Console.Out);
+            var context = new ScenarioContext(scenario, parsed.Options, children, scratch, Console.Out, parsed.Runtime);
             context.Log($"starting: {scenario.Title}");
             try
             {
@@ -92,7 +92,7 @@ public static class BenchRunner
         var seconds = stopwatch.Elapsed.TotalSeconds;
         var otherShare = Math.Clamp((busyDelta - ownDelta) / (seconds * Environment.ProcessorCount), 0, 1);
         var run = new RunRecord(scenario.Name, scenario.Title, started, seconds, command, machine,
-            MachineInfo.LoadAverage(), otherShare, parsed.Note, report);
+            MachineInfo.LoadAverage(), otherShare, parsed.Note, parsed.Runtime.Describe(), report);
         return await ReportWriter.WriteAsync(parsed.ResultsDirectory, run, ct);
     }
 

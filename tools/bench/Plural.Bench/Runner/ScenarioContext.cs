@@ -8,10 +8,14 @@ public sealed class ScenarioContext(
     IReadOnlyDictionary<string, string> arguments,
     ChildProcesses children,
     string scratchDirectory,
-    TextWriter progress)
+    TextWriter progress,
+    RuntimeSettings runtime)
 {
     /// <summary>The bench's own entry assembly, for starting helper processes (upstream, Git server) of the same build.</summary>
     public string BenchAssembly { get; } = typeof(ScenarioContext).Assembly.Location;
+
+    /// <summary>The runtime settings every .NET process the scenario starts runs with.</summary>
+    public RuntimeSettings Runtime { get; } = runtime;
 
     /// <summary>Starts processes that are killed when the scenario ends or the run is interrupted.</summary>
     public ChildProcesses Children { get; } = children;

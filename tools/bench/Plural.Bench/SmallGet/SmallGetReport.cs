@@ -1,77 +1,44 @@
 using System.Globalization;
+using Plural.Bench.Baselines;
+using Plural.Bench.Load;
 using Plural.Bench.Reporting;
 using Plural.Bench.Runner;
 
 namespace Plural.Bench.SmallGet;
 
-/// <summary>Turns the small-GET measurements into tables, ratios against the baselines, and notes.</summary>
+/// <summary>Turns the small-GET measurements into tables, ratios against the baselines, checks and notes.</summary>
 public static class SmallGetReport
 {
     /// <summary>Builds the report.</summary>
-    public static ScenarioReport Build(IReadOnlyList<SmallGetMeasurement> measurements, IReadOnlyList<IdleCpu> idle, IReadOnlyList<int> levels,
-        IReadOnlyList<string> skipped, string client, TimeSpan duration, TimeSpan warmup)
+    public static ScenarioReport Build(SmallGetRun run, IReadOnlyList<string> skipped)
     {
-        var report = new ScenarioReport
+        var points = PointSummary.Of(run.Measurements);
+        var report = new ScenarioReport { Method = Method(run) };
+        report.Tables.Add(LatencyTable(points, run.Repeats));
+        report.Tables.Add(LittlesLawReport.Table(points));
+        report.Tables.Add(CpuTables.PerRequest(points));
+        report.Tables.Add(CpuTables.ShareOfMachine(points));
+        report.Tables.Add(CpuTables.Idle(run.Idle));
+        if (run.FixedRate.Count > 0)
         {
-            Method =
-                $"`GET /small` (a {UpstreamServer.SmallBody.Length}-byte JSON body, like a Kubernetes `/version`) against one upstream " +
-                $"process, closed loop with {client} over HTTP/1.1 keep-alive connections, one per request in flight, " +
-                $"{warmup.TotalSeconds:0} s warm-up then {duration.TotalSeconds:0} s measured per route and concurrency. " +
-                "Routes: **direct** (client to upstream), **tunnel** (client to the gateway's `/agents/{agent}/proxy/` " +
-                "route, over the agent's gRPC tunnel stream to a real AgentK process, which calls the upstream; silo and gateway are " +
-                "separate processes with production defaults), **ssh -R** (OpenSSH sshd on loopback, an `ssh -R` client as the agent), " +
-                "**nghttpx x2** (two nghttpx proxies with an HTTP/2 link between them, shaped like the tunnel's two hops). " +
-                "Everything, load client included, shares the same cores, so ratios matter more than absolute figures. " +
-                "CPU per request is user+system time of each process over the measured window divided by the requests completed; it " +
-                "includes what the process does anyway (timers, lease renewals, GC), which the idle table shows (3 s with no load, " +
-                "before each route's warm-up).",
-        };
-        var direct = measurements.Where(m => m.Route == "direct").ToDictionary(m => m.Load.Concurrency);
-        var table = new ResultTable("Latency and throughput",
-            "route", "concurrency", "req/s", "p50", "p90", "p99", "errors", "p50 vs direct", "req/s vs direct");
-        foreach (var m in measurements)
-        {
-            var baseline = direct.GetValueOrDefault(m.Load.Concurrency);
-            table.Add(m.Route, m.Load.Concurrency.ToString(CultureInfo.InvariantCulture), Format.Count(m.Load.RequestsPerSecond),
-                Format.Micros(m.Load.P50), Format.Micros(m.Load.P90), Format.Micros(m.Load.P99), Format.Count(m.Load.Errors),
-                baseline is null ? "" : Format.Ratio(m.Load.P50 / baseline.Load.P50),
-                baseline is null ? "" : Format.Ratio(m.Load.RequestsPerSecond / baseline.Load.RequestsPerSecond));
+            report.Tables.Add(FixedRateTable.Build(run.FixedRate, run.Repeats));
         }
 
-        report.Tables.Add(table);
-        var cpu = new ResultTable("CPU per request (µs of user+system time, per process)", "route", "concurrency", "per process", "total");
-        foreach (var m in measurements)
+        report.Headlines["security profile"] = run.Profile == SecurityProfile.Tls
+            ? "tls (tunnel and nghttpx over TLS, ssh as it is, upstream plain)" : "plain (plain text but ssh)";
+        AddRatios(report, points, run.Levels);
+        FixedRateTable.AddHeadlines(report, run.FixedRate);
+        if (LittlesLawReport.Warning(points) is { } warning)
         {
-            var requests = Math.Max(1, m.Load.Requests);
-            cpu.Add(m.Route, m.Load.Concurrency.ToString(CultureInfo.InvariantCulture),
-                string.Join(", ", m.Cpu.Select(c => $"{c.Component} {Format.One(c.Seconds * 1e6 / requests)}")),
-                Format.One(m.Cpu.Sum(c => c.Seconds) * 1e6 / requests));
+            report.Notes.Add(warning);
         }
 
-        report.Tables.Add(cpu);
-        var idleTable = new ResultTable("CPU with no load (% of one core, per process)", "route", "per process");
-        foreach (var route in idle)
+        if (CpuTables.BusyMachineWarning(points) is { } busy)
         {
-            idleTable.Add(route.Route, string.Join(", ", route.Processes.Select(p => $"{p.Component} {Format.One(p.Seconds * 100)}")));
+            report.Notes.Add(busy);
         }
 
-        report.Tables.Add(idleTable);
-        foreach (var level in levels)
-        {
-            var tunnel = measurements.FirstOrDefault(m => m.Route == "tunnel" && m.Load.Concurrency == level);
-            if (tunnel is null)
-            {
-                continue;
-            }
-
-            foreach (var other in measurements.Where(m => m.Route != "tunnel" && m.Load.Concurrency == level))
-            {
-                report.Ratios[$"tunnel p50 / {other.Route} p50 at concurrency {level}"] = tunnel.Load.P50 / other.Load.P50;
-                report.Ratios[$"tunnel req/s / {other.Route} req/s at concurrency {level}"] = tunnel.Load.RequestsPerSecond / other.Load.RequestsPerSecond;
-            }
-        }
-
-        if (WhereTimeGoes(measurements) is { } analysis)
+        if (WhereTimeGoes.Explain(points.Select(p => p.MedianRun).ToList()) is { } analysis)
         {
             report.Notes.Add(analysis);
         }
@@ -81,72 +48,75 @@ public static class SmallGetReport
             report.Notes.Add($"Skipped: {reason}.");
         }
 
-        report.Data = new { measurements, idle };
+        report.Data = new { run.Profile, run.Repeats, measurements = run.Measurements, fixedRate = run.FixedRate, idle = run.Idle };
         return report;
     }
 
-    /// <summary>
-    /// When the tunnel is over 2× direct latency or under half its throughput, explains from the CPU
-    /// counters where the time goes and what would change it.
-    /// </summary>
-    private static string? WhereTimeGoes(IReadOnlyList<SmallGetMeasurement> measurements)
+    private static string Method(SmallGetRun run) =>
+        $"`GET /small` (a {UpstreamServer.SmallBody.Length}-byte JSON body, like a Kubernetes `/version`) against one upstream " +
+        $"process. Closed loop with {run.Client} ({(run.Client == "wrk" ? "HTTP/1.1" : "HTTP/1.1, HTTP/2 on https routes")}, one connection " +
+        $"per request in flight), {run.Warmup.TotalSeconds:0.#} s warm-up then {run.Duration.TotalSeconds:0.#} s measured per route and concurrency; " +
+        (run.Rates.Count == 0 ? "" : $"open loop at {string.Join(", ", run.Rates.Select(r => r.ToString("#,0", CultureInfo.InvariantCulture)))} requests/s offered " +
+            "(the bench's own client sends on a fixed schedule whatever the answers do and times each request from when it was due), as long; ") +
+        $"every point {run.Repeats} time(s), the routes interleaved (each route once before any again), figures the median of the repeats " +
+        "with the spread (min–max) where it matters. " +
+        "Routes: **direct** (client to upstream), **tunnel** (client to the gateway's `/agents/{agent}/proxy/` " +
+        "route with the admin token, over the agent's gRPC tunnel to a real AgentK process, which calls the upstream; silo and gateway are " +
+        "separate processes with production defaults), **k8s-proxy** (the same agent through `/k8s-proxy/{agent}/` with a user token and " +
+        "kubectl's `Accept` and `User-Agent`: token check, audit, impersonation; HTTP/2 with TLS), **ssh -R** (OpenSSH sshd on loopback, " +
+        "an `ssh -R` client as the agent), **nghttpx x2** (two nghttpx proxies with an HTTP/2 link between them, shaped like the tunnel's two hops). " +
+        "Everything, load client included, shares the same cores, so ratios matter more than absolute figures. " +
+        "CPU per request is user+system time over the measured window divided by the requests completed, for each process of the route, " +
+        "for the load client (the bench process with wrk, which it runs and reaps) and for the whole machine (`/proc/stat`); \"others\" is " +
+        "the machine's minus the route's and the client's: what else ran meanwhile. It includes what a process does anyway (timers, lease " +
+        "renewals, GC), which the idle table shows (3 s with no load, before each route's warm-up).";
+
+    private static ResultTable LatencyTable(IReadOnlyList<PointSummary> points, int repeats)
     {
-        var pairs = measurements.Where(m => m.Route == "tunnel")
-            .Select(t => (Tunnel: t, Direct: measurements.FirstOrDefault(d => d.Route == "direct" && d.Load.Concurrency == t.Load.Concurrency)))
-            .Where(p => p.Direct is not null)
-            .ToList();
-        if (pairs.Count == 0)
+        var direct = points.Where(p => p.Route == "direct").ToDictionary(p => p.Concurrency);
+        var table = new ResultTable($"Latency and throughput (closed loop, median of {repeats})",
+            "route", "concurrency", "req/s", "req/s min–max", "p50", "p50 min–max", "p90", "p99", "p99.9", "mean", "errors",
+            "p50 vs direct", "req/s vs direct");
+        foreach (var p in points)
         {
-            return null;
+            var rps = p.Median(s => s.Load.RequestsPerSecond);
+            var p50 = p.Median(s => s.Load.P50);
+            var (rpsMin, rpsMax) = p.Spread(s => s.Load.RequestsPerSecond);
+            var (p50Min, p50Max) = p.Spread(s => s.Load.P50);
+            var baseline = direct.GetValueOrDefault(p.Concurrency);
+            table.Add(p.Route, p.Concurrency.ToString(CultureInfo.InvariantCulture), Format.Count(rps),
+                $"{Format.Count(rpsMin)}–{Format.Count(rpsMax)}", Format.Micros(p50), $"{Format.Micros(p50Min)}–{Format.Micros(p50Max)}",
+                Format.Micros(p.Median(s => s.Load.P90)), Format.Micros(p.Median(s => s.Load.P99)), Format.Micros(p.Median(s => s.Load.P999)),
+                Format.Micros(p.Median(s => s.Load.Mean)), Format.Count(p.Samples.Sum(s => s.Load.Errors)),
+                baseline is null ? "" : Format.Ratio(p50 / baseline.Median(s => s.Load.P50)),
+                baseline is null ? "" : Format.Ratio(rps / baseline.Median(s => s.Load.RequestsPerSecond)));
         }
 
-        // The highest concurrency has the most samples and the warmest processes.
-        var (tunnel, direct) = pairs.MaxBy(p => p.Tunnel.Load.Concurrency);
-        var latency = tunnel.Load.P50 / direct!.Load.P50;
-        var throughput = tunnel.Load.RequestsPerSecond / direct.Load.RequestsPerSecond;
-        if (latency <= 2 && throughput >= 0.5)
-        {
-            return null;
-        }
-
-        var level = tunnel.Load.Concurrency;
-        string PerRequest(SmallGetMeasurement m) => string.Join(", ", m.Cpu.Select(c => $"{c.Component} {c.Seconds * 1e6 / Math.Max(1, m.Load.Requests):0}"));
-        double Total(SmallGetMeasurement m) => m.Cpu.Sum(c => c.Seconds) * 1e6 / Math.Max(1, m.Load.Requests);
-        var ssh = measurements.FirstOrDefault(m => m.Route == "ssh -R" && m.Load.Concurrency == level);
-        var pool = measurements.FirstOrDefault(m => m.Route.StartsWith("tunnel, ", StringComparison.Ordinal) && m.Load.Concurrency == level);
-        var tunnelCpu = tunnel.Cpu.Where(c => c.Component is "gateway" or "agent").Sum(c => c.Seconds) * 1e6 / Math.Max(1, tunnel.Load.Requests);
-        var text = new System.Text.StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"**Where the time goes.** At concurrency {level} the tunnel's median latency is {Format.Ratio(latency)} direct's and its throughput {Format.Ratio(throughput)}. ");
-        text.Append(CultureInfo.InvariantCulture, $"CPU per request, in µs: tunnel {PerRequest(tunnel)} (total {Total(tunnel):0}); direct {PerRequest(direct)} (total {Total(direct):0})");
-        text.Append(ssh is null ? ". " : string.Create(CultureInfo.InvariantCulture, $"; ssh -R {PerRequest(ssh)} (total {Total(ssh):0}). "));
-        text.Append(CultureInfo.InvariantCulture, $"The gateway and the agent together spend {tunnelCpu:0} µs of CPU on every request, so on {Environment.ProcessorCount} cores shared with the client and the upstream the tunnel cannot go much beyond {Environment.ProcessorCount * 1e6 / Total(tunnel):0} requests/s: ");
-        text.Append("the gap is CPU work per request in the two .NET processes, not the network. ");
-        var poolHelps = pool is not null && pool.Load.P50 < 0.8 * tunnel.Load.P50;
-        if (pool is not null)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"With {RouteSetPoolNote()} the p50 at concurrency {level} is {Format.Micros(pool.Load.P50)} instead of {Format.Micros(tunnel.Load.P50)} and throughput {Format.Count(pool.Load.RequestsPerSecond)}/s instead of {Format.Count(tunnel.Load.RequestsPerSecond)}/s");
-            text.Append(poolHelps ? ": waiting for streams to be opened is part of the cost. " : ": waiting for idle streams is not where the time goes. ");
-        }
-
-        var siloPerRequest = tunnel.Cpu.Where(c => c.Component == "silo").Sum(c => c.Seconds) * 1e6 / Math.Max(1, tunnel.Load.Requests);
-        if (siloPerRequest > 20)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"The silo spends {siloPerRequest:0} µs per request although no byte passes through it");
-            text.Append(pool is null ? ": " : string.Create(CultureInfo.InvariantCulture, $" ({pool.Cpu.Where(c => c.Component == "silo").Sum(c => c.Seconds) * 1e6 / Math.Max(1, pool.Load.Requests):0} µs with the larger pool): "));
-            text.Append("a request that finds no idle stream of its agent on the gateway asks `IAgentGrain` where the agent is connected (docs/design.md, one hop between gateways), so a pool that runs dry puts a grain call on the request path. ");
-        }
-
-        text.AppendLine().AppendLine();
-        text.AppendLine("**What would fix it** (read from the counters above and the code, to be confirmed with a profile):").AppendLine();
-        text.AppendLine("1. *A stream per request.* Every request consumes a `Connect` stream and the agent opens a new one to replace it: a new gRPC call on both sides, the bearer token checked again, the slot parked in the registry. Letting a stream return to the idle pool after `end` (a new capability next to `tunnel.http.v1`) takes that setup off every request.");
-        if (poolHelps || pool is null)
-        {
-            text.AppendLine("2. *A small pool that grows only when a stream turns active.* With 2 idle streams (AgentK's default) a burst waits for streams being opened; the pool should grow ahead of demand (towards recent peak concurrency) and shrink slowly.");
-        }
-
-        text.AppendLine((poolHelps || pool is null ? "3" : "2") + ". *Per-request allocations on the hot path.* Headers are copied into protobuf `HeaderField` lists and back, body chunks into new `ByteString`s (`ByteString.CopyFrom`) on both sides; pooled buffers and `UnsafeByteOperations.UnsafeWrap` would cut copies and GC work.");
-        return text.ToString().TrimEnd();
+        return table;
     }
 
-    private static string RouteSetPoolNote() => $"{Baselines.RouteSet.PoolMinIdle} idle streams kept open by the agent";
+    private static void AddRatios(ScenarioReport report, IReadOnlyList<PointSummary> points, IReadOnlyList<int> levels)
+    {
+        foreach (var level in levels)
+        {
+            var tunnel = points.FirstOrDefault(p => p.Route == "tunnel" && p.Concurrency == level);
+            if (tunnel is null)
+            {
+                continue;
+            }
+
+            foreach (var other in points.Where(p => p.Route != "tunnel" && p.Concurrency == level))
+            {
+                report.Ratios[$"tunnel p50 / {other.Route} p50 at concurrency {level}"] = tunnel.Median(s => s.Load.P50) / other.Median(s => s.Load.P50);
+                report.Ratios[$"tunnel req/s / {other.Route} req/s at concurrency {level}"] =
+                    tunnel.Median(s => s.Load.RequestsPerSecond) / other.Median(s => s.Load.RequestsPerSecond);
+            }
+
+            if (points.FirstOrDefault(p => p.Route == "k8s-proxy" && p.Concurrency == level) is { } kubernetes)
+            {
+                report.Ratios[$"k8s-proxy / tunnel gateway+agent CPU per request at concurrency {level}"] =
+                    kubernetes.MicrosPerRequest(CpuTables.GatewayAndAgent) / tunnel.MicrosPerRequest(CpuTables.GatewayAndAgent);
+            }
+        }
+    }
 }
