@@ -37,11 +37,12 @@ public static class NghttpxChain
         await PortProbe.WaitListeningAsync(backPort, back, TimeSpan.FromSeconds(20), ct);
 
         var frontPort = FreePort.Next();
+        // nghttpx matches the back's certificate against a DNS name only, never an IP address: name it by SNI.
         var front = context.Children.Start("nghttpx (gateway side)", nghttpx,
         [
             "--conf=/dev/null",
             $"--frontend=127.0.0.1,{frontPort.ToString(CultureInfo.InvariantCulture)}{(tls is null ? ";no-tls" : "")}",
-            $"--backend=127.0.0.1,{backPort.ToString(CultureInfo.InvariantCulture)};;proto=h2{(tls is null ? "" : ";tls")}",
+            $"--backend=127.0.0.1,{backPort.ToString(CultureInfo.InvariantCulture)};;proto=h2{(tls is null ? "" : ";tls;sni=localhost")}",
             "--workers=1", "--no-ocsp", "--log-level=WARN", "--accesslog-file=/dev/null",
             .. tls is null ? [] : new[] { $"--cacert={tls.AuthorityFile}" },
             .. KeyAndCertificate(tls),

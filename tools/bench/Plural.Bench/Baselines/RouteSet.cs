@@ -62,7 +62,7 @@ public sealed class RouteSet : IDisposable
         }
 
         var upstream = await Upstream.StartAsync(context, ct);
-        var tls = profile == SecurityProfile.Tls ? await GatewayCertificates.WriteAsync(Path.Combine(context.ScratchDirectory, "tls")) : null;
+        var tls = profile == SecurityProfile.Tls ? await WriteCertificatesAsync(context) : null;
         PlatformHost? platform = null;
         ChildProcess? sharedAgent = null;
         List<Route> routes = [];
@@ -131,6 +131,13 @@ public sealed class RouteSet : IDisposable
                 routes.Add(route);
             }
         }
+    }
+
+    private static Task<GatewayCertificates> WriteCertificatesAsync(ScenarioContext context)
+    {
+        var directory = Path.Combine(context.ScratchDirectory, "tls");
+        Directory.CreateDirectory(directory);
+        return GatewayCertificates.WriteAsync(directory);
     }
 
     /// <summary>A sentence on errors the product's processes logged, or null.</summary>

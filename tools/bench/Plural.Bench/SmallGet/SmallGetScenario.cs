@@ -70,7 +70,12 @@ public sealed class SmallGetScenario : IScenario
             idle.Add(new IdleCpu(route.Name, components.Select((c, i) => new ComponentCpu(c.Name, idleRates[i])).ToArray()));
             // A fresh gateway and agent run their first requests through the JIT; one warm-up per route
             // keeps that out of the first measured point.
-            await RunClosedLoopAsync(route, Math.Min(16, levels.Max()), RouteWarmup);
+            var warm = await RunClosedLoopAsync(route, Math.Min(16, levels.Max()), RouteWarmup);
+            if (warm.Requests == 0)
+            {
+                throw new InvalidOperationException($"route {route.Name} answered none of its warm-up requests ({warm.Errors} failed); its processes said:\n" +
+                    string.Join("\n", route.Components.Select(c => $"{c.Name}: {c.Output}")));
+            }
         }
 
         // Each point is measured once per route before any is measured again, so that a slow spell of the machine
