@@ -26,4 +26,9 @@ public static class SecurityProfiles
         "tls" => SecurityProfile.Tls,
         _ => throw new BenchUsageException($"--profile: '{text}' is neither plain nor tls"),
     };
+
+    /// <summary>The profile's name and what it encrypts, for the result file.</summary>
+    public static string Describe(SecurityProfile profile) => profile == SecurityProfile.Tls
+        ? "tls (tunnel and nghttpx over TLS, ssh as it is, upstream plain)"
+        : "plain (plain text but ssh)";
 }

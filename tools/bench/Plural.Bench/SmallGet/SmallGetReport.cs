@@ -24,8 +24,7 @@ public static class SmallGetReport
             report.Tables.Add(FixedRateTable.Build(run.FixedRate, run.Repeats));
         }
 
-        report.Headlines["security profile"] = run.Profile == SecurityProfile.Tls
-            ? "tls (tunnel and nghttpx over TLS, ssh as it is, upstream plain)" : "plain (plain text but ssh)";
+        report.Headlines["security profile"] = SecurityProfiles.Describe(run.Profile);
         AddRatios(report, points, run.Levels);
         FixedRateTable.AddHeadlines(report, run.FixedRate);
         if (LittlesLawReport.Warning(points) is { } warning)

@@ -13,7 +13,7 @@ public static class StreamingReport
         {
             Method =
                 $"One {Quantity.FormatSize(size)} body per transfer: `GET /bytes/{size}` (download) and `POST /upload` with a " +
-                $"Content-Length (upload), {repeat} times per route and direction, one at a time, over HTTP/1.1 from the bench's own " +
+                $"Content-Length (upload), {repeat} times per route and direction, one at a time, the routes interleaved, over HTTP/1.1 from the bench's own " +
                 "client; the median transfer is reported. Bodies are generated from a reused buffer on both ends and only counted, " +
                 "so the figures are about the route. Resident memory (RSS, including child processes) of every process on the route " +
                 "is sampled every 100 ms; \"growth\" is the peak minus the value just before the transfer. CPU is user+system " +

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Json;
 using Plural.Bench.Baselines;
+using Plural.Bench.Load;
 using Plural.Bench.Platform;
 using Plural.Bench.Processes;
 using Plural.Bench.Reporting;
@@ -27,7 +27,8 @@ public sealed class StreamingScenario : IScenario
     public IReadOnlyList<ScenarioOption> Options { get; } =
     [
         new("size", OptionKind.Size, "1GiB", "body size"),
-        new("repeat", OptionKind.Count, "3", "transfers per route and direction (the median is reported)"),
+        new("repeat", OptionKind.Count, "3", "transfers per route and direction, the routes interleaved (the median is reported)"),
+        new("profile", OptionKind.Text, "plain", "plain (every hop plain text but ssh) or tls (tunnel and nghttpx over TLS)"),
         new("routes", OptionKind.Text, "direct,tunnel,ssh,nghttpx", $"routes to measure, comma-separated, from {RouteSet.AllNames}"),
     ];
 
@@ -38,16 +39,24 @@ public sealed class StreamingScenario : IScenario
         var repeat = context.Count("repeat");
         // The gateway refuses request bodies over its limit (1 GiB by default); a bigger --size raises it.
         string[] gatewayArgs = size > 1L << 30 ? [$"--Gateway:Tunnels:MaxRequestBodyBytes={size}"] : [];
-        using var routes = await RouteSet.StartAsync(context, context.Text("routes"), gatewayArgs, ct);
-        using var handler = new SocketsHttpHandler { UseProxy = false, AutomaticDecompression = DecompressionMethods.None };
-        using var client = new HttpClient(handler) { Timeout = TimeSpan.FromMinutes(10) };
-        var transfers = new List<Transfer>();
-        foreach (var route in routes.Routes)
+        var profile = SecurityProfiles.Parse(context.Text("profile"));
+        using var routes = await RouteSet.StartAsync(context, context.Text("routes"), gatewayArgs, profile, ct);
+        var clients = routes.Routes.ToDictionary(r => r.Name, r =>
         {
-            var components = route.Components.Append(routes.Upstream.Process).ToArray();
-            foreach (var direction in new[] { "download", "upload" })
+            // HTTP/1.1 on every route, TLS where the route has it: one body on one connection, as curl or kubectl cp would.
+            var client = LoadTarget.NewClient([], http2: false, r.CaFile, connections: 1);
+            client.Timeout = TimeSpan.FromMinutes(10);
+            return client;
+        });
+        var transfers = new List<Transfer>();
+        // Each route once before any again, so that a slow spell of the machine lands on every route rather than on one.
+        for (var i = 0; i < repeat; i++)
+        {
+            foreach (var route in routes.Routes)
             {
-                for (var i = 0; i < repeat; i++)
+                var components = route.Components.Append(routes.Upstream.Process).ToArray();
+                var client = clients[route.Name];
+                foreach (var direction in new[] { "download", "upload" })
                 {
                     var transfer = await MeasureAsync(route, direction, size, components, () => direction == "download"
                         ? DownloadAsync(client, route, size, ct)
@@ -59,7 +68,13 @@ public sealed class StreamingScenario : IScenario
             }
         }
 
+        foreach (var client in clients.Values)
+        {
+            client.Dispose();
+        }
+
         var report = StreamingReport.Build(transfers, size, repeat, routes.Skipped);
+        report.Headlines["security profile"] = SecurityProfiles.Describe(profile);
         if (routes.ErrorSummary() is { } errors)
         {
             report.Notes.Add(errors);
