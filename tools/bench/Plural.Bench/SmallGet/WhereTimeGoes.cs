@@ -58,14 +58,16 @@ public static class WhereTimeGoes
         }
 
         text.AppendLine().AppendLine();
-        text.AppendLine("**What would fix it** (read from the counters above and the code, to be confirmed with a profile):").AppendLine();
-        text.AppendLine("1. *A stream per request.* Every request consumes a `Connect` stream and the agent opens a new one to replace it: a new gRPC call on both sides, the bearer token checked again, the slot parked in the registry. Letting a stream return to the idle pool after `end` (a new capability next to `tunnel.http.v1`) takes that setup off every request.");
+        // Streams are reused and bodies wrap pooled buffers since results/2026-12-06-tunnel-hotpath.md; what that file counts as
+        // left on the path is listed here, in the order the counts suggest, until a profile of gateway and agent ranks it.
+        text.AppendLine("**What is left on the path** (per-request counts in `results/2026-12-06-tunnel-hotpath.md`; a CPU profile of the gateway and the agent under load ranks them):").AppendLine();
+        text.AppendLine("1. *The protobuf head each way.* Request and response heads carry their headers as `HeaderField` lists, built from and parsed into the HTTP stacks' header collections on both sides.");
+        text.AppendLine("2. *Two HTTP stacks per hop.* The caller's Kestrel request on the gateway and the agent's `HttpClient` request to the upstream, each with its own header validation and buffers, where a proxy in C passes bytes through.");
         if (poolHelps || pool is null)
         {
-            text.AppendLine("2. *A small pool that grows only when a stream turns active.* With 2 idle streams (AgentK's default) a burst waits for streams being opened; the pool should grow ahead of demand (towards recent peak concurrency) and shrink slowly.");
+            text.AppendLine("3. *A pool that grows ahead of demand.* With 2 idle streams (AgentK's default) a burst waits for streams being opened; the pool should grow towards recent peak concurrency and shrink slowly.");
         }
 
-        text.AppendLine((poolHelps || pool is null ? "3" : "2") + ". *Per-request allocations on the hot path.* Headers are copied into protobuf `HeaderField` lists and back, body chunks into new `ByteString`s (`ByteString.CopyFrom`) on both sides; pooled buffers and `UnsafeByteOperations.UnsafeWrap` would cut copies and GC work.");
         return text.ToString().TrimEnd();
     }
 
