@@ -47,7 +47,7 @@ public static class SmallGetReport
             report.Notes.Add($"Skipped: {reason}.");
         }
 
-        report.Data = new { run.Profile, run.Repeats, measurements = run.Measurements, fixedRate = run.FixedRate, idle = run.Idle };
+        report.Data = new { profile = run.Profile.ToString().ToLowerInvariant(), run.Repeats, measurements = run.Measurements, fixedRate = run.FixedRate, idle = run.Idle };
         return report;
     }
 
@@ -62,7 +62,7 @@ public static class SmallGetReport
         "Routes: **direct** (client to upstream), **tunnel** (client to the gateway's `/agents/{agent}/proxy/` " +
         "route with the admin token, over the agent's gRPC tunnel to a real AgentK process, which calls the upstream; silo and gateway are " +
         "separate processes with production defaults), **k8s-proxy** (the same agent through `/k8s-proxy/{agent}/` with a user token and " +
-        "kubectl's `Accept` and `User-Agent`: token check, audit, impersonation; HTTP/2 with TLS), **ssh -R** (OpenSSH sshd on loopback, " +
+        $"kubectl's `Accept` and `User-Agent`: token check, audit, impersonation; {(run.Profile == SecurityProfile.Tls ? "HTTP/2 over TLS from the bench's own client" : "HTTP/1.1")}), **ssh -R** (OpenSSH sshd on loopback, " +
         "an `ssh -R` client as the agent), **nghttpx x2** (two nghttpx proxies with an HTTP/2 link between them, shaped like the tunnel's two hops). " +
         "Everything, load client included, shares the same cores, so ratios matter more than absolute figures. " +
         "CPU per request is user+system time over the measured window divided by the requests completed, for each process of the route, " +
