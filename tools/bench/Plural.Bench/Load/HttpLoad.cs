@@ -17,12 +17,12 @@ public static class HttpLoad
         return await RunAsync(client, pickUrl, concurrency, duration, ct);
     }
 
-    /// <summary>Runs for <paramref name="duration"/> against one target.</summary>
-    public static async Task<LoadResult> RunAsync(LoadTarget target, int concurrency, TimeSpan duration, CancellationToken ct)
-    {
-        using var client = target.CreateClient(concurrency);
-        return await RunAsync(client, _ => target.Url, concurrency, duration, ct);
-    }
+    /// <summary>
+    /// Runs for <paramref name="duration"/> against one URL with a client the caller keeps, so that a measured run after a
+    /// warm-up finds its connections open, as wrk's would be after its first requests.
+    /// </summary>
+    public static Task<LoadResult> RunAsync(HttpClient client, Uri url, int concurrency, TimeSpan duration, CancellationToken ct) =>
+        RunAsync(client, _ => url, concurrency, duration, ct);
 
     private static async Task<LoadResult> RunAsync(HttpClient client, Func<int, Uri> pickUrl, int concurrency, TimeSpan duration, CancellationToken ct)
     {
