@@ -45,16 +45,26 @@ internal sealed class ObservabilityServer(IOptions<ObservabilityOptions> options
             .AddPrometheusExporter());
         var app = builder.Build();
         app.Services.GetRequiredService<AgentMeter>();
-        app.MapGet("/healthz", () => Results.Text("ok"));
-        app.MapGet("/readyz", () => status.IsConnected
-            ? Results.Text("ok")
-            : Results.Text("not connected to a gateway", statusCode: StatusCodes.Status503ServiceUnavailable));
-        app.MapGet("/status", () => Results.Json(status.Snapshot(), Json));
+        // Plain request delegates, not minimal-API handlers: those are compiled from expression trees at start, which
+        // loaded System.Linq.Expressions and its generated code into every agent for three fixed answers (issue 19,
+        // idle RSS).
+        app.MapGet("/healthz", new RequestDelegate(context => Text(context, StatusCodes.Status200OK, "ok")));
+        app.MapGet("/readyz", new RequestDelegate(context => status.IsConnected
+            ? Text(context, StatusCodes.Status200OK, "ok")
+            : Text(context, StatusCodes.Status503ServiceUnavailable, "not connected to a gateway")));
+        app.MapGet("/status", new RequestDelegate(context => context.Response.WriteAsJsonAsync(status.Snapshot(), Json, context.RequestAborted)));
         app.MapPrometheusScrapingEndpoint("/metrics");
 
         await app.StartAsync(cancellationToken);
         _app = app;
         ObservabilityLog.Listening(logger, string.Join(", ", app.Urls));
+    }
+
+    private static Task Text(HttpContext context, int status, string text)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(text, context.RequestAborted);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -8,7 +8,8 @@ namespace Plural.AgentK.Tunnels;
 /// <summary>
 /// The tunnel streams of one gateway connection (agentk's connection manager): starts with the
 /// minimum idle, opens a step more whenever one turns active and too few are left idle, and lets
-/// workers idle for longer than the maximum idle time go while more than the minimum are idle.
+/// workers idle for longer than the maximum idle time go while more than the minimum are idle (the quiet minimum once
+/// no request has arrived for that long).
 /// </summary>
 internal sealed class TunnelPool
 {
@@ -21,6 +22,7 @@ internal sealed class TunnelPool
     private readonly ILogger _logger;
     private int _idle;
     private int _active;
+    private long _lastActiveAt = Environment.TickCount64;
 
     public TunnelPool(
         AgentGateway.AgentGatewayClient client,
@@ -95,6 +97,7 @@ internal sealed class TunnelPool
         lock (_gate)
         {
             Move(worker, TunnelWorkerState.Active);
+            _lastActiveAt = Environment.TickCount64;
             var tunnels = Options;
             if (!_stopping.IsCancellationRequested && _idle < tunnels.MinIdle)
             {
@@ -108,12 +111,13 @@ internal sealed class TunnelPool
         lock (_gate) Move(worker, TunnelWorkerState.Idle);
     }
 
-    /// <summary>Lets an idle worker go when more than the minimum are idle.</summary>
+    /// <summary>Lets an idle worker go when more than the minimum are idle, or more than the quiet minimum once no request came for a while.</summary>
     public bool TryRetire(TunnelWorker worker)
     {
         lock (_gate)
         {
-            if (_idle <= Options.MinIdle)
+            var quiet = Environment.TickCount64 - _lastActiveAt >= (long)Options.MaxIdleTime.TotalMilliseconds;
+            if (_idle <= (quiet ? Options.QuietMinIdle : Options.MinIdle))
             {
                 return false;
             }

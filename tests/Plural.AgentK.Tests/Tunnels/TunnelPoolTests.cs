@@ -36,7 +36,11 @@ public sealed class TunnelPoolTests
             await context.Response.WriteAsync("ok");
         });
         await using var gateway = await FakeGateway.StartAsync();
-        await using var agent = await AgentUnderTest.StartAsync(gateway, upstream, s => s["Agent:Tunnels:MaxIdleTime"] = "00:00:01");
+        await using var agent = await AgentUnderTest.StartAsync(gateway, upstream, s =>
+        {
+            s["Agent:Tunnels:MaxIdleTime"] = "00:00:01";
+            s["Agent:Tunnels:QuietMinIdle"] = "2";
+        });
         await Eventually.HoldsAsync(() => gateway.OpenSlots == 2, Timeout, "the minimum idle slots");
 
         var responses = await Task.WhenAll(Enumerable.Range(0, Requests)
@@ -48,6 +52,22 @@ public sealed class TunnelPoolTests
             TimeSpan.FromSeconds(20), "the pool back at the minimum idle");
         await Task.Delay(1500);
         Assert.Equal(2, gateway.OpenSlots);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_quiet_pool_keeps_one_idle_tunnel_and_the_next_request_refills_it()
+    {
+        await using var upstream = await FakeUpstream.StartAsync(context => context.Response.WriteAsync("ok"));
+        await using var gateway = await FakeGateway.StartAsync();
+        await using var agent = await AgentUnderTest.StartAsync(gateway, upstream, s => s["Agent:Tunnels:MaxIdleTime"] = "00:00:01");
+        await Eventually.HoldsAsync(() => gateway.OpenSlots == 2, Timeout, "the minimum idle slots after connecting");
+
+        await Eventually.HoldsAsync(() => gateway.OpenSlots == 1, Timeout, "one idle slot once no request came for a second");
+        await Task.Delay(2500);
+        Assert.Equal(1, gateway.OpenSlots);
+
+        Assert.Equal("ok", (await gateway.ForwardAsync(TunnelForwardingTests.Get("/after-quiet"))).BodyText);
+        await Eventually.HoldsAsync(() => agent.Status.Snapshot().IdleTunnels >= 2, Timeout, "the pool refilled to the minimum");
     }
 
     [Fact(Timeout = 30_000)]

@@ -29,6 +29,8 @@ internal sealed class AgentProcess : IAsyncDisposable
             $"--Agent:Upstream:Url={upstream}",
             $"--Agent:ObservabilityUrl={observability}",
             "--Agent:Tunnels:MaxIdleTime=00:00:02",
+            // Tests read the pool at its minimum of two; with two-second idle times a quiet agent would drop to one.
+            "--Agent:Tunnels:QuietMinIdle=2",
             "--Agent:Reconnect:InitialBackoff=00:00:00.200",
             "--Agent:Reconnect:MaxBackoff=00:00:01",
             .. extraArgs,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Plural.Bench.Platform;
+using Plural.Bench.Processes;
 using Plural.Bench.Reporting;
 using Plural.Bench.Runner;
 using Plural.Testing.Servers;
@@ -60,6 +61,7 @@ public sealed class AgentFootprintScenario : IScenario
             await Task.Delay(Sampling, ct);
         }
 
+        var resident = ResidentBreakdown.Read(cluster.Agent.Id);
         var window = DateTime.UtcNow - started;
         var perDay = TimeSpan.FromDays(1) / window;
         var sentUp = counted.BytesToBackends - up;
@@ -82,6 +84,9 @@ public sealed class AgentFootprintScenario : IScenario
         var table = new ResultTable("Idle agent", "measure", "value", "goal", "met");
         table.Add("RSS at the end of the window", $"{Format.MiB(last)} MiB", $"≤ {RssGoalMiB:0} MB", Met(last / (double)(1 << 20) <= RssGoalMiB));
         table.Add("RSS, highest sample", $"{Format.MiB(peak)} MiB", "", "");
+        table.Add("of it anonymous (GC heap, native heap, stacks)", $"{Format.MiB(resident.AnonymousBytes)} MiB", "", "");
+        table.Add("of it mapped files (runtime, assemblies)", $"{Format.MiB(resident.FileBytes)} MiB", "", "");
+        table.Add("of it shared memory (code and type heaps, mapped twice)", $"{Format.MiB(resident.SharedMemoryBytes)} MiB", "", "");
         table.Add("agent → gateway", $"{Format.KiB(sentUp)} KiB in {window.TotalSeconds:0} s", "", "");
         table.Add("gateway → agent", $"{Format.KiB(sentDown)} KiB in {window.TotalSeconds:0} s", "", "");
         table.Add("both ways, per day", $"{dailyMiB.ToString("0.00", CultureInfo.InvariantCulture)} MiB", $"≤ {TrafficGoalMiBPerDay:0} MB", Met(dailyMiB <= TrafficGoalMiBPerDay));

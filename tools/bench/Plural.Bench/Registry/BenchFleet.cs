@@ -60,6 +60,14 @@ public static class BenchFleet
                     tokens[i] = (await platform.Api.RegisterAgentAsync(request, cancellationToken: token)).Token.Token;
                     break;
                 }
+                catch (RpcException failure) when (attempt > 1 && failure.StatusCode == StatusCode.AlreadyExists)
+                {
+                    // The first attempt registered the agent but its answer was lost (a grain call that timed out on a
+                    // loaded machine), and the retry was refused rather than answered; a token of its own is as good.
+                    tokens[i] = (await platform.Api.CreateAgentTokenAsync(new CreateAgentTokenRequest { Name = request.Name, Description = "benchmark" },
+                        cancellationToken: token)).Token.Token;
+                    break;
+                }
                 catch (RpcException failure) when (attempt < 5 && failure.StatusCode is StatusCode.Unknown or StatusCode.Unavailable or StatusCode.DeadlineExceeded)
                 {
                     if (Interlocked.Increment(ref retries) == 1)

@@ -32,7 +32,7 @@ public sealed class ReconnectStormScenario : IScenario
     public IReadOnlyList<ScenarioOption> Options { get; } =
     [
         new("agents", OptionKind.Count, "10000", "light agents connected before the restart"),
-        new("tunnels", OptionKind.Count, "2", "idle tunnel streams per agent (AgentK's default minimum)"),
+        new("tunnels", OptionKind.Count, "2", "idle tunnel streams per agent (AgentK's Agent:Tunnels:MinIdle once connected; 1 for agents quiet for a minute, Agent:Tunnels:QuietMinIdle)"),
         new("connect-parallel", OptionKind.Count, "100", "agents dialling at the same time before the restart"),
         new("settle", OptionKind.Duration, "10s", "idle time before memory is read"),
         new("deadline", OptionKind.Duration, "180s", "longest wait for every agent to be back"),
@@ -112,13 +112,11 @@ public sealed class ReconnectStormScenario : IScenario
     private static async Task SampleAsync(PlatformHost platform, PostgresServer postgres, HttpClient http, ReconnectingAgent[] agents,
         Stopwatch clock, List<StormSample> samples, CancellationToken ct)
     {
-        var grainRequests = await GrainRequestsAsync(platform, http);
-        var commits = await BenchFleet.CommitsAsync(postgres);
-        var at = clock.Elapsed;
+        (double Requests, long Commits, TimeSpan At)? last = null;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         try
         {
-            while (await timer.WaitForNextTickAsync(ct))
+            do
             {
                 double nowRequests;
                 long nowCommits;
@@ -127,18 +125,24 @@ public sealed class ReconnectStormScenario : IScenario
                     nowRequests = await GrainRequestsAsync(platform, http);
                     nowCommits = await BenchFleet.CommitsAsync(postgres);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception) when (!ct.IsCancellationRequested)
                 {
-                    // A busy store or silo may not answer a scrape within its timeout; the next sample covers the gap.
+                    // A busy store or silo may not answer a scrape within its timeout, the first one included; the
+                    // next sample covers the gap.
                     continue;
                 }
 
                 var now = clock.Elapsed;
-                var seconds = (now - at).TotalSeconds;
-                samples.Add(new StormSample(now.TotalSeconds, agents.Count(a => a.Connected),
-                    (nowRequests - grainRequests) / seconds, (long)((nowCommits - commits) / seconds)));
-                (grainRequests, commits, at) = (nowRequests, nowCommits, now);
+                if (last is { } before)
+                {
+                    var seconds = (now - before.At).TotalSeconds;
+                    samples.Add(new StormSample(now.TotalSeconds, agents.Count(a => a.Connected),
+                        (nowRequests - before.Requests) / seconds, (long)((nowCommits - before.Commits) / seconds)));
+                }
+
+                last = (nowRequests, nowCommits, now);
             }
+            while (await timer.WaitForNextTickAsync(ct));
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
