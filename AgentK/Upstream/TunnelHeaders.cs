@@ -23,7 +23,8 @@ internal static class TunnelHeaders
 
         foreach (var field in head.Headers)
         {
-            if (!HopByHopHeaders.ForwardRequestHeader(field.Name, head.Upgrade, connectionTokens))
+            // The trace context is set from the head (UpstreamTraceContext), not copied from what the caller sent.
+            if (!HopByHopHeaders.ForwardRequestHeader(field.Name, head.Upgrade, connectionTokens) || UpstreamTraceContext.IsTraceContextHeader(field.Name))
             {
                 continue;
             }
