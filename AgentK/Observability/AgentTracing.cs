@@ -40,7 +40,7 @@ internal static class AgentTracing
                 if (string.IsNullOrWhiteSpace(configuration["OTEL_SERVICE_NAME"]))
                 {
                     resource.AddService(ServiceName, serviceVersion: BuildVersion.Current,
-                        serviceInstanceId: configuration["Agent:InstanceId"] ?? Environment.MachineName);
+                        serviceInstanceId: configuration["Agent:InstanceId"] ?? configuration["POD_NAME"] ?? Environment.MachineName);
                 }
             })
             .WithTracing(tracing => tracing.AddSource(SourceName).AddOtlpExporter());
