@@ -54,6 +54,9 @@ public sealed class KubectlPlatformFixture : IAsyncLifetime
 
     internal KubectlGateway Gateway(string name) => _gateways[name];
 
+    /// <summary>The test CA's PEM file: it signed the gateways' certificates, and is valid for a day.</summary>
+    internal string AuthorityFile => _certificates.AuthorityFile;
+
     public async Task InitializeAsync()
     {
         _certificates = await GatewayCertificates.WriteAsync(_directory.FullName);
