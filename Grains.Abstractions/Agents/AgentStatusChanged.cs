@@ -15,6 +15,10 @@ namespace Plural.Grains.Agents;
 /// The health conditions <see cref="InstanceId"/> reported with the lease renewal that caused the change; null when the
 /// change came without a renewal (a lease dropped or lapsed) or from an agent that reports none.
 /// </param>
+/// <param name="ConditionsOnly">
+/// True when the agent stayed reachable and only <see cref="Conditions"/> changed; subscribers that track connections
+/// must not read it as a new connection.
+/// </param>
 [GenerateSerializer, Immutable, Alias("plural.agents.AgentStatusChanged")]
 public sealed record AgentStatusChanged(
     [property: Id(0)] string AgentId,
@@ -22,7 +26,8 @@ public sealed record AgentStatusChanged(
     [property: Id(2)] string GatewayId,
     [property: Id(3)] string InstanceId,
     [property: Id(4)] DateTimeOffset At,
-    [property: Id(5)] IReadOnlyList<AgentHealthCondition>? Conditions = null)
+    [property: Id(5)] IReadOnlyList<AgentHealthCondition>? Conditions = null,
+    [property: Id(6)] bool ConditionsOnly = false)
 {
     /// <summary>
     /// Stream key carrying the status changes of every agent. Agent names are RFC 1123 labels, so it never

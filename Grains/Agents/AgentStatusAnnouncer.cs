@@ -40,7 +40,7 @@ internal sealed partial class AgentStatusAnnouncer(Grain grain, LeaseTable lease
         {
             if (connected && conditionsChanged)
             {
-                await PublishAsync(new AgentStatusChanged(grain.GetPrimaryKeyString(), true, gatewayId, instanceId, now, conditions));
+                await PublishAsync(new AgentStatusChanged(grain.GetPrimaryKeyString(), true, gatewayId, instanceId, now, conditions, ConditionsOnly: true));
             }
 
             return;

@@ -31,7 +31,7 @@ public sealed class AgentConditionsTests(CablePlatform platform) : IDisposable
         var refused = await client.WaitForMessageAsync("status", m => Upstream(m) is { Ok: false }, Wait);
         await File.WriteAllTextAsync(tokenFile, platform.Emulator.AgentToken);
         var recovered = await client.WaitForMessageAsync("status",
-            m => (string?)m["type"] == "agent_status" && Upstream(m) is { Ok: true }, Wait);
+            m => (string?)m["type"] == "agent_conditions" && Upstream(m) is { Ok: true }, Wait);
 
         Assert.StartsWith("API server answered 401 (Unauthorized) for ", Upstream(refused)!.Value.Message);
         Assert.Equal(agent.Name, (string?)recovered["agent"]);

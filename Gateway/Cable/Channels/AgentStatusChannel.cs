@@ -105,7 +105,9 @@ internal sealed class AgentStatusChannel(IClusterClient client, AgentDirectory d
 
     private static byte[] Render(AgentStatusChanged change, long seq, string epoch) => CableFrames.Write(w =>
     {
-        w.WriteString("type", "agent_status");
+        // A change of health alone has a type of its own, so clients that read agent_status as a (dis)connection do not
+        // take it for a new connection.
+        w.WriteString("type", change.ConditionsOnly ? "agent_conditions" : "agent_status");
         w.WriteNumber("seq", seq);
         w.WriteString("epoch", epoch);
         w.WriteString("agent", change.AgentId);
