@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Plural.Protocol.Agent;
+using Plural.Protocol.Tunnels;
 
 namespace Plural.AgentK.Upstream;
 
@@ -10,16 +11,6 @@ namespace Plural.AgentK.Upstream;
 /// </summary>
 internal static class UpstreamTraceContext
 {
-    /// <summary>The W3C trace context header.</summary>
-    public const string TraceParentHeader = "traceparent";
-
-    /// <summary>The W3C vendor trace state header.</summary>
-    public const string TraceStateHeader = "tracestate";
-
-    /// <summary>True for the trace context headers, which the agent sets itself rather than copying the caller's.</summary>
-    public static bool IsTraceContextHeader(string name) =>
-        name.Equals(TraceParentHeader, StringComparison.OrdinalIgnoreCase) || name.Equals(TraceStateHeader, StringComparison.OrdinalIgnoreCase);
-
     /// <summary>The trace context the gateway handed down; empty strings when there is none.</summary>
     public static (string Parent, string State) Of(RequestHead head)
     {
@@ -36,11 +27,11 @@ internal static class UpstreamTraceContext
                 continue;
             }
 
-            if (field.Name.Equals(TraceParentHeader, StringComparison.OrdinalIgnoreCase))
+            if (field.Name.Equals(TraceContextHeaders.TraceParent, StringComparison.OrdinalIgnoreCase))
             {
                 parent = field.Values[0];
             }
-            else if (field.Name.Equals(TraceStateHeader, StringComparison.OrdinalIgnoreCase))
+            else if (field.Name.Equals(TraceContextHeaders.TraceState, StringComparison.OrdinalIgnoreCase))
             {
                 state = field.Values[0];
             }
@@ -61,10 +52,10 @@ internal static class UpstreamTraceContext
             return;
         }
 
-        request.Headers.TryAddWithoutValidation(TraceParentHeader, parent);
+        request.Headers.TryAddWithoutValidation(TraceContextHeaders.TraceParent, parent);
         if (state.Length > 0)
         {
-            request.Headers.TryAddWithoutValidation(TraceStateHeader, state);
+            request.Headers.TryAddWithoutValidation(TraceContextHeaders.TraceState, state);
         }
     }
 }

@@ -12,12 +12,6 @@ internal static class GatewayTracing
     /// <summary>The activity source's name, for the tracer provider's <c>AddSource</c>.</summary>
     public const string SourceName = "Plural.Gateway";
 
-    /// <summary>The W3C trace context header.</summary>
-    public const string TraceParentHeader = "traceparent";
-
-    /// <summary>The W3C vendor trace state header that goes with <see cref="TraceParentHeader"/>.</summary>
-    public const string TraceStateHeader = "tracestate";
-
     /// <summary>Attribute: the agent a request is for.</summary>
     public const string AgentAttribute = "plural.agent";
 
@@ -32,10 +26,6 @@ internal static class GatewayTracing
 
     /// <summary>The source every gateway span comes from.</summary>
     public static readonly ActivitySource Source = new(SourceName);
-
-    /// <summary>True for the W3C trace context headers, which travel in the tunnel's request head rather than as headers.</summary>
-    public static bool IsTraceContextHeader(string name) =>
-        name.Equals(TraceParentHeader, StringComparison.OrdinalIgnoreCase) || name.Equals(TraceStateHeader, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>True when <paramref name="activity"/> is one of this gateway's own spans (not ASP.NET Core's request activity).</summary>
     public static bool IsOwn(Activity? activity) => activity is not null && ReferenceEquals(activity.Source, Source);

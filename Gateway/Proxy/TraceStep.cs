@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Plural.Gateway.Listeners;
+using Plural.Protocol.Tunnels;
 
 namespace Plural.Gateway.Proxy;
 
@@ -27,7 +28,7 @@ internal sealed class TraceStep(GatewayIdentity gateway) : IProxyStep
 
         var http = context.Http;
         var headers = http.Request.Headers;
-        ActivityContext.TryParse(headers[GatewayTracing.TraceParentHeader].ToString(), headers[GatewayTracing.TraceStateHeader].ToString(),
+        ActivityContext.TryParse(headers[TraceContextHeaders.TraceParent].ToString(), headers[TraceContextHeaders.TraceState].ToString(),
             isRemote: true, out var parent);
         var template = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? route.Name;
         // ASP.NET Core's own request activity is never exported: a span under it would name a parent no backend has.

@@ -1,7 +1,7 @@
 using Google.Protobuf.Collections;
 using Microsoft.Extensions.Primitives;
-using Plural.Gateway.Listeners;
 using Plural.Protocol.Agent;
+using Plural.Protocol.Tunnels;
 
 namespace Plural.Gateway.Tunnels;
 
@@ -46,7 +46,7 @@ internal static class HttpHeaderFilter
         foreach (var (name, values) in headers)
         {
             // The trace context travels in the head's own fields (TunnelTraceContext), never twice.
-            if ((upgrade && IsUpgradeHeader(name)) || (IsForwardable(name) && !connectionListed.Contains(name) && !GatewayTracing.IsTraceContextHeader(name)))
+            if ((upgrade && IsUpgradeHeader(name)) || (IsForwardable(name) && !connectionListed.Contains(name) && !TraceContextHeaders.Contains(name)))
             {
                 fields.Add(ToField(name, values));
             }

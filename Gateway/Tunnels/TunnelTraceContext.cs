@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Plural.Gateway.Listeners;
 using Plural.Protocol.Agent;
+using Plural.Protocol.Tunnels;
 
 namespace Plural.Gateway.Tunnels;
 
@@ -21,19 +22,19 @@ internal static class TunnelTraceContext
             return;
         }
 
-        head.TraceParent = callerHeaders[GatewayTracing.TraceParentHeader].ToString();
-        head.TraceState = callerHeaders[GatewayTracing.TraceStateHeader].ToString();
+        head.TraceParent = callerHeaders[TraceContextHeaders.TraceParent].ToString();
+        head.TraceState = callerHeaders[TraceContextHeaders.TraceState].ToString();
     }
 
     /// <summary>Replaces the caller's trace context headers on a request to a peer with <paramref name="span"/>'s.</summary>
     public static void Write(Activity span, System.Net.Http.Headers.HttpRequestHeaders headers)
     {
-        headers.Remove(GatewayTracing.TraceParentHeader);
-        headers.Remove(GatewayTracing.TraceStateHeader);
-        headers.TryAddWithoutValidation(GatewayTracing.TraceParentHeader, span.Id);
+        headers.Remove(TraceContextHeaders.TraceParent);
+        headers.Remove(TraceContextHeaders.TraceState);
+        headers.TryAddWithoutValidation(TraceContextHeaders.TraceParent, span.Id);
         if (!string.IsNullOrEmpty(span.TraceStateString))
         {
-            headers.TryAddWithoutValidation(GatewayTracing.TraceStateHeader, span.TraceStateString);
+            headers.TryAddWithoutValidation(TraceContextHeaders.TraceState, span.TraceStateString);
         }
     }
 }
