@@ -2,10 +2,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Plural.AgentK.Session;
 
 namespace Plural.AgentK.Connection;
 
-/// <summary>Registers the loop that keeps the agent connected to a gateway.</summary>
+/// <summary>Registers the loop that keeps the agent connected to a gateway, and the health conditions of that connection.</summary>
 internal static class ConnectionServiceCollectionExtensions
 {
     /// <summary>
@@ -17,6 +18,9 @@ internal static class ConnectionServiceCollectionExtensions
         services.AddOptionsWithValidateOnStart<ConnectionOptions, ConnectionOptionsValidator>().Bind(configuration.GetSection(ConnectionOptions.SectionName));
         services.Configure<HostOptions>(host => WaitForGracePeriod(host, configuration));
         services.TryAddSingleton<GatewayConnectionFactory>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConditionSource, TunnelPoolConditions>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConditionSource, CertificateConditions>());
         services.AddHostedService<GatewayConnectionLoop>();
         return services;
     }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Plural.AgentK.Observability;
 
-/// <summary>Registers the agent's status and the listener that serves it.</summary>
+/// <summary>Registers the agent's status, the listener that serves it, and the export of its spans.</summary>
 internal static class ObservabilityServiceCollectionExtensions
 {
     /// <summary>Adds <see cref="AgentStatus"/> and the observability listener, with <see cref="ObservabilityOptions"/> validated at start.</summary>
@@ -14,6 +14,7 @@ internal static class ObservabilityServiceCollectionExtensions
         services.TryAddSingleton<AgentStatus>();
         services.TryAddSingleton<ObservabilityServer>();
         services.AddHostedService(provider => provider.GetRequiredService<ObservabilityServer>());
+        services.AddAgentTracing(configuration);
         return services;
     }
 }

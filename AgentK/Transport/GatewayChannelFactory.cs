@@ -1,4 +1,5 @@
 using System.Net.Http;
+using System.Net.Security;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Options;
 using Plural.Protocol.Tls;
@@ -9,7 +10,7 @@ namespace Plural.AgentK.Transport;
 /// Creates the single HTTP/2 connection to the gateway. Each call returns a new channel with a
 /// new handler, so that a reconnect lets the load balancer pick another gateway.
 /// </summary>
-internal sealed class GatewayChannelFactory(IOptions<GatewayOptions> options)
+internal sealed class GatewayChannelFactory(IOptions<GatewayOptions> options, PresentedGatewayCertificate presented)
 {
     // Larger than the 64 KiB HTTP/2 default so that one stream can fill a fast link; the agent
     // reads promptly, so the window bounds memory per stream rather than growing it.
@@ -40,11 +41,19 @@ internal sealed class GatewayChannelFactory(IOptions<GatewayOptions> options)
             handler.ConnectCallback = (context, ct) => ProxyTunnel.ConnectAsync(proxy, context.DnsEndPoint, ct);
         }
 
+        // The accepted certificate is kept for the certificate-expiry condition; the decision is the validator's (or, with
+        // neither a CA file nor a server name, the platform's own chain and name checks).
         var validator = CertificateTrust.CreateValidator(agent.GatewayCaFile, agent.GatewayServerName);
-        if (validator is not null)
+        handler.SslOptions.RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
         {
-            handler.SslOptions.RemoteCertificateValidationCallback = validator;
-        }
+            var accepted = validator?.Invoke(sender, certificate, chain, errors) ?? errors == SslPolicyErrors.None;
+            if (accepted)
+            {
+                presented.Record(certificate);
+            }
+
+            return accepted;
+        };
 
         return GrpcChannel.ForAddress(agent.GatewayUrl, new GrpcChannelOptions
         {

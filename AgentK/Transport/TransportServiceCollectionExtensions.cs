@@ -17,6 +17,7 @@ internal static class TransportServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<GatewayCredentials>();
+        services.TryAddSingleton<PresentedGatewayCertificate>();
         services.TryAddSingleton<GatewayChannelFactory>();
         return services;
     }

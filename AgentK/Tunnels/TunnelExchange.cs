@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
@@ -33,6 +34,7 @@ internal sealed class TunnelExchange(UpstreamForwarder forwarder, IEnumerable<IA
     /// </summary>
     public async Task<bool> RunAsync(AsyncDuplexStreamingCall<TunnelUp, TunnelDown> call, TunnelDownStream frames, RequestHead head, CancellationToken abort)
     {
+        using var span = TunnelSpans.StartRequest(head);
         using var exchange = CancellationTokenSource.CreateLinkedTokenSource(abort);
         var reader = new TunnelFrameReader(frames, exchange);
         // After a switch of protocols the gateway's body frames are the caller's bytes. A body carried inline is whole.
@@ -98,6 +100,7 @@ internal sealed class TunnelExchange(UpstreamForwarder forwarder, IEnumerable<IA
 
         HttpRequestMessage? request = null;
         HttpResponseMessage? response = null;
+        Activity? upstreamSpan = null;
         try
         {
             try
@@ -113,18 +116,24 @@ internal sealed class TunnelExchange(UpstreamForwarder forwarder, IEnumerable<IA
                     content = new TunnelRequestContent(reader.Body, head.ContentLength);
                 }
 
+                // Started before the request is built, whose traceparent names it.
+                upstreamSpan = TunnelSpans.StartUpstream(head);
                 request = forwarder.CreateRequest(head, content);
                 TunnelLog.Forwarding(logger, head.RequestId, request.Method.Method, head.Path);
                 response = await forwarder.SendAsync(request, exchange);
+                TunnelSpans.Answered(upstreamSpan, upstreamSpan?.Parent, (int)response.StatusCode);
             }
             catch (Exception) when (reader.Interruption != TunnelInterruption.None || abort.IsCancellationRequested)
             {
+                TunnelSpans.Failed(upstreamSpan, "interrupted: " + reader.Interruption);
                 await ReportInterruptionAsync(tunnel, reader, head, abort);
                 return false;
             }
             catch (Exception exception)
             {
                 var (code, message) = UpstreamFailure.BeforeResponse(exception);
+                TunnelSpans.Failed(upstreamSpan, $"{code}: {message}");
+                TunnelSpans.Failed(upstreamSpan?.Parent, $"{code}: {message}");
                 TunnelLog.UpstreamFailed(logger, head.RequestId, code, exception.Message);
                 await SendErrorAsync(tunnel, code, message, abort);
                 return false;
@@ -166,6 +175,7 @@ internal sealed class TunnelExchange(UpstreamForwarder forwarder, IEnumerable<IA
             // Disposing an unfinished response aborts the upstream request, which is what a dead tunnel needs.
             response?.Dispose();
             request?.Dispose();
+            upstreamSpan?.Dispose();
         }
     }
 
@@ -349,6 +359,7 @@ internal sealed class TunnelExchange(UpstreamForwarder forwarder, IEnumerable<IA
             return false;
         }
 
+        TunnelSpans.Answered(null, Activity.Current, response.Status);
         await tunnel.WriteAsync(new TunnelUp
         {
             ResponseHead = new ResponseHead { Status = response.Status, Headers = { new HeaderField { Name = "Content-Type", Values = { response.ContentType } } } },

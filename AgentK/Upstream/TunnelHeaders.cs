@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Google.Protobuf.Collections;
 using Plural.Protocol.Agent;
+using Plural.Protocol.Tunnels;
 
 namespace Plural.AgentK.Upstream;
 
@@ -23,7 +24,8 @@ internal static class TunnelHeaders
 
         foreach (var field in head.Headers)
         {
-            if (!HopByHopHeaders.ForwardRequestHeader(field.Name, head.Upgrade, connectionTokens))
+            // The trace context is set from the head (UpstreamTraceContext), not copied from what the caller sent.
+            if (!HopByHopHeaders.ForwardRequestHeader(field.Name, head.Upgrade, connectionTokens) || TraceContextHeaders.Contains(field.Name))
             {
                 continue;
             }

@@ -64,6 +64,7 @@ internal sealed class UpstreamForwarder(
             request.Options.Set(RepeatedLines, true);
         }
 
+        UpstreamTraceContext.Write(head, request);
         request.Headers.Authorization = credentials.Current();
         return request;
     }

@@ -32,6 +32,7 @@ public static class GatewayHostingExtensions
         services.AddHostedService<GatewayStartupBanner>();
         services.AddGatewayDrain();
         services.AddGatewayMetrics();
+        services.AddGatewayTracing(builder.Configuration);
         services.AddCable();
         services.AddDashboard();
         services.AddAuditTrail();

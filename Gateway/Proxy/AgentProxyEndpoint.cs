@@ -19,6 +19,7 @@ internal static class AgentProxyEndpoint
     /// <summary>The request's steps, in order.</summary>
     public static ProxyPipeline Pipeline(IServiceProvider services) => new(services.GetRequiredService<TimeProvider>(),
     [
+        services.GetRequiredService<TraceStep>(),
         services.GetRequiredService<MeasureStep>(),
         services.GetRequiredService<AuthenticateAdminOrPeerStep>(),
         services.GetRequiredService<AuditStep>(),

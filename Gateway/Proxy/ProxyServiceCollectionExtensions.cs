@@ -12,6 +12,7 @@ internal static class ProxyServiceCollectionExtensions
         services.AddOptions<ProxyLimitOptions>().BindConfiguration(ProxyLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AdminProxyOptions>().BindConfiguration(AdminProxyOptions.Section);
         services.AddSingleton<ProxyConcurrencyLimiter>();
+        services.AddSingleton<TraceStep>();
         services.AddSingleton<MeasureStep>();
         services.AddSingleton<AuthenticateCallerStep>();
         services.AddSingleton<AuthenticateAdminOrPeerStep>();

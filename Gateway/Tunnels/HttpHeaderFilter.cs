@@ -1,6 +1,7 @@
 using Google.Protobuf.Collections;
 using Microsoft.Extensions.Primitives;
 using Plural.Protocol.Agent;
+using Plural.Protocol.Tunnels;
 
 namespace Plural.Gateway.Tunnels;
 
@@ -44,7 +45,8 @@ internal static class HttpHeaderFilter
         var connectionListed = ConnectionListed(headers);
         foreach (var (name, values) in headers)
         {
-            if ((upgrade && IsUpgradeHeader(name)) || (IsForwardable(name) && !connectionListed.Contains(name)))
+            // The trace context travels in the head's own fields (TunnelTraceContext), never twice.
+            if ((upgrade && IsUpgradeHeader(name)) || (IsForwardable(name) && !connectionListed.Contains(name) && !TraceContextHeaders.Contains(name)))
             {
                 fields.Add(ToField(name, values));
             }

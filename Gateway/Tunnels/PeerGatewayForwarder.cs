@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Http.Features;
 using Plural.Protocol.Agent;
@@ -93,10 +94,17 @@ internal sealed partial class PeerGatewayForwarder(
         credentials.Authorize(request.Headers, context.Request.Method, route);
         TunnelRouteHeaders.Write(route, request.Headers);
         LogForwarding(logger, agentName, peer.GatewayId);
+        using var span = StartHopSpan(context.Request.Method, agentName, peer);
+        if (span is not null)
+        {
+            TunnelTraceContext.Write(span, request.Headers);
+        }
+
         try
         {
             using var response = await clients.CreateClient(ClientName)
                 .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            span?.SetTag("http.response.status_code", (int)response.StatusCode);
             if (reroutable && response.Headers.Contains(NotHereHeader))
             {
                 LogRerouting(logger, agentName, peer.GatewayId, "it cannot serve the agent");
@@ -147,6 +155,21 @@ internal sealed partial class PeerGatewayForwarder(
                 $"agent \"{agentName}\" is connected through gateway \"{peer.GatewayId}\", which could not be reached", ct);
             return true;
         }
+    }
+
+    /// <summary>The client span of the hop, a child of the request's server span; null when no spans are recorded.</summary>
+    private Activity? StartHopSpan(string method, string agentName, TunnelLease peer)
+    {
+        var span = GatewayTracing.Source.StartActivity("peer-gateway " + method, ActivityKind.Client);
+        if (span is { IsAllDataRequested: true })
+        {
+            span.SetTag("http.request.method", method);
+            span.SetTag(GatewayTracing.AgentAttribute, agentName);
+            span.SetTag(GatewayTracing.GatewayAttribute, gateway.Id);
+            span.SetTag(GatewayTracing.PeerGatewayAttribute, peer.GatewayId);
+        }
+
+        return span;
     }
 
     /// <summary>

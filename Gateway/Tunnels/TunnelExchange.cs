@@ -173,6 +173,7 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
             ReusableStream = tunnel.Reusable,
         };
         HttpHeaderFilter.CopyForAgent(request.Headers, head.Upgrade, head.Headers);
+        TunnelTraceContext.Write(request.Headers, head);
         return head;
     }
 

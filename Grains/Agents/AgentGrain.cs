@@ -139,6 +139,9 @@ public sealed partial class AgentGrain(
 
         var wasConnected = _leases.AnyLive(now);
         var persisted = true;
+        // Compared with what the same process reported last; its first report is part of its connection, not a change.
+        var conditionsChanged = _leases.Find(renewal.GatewayId, renewal.InstanceId) is { } previous
+            && AgentConditionChanges.Differ(previous.Conditions, renewal.Conditions);
         _leases.Put(new TunnelLease(
             renewal.GatewayId, renewal.GatewayAddress, renewal.InstanceId, renewal.AgentVersion,
             renewal.ConnectedAt, renewal.IdleTunnels, renewal.ActiveTunnels, now + renewal.TimeToLive, renewal.Leader, renewal.Conditions));
@@ -157,7 +160,7 @@ public sealed partial class AgentGrain(
             persisted = false;
         }
 
-        await Announcer.UpdateAsync(renewal.GatewayId, renewal.InstanceId, renewal.TimeToLive, now);
+        await Announcer.UpdateAsync(renewal.GatewayId, renewal.InstanceId, renewal.TimeToLive, now, renewal.Conditions, conditionsChanged);
         // Whenever last-seen is stored, the listing follows, so a listing that says connected is never older than that.
         await UpdateListingAsync(force: persisted);
         return LeaseDecision.Accepted;

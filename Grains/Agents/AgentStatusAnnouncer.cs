@@ -4,7 +4,8 @@ using Plural.Grains.Streams;
 namespace Plural.Grains.Agents;
 
 /// <summary>
-/// Publishes an agent's connected/disconnected transitions on the agent-status streams. Leases lapse without
+/// Publishes an agent's connected/disconnected transitions, and changes of a connected agent's health conditions, on
+/// the agent-status streams. Leases lapse without
 /// any call reaching the grain, so while the agent is connected a timer looks for the moment the last one
 /// expires. Grain-owned: every method runs on the grain's scheduler. After the timer saw the last lease lapse it calls
 /// the grain's <c>lapsed</c>, for the grain to update what it keeps elsewhere (its directory listing).
@@ -18,9 +19,12 @@ internal sealed partial class AgentStatusAnnouncer(Grain grain, LeaseTable lease
     /// <summary>
     /// Announces a transition if the live leases say the agent's reachability changed at <paramref name="now"/>,
     /// the caller's own reading of the clock: leases expire relative to it, so a lapse is never announced
-    /// earlier than a time to live after the renewal that made the agent connected.
+    /// earlier than a time to live after the renewal that made the agent connected. <paramref name="conditions"/> are those
+    /// the renewal carried; with <paramref name="conditionsChanged"/> a connected agent that stays connected is announced
+    /// again, with them.
     /// </summary>
-    public async Task UpdateAsync(string gatewayId, string instanceId, TimeSpan leaseTimeToLive, DateTimeOffset now)
+    public async Task UpdateAsync(string gatewayId, string instanceId, TimeSpan leaseTimeToLive, DateTimeOffset now,
+        IReadOnlyList<AgentHealthCondition>? conditions = null, bool conditionsChanged = false)
     {
         _last = (gatewayId, instanceId);
         var connected = leases.AnyLive(now);
@@ -34,6 +38,11 @@ internal sealed partial class AgentStatusAnnouncer(Grain grain, LeaseTable lease
 
         if (connected == _connected)
         {
+            if (connected && conditionsChanged)
+            {
+                await PublishAsync(new AgentStatusChanged(grain.GetPrimaryKeyString(), true, gatewayId, instanceId, now, conditions, ConditionsOnly: true));
+            }
+
             return;
         }
 
@@ -44,7 +53,11 @@ internal sealed partial class AgentStatusAnnouncer(Grain grain, LeaseTable lease
             _expiryTimer = null;
         }
 
-        var change = new AgentStatusChanged(grain.GetPrimaryKeyString(), connected, gatewayId, instanceId, now);
+        await PublishAsync(new AgentStatusChanged(grain.GetPrimaryKeyString(), connected, gatewayId, instanceId, now, connected ? conditions : null));
+    }
+
+    private async Task PublishAsync(AgentStatusChanged change)
+    {
         try
         {
             var provider = grain.GetStreamProvider(StreamNames.Provider);

@@ -7,6 +7,8 @@ internal sealed class LeaseTable
 
     public void Put(TunnelLease lease) => _leases[(lease.GatewayId, lease.InstanceId)] = lease;
 
+    public TunnelLease? Find(string gatewayId, string instanceId) => _leases.GetValueOrDefault((gatewayId, instanceId));
+
     public void Drop(string gatewayId, string instanceId) => _leases.Remove((gatewayId, instanceId));
 
     public bool AnyLive(DateTimeOffset now) => _leases.Values.Any(l => l.ExpiresAt > now);

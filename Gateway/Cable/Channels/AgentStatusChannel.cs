@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Plural.Gateway.Access;
 using Plural.Gateway.Listeners;
@@ -9,7 +10,8 @@ namespace Plural.Gateway.Cable.Channels;
 
 /// <summary>
 /// <c>AgentStatusChannel</c>: connected/disconnected changes of one agent (<c>agent</c> given) or of every agent
-/// the caller may see. Starts with a snapshot of the agents' current status.
+/// the caller may see, and changes of a connected agent's health conditions. Starts with a snapshot of the agents'
+/// current status.
 /// </summary>
 internal sealed class AgentStatusChannel(IClusterClient client, AgentDirectory directory, IOptions<CableOptions> options) : ICableChannel
 {
@@ -88,17 +90,7 @@ internal sealed class AgentStatusChannel(IClusterClient client, AgentDirectory d
                     w.WriteString("connected_at", lease.ConnectedAt);
                     w.WriteBoolean("leader", lease.Leader);
                     // The replica's health as of its last heartbeat (GetAgent's conditions); empty from an agent that reports none.
-                    w.WriteStartArray("conditions");
-                    foreach (var condition in lease.Conditions ?? [])
-                    {
-                        w.WriteStartObject();
-                        w.WriteString("type", condition.Type);
-                        w.WriteBoolean("ok", condition.Ok);
-                        w.WriteString("message", condition.Message);
-                        w.WriteEndObject();
-                    }
-
-                    w.WriteEndArray();
+                    WriteConditions(w, lease.Conditions ?? []);
                     w.WriteEndObject();
                 }
 
@@ -113,7 +105,9 @@ internal sealed class AgentStatusChannel(IClusterClient client, AgentDirectory d
 
     private static byte[] Render(AgentStatusChanged change, long seq, string epoch) => CableFrames.Write(w =>
     {
-        w.WriteString("type", "agent_status");
+        // A change of health alone has a type of its own, so clients that read agent_status as a (dis)connection do not
+        // take it for a new connection.
+        w.WriteString("type", change.ConditionsOnly ? "agent_conditions" : "agent_status");
         w.WriteNumber("seq", seq);
         w.WriteString("epoch", epoch);
         w.WriteString("agent", change.AgentId);
@@ -121,5 +115,25 @@ internal sealed class AgentStatusChannel(IClusterClient client, AgentDirectory d
         w.WriteString("gateway", change.GatewayId);
         w.WriteString("instance", change.InstanceId);
         w.WriteString("at", change.At);
+        // The reporting replica's health with the renewal that caused the change; absent when a lease dropped or lapsed.
+        if (change.Conditions is { } conditions)
+        {
+            WriteConditions(w, conditions);
+        }
     });
+
+    private static void WriteConditions(Utf8JsonWriter w, IReadOnlyList<AgentHealthCondition> conditions)
+    {
+        w.WriteStartArray("conditions");
+        foreach (var condition in conditions)
+        {
+            w.WriteStartObject();
+            w.WriteString("type", condition.Type);
+            w.WriteBoolean("ok", condition.Ok);
+            w.WriteString("message", condition.Message);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
 }

@@ -18,7 +18,8 @@ internal sealed class AgentProcess : IAsyncDisposable
 
     public Uri StatusUrl { get; }
 
-    public static AgentProcess Start(RegisteredAgent agent, Uri gateway, Uri upstream, IEnumerable<string> extraArgs)
+    public static AgentProcess Start(RegisteredAgent agent, Uri gateway, Uri upstream, IEnumerable<string> extraArgs,
+        IEnumerable<KeyValuePair<string, string>>? environment = null)
     {
         var observability = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         var process = ProductProcess.Start("AgentK",
@@ -34,7 +35,7 @@ internal sealed class AgentProcess : IAsyncDisposable
             "--Agent:Reconnect:InitialBackoff=00:00:00.200",
             "--Agent:Reconnect:MaxBackoff=00:00:01",
             .. extraArgs,
-        ], name: "AgentK " + agent.Name);
+        ], name: "AgentK " + agent.Name, environment: environment);
         return new AgentProcess(process, new Uri(observability, "/status"));
     }
 

@@ -9,14 +9,16 @@ using Plural.Client;
 using Plural.EndToEnd.Tests.Cluster;
 using Plural.EndToEnd.Tests.Infrastructure;
 using Plural.Protocol.Server;
+using Plural.Testing.Otlp;
 
 namespace Plural.EndToEnd.Tests.KubernetesProxy;
 
 /// <summary>
 /// The platform the way kubectl users meet it: a silo, gateway A (the agent's) and gateway B (which the agent is not
 /// connected to and forwards to A), both with TLS on their HTTP listener and kubeconfigs that carry the CA; an
-/// AgentK process whose upstream is a KubeEmulator (with its sample workloads and a pod to exec into). One instance
-/// per test class, so classes using it run in parallel.
+/// AgentK process whose upstream is a KubeEmulator (with its sample workloads and a pod to exec into). The gateways and
+/// the agent export their spans to <see cref="Traces"/>, as they would to an operator's collector. One instance per
+/// test class, so classes using it run in parallel.
 /// </summary>
 public sealed class KubectlPlatformFixture : IAsyncLifetime
 {
@@ -39,6 +41,9 @@ public sealed class KubectlPlatformFixture : IAsyncLifetime
 
     internal EmulatedCluster Cluster { get; private set; } = null!;
 
+    /// <summary>The OTLP receiver the gateways and the agent export their spans to.</summary>
+    internal OtlpReceiver Traces { get; private set; } = null!;
+
     internal AgentProcess AgentProcess { get; private set; } = null!;
 
     /// <summary>The agent behind which the emulator is; connected to gateway A only.</summary>
@@ -49,10 +54,14 @@ public sealed class KubectlPlatformFixture : IAsyncLifetime
 
     internal KubectlGateway Gateway(string name) => _gateways[name];
 
+    /// <summary>The test CA's PEM file: it signed the gateways' certificates, and is valid for a day.</summary>
+    internal string AuthorityFile => _certificates.AuthorityFile;
+
     public async Task InitializeAsync()
     {
         _certificates = await GatewayCertificates.WriteAsync(_directory.FullName);
         await File.WriteAllTextAsync(JwtSecretFile, JwtSecret);
+        Traces = await OtlpReceiver.StartAsync();
         var cluster = EmulatedCluster.StartAsync(o =>
         {
             o.Empty = false;
@@ -75,7 +84,7 @@ public sealed class KubectlPlatformFixture : IAsyncLifetime
 
         Agent = await RegisterAsync("kubectl");
         OtherAgent = await RegisterAsync("kubectl-other");
-        AgentProcess = AgentProcess.Start(Agent, Gateway("A").AgentUrl, Cluster.Server.Url, Cluster.AgentArgs());
+        AgentProcess = AgentProcess.Start(Agent, Gateway("A").AgentUrl, Cluster.Server.Url, Cluster.AgentArgs(), Traces.ExporterEnvironment);
         await AgentProcess.Process.WaitForOutputAsync("Agent connected", PlatformFixture.StartTimeout);
         await WaitUntilConnectedToAAsync(Agent.Name);
         await StartPodAsync();
@@ -129,7 +138,7 @@ public sealed class KubectlPlatformFixture : IAsyncLifetime
     internal async Task<(RegisteredAgent Agent, AgentProcess Process)> StartAnotherAgentAsync(string prefix, params string[] agentArgs)
     {
         var agent = await RegisterAsync(prefix);
-        var process = AgentProcess.Start(agent, Gateway("A").AgentUrl, Cluster.Server.Url, Cluster.AgentArgs(agentArgs));
+        var process = AgentProcess.Start(agent, Gateway("A").AgentUrl, Cluster.Server.Url, Cluster.AgentArgs(agentArgs), Traces.ExporterEnvironment);
         await process.Process.WaitForOutputAsync("Agent connected", PlatformFixture.StartTimeout);
         return (agent, process);
     }
@@ -217,6 +226,11 @@ public sealed class KubectlPlatformFixture : IAsyncLifetime
             await Cluster.DisposeAsync();
         }
 
+        if (Traces is not null)
+        {
+            await Traces.DisposeAsync();
+        }
+
         try
         {
             _directory.Delete(recursive: true);
@@ -258,7 +272,7 @@ public sealed class KubectlPlatformFixture : IAsyncLifetime
         ], name: $"Gateway {name} ({id})",
         // The hop from B to A goes to A's https:// listener; the gateways trust the test CA as an operator's
         // private CA would be trusted: through the system's trust store.
-        environment: new Dictionary<string, string> { ["SSL_CERT_FILE"] = certificates.AuthorityFile });
+        environment: new Dictionary<string, string>(Traces.ExporterEnvironment) { ["SSL_CERT_FILE"] = certificates.AuthorityFile });
         await process.WaitForOutputAsync("Application started", PlatformFixture.StartTimeout);
         var channel = GrpcChannel.ForAddress(apiUrl);
         var api = new ServerApi.ServerApiClient(channel.Intercept(metadata =>
