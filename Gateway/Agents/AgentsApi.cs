@@ -114,14 +114,20 @@ internal sealed class AgentsApi(AgentRegistrar registrar, AgentInstallLinks inst
         // A shard that does not answer in time (its silo was lost) leaves the page to this gateway's copy.
         DateTimeOffset? staleAsOf = null;
         AgentListingPage page;
+        // While the cluster recovers (an agent's grain or a page failed lately), a page waits a tenth as long for the
+        // shards, as reads with a fallback do, so that each call does not wait the whole timeout again.
+        var degraded = locations.ClusterRecovering;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(reads.Value.CallTimeout);
+        timeout.CancelAfter(degraded ? reads.Value.CallTimeout / 10 : reads.Value.CallTimeout);
         try
         {
             page = await directory.PageAsync(after, size, request.LabelSelector, request.ConnectedOnly, timeout.Token);
         }
-        catch (Exception ex) when (GrainCallFailure.IsUnavailable(ex) && !ct.IsCancellationRequested)
+        catch (Exception ex) when (ex is not RpcException && !ct.IsCancellationRequested)
         {
+            // Not only timeouts: a shard re-activated on another silo may fail to load its buckets while the store is
+            // overloaded, and its answer is then the store's error.
+            locations.NoteClusterRecovering();
             page = mirror.Page(after, size, selector, request.ConnectedOnly, out var readAt);
             staleAsOf = readAt;
         }

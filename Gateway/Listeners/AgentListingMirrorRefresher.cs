@@ -11,8 +11,6 @@ internal sealed partial class AgentListingMirrorRefresher(
     AgentDirectory directory, AgentListingMirror mirror, IOptions<GrainReadOptions> options, TimeProvider clock,
     ILogger<AgentListingMirrorRefresher> logger) : BackgroundService
 {
-    // The first pass waits this long: the gateway starts before it may reach the silos, and a failed pass only waits for the next.
-    private static readonly TimeSpan FirstPassAfter = TimeSpan.FromSeconds(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -22,19 +20,20 @@ internal sealed partial class AgentListingMirrorRefresher(
             return;
         }
 
-        var wait = FirstPassAfter;
         while (true)
         {
+            // The first pass waits a whole interval too: a gateway that starts with the cluster would otherwise load every
+            // directory shard (and so every bucket) at once, while the silos are still starting; listings it reads meanwhile
+            // fill the copy anyway.
             try
             {
-                await Task.Delay(wait, clock, stoppingToken);
+                await Task.Delay(interval, clock, stoppingToken);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
 
-            wait = interval;
             var startedAt = clock.GetUtcNow();
             try
             {
@@ -45,9 +44,10 @@ internal sealed partial class AgentListingMirrorRefresher(
             {
                 return;
             }
-            catch (Exception ex) when (GrainCallFailure.IsUnavailable(ex))
+            catch (Exception ex)
             {
-                // Listings read since keep arriving through pages and reads; the next pass tries again.
+                // Whatever failed (a shard that could not load its buckets answers with the store's error), the gateway
+                // keeps serving: listings read meanwhile keep arriving through pages and reads, and the next pass tries again.
                 LogPassFailed(logger, ex.GetType().Name, ex.Message);
             }
         }

@@ -26,6 +26,12 @@ internal sealed class GrainReadCache<TValue>(string what, bool logKeys, GrainRea
     /// <summary>How long after a failed read the cache waits less for reads it has a fallback for.</summary>
     internal static readonly TimeSpan DegradedFor = TimeSpan.FromSeconds(30);
 
+    /// <summary>Whether a read failed within <see cref="DegradedFor"/> (or one was reported): the cluster is recovering from a lost silo.</summary>
+    public bool IsDegraded => clock.GetUtcNow().UtcTicks < Interlocked.Read(ref _degradedUntilTicks);
+
+    /// <summary>Reports a grain call elsewhere that did not answer: reads with a fallback wait less from now on.</summary>
+    public void MarkDegraded() => Interlocked.Exchange(ref _degradedUntilTicks, (clock.GetUtcNow() + DegradedFor).UtcTicks);
+
     /// <summary>
     /// The fact for <paramref name="key"/>, read with <paramref name="read"/> unless one younger than
     /// <paramref name="freshFor"/> is known. Throws <see cref="GrainReadUnavailableException"/> when the grain fails
@@ -56,7 +62,7 @@ internal sealed class GrainReadCache<TValue>(string what, bool logKeys, GrainRea
             return new(fallback.Value, fallback.ReadAt);
         }
 
-        var degraded = now.UtcTicks < Interlocked.Read(ref _degradedUntilTicks);
+        var degraded = IsDegraded;
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -66,7 +72,7 @@ internal sealed class GrainReadCache<TValue>(string what, bool logKeys, GrainRea
             }
             catch (Exception ex) when (GrainCallFailure.IsUnavailable(ex) && !ct.IsCancellationRequested)
             {
-                Interlocked.Exchange(ref _degradedUntilTicks, (clock.GetUtcNow() + DegradedFor).UtcTicks);
+                MarkDegraded();
                 if (fallback is not null)
                 {
                     _entries.TryUpdate(key, fallback with { Failing = true }, fallback);

@@ -41,6 +41,12 @@ internal sealed class AgentLocations(
     public ValueTask<GrainRead<AgentSnapshot?>> ReadAsync(string agentName, bool fallbackElsewhere, CancellationToken ct) =>
         _snapshots.ReadAsync(agentName, () => ReadAsync(agentName), TimeSpan.Zero, fallbackElsewhere, ct);
 
+    /// <summary>Whether an agent's grain failed to answer lately, or <see cref="NoteClusterRecovering"/> was called: a silo was lost.</summary>
+    public bool ClusterRecovering => _snapshots.IsDegraded;
+
+    /// <summary>Reports another grain call that did not answer, so that reads here wait less while the cluster recovers.</summary>
+    public void NoteClusterRecovering() => _snapshots.MarkDegraded();
+
     /// <summary>
     /// Gateways other than <paramref name="self"/> and <paramref name="excluding"/> seen in an agent's lease within
     /// <see cref="GrainReadOptions.MaxStaleness"/>, as leases that promise nothing about any one agent.

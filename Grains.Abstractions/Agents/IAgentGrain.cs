@@ -14,7 +14,7 @@ public interface IAgentGrain : IGrainWithStringKey
     /// Registers the agent with its first token. Throws <see cref="AgentAlreadyExistsException"/> if registered, unless
     /// this is a retry of the call that registered it (the same <see cref="AgentRegistration.RequestId"/>, labels and
     /// description) whose answer was lost: as long as the agent never connected, the first token is replaced by
-    /// <paramref name="firstToken"/> (the lost one is revoked, its secret was never delivered) and the registration is
+    /// <paramref name="firstToken"/> (the lost one is revoked; no agent ever used it) and the registration is
     /// answered again.
     /// </summary>
     [Alias("Register")]

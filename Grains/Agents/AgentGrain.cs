@@ -51,7 +51,8 @@ public sealed partial class AgentGrain(
     }
 
     // A retry of the registering call: same request id and fields, and nothing used the first token yet (the agent never
-    // connected, no token was added or revoked), so its secret cannot have reached anyone.
+    // connected, no token was added or revoked), so replacing it strands no agent. A retry is one operation with the
+    // first call: its answer is the one the caller keeps.
     private bool IsLostAnswerRetry(AgentRegistration existing, AgentRegistration retry) =>
         retry.RequestId is { Length: > 0 } requestId && existing.RequestId == requestId
         && existing.Description == retry.Description

@@ -4,9 +4,9 @@ using Plural.Protocol.Server;
 namespace Plural.Topology.Tests.Infrastructure;
 
 /// <summary>
-/// The main application's side of a failure: one client reading random agents through <c>ServerApi</c> in a loop,
-/// recording how long each call took and whether it succeeded. Bounded like the load: it stops by itself after
-/// <see cref="LoadGenerator.MaxDuration"/> at the latest.
+/// The main application's side of a failure: one client reading random agents through <c>ServerApi</c> in a loop
+/// (<c>GetAgent</c> and a page of <c>ListAgents</c> after it, in turn), recording how long each call took and whether
+/// it succeeded. Bounded like the load: it stops by itself after <see cref="LoadGenerator.MaxDuration"/> at the latest.
 /// </summary>
 internal sealed class ServerApiProbe : IAsyncDisposable
 {
@@ -63,6 +63,7 @@ internal sealed class ServerApiProbe : IAsyncDisposable
     private async Task RunAsync()
     {
         var random = new Random(7);
+        var turn = 0;
         while (!_stop.IsCancellationRequested)
         {
             var started = DateTime.UtcNow;
@@ -70,10 +71,20 @@ internal sealed class ServerApiProbe : IAsyncDisposable
             var stale = false;
             try
             {
-                var agent = await _api.GetAgentAsync(new GetAgentRequest { Name = _agents[random.Next(_agents.Count)] },
-                    deadline: started + CallDeadline, cancellationToken: _stop.Token);
+                var name = _agents[random.Next(_agents.Count)];
+                if (turn++ % 2 == 0)
+                {
+                    var agent = await _api.GetAgentAsync(new GetAgentRequest { Name = name }, deadline: started + CallDeadline, cancellationToken: _stop.Token);
+                    stale = agent.StaleAsOf is not null;
+                }
+                else
+                {
+                    var page = await _api.ListAgentsAsync(new ListAgentsRequest { PageSize = 3, PageToken = name },
+                        deadline: started + CallDeadline, cancellationToken: _stop.Token);
+                    stale = page.StaleAsOf is not null;
+                }
+
                 error = null;
-                stale = agent.StaleAsOf is not null;
             }
             catch (RpcException ex) when (!_stop.IsCancellationRequested)
             {
