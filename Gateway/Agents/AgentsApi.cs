@@ -1,9 +1,9 @@
 using Grpc.Core;
 using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Options;
 using Plural.Gateway.Install;
 using Plural.Gateway.Listeners;
 using Plural.Gateway.Tunnels;
-using Microsoft.Extensions.Options;
 using Plural.Grains.Agents;
 using Plural.Grains.Fleet;
 using Plural.Protocol.Kubernetes;
@@ -128,6 +128,13 @@ internal sealed class AgentsApi(AgentRegistrar registrar, AgentInstallLinks inst
             // Not only timeouts: a shard re-activated on another silo may fail to load its buckets while the store is
             // overloaded, and its answer is then the store's error.
             locations.NoteClusterRecovering();
+            if (mirror.IsEmpty)
+            {
+                // No copy to answer from (a gateway that started after the silo was lost): an empty page would read as "no agents".
+                throw new RpcException(new Status(StatusCode.Unavailable,
+                    "the agent directory did not answer in time (a silo was lost and is being replaced); retry"));
+            }
+
             page = mirror.Page(after, size, selector, request.ConnectedOnly, out var readAt);
             staleAsOf = readAt;
         }

@@ -41,6 +41,9 @@ internal sealed class AgentListingMirror(TimeProvider clock)
         }
     }
 
+    /// <summary>True while the copy knows no agent at all.</summary>
+    public bool IsEmpty => _listings.IsEmpty;
+
     /// <summary>Forgets a deleted agent.</summary>
     public void Forget(string agentName) => _listings.TryRemove(agentName, out _);
 

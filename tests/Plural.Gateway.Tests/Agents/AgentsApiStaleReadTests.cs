@@ -51,6 +51,16 @@ public sealed class AgentsApiStaleReadTests
     }
 
     [Fact]
+    public async Task A_page_whose_shard_does_not_answer_on_a_gateway_with_no_copy_yet_is_unavailable()
+    {
+        _shardsHang = true;
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => Api().ListAsync(new ListAgentsRequest(), CancellationToken.None));
+
+        Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task An_agent_neither_read_nor_listed_here_is_unavailable_while_its_grain_does_not_answer()
     {
         var refused = await Assert.ThrowsAsync<RpcException>(() => Api().GetAsync(new GetAgentRequest { Name = "prod" }, CancellationToken.None));
