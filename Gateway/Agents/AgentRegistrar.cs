@@ -6,11 +6,12 @@ namespace Plural.Gateway.Agents;
 public sealed class AgentRegistrar(IGrainFactory grains, AgentTokenIssuer issuer, TimeProvider clock)
 {
     /// <summary>
-    /// Registers an agent and returns its first token secret.
-    /// Throws <see cref="ArgumentException"/> for a bad name and <see cref="AgentAlreadyExistsException"/> for a taken one.
+    /// Registers an agent and returns its first token secret. Throws <see cref="ArgumentException"/> for a bad name and
+    /// <see cref="AgentAlreadyExistsException"/> for a taken one, except to a retry of the registering call's
+    /// <paramref name="requestId"/> whose answer was lost (see <see cref="IAgentGrain.Register"/>).
     /// </summary>
     public async Task<(AgentSnapshot Agent, AgentTokenRecord Token, string Secret)> RegisterAsync(
-        string name, IReadOnlyDictionary<string, string> labels, string description, TimeSpan? tokenTimeToLive = null)
+        string name, IReadOnlyDictionary<string, string> labels, string description, TimeSpan? tokenTimeToLive = null, string? requestId = null)
     {
         if (!AgentName.IsValid(name))
         {
@@ -18,7 +19,8 @@ public sealed class AgentRegistrar(IGrainFactory grains, AgentTokenIssuer issuer
         }
 
         var (record, secret) = issuer.Issue("initial token", tokenTimeToLive);
-        var registration = new AgentRegistration(name, new Dictionary<string, string>(labels), description, clock.GetUtcNow());
+        var registration = new AgentRegistration(name, new Dictionary<string, string>(labels), description, clock.GetUtcNow(),
+            string.IsNullOrEmpty(requestId) ? null : requestId);
         var snapshot = await grains.GetGrain<IAgentGrain>(name).Register(registration, record);
         return (snapshot, record, secret);
     }

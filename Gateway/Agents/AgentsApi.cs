@@ -1,9 +1,11 @@
 using Grpc.Core;
 using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Options;
 using Plural.Gateway.Install;
 using Plural.Gateway.Listeners;
 using Plural.Gateway.Tunnels;
 using Plural.Grains.Agents;
+using Plural.Grains.Fleet;
 using Plural.Protocol.Kubernetes;
 using Plural.Protocol.Server;
 
@@ -11,7 +13,7 @@ namespace Plural.Gateway.Agents;
 
 /// <summary>The <c>ServerApi</c> calls that register, install, read, list and delete agents.</summary>
 internal sealed class AgentsApi(AgentRegistrar registrar, AgentInstallLinks installs, IGrainFactory grains, AgentDirectory directory,
-    SessionRegistry sessions, LeaseKeeper leases, AgentLocations locations)
+    AgentListingMirror mirror, SessionRegistry sessions, LeaseKeeper leases, AgentLocations locations, IOptions<GrainReadOptions> reads)
 {
     private const int DefaultPageSize = 100, MaxPageSize = 1000;
 
@@ -20,7 +22,8 @@ internal sealed class AgentsApi(AgentRegistrar registrar, AgentInstallLinks inst
         try
         {
             var ttl = AgentProtoMapper.TimeToLive(request.TokenTtl, "token_ttl");
-            var (agent, token, secret) = await registrar.RegisterAsync(request.Name, request.Labels, request.Description, ttl);
+            var (agent, token, secret) = await registrar.RegisterAsync(request.Name, request.Labels, request.Description, ttl, request.RequestId);
+            mirror.Remember([AgentListing.From(agent)]);
             return new RegisterAgentResponse
             {
                 Agent = AgentProtoMapper.ToProto(agent),
@@ -40,18 +43,31 @@ internal sealed class AgentsApi(AgentRegistrar registrar, AgentInstallLinks inst
 
     /// <summary>
     /// The agent as its grain says, or, while the grain does not answer (its silo died and the cluster has not moved it
-    /// yet), as it was last read here, at most <c>Gateway:GrainReads:MaxStaleness</c> ago.
+    /// yet), as it was last read here (at most <c>Gateway:GrainReads:MaxStaleness</c> ago) or, for an agent not read
+    /// here, as this gateway's copy of the directory lists it; either is marked with <c>stale_as_of</c>.
     /// </summary>
     public async Task<Agent> GetAsync(GetAgentRequest request, CancellationToken ct)
     {
+        var name = RegisteredAgents.CheckName(request.Name);
+        var listed = mirror.TryGet(name, out var listing, out var listedAt);
         try
         {
-            return AgentProtoMapper.ToProto(await locations.GetAsync(RegisteredAgents.CheckName(request.Name), fresh: true, ct)
+            var read = await locations.ReadAsync(name, fallbackElsewhere: listed, ct);
+            var agent = AgentProtoMapper.ToProto(read.Value
                 ?? throw new RpcException(new Status(StatusCode.NotFound, $"agent \"{request.Name}\" is not registered")));
+            agent.StaleAsOf = read.StaleAsOf is { } asOf ? Timestamp.FromDateTimeOffset(asOf) : null;
+            return agent;
         }
         catch (GrainReadUnavailableException unavailable)
         {
-            throw new RpcException(new Status(StatusCode.Unavailable, unavailable.Message));
+            if (!listed)
+            {
+                throw new RpcException(new Status(StatusCode.Unavailable, unavailable.Message));
+            }
+
+            var agent = AgentProtoMapper.ToProto(listing);
+            agent.StaleAsOf = Timestamp.FromDateTimeOffset(listedAt);
+            return agent;
         }
     }
 
@@ -95,8 +111,39 @@ internal sealed class AgentsApi(AgentRegistrar registrar, AgentInstallLinks inst
         var size = request.PageSize == 0 ? DefaultPageSize : Math.Min(request.PageSize, MaxPageSize);
         var after = string.IsNullOrEmpty(request.PageToken) ? null : request.PageToken;
         // Listings from the directory shards: no agent grain is asked, so a page costs the same at any fleet size.
-        var page = await directory.PageAsync(after, size, request.LabelSelector, request.ConnectedOnly, ct);
-        var response = new ListAgentsResponse { NextPageToken = page.NextAfter ?? "" };
+        // A shard that does not answer in time (its silo was lost) leaves the page to this gateway's copy.
+        DateTimeOffset? staleAsOf = null;
+        AgentListingPage page;
+        // While the cluster recovers (an agent's grain or a page failed lately), a page waits a tenth as long for the
+        // shards, as reads with a fallback do, so that each call does not wait the whole timeout again.
+        var degraded = locations.ClusterRecovering;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(degraded ? reads.Value.CallTimeout / 10 : reads.Value.CallTimeout);
+        try
+        {
+            page = await directory.PageAsync(after, size, request.LabelSelector, request.ConnectedOnly, timeout.Token);
+        }
+        catch (Exception ex) when (ex is not RpcException && !ct.IsCancellationRequested)
+        {
+            // Not only timeouts: a shard re-activated on another silo may fail to load its buckets while the store is
+            // overloaded, and its answer is then the store's error.
+            locations.NoteClusterRecovering();
+            if (mirror.IsEmpty)
+            {
+                // No copy to answer from (a gateway that started after the silo was lost): an empty page would read as "no agents".
+                throw new RpcException(new Status(StatusCode.Unavailable,
+                    "the agent directory did not answer in time (a silo was lost and is being replaced); retry"));
+            }
+
+            page = mirror.Page(after, size, selector, request.ConnectedOnly, out var readAt);
+            staleAsOf = readAt;
+        }
+
+        var response = new ListAgentsResponse
+        {
+            NextPageToken = page.NextAfter ?? "",
+            StaleAsOf = staleAsOf is { } asOf ? Timestamp.FromDateTimeOffset(asOf) : null,
+        };
         response.Agents.AddRange(page.Agents.Select(AgentProtoMapper.ToProto));
         return response;
     }
@@ -108,6 +155,7 @@ internal sealed class AgentsApi(AgentRegistrar registrar, AgentInstallLinks inst
             throw new RpcException(new Status(StatusCode.NotFound, $"agent \"{request.Name}\" is not registered"));
         }
 
+        mirror.Forget(request.Name);
         // Connections on this gateway end now; other gateways notice at their next lease renewal.
         await Task.WhenAll(sessions.Of(request.Name).Select(leases.RenewAsync));
         return new DeleteAgentResponse();

@@ -5,8 +5,9 @@ namespace Plural.Gateway.Listeners;
 /// <summary>
 /// Reads the agent directory's shards (<see cref="AgentDirectoryKeys"/>): pages of listings in ordinal name order
 /// and every agent a selector picks. A page asks each shard once in the common case, and never any agent's grain.
+/// Every listing read is remembered in the <see cref="AgentListingMirror"/>.
 /// </summary>
-internal sealed class AgentDirectory(IGrainFactory grains)
+internal sealed class AgentDirectory(IGrainFactory grains, AgentListingMirror mirror)
 {
     // A whole fleet is read in batches, so that no single grain answer carries 100,000 listings.
     private const int AllBatch = 5000;
@@ -19,7 +20,7 @@ internal sealed class AgentDirectory(IGrainFactory grains)
     {
         var want = size + 1;
         var shards = Enumerable.Range(0, AgentDirectoryKeys.Shards)
-            .Select(i => new Cursor(grains.GetGrain<IAgentDirectoryShardGrain>(i), after))
+            .Select(i => new Cursor(grains.GetGrain<IAgentDirectoryShardGrain>(i), after, mirror))
             .ToArray();
         // Names spread evenly over the shards: twice a shard's share (and a margin) is nearly always enough.
         var batch = Math.Max(16, want * 2 / AgentDirectoryKeys.Shards + 8);
@@ -53,7 +54,7 @@ internal sealed class AgentDirectory(IGrainFactory grains)
     {
         var shards = await Task.WhenAll(Enumerable.Range(0, AgentDirectoryKeys.Shards).Select(async i =>
         {
-            var cursor = new Cursor(grains.GetGrain<IAgentDirectoryShardGrain>(i), null);
+            var cursor = new Cursor(grains.GetGrain<IAgentDirectoryShardGrain>(i), null, mirror);
             do
             {
                 await cursor.FetchAsync(new AgentListingQuery(null, AllBatch, labelSelector, connectedOnly), ct);
@@ -70,7 +71,7 @@ internal sealed class AgentDirectory(IGrainFactory grains)
         [.. (await PageAsync(null, limit, "", connectedOnly: false, ct)).Agents.Select(a => a.Name)];
 
     /// <summary>What one shard answered so far; each fetch continues after its last listing.</summary>
-    private sealed class Cursor(IAgentDirectoryShardGrain shard, string? after)
+    private sealed class Cursor(IAgentDirectoryShardGrain shard, string? after, AgentListingMirror mirror)
     {
         public List<AgentListing> Found { get; } = [];
 
@@ -81,6 +82,7 @@ internal sealed class AgentDirectory(IGrainFactory grains)
         public async Task FetchAsync(AgentListingQuery query, CancellationToken ct)
         {
             var batch = await shard.List(query with { After = Last }).WaitAsync(ct);
+            mirror.Remember(batch.Agents);
             Found.AddRange(batch.Agents);
             More = batch.More;
             if (batch.Agents.Count > 0)

@@ -26,18 +26,32 @@ internal sealed class GrainReadCache<TValue>(string what, bool logKeys, GrainRea
     /// <summary>How long after a failed read the cache waits less for reads it has a fallback for.</summary>
     internal static readonly TimeSpan DegradedFor = TimeSpan.FromSeconds(30);
 
+    /// <summary>Whether a read failed within <see cref="DegradedFor"/> (or one was reported): the cluster is recovering from a lost silo.</summary>
+    public bool IsDegraded => clock.GetUtcNow().UtcTicks < Interlocked.Read(ref _degradedUntilTicks);
+
+    /// <summary>Reports a grain call elsewhere that did not answer: reads with a fallback wait less from now on.</summary>
+    public void MarkDegraded() => Interlocked.Exchange(ref _degradedUntilTicks, (clock.GetUtcNow() + DegradedFor).UtcTicks);
+
     /// <summary>
     /// The fact for <paramref name="key"/>, read with <paramref name="read"/> unless one younger than
     /// <paramref name="freshFor"/> is known. Throws <see cref="GrainReadUnavailableException"/> when the grain fails
     /// twice and nothing young enough is known; exceptions that are the grain's answer pass through.
     /// </summary>
-    public async ValueTask<TValue> GetAsync(string key, Func<Task<TValue>> read, TimeSpan freshFor, CancellationToken ct)
+    public async ValueTask<TValue> GetAsync(string key, Func<Task<TValue>> read, TimeSpan freshFor, CancellationToken ct) =>
+        (await ReadAsync(key, read, freshFor, fallbackElsewhere: false, ct)).Value;
+
+    /// <summary>
+    /// As <see cref="GetAsync"/>, saying whether the fact is live. With <paramref name="fallbackElsewhere"/> the
+    /// caller has another answer when this cache has none, so a failed read is not tried again and, while the cluster
+    /// recovers, waits only as long as one with a fallback here.
+    /// </summary>
+    public async ValueTask<GrainRead<TValue>> ReadAsync(string key, Func<Task<TValue>> read, TimeSpan freshFor, bool fallbackElsewhere, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         _entries.TryGetValue(key, out var entry);
         if (entry is not null && now - entry.ReadAt < freshFor)
         {
-            return entry.Value;
+            return new(entry.Value, null);
         }
 
         var fallback = entry is not null && now - entry.ReadAt <= options.MaxStaleness ? entry : null;
@@ -45,28 +59,28 @@ internal sealed class GrainReadCache<TValue>(string what, bool logKeys, GrainRea
         {
             // The last read failed: answer at once and let the next read run behind the request.
             _ = RefreshQuietlyAsync(key, read);
-            return fallback.Value;
+            return new(fallback.Value, fallback.ReadAt);
         }
 
-        var degraded = now.UtcTicks < Interlocked.Read(ref _degradedUntilTicks);
+        var degraded = IsDegraded;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var wait = fallback is not null && degraded ? options.CallTimeout / 10 : options.CallTimeout;
-                return await StartOrJoin(key, read).WaitAsync(wait, clock, ct);
+                var wait = (fallback is not null || fallbackElsewhere) && degraded ? options.CallTimeout / 10 : options.CallTimeout;
+                return new(await StartOrJoin(key, read).WaitAsync(wait, clock, ct), null);
             }
-            catch (Exception ex) when (IsUnavailable(ex) && !ct.IsCancellationRequested)
+            catch (Exception ex) when (GrainCallFailure.IsUnavailable(ex) && !ct.IsCancellationRequested)
             {
-                Interlocked.Exchange(ref _degradedUntilTicks, (clock.GetUtcNow() + DegradedFor).UtcTicks);
+                MarkDegraded();
                 if (fallback is not null)
                 {
                     _entries.TryUpdate(key, fallback with { Failing = true }, fallback);
                     GrainReadLog.ServingStale(logger, what, Shown(key), ex.GetType().Name, (clock.GetUtcNow() - fallback.ReadAt).TotalSeconds);
-                    return fallback.Value;
+                    return new(fallback.Value, fallback.ReadAt);
                 }
 
-                if (attempt == 2)
+                if (attempt == 2 || fallbackElsewhere)
                 {
                     throw new GrainReadUnavailableException(what, Shown(key), ex);
                 }
@@ -87,20 +101,13 @@ internal sealed class GrainReadCache<TValue>(string what, bool logKeys, GrainRea
     /// <summary>Forgets a fact (after this gateway changed it), so the next request reads it.</summary>
     public void Invalidate(string key) => _entries.TryRemove(key, out _);
 
-    /// <summary>
-    /// Grain calls that did not answer: timeouts, a silo that is gone or refused the message, a cancelled call. A
-    /// grain's own exceptions are answers and pass through.
-    /// </summary>
-    internal static bool IsUnavailable(Exception ex) =>
-        ex is TimeoutException or OperationCanceledException or global::Orleans.Runtime.OrleansException;
-
     private async Task RefreshQuietlyAsync(string key, Func<Task<TValue>> read)
     {
         try
         {
             await StartOrJoin(key, read).WaitAsync(options.CallTimeout, clock);
         }
-        catch (Exception ex) when (IsUnavailable(ex))
+        catch (Exception ex) when (GrainCallFailure.IsUnavailable(ex))
         {
             // The entry stays marked failing; the next request tries again.
         }

@@ -23,4 +23,11 @@ internal sealed class GrainReadOptions
     /// from knowledge that old.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")] public TimeSpan MaxStaleness { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How often the gateway reads the whole agent directory into its own copy, which <c>ServerApi</c> answers from
+    /// (marked stale) while the agent's grain or the directory does not answer in time. Zero turns the periodic read
+    /// off; listings and agents the gateway reads still fill the copy.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")] public TimeSpan ListingMirrorInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

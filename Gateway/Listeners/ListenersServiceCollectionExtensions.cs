@@ -8,7 +8,7 @@ internal static class ListenersServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="GatewayOptions"/>, <see cref="ListenerLimitOptions"/> and <see cref="GrainReadOptions"/> (validated at start), the gateway's
-    /// identity, its listeners, gRPC, its instruments and the agent directory reader, and configures Kestrel's listeners and limits.
+    /// identity, its listeners, gRPC, its instruments, the agent directory reader and its copy, and configures Kestrel's listeners and limits.
     /// </summary>
     public static WebApplicationBuilder AddGatewayListeners(this WebApplicationBuilder builder)
     {
@@ -22,6 +22,8 @@ internal static class ListenersServiceCollectionExtensions
         services.AddSingleton<GatewayListeners>();
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<AgentDirectory>();
+        services.AddSingleton<AgentListingMirror>();
+        services.AddHostedService<AgentListingMirrorRefresher>();
         services.AddGrpc(o => o.MaxReceiveMessageSize = 8 * 1024 * 1024);
 
         builder.WebHost.ConfigureKestrel((_, kestrel) =>

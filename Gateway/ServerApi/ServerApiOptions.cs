@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Plural.Gateway.ServerApi;
 
-/// <summary>How the main application authenticates to <c>ServerApi</c>, and how long create calls stay idempotent. Section <c>Gateway:ServerApi</c>.</summary>
+/// <summary>How the main application authenticates to <c>ServerApi</c>, how long create calls stay idempotent and writes may run. Section <c>Gateway:ServerApi</c>.</summary>
 internal sealed class ServerApiOptions
 {
     /// <summary>Configuration section name.</summary>
@@ -28,4 +28,11 @@ internal sealed class ServerApiOptions
 
     /// <summary>How long a create call's answer is kept for retries with the same <c>request_id</c>.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")] public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// How long a call that changes state (registrations, tokens, access policies, deletions) may run before the caller
+    /// is told <c>Unavailable</c>: below Orleans' response timeout, so a write whose grain sat on a lost silo fails
+    /// fast with a retryable status instead of hanging. The call is not cancelled and may still take effect.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")] public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

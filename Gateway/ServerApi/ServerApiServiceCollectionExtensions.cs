@@ -5,7 +5,7 @@ namespace Plural.Gateway.ServerApi;
 /// <summary>Registers <c>ServerApi</c>'s authentication and idempotency.</summary>
 internal static class ServerApiServiceCollectionExtensions
 {
-    /// <summary>Adds the options (validated at start), the authenticator and its interceptor and idempotent calls.</summary>
+    /// <summary>Adds the options (validated at start), the authenticator, the interceptors and idempotent calls.</summary>
     public static IServiceCollection AddServerApi(this IServiceCollection services)
     {
         // The authenticator reads the secret files on the first call; a missing one must stop the start instead.
@@ -15,7 +15,11 @@ internal static class ServerApiServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<ServerApiAuthenticator>();
         services.AddSingleton<IdempotentCalls>();
-        services.AddGrpc().AddServiceOptions<ServerApiService>(o => o.Interceptors.Add<ServerApiAuthInterceptor>());
+        services.AddGrpc().AddServiceOptions<ServerApiService>(o =>
+        {
+            o.Interceptors.Add<ServerApiAuthInterceptor>();
+            o.Interceptors.Add<ClusterUnavailableInterceptor>();
+        });
         services.AddGrpcReflection();
         return services;
     }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Plural.Gateway.Listeners;
 using Plural.Grains.Agents;
+using Plural.Grains.Fleet;
 
 namespace Plural.Gateway.Tunnels;
 
@@ -13,10 +14,11 @@ namespace Plural.Gateway.Tunnels;
 /// An agent's grain that was re-activated after its silo died knows no leases until the gateways renew them
 /// (<c>Gateway:Leases:RefreshInterval</c>); until then the leases known before that have not expired keep routing.
 /// The gateways seen in any agent's leases are remembered too, so that a request whose agent cannot be located at all
-/// can still be offered to them (<see cref="KnownPeers"/>).
+/// can still be offered to them (<see cref="KnownPeers"/>). Every snapshot read is remembered as a listing in the
+/// <see cref="AgentListingMirror"/>.
 /// </summary>
 internal sealed class AgentLocations(
-    IGrainFactory grains, IOptions<TunnelOptions> options, IOptions<GrainReadOptions> reads, TimeProvider clock, ILogger<AgentLocations> logger)
+    IGrainFactory grains, AgentListingMirror mirror, IOptions<TunnelOptions> options, IOptions<GrainReadOptions> reads, TimeProvider clock, ILogger<AgentLocations> logger)
 {
     private readonly GrainReadCache<AgentSnapshot?> _snapshots = new("agent", logKeys: true, reads.Value, clock, logger);
     private readonly ConcurrentDictionary<string, (string Address, DateTimeOffset SeenAt)> _gateways = new(StringComparer.Ordinal);
@@ -31,6 +33,19 @@ internal sealed class AgentLocations(
     /// </summary>
     public ValueTask<AgentSnapshot?> GetAsync(string agentName, bool fresh, CancellationToken ct) =>
         _snapshots.GetAsync(agentName, () => ReadAsync(agentName), fresh ? TimeSpan.Zero : options.Value.LocationCacheTime, ct);
+
+    /// <summary>
+    /// The agent's snapshot read from its grain, saying when it is not live; with <paramref name="fallbackElsewhere"/>
+    /// the caller has another answer when none was read here (see <see cref="GrainReadCache{TValue}.ReadAsync"/>).
+    /// </summary>
+    public ValueTask<GrainRead<AgentSnapshot?>> ReadAsync(string agentName, bool fallbackElsewhere, CancellationToken ct) =>
+        _snapshots.ReadAsync(agentName, () => ReadAsync(agentName), TimeSpan.Zero, fallbackElsewhere, ct);
+
+    /// <summary>Whether an agent's grain failed to answer lately, or <see cref="NoteClusterRecovering"/> was called: a silo was lost.</summary>
+    public bool ClusterRecovering => _snapshots.IsDegraded;
+
+    /// <summary>Reports another grain call that did not answer, so that reads here wait less while the cluster recovers.</summary>
+    public void NoteClusterRecovering() => _snapshots.MarkDegraded();
 
     /// <summary>
     /// Gateways other than <paramref name="self"/> and <paramref name="excluding"/> seen in an agent's lease within
@@ -77,6 +92,10 @@ internal sealed class AgentLocations(
     private async Task<AgentSnapshot?> ReadAsync(string agentName)
     {
         var read = await grains.GetGrain<IAgentGrain>(agentName).Get();
+        if (read is not null)
+        {
+            mirror.Remember([AgentListing.From(read)]);
+        }
         var leases = read?.Status.Leases ?? [];
         foreach (var lease in leases)
         {

@@ -10,7 +10,13 @@ public interface IAgentGrain : IGrainWithStringKey
     /// <summary>Tokens an agent may hold at once: the one in use and its successor during a rotation.</summary>
     public const int MaxActiveTokens = 2;
 
-    /// <summary>Registers the agent with its first token. Throws <see cref="AgentAlreadyExistsException"/> if registered.</summary>
+    /// <summary>
+    /// Registers the agent with its first token. Throws <see cref="AgentAlreadyExistsException"/> if registered, unless
+    /// this is a retry of the call that registered it (the same <see cref="AgentRegistration.RequestId"/>, labels and
+    /// description) whose answer was lost: as long as the agent never connected, the first token is replaced by
+    /// <paramref name="firstToken"/> (the lost one is revoked; no agent ever used it) and the registration is
+    /// answered again.
+    /// </summary>
     [Alias("Register")]
     Task<AgentSnapshot> Register(AgentRegistration registration, AgentTokenRecord firstToken);
 

@@ -26,9 +26,17 @@ public sealed partial class AgentGrain(
 
     public async Task<AgentSnapshot> Register(AgentRegistration registration, AgentTokenRecord firstToken)
     {
-        if (state.State.Registration is not null)
+        if (state.State.Registration is { } existing)
         {
-            throw new AgentAlreadyExistsException(Name);
+            if (!IsLostAnswerRetry(existing, registration))
+            {
+                throw new AgentAlreadyExistsException(Name);
+            }
+
+            // The lost answer's token: revoked before its successor is bound, so that at no moment two work.
+            await GrainFactory.GetGrain<IAgentTokenGrain>(state.State.Tokens[0].Hash).Revoke(clock.GetUtcNow());
+            LogRegistrationRetried(logger, Name);
+            registration = existing;
         }
 
         state.State.Registration = registration with { Name = Name };
@@ -41,6 +49,15 @@ public sealed partial class AgentGrain(
         LogRegistered(logger, Name);
         return Snapshot();
     }
+
+    // A retry of the registering call: same request id and fields, and nothing used the first token yet (the agent never
+    // connected, no token was added or revoked), so replacing it strands no agent. A retry is one operation with the
+    // first call: its answer is the one the caller keeps.
+    private bool IsLostAnswerRetry(AgentRegistration existing, AgentRegistration retry) =>
+        retry.RequestId is { Length: > 0 } requestId && existing.RequestId == requestId
+        && existing.Description == retry.Description
+        && existing.Labels.Count == retry.Labels.Count && existing.Labels.All(l => retry.Labels.TryGetValue(l.Key, out var v) && v == l.Value)
+        && state.State.LastSeenAt is null && state.State.Tokens is [{ IsActive: true }];
 
     public Task<AgentSnapshot?> Get() =>
         Task.FromResult(state.State.Registration is null ? null : Snapshot());
@@ -265,6 +282,10 @@ public sealed partial class AgentGrain(
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Agent {AgentName} registered")]
     private static partial void LogRegistered(ILogger logger, string agentName);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Information,
+        Message = "Agent {AgentName}: a retry of its registering call answered again with a new first token (the first answer was lost)")]
+    private static partial void LogRegistrationRetried(ILogger logger, string agentName);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Agent {AgentName} token {TokenId} revoked")]
     private static partial void LogTokenRevoked(ILogger logger, string agentName, string tokenId);

@@ -106,7 +106,7 @@ internal sealed class ProxyHost : IAsyncDisposable
         services.AddSingleton<PeerCredentials>();
         // Every request finds a parked tunnel (or the agent is unknown), so peer gateways are never asked.
         services.AddSingleton(sp => new TunnelForwarder(sp.GetRequiredService<TunnelRegistry>(), null!,
-            new AgentLocations(sp.GetRequiredService<IGrainFactory>(), Options.Create(new TunnelOptions()), Options.Create(new GrainReadOptions()),
+            new AgentLocations(sp.GetRequiredService<IGrainFactory>(), new AgentListingMirror(TimeProvider.System), Options.Create(new TunnelOptions()), Options.Create(new GrainReadOptions()),
                 TimeProvider.System, NullLogger<AgentLocations>.Instance),
             new ForwardedRequestIntake(), sp.GetRequiredService<GatewayIdentity>(), Options.Create(new TunnelOptions()),
             new AgentTunnelLimiter(Options.Create(new TunnelLimitOptions())), NullLogger<TunnelForwarder>.Instance));

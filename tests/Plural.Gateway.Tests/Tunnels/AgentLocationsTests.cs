@@ -57,7 +57,7 @@ public sealed class AgentLocationsTests
     {
         var answers = new Queue<AgentSnapshot>();
         var grains = new GrainStubs().On<IAgentGrain>(nameof(IAgentGrain.Get), (_, _) => Task.FromResult<AgentSnapshot?>(answers.Dequeue()));
-        var locations = new AgentLocations(grains.Factory, Options.Create(new TunnelOptions()), Options.Create(new GrainReadOptions()),
+        var locations = new AgentLocations(grains.Factory, new AgentListingMirror(TimeProvider.System), Options.Create(new TunnelOptions()), Options.Create(new GrainReadOptions()),
             TimeProvider.System, NullLogger<AgentLocations>.Instance);
         return (locations, answers);
     }

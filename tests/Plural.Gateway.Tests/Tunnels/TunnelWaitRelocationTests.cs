@@ -41,7 +41,7 @@ public sealed class TunnelWaitRelocationTests
             (_, _) => Task.FromResult<AgentSnapshot?>(pending.Count > 1 ? pending.Dequeue() : pending.Peek()));
         var identity = new GatewayIdentity("gw-b", "http://127.0.0.1:1");
         var tunnels = Options.Create(new TunnelOptions());
-        var locations = new AgentLocations(grains.Factory, tunnels, Options.Create(new GrainReadOptions()), TimeProvider.System,
+        var locations = new AgentLocations(grains.Factory, new AgentListingMirror(TimeProvider.System), tunnels, Options.Create(new GrainReadOptions()), TimeProvider.System,
             NullLogger<AgentLocations>.Instance);
         return new TunnelForwarder(new TunnelRegistry(), new PeerGatewayForwarder(null!, identity, null!, NullLogger<PeerGatewayForwarder>.Instance),
             locations, new ForwardedRequestIntake(), identity, tunnels, new AgentTunnelLimiter(Options.Create(new TunnelLimitOptions())),

@@ -7,11 +7,13 @@ namespace Plural.Topology.Tests.Clustering;
 public sealed class PostgresTopologyTests(PostgresTopologyFixture fixture, ITestOutputHelper output)
 {
     [Fact]
-    public async Task Killing_a_silo_under_load_fails_no_request_to_a_connected_agent_and_keeps_every_registration()
+    public async Task Killing_a_silo_under_load_fails_no_request_to_a_connected_agent_stalls_ServerApi_at_most_two_seconds_and_keeps_every_registration()
     {
         var report = await TopologyScenarios.KillSiloUnderLoadAsync(fixture, output);
 
         Assert.Equal(0, report.Load.Failed);
+        Assert.True(report.ServerApiUnavailable <= TopologyScenarios.ServerApiWindowBound,
+            $"ServerApi calls failed or waited for {report.ServerApiUnavailable.TotalSeconds:0.0} s around the kill");
         var agents = await fixture.WaitForAgentsAsync(a => a.Status.Connected, TimeSpan.FromSeconds(30));
         Assert.Equal(fixture.Agents.Names.Count, agents.Count(a => fixture.Agents.Names.Contains(a.Name)));
     }

@@ -13,6 +13,13 @@ internal static class TopologyScenarios
     private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(15);
 
     /// <summary>
+    /// The longest stretch during which <c>ServerApi</c> calls may fail or wait around a silo's loss (issue 20). Reads
+    /// answer from the gateway's copy once a grain call waited <c>Gateway:GrainReads:CallTimeout</c> (1 s); docs/operations.md
+    /// records 1.0 to 1.1 s on both stores on this loaded 2-core machine.
+    /// </summary>
+    public static readonly TimeSpan ServerApiWindowBound = TimeSpan.FromSeconds(2);
+
+    /// <summary>
     /// Kills one silo under load through both gateways while a main-application client reads agents through
     /// <c>ServerApi</c>, then brings the cluster back to size. Every agent stays connected throughout, so every
     /// proxied request is tunnel traffic with a connected agent: none may fail. Returns what the load saw from the kill
@@ -36,11 +43,11 @@ internal static class TopologyScenarios
 
         var around = LoadReport.Of(load.Records, killedAt, settled);
         var after = LoadReport.Of(load.Records, settled, DateTime.UtcNow);
-        var (window, calls, bad) = api.UnavailableWindow(killedAt, DateTime.UtcNow);
+        var (window, calls, stale, bad) = api.UnavailableWindow(killedAt, DateTime.UtcNow);
         output.WriteLine($"kill {victim.Name}: during the first {RecoveryBound.TotalSeconds} s: {around}");
         output.WriteLine($"kill {victim.Name}: afterwards (incl. a replacement silo joining): {after}");
-        output.WriteLine($"kill {victim.Name}: ServerApi GetAgent: {calls} calls, {bad.Count} failed or slower than {ServerApiProbe.Slow.TotalSeconds} s, " +
-            $"within {window.TotalSeconds:0.0} s" + string.Concat(bad.Take(8).Select(b => "\n  " + b)));
+        output.WriteLine($"kill {victim.Name}: ServerApi GetAgent and ListAgents: {calls} calls, {stale} answered marked stale, {bad.Count} failed or slower than " +
+            $"{ServerApiProbe.Slow.TotalSeconds} s, within {window.TotalSeconds:0.0} s" + string.Concat(bad.Take(8).Select(b => "\n  " + b)));
         var ok = around.Total + after.Total - around.Failed - after.Failed;
         output.WriteLine($"kill {victim.Name}: {ok} of {around.Total + after.Total} proxied requests OK ({100.0 * ok / Math.Max(1, around.Total + after.Total):0.00} %)");
         WriteGatewayLinesAbout(cluster, load.Records.Where(r => !r.Succeeded).Select(r => r.Agent), output);
@@ -111,7 +118,9 @@ internal static class TopologyScenarios
     /// <summary>
     /// Stops every gateway and silo gracefully, starts them again, and checks that agents come back with the tokens
     /// they had, that a user token issued before still works, that an access policy and a configuration source set
-    /// before are still set, and that the last-known view of an agent that stayed away is still served.
+    /// before are still set, and that the last-known view of an agent that stayed away is still served. A registration
+    /// retried afterwards with its request id (its answer was held in a silo's memory, lost with it) is answered as a
+    /// registration with a new first token, not as a taken name.
     /// </summary>
     public static async Task FullRestartAsync(TopologyFixture fixture, ITestOutputHelper output)
     {
@@ -123,6 +132,8 @@ internal static class TopologyScenarios
         var lastKnown = await RecordLastKnownViewAsync(fixture);
         var config = await AgentConfigSources.SetAsync(fixture.Api, agent, "https://127.0.0.1:9/fleet-config.git", "release");
         var before = await fixture.ListAgentsAsync();
+        var registering = new RegisterAgentRequest { Name = "retried-" + Guid.NewGuid().ToString("N")[..6], RequestId = Guid.NewGuid().ToString() };
+        var registered = await fixture.Api.RegisterAgentAsync(registering);
 
         var stopping = DateTime.UtcNow;
         await Task.WhenAll(cluster.Gateways.ToList().Select(gateway => cluster.StopGatewayAsync(gateway, kill: false)));
@@ -137,8 +148,13 @@ internal static class TopologyScenarios
         var after = await fixture.WaitForAgentsAsync(a => a.Status.Connected, TimeSpan.FromSeconds(60));
         output.WriteLine($"full start until all {after.Count} agents reconnected: {(DateTime.UtcNow - starting).TotalSeconds:0.0} s");
 
-        Assert.Equal(before.Select(a => a.Name).Order(), after.Select(a => a.Name).Order());
-        Assert.Equal(before.Select(a => a.CreatedAt).Order(), after.Select(a => a.CreatedAt).Order());
+        Assert.Equal(before.Select(a => a.Name).Append(registering.Name).Order(), after.Select(a => a.Name).Order());
+        var retried = await fixture.Api.RegisterAgentAsync(registering);
+        Assert.Equal(registered.Agent.CreatedAt, retried.Agent.CreatedAt);
+        Assert.NotEqual(registered.Token.TokenId, retried.Token.TokenId);
+        var tokens = await fixture.Api.ListAgentTokensAsync(new ListAgentTokensRequest { Name = registering.Name });
+        Assert.Equal(retried.Token.TokenId, Assert.Single(tokens.Tokens, t => t.RevokedAt is null).TokenId);
+        Assert.Equal(before.Select(a => a.CreatedAt).Append(registered.Agent.CreatedAt).Order(), after.Select(a => a.CreatedAt).Order());
         Assert.Equal(access, await fixture.Api.GetAgentAccessAsync(new GetAgentAccessRequest { Name = agent }));
         var token = await fixture.Api.GetUserTokenAsync(new GetUserTokenRequest { TokenId = issued.Info.TokenId });
         Assert.Null(token.RevokedAt);

@@ -4,9 +4,9 @@ using Plural.Protocol.Server;
 namespace Plural.Topology.Tests.Infrastructure;
 
 /// <summary>
-/// The main application's side of a failure: one client reading random agents through <c>ServerApi</c> in a loop,
-/// recording how long each call took and whether it succeeded. Bounded like the load: it stops by itself after
-/// <see cref="LoadGenerator.MaxDuration"/> at the latest.
+/// The main application's side of a failure: one client reading random agents through <c>ServerApi</c> in a loop
+/// (<c>GetAgent</c> and a page of <c>ListAgents</c> after it, in turn), recording how long each call took and whether
+/// it succeeded. Bounded like the load: it stops by itself after <see cref="LoadGenerator.MaxDuration"/> at the latest.
 /// </summary>
 internal sealed class ServerApiProbe : IAsyncDisposable
 {
@@ -18,7 +18,7 @@ internal sealed class ServerApiProbe : IAsyncDisposable
 
     private readonly ServerApi.ServerApiClient _api;
     private readonly IReadOnlyList<string> _agents;
-    private readonly List<(DateTime Started, DateTime Ended, string? Error)> _calls = [];
+    private readonly List<(DateTime Started, DateTime Ended, string? Error, bool Stale)> _calls = [];
     private readonly CancellationTokenSource _stop = new(LoadGenerator.MaxDuration);
     private readonly Task _running;
 
@@ -31,11 +31,12 @@ internal sealed class ServerApiProbe : IAsyncDisposable
 
     /// <summary>
     /// The longest stretch, within [<paramref name="from"/>, <paramref name="to"/>], during which calls failed or took
-    /// longer than <see cref="Slow"/> (bad calls less than a second apart count as one stretch), and how many calls there were.
+    /// longer than <see cref="Slow"/> (bad calls less than a second apart count as one stretch), how many calls there
+    /// were and how many of them were answered marked stale (from what the gateway knew while the grain did not answer).
     /// </summary>
-    public (TimeSpan Window, int Calls, IReadOnlyList<string> Bad) UnavailableWindow(DateTime from, DateTime to)
+    public (TimeSpan Window, int Calls, int Stale, IReadOnlyList<string> Bad) UnavailableWindow(DateTime from, DateTime to)
     {
-        List<(DateTime Started, DateTime Ended, string? Error)> calls;
+        List<(DateTime Started, DateTime Ended, string? Error, bool Stale)> calls;
         lock (_calls)
         {
             calls = [.. _calls.Where(c => c.Started >= from && c.Started <= to).OrderBy(c => c.Started)];
@@ -56,20 +57,33 @@ internal sealed class ServerApiProbe : IAsyncDisposable
             longest = stretchEnd - stretchStart.Value > longest ? stretchEnd - stretchStart.Value : longest;
         }
 
-        return (longest, calls.Count, [.. bad.Select(c => $"{c.Started:HH:mm:ss.fff} took {(c.Ended - c.Started).TotalSeconds:0.0} s: {c.Error ?? "OK"}")]);
+        return (longest, calls.Count, calls.Count(c => c.Stale), [.. bad.Select(c => $"{c.Started:HH:mm:ss.fff} took {(c.Ended - c.Started).TotalSeconds:0.0} s: {c.Error ?? "OK"}")]);
     }
 
     private async Task RunAsync()
     {
         var random = new Random(7);
+        var turn = 0;
         while (!_stop.IsCancellationRequested)
         {
             var started = DateTime.UtcNow;
             string? error;
+            var stale = false;
             try
             {
-                await _api.GetAgentAsync(new GetAgentRequest { Name = _agents[random.Next(_agents.Count)] },
-                    deadline: started + CallDeadline, cancellationToken: _stop.Token);
+                var name = _agents[random.Next(_agents.Count)];
+                if (turn++ % 2 == 0)
+                {
+                    var agent = await _api.GetAgentAsync(new GetAgentRequest { Name = name }, deadline: started + CallDeadline, cancellationToken: _stop.Token);
+                    stale = agent.StaleAsOf is not null;
+                }
+                else
+                {
+                    var page = await _api.ListAgentsAsync(new ListAgentsRequest { PageSize = 3, PageToken = name },
+                        deadline: started + CallDeadline, cancellationToken: _stop.Token);
+                    stale = page.StaleAsOf is not null;
+                }
+
                 error = null;
             }
             catch (RpcException ex) when (!_stop.IsCancellationRequested)
@@ -83,7 +97,7 @@ internal sealed class ServerApiProbe : IAsyncDisposable
 
             lock (_calls)
             {
-                _calls.Add((started, DateTime.UtcNow, error));
+                _calls.Add((started, DateTime.UtcNow, error, stale));
             }
 
             try
