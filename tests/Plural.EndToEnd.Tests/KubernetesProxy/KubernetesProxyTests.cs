@@ -29,7 +29,7 @@ public sealed class KubernetesProxyTests(PlatformFixture platform)
         var seen = platform.Upstream.SeenHeaders.Last();
         Assert.Equal("plural:user:alice", seen["Impersonate-User"].ToString());
         // One header line per group, as Kubernetes requires.
-        Assert.Equal(["plural:user", "team-a", "oncall"], seen["Impersonate-Group"].ToArray());
+        Assert.Equal(["plural:user", "team-a", "oncall"], seen["Impersonate-Group"].Select(g => g ?? "").ToArray());
         Assert.False(seen.ContainsKey("Authorization"));
         Assert.DoesNotContain(seen.Keys, k => k.StartsWith("Plural-", StringComparison.OrdinalIgnoreCase));
     }

@@ -31,7 +31,7 @@ public sealed class ObservedStreamTests
     public async Task The_end_of_a_body_is_not_activity()
     {
         var observed = new ObservedStream(new MemoryStream("abc"u8.ToArray()), _clock);
-        await observed.ReadAsync(new byte[8]);
+        Assert.Equal(3, await observed.ReadAsync(new byte[8]));
         var lastByte = observed.LastActivity;
 
         _clock.Step();
