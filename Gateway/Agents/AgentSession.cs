@@ -2,6 +2,7 @@ using Grpc.Core;
 using Plural.Gateway.Tunnels;
 using Plural.Grains.Agents;
 using Plural.Protocol.Agent;
+using Plural.Protocol.Hosting;
 
 namespace Plural.Gateway.Agents;
 
@@ -10,6 +11,7 @@ internal sealed class AgentSession : IDisposable
 {
     private readonly SerializedStreamWriter<GatewayMessage> _writer;
     private readonly CancellationTokenSource _closed;
+    private readonly AgentHealthCondition _version;
 
     internal AgentSession(AgentIdentity identity, Hello hello, DateTimeOffset connectedAt,
         IServerStreamWriter<GatewayMessage> writer, CancellationToken callAborted)
@@ -17,10 +19,13 @@ internal sealed class AgentSession : IDisposable
         Identity = identity;
         InstanceId = string.IsNullOrWhiteSpace(hello.InstanceId) ? "unknown" : hello.InstanceId;
         AgentVersion = hello.AgentVersion;
+        _version = VersionSkew.Judge(hello.AgentVersion, BuildVersion.Current);
         Capabilities = [.. hello.Capabilities];
         ConnectedAt = connectedAt;
         _writer = new SerializedStreamWriter<GatewayMessage>(writer);
         _closed = CancellationTokenSource.CreateLinkedTokenSource(callAborted);
+        // Arrays, not collection expressions: the list crosses to the grains, whose serializers know arrays.
+        Conditions = new[] { _version };
     }
 
     /// <summary>The agent and token the session authenticated as.</summary>
@@ -59,15 +64,20 @@ internal sealed class AgentSession : IDisposable
     /// <summary>Why the gateway closed the session, if it did.</summary>
     public Status? CloseStatus { get; private set; }
 
-    /// <summary>The agent process's health as of its last heartbeat; null until one reports any.</summary>
-    public IReadOnlyList<AgentHealthCondition>? Conditions { get; private set; }
+    /// <summary>
+    /// The agent process's health as of its last heartbeat, and whether its version is within the skew policy
+    /// (<see cref="VersionSkew"/>), which the gateway judges at once.
+    /// </summary>
+    public IReadOnlyList<AgentHealthCondition> Conditions { get; private set; }
 
     internal void OnHeartbeat(Heartbeat heartbeat)
     {
         ActiveTunnels = Math.Max(0, heartbeat.ActiveTunnels);
         if (heartbeat.Conditions.Count > 0)
         {
-            Conditions = [.. heartbeat.Conditions.Take(MaxConditions).Select(c => new AgentHealthCondition(Bounded(c.Type), c.Ok, Bounded(c.Message)))];
+            // The version condition is the gateway's to judge; an agent's own is not taken.
+            Conditions = heartbeat.Conditions.Where(c => c.Type != VersionSkew.ConditionType).Take(MaxConditions)
+                .Select(c => new AgentHealthCondition(Bounded(c.Type), c.Ok, Bounded(c.Message))).Append(_version).ToArray();
         }
     }
 

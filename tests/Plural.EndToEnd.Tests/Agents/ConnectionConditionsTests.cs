@@ -31,7 +31,10 @@ public sealed class ConnectionConditionsTests(KubectlPlatformFixture platform)
         Assert.Equal("all 2 tunnel streams are busy (Agent:Tunnels:MaxTotal); further requests wait at the gateway", Condition(full, "tunnels")!.Message);
         var certificates = Condition(idle, "certificates")!;
         Assert.False(certificates.Ok);
-        Assert.Matches(@"^the gateway CA file \(Agent:GatewayCaFile\) expires at \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ, in \d+ hours$", certificates.Message);
+        Assert.Matches(@"^the gateway CA file \(Agent:GatewayCaFile\) expires at \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ, in \d+ hours$", certificates.Message);        // Built from the same checkout as the gateway: within the skew policy, as the gateway judged it.
+        var version = Condition(idle, "version")!;
+        Assert.True(version.Ok, version.Message);
+        Assert.Matches(@"^agent \d+\.\d+\.\d+ with gateway \d+\.\d+\.\d+$", version.Message);
     }
 
     /// <summary>A watch through the Kubernetes proxy, held open (and its tunnel stream busy) until disposed.</summary>

@@ -18,6 +18,11 @@ internal sealed class AgentProcess : IAsyncDisposable
 
     public Uri StatusUrl { get; }
 
+    private const string MinIdleOption = "--Agent:Tunnels:MinIdle=";
+
+    private static string MinIdle(IEnumerable<string> args) =>
+        args.LastOrDefault(a => a.StartsWith(MinIdleOption, StringComparison.Ordinal))?[MinIdleOption.Length..] ?? "2";
+
     public static AgentProcess Start(RegisteredAgent agent, Uri gateway, Uri upstream, IEnumerable<string> extraArgs,
         IEnumerable<KeyValuePair<string, string>>? environment = null)
     {
@@ -30,8 +35,9 @@ internal sealed class AgentProcess : IAsyncDisposable
             $"--Agent:Upstream:Url={upstream}",
             $"--Agent:ObservabilityUrl={observability}",
             "--Agent:Tunnels:MaxIdleTime=00:00:02",
-            // Tests read the pool at its minimum of two; with two-second idle times a quiet agent would drop to one.
-            "--Agent:Tunnels:QuietMinIdle=2",
+            // Tests read the pool at its minimum (two unless they set it); with two-second idle times a quiet agent
+            // would drop below that.
+            $"--Agent:Tunnels:QuietMinIdle={MinIdle(extraArgs)}",
             "--Agent:Reconnect:InitialBackoff=00:00:00.200",
             "--Agent:Reconnect:MaxBackoff=00:00:01",
             .. extraArgs,

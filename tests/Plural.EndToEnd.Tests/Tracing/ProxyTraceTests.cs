@@ -72,7 +72,9 @@ public sealed class ProxyTraceTests(KubectlPlatformFixture platform)
         using var response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var trace = await TraceAsync(traceId, spans => spans.Any(s => s.Service == Agent && s.Kind == SpanKind.Client));
+        // Each process exports on its own schedule: the trace is complete once the gateway's and the agent's spans are in.
+        var trace = await TraceAsync(traceId, spans => spans.Any(s => s.Service == Agent && s.Kind == SpanKind.Client)
+            && spans.Any(s => s.Service == Agent && s.Kind == SpanKind.Server) && spans.Any(s => s.Service == Gateway && s.Kind == SpanKind.Server));
         var gateway = Single(trace, s => s.Service == Gateway && s.Kind == SpanKind.Server, "gateway A's server span");
         var tunnelled = Single(trace, s => s.Service == Agent && s.Kind == SpanKind.Server, "the agent's span of the tunnelled request");
         Assert.Equal(callerSpanId, gateway.ParentSpanId);

@@ -42,9 +42,12 @@ public sealed class LeaseKeeperTests
         Assert.Equal(LeaseDecision.Accepted, decision);
         var (key, _, args) = Assert.Single(_grains.Calls);
         Assert.Equal("prod", key);
+        var renewal = (LeaseRenewal)args[0]!;
         Assert.Equal(
             new LeaseRenewal("gw-1", "https://10.0.0.1:8154", "pod", "", "token-prod", DateTimeOffset.Parse("2026-01-01T00:00:00Z"), 2, 3, TimeSpan.FromSeconds(45)),
-            args[0]);
+            renewal with { Conditions = null });
+        // The session reported no version, which the gateway says rather than trusting it.
+        Assert.Equal([("version", false)], renewal.Conditions!.Select(c => (c.Type, c.Ok)));
         Assert.False(agent.Session.Closed.IsCancellationRequested);
     }
 
