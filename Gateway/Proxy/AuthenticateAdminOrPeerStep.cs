@@ -22,7 +22,8 @@ internal sealed class AuthenticateAdminOrPeerStep(
         var request = context.Http.Request;
         if (PeerGatewayForwarder.IsForwarded(request))
         {
-            // A peer's route headers (target, impersonation) are covered by its token, so they are trusted once it checks out.
+            // A peer's route headers (target, impersonation) are covered by its token, so they are trusted once it checks out;
+            // its wait budget is not, and needs no cover: it can only shorten the wait.
             var route = TunnelRouteHeaders.Read(context.Agent, context.Path, request.Headers);
             if (peers.Check(request, route) is { } refusal)
             {

@@ -41,7 +41,14 @@ internal sealed partial class TunnelForwarder(
         }
 
         // Only the wait for a tunnel is bounded by the client's timeout: once a stream's answer flows, nothing here cuts it.
+        // The wait is one budget for the whole request: a peer that held it and then sent it back used part of it.
         var wait = ClientTimeout.Wait(settings.WaitTimeout, ClientTimeout.Of(context.Request), settings.ClientTimeoutMargin);
+        if (route.WaitBudget < wait)
+        {
+            wait = route.WaitBudget.Value;
+        }
+
+        var started = Stopwatch.GetTimestamp();
         var forwarded = PeerGatewayForwarder.IsForwarded(context.Request);
         var sendableTwice = PeerGatewayForwarder.IsSendableTwice(context);
         var repeating = false;
@@ -51,12 +58,13 @@ internal sealed partial class TunnelForwarder(
         {
             // A read repeated because its agent went away takes a tunnel that is there now (another replica's, here or
             // on a peer) or fails as the first attempt did; it never waits for the dead agent to come back.
-            var location = await LocateAsync(route.AgentName, allowPeer: !forwarded, repeating ? TimeSpan.Zero : wait,
-                context.RequestAborted, refusedBy, guessPeers: sendableTwice);
+            var left = repeating ? TimeSpan.Zero : Remaining(wait, started);
+            var location = await LocateAsync(route.AgentName, allowPeer: !forwarded, left, context.RequestAborted, refusedBy,
+                guessPeers: sendableTwice);
             if (location.Peer is { } peer)
             {
                 var mayReroute = (refusedBy?.Count ?? 0) < MaxPeerRoutes - 1;
-                if (await peers.ForwardAsync(context, route, peer, mayReroute))
+                if (await peers.ForwardAsync(context, route with { WaitBudget = Remaining(wait, started) }, peer, mayReroute))
                 {
                     return;
                 }
@@ -231,6 +239,12 @@ internal sealed partial class TunnelForwarder(
     {
         var routes = locations.Routes(agentName, snapshot);
         return peers.PickPeer(refusedBy is null ? routes : [.. routes.Where(l => !refusedBy.Contains(l.GatewayId))]);
+    }
+
+    private static TimeSpan Remaining(TimeSpan wait, long started)
+    {
+        var left = wait - Stopwatch.GetElapsedTime(started);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 
     private static TunnelUnavailable NoTunnelFreed(string agentName, TimeSpan timeout) =>

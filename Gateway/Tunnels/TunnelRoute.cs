@@ -10,8 +10,13 @@ namespace Plural.Gateway.Tunnels;
 /// The identity the upstream acts as; null to let the agent's own credentials (and any Impersonate-* headers the
 /// caller sent) decide.
 /// </param>
+/// <param name="WaitBudget">
+/// On a request a peer gateway forwarded: how long that gateway can still wait for the answer before its caller
+/// gives up, so this one answers in time; null when the request came from its caller directly.
+/// </param>
 internal sealed record TunnelRoute(
     string AgentName,
     string Path,
     RequestTarget Target = RequestTarget.Upstream,
-    Impersonation? Impersonation = null);
+    Impersonation? Impersonation = null,
+    TimeSpan? WaitBudget = null);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using Plural.Protocol.Agent;
 
@@ -17,6 +18,7 @@ internal static class TunnelRouteHeaders
     private const string Group = Prefix + "Impersonate-Group";
     private const string Uid = Prefix + "Impersonate-Uid";
     private const string Extra = Prefix + "Impersonate-Extra-";
+    private const string WaitBudget = Prefix + "Wait-Budget-Ms";
     private const string AgentTarget = "agent";
 
     /// <summary>Adds the route's target and identity to a request for a peer gateway.</summary>
@@ -25,6 +27,11 @@ internal static class TunnelRouteHeaders
         if (route.Target == RequestTarget.Agent)
         {
             headers.Add(Target, AgentTarget);
+        }
+
+        if (route.WaitBudget is { } budget)
+        {
+            headers.Add(WaitBudget, ((long)budget.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
         }
 
         if (route.Impersonation is not { } identity)
@@ -53,6 +60,9 @@ internal static class TunnelRouteHeaders
     public static TunnelRoute Read(string agentName, string path, IHeaderDictionary headers)
     {
         var target = headers[Target] == AgentTarget ? RequestTarget.Agent : RequestTarget.Upstream;
+        TimeSpan? budget = long.TryParse(headers[WaitBudget], NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
+            ? TimeSpan.FromMilliseconds(ms)
+            : null;
         Impersonation? identity = null;
         if (headers.TryGetValue(User, out var user) && user.Count == 1)
         {
@@ -74,7 +84,7 @@ internal static class TunnelRouteHeaders
             }
         }
 
-        return new TunnelRoute(agentName, path, target, identity);
+        return new TunnelRoute(agentName, path, target, identity, budget);
     }
 
     // HttpClient joins repeated lines with ", "; each value was percent-encoded, so a comma only ever separates.

@@ -55,6 +55,27 @@ public sealed class CrossGatewayTests(PlatformFixture platform) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_forwarded_request_is_sent_back_within_what_is_left_of_the_forwarding_gateways_wait()
+    {
+        var agent = await platform.RegisterAgentAsync("budget");
+        await using var agentProcess = await platform.StartAgentAsync(agent);
+        var (gateway, httpUrl, _) = await platform.StartExtraGatewayAsync();
+        await using var __ = gateway;
+        using var client = new HttpClient { BaseAddress = httpUrl, Timeout = TimeSpan.FromSeconds(30) };
+        using var request = ForwardedRequest(agent.Name, "/echo/budget", SignedToken(agent.Name, "/echo/budget"));
+        // The forwarding gateway's caller gives up soon; without this the extra gateway holds the request for its 2 s.
+        request.Headers.Add("Plural-Wait-Budget-Ms", "100");
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var response = await client.SendAsync(request);
+        var took = clock.Elapsed;
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.True(response.Headers.Contains("X-Plural-Agent-Not-Here"), "the refusal is not marked for the forwarding peer");
+        Assert.True(took < TimeSpan.FromSeconds(1.5), $"the refusal took {took}");
+    }
+
+    [Fact]
     public async Task A_forwarded_request_with_the_admin_token_instead_of_a_peer_token_is_unauthorized()
     {
         var agent = await ConnectedAgentAsync("peeradmin");

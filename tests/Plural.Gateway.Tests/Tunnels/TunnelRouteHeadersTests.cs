@@ -24,6 +24,15 @@ public sealed class TunnelRouteHeadersTests
     }
 
     [Fact]
+    public void A_forwarded_route_carries_what_is_left_of_the_senders_wait_in_whole_milliseconds()
+    {
+        var received = RoundTrip(new TunnelRoute("agent-a", "/api", WaitBudget: TimeSpan.FromMilliseconds(1234.9)));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(1234), received.WaitBudget);
+        Assert.Null(RoundTrip(new TunnelRoute("agent-a", "/api")).WaitBudget);
+    }
+
+    [Fact]
     public void A_route_without_headers_goes_upstream_as_the_agent_itself()
     {
         var route = TunnelRouteHeaders.Read("agent-a", "/api", new HeaderDictionary());
@@ -49,7 +58,7 @@ public sealed class TunnelRouteHeadersTests
         var identity = new Impersonation { User = "alice", Uid = "u" };
         identity.Groups.Add("dev");
         identity.Extra.Add(new HeaderField { Name = "k", Values = { "v" } });
-        TunnelRouteHeaders.Write(new TunnelRoute("agent-a", "/", RequestTarget.Agent, identity), request.Headers);
+        TunnelRouteHeaders.Write(new TunnelRoute("agent-a", "/", RequestTarget.Agent, identity, TimeSpan.FromSeconds(1)), request.Headers);
 
         Assert.NotEmpty(request.Headers);
         Assert.All(request.Headers, h => Assert.False(HttpHeaderFilter.IsForwardable(h.Key), h.Key));
