@@ -55,6 +55,7 @@ internal static class AgentProtoMapper
             AgentVersion = c.AgentVersion,
             ConnectedAt = Timestamp.FromDateTimeOffset(c.ConnectedAt),
             Leader = c.Leader,
+            Conditions = { ToProto(c.Conditions) },
         }));
         foreach (var (key, value) in listing.Labels)
         {
@@ -87,10 +88,13 @@ internal static class AgentProtoMapper
             ActiveTunnels = l.ActiveTunnels,
             LeaseExpiresAt = Timestamp.FromDateTimeOffset(l.ExpiresAt),
             Leader = l.Leader,
-            Conditions = { (l.Conditions ?? []).Select(c => new Proto.AgentCondition { Type = c.Type, Ok = c.Ok, Message = c.Message }) },
+            Conditions = { ToProto(l.Conditions) },
         }));
         return proto;
     }
+
+    private static IEnumerable<Proto.AgentCondition> ToProto(IReadOnlyList<AgentHealthCondition>? conditions) =>
+        (conditions ?? []).Select(c => new Proto.AgentCondition { Type = c.Type, Ok = c.Ok, Message = c.Message });
 
     /// <summary>A newly issued token as the caller sees it, secret included (the only time it is shown).</summary>
     public static Proto.IssuedToken ToIssued(AgentTokenRecord token, string secret)

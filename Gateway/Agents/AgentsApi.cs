@@ -1,6 +1,5 @@
 using Grpc.Core;
 using Google.Protobuf.WellKnownTypes;
-using Microsoft.Extensions.Options;
 using Plural.Gateway.Install;
 using Plural.Gateway.Listeners;
 using Plural.Gateway.Tunnels;
@@ -13,7 +12,7 @@ namespace Plural.Gateway.Agents;
 
 /// <summary>The <c>ServerApi</c> calls that register, install, read, list and delete agents.</summary>
 internal sealed class AgentsApi(AgentRegistrar registrar, AgentInstallLinks installs, IGrainFactory grains, AgentDirectory directory,
-    AgentListingMirror mirror, SessionRegistry sessions, LeaseKeeper leases, AgentLocations locations, IOptions<GrainReadOptions> reads)
+    AgentListingMirror mirror, SessionRegistry sessions, LeaseKeeper leases, AgentLocations locations)
 {
     private const int DefaultPageSize = 100, MaxPageSize = 1000;
 
@@ -112,33 +111,7 @@ internal sealed class AgentsApi(AgentRegistrar registrar, AgentInstallLinks inst
         var after = string.IsNullOrEmpty(request.PageToken) ? null : request.PageToken;
         // Listings from the directory shards: no agent grain is asked, so a page costs the same at any fleet size.
         // A shard that does not answer in time (its silo was lost) leaves the page to this gateway's copy.
-        DateTimeOffset? staleAsOf = null;
-        AgentListingPage page;
-        // While the cluster recovers (an agent's grain or a page failed lately), a page waits a tenth as long for the
-        // shards, as reads with a fallback do, so that each call does not wait the whole timeout again.
-        var degraded = locations.ClusterRecovering;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(degraded ? reads.Value.CallTimeout / 10 : reads.Value.CallTimeout);
-        try
-        {
-            page = await directory.PageAsync(after, size, request.LabelSelector, request.ConnectedOnly, timeout.Token);
-        }
-        catch (Exception ex) when (ex is not RpcException && !ct.IsCancellationRequested)
-        {
-            // Not only timeouts: a shard re-activated on another silo may fail to load its buckets while the store is
-            // overloaded, and its answer is then the store's error.
-            locations.NoteClusterRecovering();
-            if (mirror.IsEmpty)
-            {
-                // No copy to answer from (a gateway that started after the silo was lost): an empty page would read as "no agents".
-                throw new RpcException(new Status(StatusCode.Unavailable,
-                    "the agent directory did not answer in time (a silo was lost and is being replaced); retry"));
-            }
-
-            page = mirror.Page(after, size, selector, request.ConnectedOnly, out var readAt);
-            staleAsOf = readAt;
-        }
-
+        var (page, staleAsOf) = await directory.PageOrCopyAsync(after, size, selector, request.ConnectedOnly, ct);
         var response = new ListAgentsResponse
         {
             NextPageToken = page.NextAfter ?? "",

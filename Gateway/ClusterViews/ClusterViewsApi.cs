@@ -79,6 +79,7 @@ internal sealed class ClusterViewsApi(
             },
             TimedOut = { outcome.TimedOut },
             Failed = { outcome.Failed.Select(f => new AgentQueryFailure { Name = f.AgentName, Code = f.Code.ToString(), Message = f.Message }) },
+            StaleAsOf = outcome.StaleAsOf is { } asOf ? Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(asOf) : null,
         };
     }
 

@@ -9,7 +9,8 @@ namespace Plural.Gateway.ClusterViews;
 
 /// <summary>
 /// Runs one cached query on many agents at once. The directory shards say which agents exist, carry which labels and
-/// are connected (one call per shard, none per agent); the queries and their answers travel through the agents' tunnels, never through a grain.
+/// are connected (one call per shard, none per agent; the gateway's copy of them while they cannot answer); the queries
+/// and their answers travel through the agents' tunnels, never through a grain.
 /// </summary>
 internal sealed partial class FleetQueryRunner(
     AgentDirectory directory,
@@ -25,7 +26,8 @@ internal sealed partial class FleetQueryRunner(
     public async Task<FleetQueryOutcome> RunAsync(CacheQuery query, LabelSelector selector, TimeSpan timeout, CancellationToken ct)
     {
         var started = clock.GetTimestamp();
-        var agents = (await directory.AllAsync(selector.ToString(), connectedOnly: true, ct)).Select(a => a.Name).ToList();
+        var (listings, staleAsOf) = await directory.AllOrCopyAsync(selector, connectedOnly: true, ct);
+        var agents = listings.Select(a => a.Name).ToList();
         var answers = new ConcurrentBag<FleetAnswer>();
         var timedOut = new ConcurrentBag<string>();
         var failed = new ConcurrentBag<FleetFailure>();
@@ -75,7 +77,8 @@ internal sealed partial class FleetQueryRunner(
         return new FleetQueryOutcome(
             [.. answers.OrderBy(a => a.AgentName, StringComparer.Ordinal)],
             [.. timedOut.Order(StringComparer.Ordinal)],
-            [.. failed.OrderBy(f => f.AgentName, StringComparer.Ordinal)]);
+            [.. failed.OrderBy(f => f.AgentName, StringComparer.Ordinal)],
+            staleAsOf);
     }
 
     [LoggerMessage(EventId = 2603, Level = LogLevel.Information,

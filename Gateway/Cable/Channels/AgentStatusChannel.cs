@@ -5,6 +5,7 @@ using Plural.Gateway.Listeners;
 using Plural.Grains.Agents;
 using Plural.Grains.Fleet;
 using Plural.Grains.Streams;
+using Plural.Protocol.Kubernetes;
 
 namespace Plural.Gateway.Cable.Channels;
 
@@ -48,7 +49,8 @@ internal sealed class AgentStatusChannel(IClusterClient client, AgentDirectory d
         }
         else
         {
-            var page = await directory.PageAsync(null, options.Value.SnapshotMaxAgents, "", connectedOnly: false, ct);
+            // While a shard cannot answer (its silo was lost), the snapshot comes from the gateway's copy of the directory.
+            var (page, _) = await directory.PageOrCopyAsync(null, options.Value.SnapshotMaxAgents, LabelSelector.Everything, connectedOnly: false, ct);
             truncated = page.NextAfter is not null;
             agents.AddRange(page.Agents);
         }

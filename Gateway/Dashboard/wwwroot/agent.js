@@ -3,7 +3,7 @@
 // from the agent's cache.
 "use strict";
 
-import { el, link, time, ago, labelsText, api, table } from "./dom.js";
+import { el, link, time, ago, labelsText, api, table, healthCell } from "./dom.js";
 
 const MAX_EVENTS = 200;
 
@@ -11,11 +11,14 @@ export function agentPage(main, { cable, token, setSummary }, name) {
   const ends = [];
   let status = null; // { connected, since, gateways, leader }
   let view = null; // { view, offline, received_at }
+  const replicas = new Map(); // instance -> { gateway, version, leader, conditions, at }
 
   const title = el("h2", name, { tabindex: "-1", id: "page-title" });
   const statusLine = el("p", "", { id: "agent-status", "aria-live": "polite" });
   const head = el("section", undefined, { class: "wide" });
-  head.append(link("#/", "← Fleet", { class: "back" }), title, statusLine);
+  const { node: replicasTable, body: replicaRows } = table("Replicas of the agent", ["replica", "gateway", "version", "leader", "health"], { id: "agent-replicas" });
+  replicasTable.hidden = true;
+  head.append(link("#/", "← Fleet", { class: "back" }), title, statusLine, replicasTable);
 
   const viewBox = el("div", undefined, { id: "agent-view" });
   const viewSection = el("section");
@@ -50,6 +53,24 @@ export function agentPage(main, { cable, token, setSummary }, name) {
     const through = status.connected && status.gateways.length ? ` through ${status.gateways.join(", ")}` : "";
     const leader = status.leader ? ` · leader ${status.leader}` : "";
     statusLine.append(el("span", ` ${state}${since}${through}${leader}`, { id: "agent-since" }));
+  }
+
+  function renderReplicas() {
+    replicaRows.replaceChildren();
+    for (const [instance, r] of replicas) {
+      const row = el("tr", undefined, { "data-instance": instance });
+      row.append(el("td", instance), el("td", r.gateway), el("td", r.version, { class: "version" }), el("td", r.leader ? "yes" : ""),
+        healthCell(r.conditions, true));
+      replicaRows.append(row);
+    }
+    replicasTable.hidden = replicas.size === 0;
+  }
+
+  // A replica's conditions as it reported them with a lease renewal; one not seen in the snapshot joins the table.
+  function applyHealth(m) {
+    const known = replicas.get(m.instance);
+    if (known?.at && new Date(m.at) < new Date(known.at)) return;
+    replicas.set(m.instance, { gateway: m.gateway, version: known?.version ?? "", leader: known?.leader ?? false, conditions: m.conditions ?? [], at: m.at });
   }
 
   function renderView() {
@@ -139,11 +160,20 @@ export function agentPage(main, { cable, token, setSummary }, name) {
       if (m.type === "snapshot" && m.agents.length) {
         const a = m.agents[0];
         status = { connected: a.connected, since: a.since, gateways: a.connections.map((c) => c.gateway), leader: a.leader };
+        replicas.clear();
+        for (const c of a.connections) {
+          replicas.set(c.instance, { gateway: c.gateway, version: c.version, leader: c.leader, conditions: c.conditions ?? [], at: null });
+        }
       } else if (m.type === "agent_status") {
         const gateways = m.connected ? [...new Set([...(status?.connected ? status.gateways : []), m.gateway])] : [];
         status = { connected: m.connected, since: m.at, gateways, leader: m.connected ? status?.leader : null };
+        if (!m.connected) replicas.clear();
+        else if (m.conditions) applyHealth(m);
+      } else if (m.type === "agent_conditions") {
+        applyHealth(m);
       }
       renderStatus();
+      renderReplicas();
       renderView();
     },
     rejected(reason) { statusLine.textContent = reason; },

@@ -59,3 +59,27 @@ export function table(caption, columns, attrs = {}) {
   node.append(thead, body);
   return { node, body };
 }
+
+// A replica's health as its agent reported it (GetAgent's conditions: upstream, informers, tunnels, certificates, and
+// the gateway's version judgement): "ok", "failing" or "unknown" (nothing reported yet, or an agent too old to report).
+export function healthOf(conditions) {
+  if (!conditions?.length) return "unknown";
+  return conditions.every((c) => c.ok) ? "ok" : "failing";
+}
+
+// A cell saying a replica's or an agent's health: a badge, and with `reasons` what each failing condition says.
+export function healthCell(conditions, reasons) {
+  const state = healthOf(conditions);
+  const cell = el("td", undefined, { class: "health", "data-health": state });
+  cell.append(el("span", state, { class: "badge", "data-state": state }));
+  const failing = (conditions ?? []).filter((c) => !c.ok);
+  if (!failing.length) return cell;
+  if (!reasons) {
+    cell.append(el("span", ` ${[...new Set(failing.map((c) => c.type))].join(", ")}`));
+    return cell;
+  }
+  const list = el("ul", undefined, { class: "conditions" });
+  for (const c of failing) list.append(el("li", `${c.type}: ${c.message}`, { "data-condition": c.type }));
+  cell.append(list);
+  return cell;
+}

@@ -2,7 +2,7 @@
 // AgentStatusChannel, with the cluster views and events of the agents on the page.
 "use strict";
 
-import { el, link, time, labelsText, api, table } from "./dom.js";
+import { el, link, time, labelsText, api, table, healthCell } from "./dom.js";
 
 const PAGE_SIZE = 50; // fits a laptop screen in two scrolls, and stays under what a page subscribes to at once
 const MAX_FEED = 200;
@@ -18,6 +18,7 @@ export function fleetPage(main, { cable, token, setSummary }, query) {
 
   const agents = new Map(); // name -> row state
   const latest = new Map(); // name -> the newest agent_status seen, to apply over a page read before it
+  const latestHealth = new Map(); // "name instance" -> the newest agent_conditions seen, likewise
   const views = new Map(); // name -> { view, offline }
   const ends = [];
 
@@ -30,7 +31,7 @@ export function fleetPage(main, { cable, token, setSummary }, query) {
     location.hash = route(input.value.trim(), "");
   });
 
-  const { node: agentsTable, body } = table("Agents on this page", ["agent", "status", "gateways", "leader", "since", "labels"], { id: "agents-table" });
+  const { node: agentsTable, body } = table("Agents on this page", ["agent", "status", "health", "version", "gateways", "leader", "since", "labels"], { id: "agents-table" });
   const range = el("p", "", { id: "page-range", class: "muted", "aria-live": "polite" });
   const previous = el("button", after ? (trail.afters.length ? "Previous page" : "First page") : "Previous page", { id: "previous-page", type: "button" });
   const next = el("button", "Next page", { id: "next-page", type: "button" });
@@ -61,7 +62,10 @@ export function fleetPage(main, { cable, token, setSummary }, query) {
       const status = el("td");
       status.append(el("span", state, { class: "badge", "data-state": state }));
       const leader = a.leader ? `${a.leader}${a.replicas > 1 ? ` (${a.replicas} replicas)` : ""}` : "";
-      row.append(nameCell, status, el("td", a.gateways.join(", ")), el("td", leader, { class: "leader" }), el("td", time(a.since)), el("td", labelsText(a.labels), { class: "labels" }));
+      const replicas = [...a.instances.values()];
+      const versions = [...new Set(replicas.map((r) => r.version).filter(Boolean))].join(", ");
+      row.append(nameCell, status, healthCell(replicas.flatMap((r) => r.conditions), false), el("td", versions, { class: "version" }),
+        el("td", a.gateways.join(", ")), el("td", leader, { class: "leader" }), el("td", time(a.since)), el("td", labelsText(a.labels), { class: "labels" }));
       body.append(row);
     }
     const connected = [...agents.values()].filter((a) => a.connected).length;
@@ -101,7 +105,17 @@ export function fleetPage(main, { cable, token, setSummary }, query) {
     a.connected = m.connected;
     a.since = m.at;
     // Status changes name no leader; the last one known stays until the next read, and goes with the agent.
-    if (!m.connected) { a.leader = null; a.replicas = 0; }
+    if (!m.connected) { a.leader = null; a.replicas = 0; a.instances.clear(); }
+    if (m.connected && m.conditions) applyHealth(m);
+  }
+
+  // A replica's conditions as it last reported them; its version is known from the page's read (or the next one).
+  function applyHealth(m) {
+    const a = agents.get(m.agent);
+    if (!a || !a.connected) return;
+    const known = a.instances.get(m.instance);
+    if (known?.at && new Date(m.at) < new Date(known.at)) return;
+    a.instances.set(m.instance, { version: known?.version ?? "", conditions: m.conditions ?? [], at: m.at });
   }
 
   function watch(name) {
@@ -139,10 +153,12 @@ export function fleetPage(main, { cable, token, setSummary }, query) {
       agents.set(a.name, {
         connected: s.connected, since: s.since, labels: a.labels, leader: s.leader_instance_id, replicas: s.replicas,
         gateways: [...new Set((s.connections ?? []).map((c) => c.gateway_id))],
+        instances: new Map((s.connections ?? []).map((c) => [c.instance_id, { version: c.agent_version, conditions: c.conditions ?? [], at: null }])),
       });
       if (!views.has(a.name)) watch(a.name);
     }
     for (const m of latest.values()) apply(m);
+    for (const m of latestHealth.values()) applyHealth(m);
     const first = trail.afters.length * PAGE_SIZE + 1;
     range.textContent = agents.size ? `agents ${first}–${first + agents.size - 1}` : "no agents match";
     agentsTable.dataset.page = String(trail.afters.length + 1);
@@ -154,6 +170,15 @@ export function fleetPage(main, { cable, token, setSummary }, query) {
 
   ends.push(cable.subscribe({ channel: "AgentStatusChannel" }, {
     received(m) {
+      if (m.type === "agent_conditions") {
+        latestHealth.set(`${m.agent} ${m.instance}`, m);
+        if (!agents.has(m.agent)) return;
+        applyHealth(m);
+        const failing = (m.conditions ?? []).filter((c) => !c.ok).map((c) => c.type);
+        feed("health", `${m.agent}  ${m.instance}: ${failing.length ? `not ok: ${failing.join(", ")}` : "all conditions ok"}`);
+        renderAgents();
+        return;
+      }
       if (m.type !== "agent_status") return;
       latest.set(m.agent, m);
       if (!agents.has(m.agent)) return;

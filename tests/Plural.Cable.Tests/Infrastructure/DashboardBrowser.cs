@@ -38,6 +38,14 @@ internal sealed class DashboardBrowser : IAsyncDisposable
         return new DashboardBrowser(playwright, browser, page);
     }
 
+    /// <summary>Another tab of the same browser, at the same size, whose script errors go to <see cref="Errors"/> too.</summary>
+    public async Task<IPage> NewTabAsync()
+    {
+        var tab = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = Page.ViewportSize is { } size ? new ViewportSize { Width = size.Width, Height = size.Height } : null });
+        tab.PageError += (_, error) => Errors.Add(error);
+        return tab;
+    }
+
     /// <summary>Saves a full-page screenshot under <c>tests/artifacts/</c> and returns its path.</summary>
     public async Task<string> ScreenshotAsync(string name)
     {

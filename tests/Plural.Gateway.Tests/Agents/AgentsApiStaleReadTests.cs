@@ -11,8 +11,9 @@ using Plural.Protocol.Server;
 namespace Plural.Gateway.Tests.Agents;
 
 /// <summary>
-/// What the main application reads while a silo is lost: an agent whose grain, or a page whose directory shard, sat on
-/// that silo is answered from the gateway's copy of the directory, marked stale, instead of failing or waiting.
+/// What the main application reads while a silo is lost: an agent whose grain, or a page (or a fleet query's pick of
+/// agents) whose directory shard, sat on that silo is answered from the gateway's copy of the directory, marked stale,
+/// instead of failing or waiting.
 /// </summary>
 public sealed class AgentsApiStaleReadTests
 {
@@ -68,7 +69,24 @@ public sealed class AgentsApiStaleReadTests
         Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
     }
 
-    private AgentsApi Api()
+    [Fact]
+    public async Task The_connected_agents_a_fleet_query_picks_come_from_the_directory_copy_while_a_shard_does_not_answer()
+    {
+        var (api, directory) = Build();
+        await api.ListAsync(new ListAgentsRequest(), CancellationToken.None);
+        _shardsHang = true;
+
+        var (picked, staleAsOf) = await directory.AllOrCopyAsync(Protocol.Kubernetes.LabelSelector.Parse("env=prod"), connectedOnly: true, CancellationToken.None);
+        var (none, _) = await directory.AllOrCopyAsync(Protocol.Kubernetes.LabelSelector.Parse("env=dev"), connectedOnly: true, CancellationToken.None);
+
+        Assert.Equal("prod", Assert.Single(picked).Name);
+        Assert.NotNull(staleAsOf);
+        Assert.Empty(none);
+    }
+
+    private AgentsApi Api() => Build().Api;
+
+    private (AgentsApi Api, AgentDirectory Directory) Build()
     {
         var grains = new GrainStubs()
             .On<IAgentGrain>(nameof(IAgentGrain.Get), (_, _) => _hungAgent.Task)
@@ -78,8 +96,8 @@ public sealed class AgentsApiStaleReadTests
         var mirror = new AgentListingMirror(TimeProvider.System);
         var locations = new AgentLocations(grains.Factory, mirror, Options.Create(new TunnelOptions()), Options.Create(_reads),
             TimeProvider.System, NullLogger<AgentLocations>.Instance);
-        return new AgentsApi(null!, null!, grains.Factory, new AgentDirectory(grains.Factory, mirror), mirror, null!, null!, locations,
-            Options.Create(_reads));
+        var directory = new AgentDirectory(grains.Factory, mirror, locations, Options.Create(_reads));
+        return (new AgentsApi(null!, null!, grains.Factory, directory, mirror, null!, null!, locations), directory);
     }
 
     private static AgentListingBatch List(int shard, AgentListingQuery query) =>

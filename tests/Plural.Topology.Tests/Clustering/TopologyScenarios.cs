@@ -46,13 +46,31 @@ internal static class TopologyScenarios
         var (window, calls, stale, bad) = api.UnavailableWindow(killedAt, DateTime.UtcNow);
         output.WriteLine($"kill {victim.Name}: during the first {RecoveryBound.TotalSeconds} s: {around}");
         output.WriteLine($"kill {victim.Name}: afterwards (incl. a replacement silo joining): {after}");
-        output.WriteLine($"kill {victim.Name}: ServerApi GetAgent and ListAgents: {calls} calls, {stale} answered marked stale, {bad.Count} failed or slower than " +
+        output.WriteLine($"kill {victim.Name}: ServerApi GetAgent, ListAgents and QueryFleet: {calls} calls, {stale} answered marked stale, {bad.Count} failed or slower than " +
             $"{ServerApiProbe.Slow.TotalSeconds} s, within {window.TotalSeconds:0.0} s" + string.Concat(bad.Take(8).Select(b => "\n  " + b)));
         var ok = around.Total + after.Total - around.Failed - after.Failed;
         output.WriteLine($"kill {victim.Name}: {ok} of {around.Total + after.Total} proxied requests OK ({100.0 * ok / Math.Max(1, around.Total + after.Total):0.00} %)");
         WriteGatewayLinesAbout(cluster, load.Records.Where(r => !r.Succeeded).Select(r => r.Agent), output);
+        if (window > ServerApiWindowBound)
+        {
+            WriteGatewayWarnings(cluster, output);
+        }
+
         return new SiloLossReport(LoadReport.Of(load.Records, killedAt, DateTime.UtcNow), window);
     }
+    /// <summary>The last warnings and errors each gateway logged, and whether it still runs: why ServerApi calls failed.</summary>
+    private static void WriteGatewayWarnings(TopologyCluster cluster, ITestOutputHelper output)
+    {
+        foreach (var gateway in cluster.Gateways)
+        {
+            output.WriteLine($"  {gateway.Endpoint.Id} ({(gateway.Process.HasExited ? "exited" : "running")}), its last warnings and errors:");
+            foreach (var line in gateway.Process.LinesContaining("warn:", 10).Concat(gateway.Process.LinesContaining("fail:", 10)))
+            {
+                output.WriteLine($"    {line}");
+            }
+        }
+    }
+
     /// <summary>What each gateway logged about the agents whose requests failed, so that a failure explains itself.</summary>
     private static void WriteGatewayLinesAbout(TopologyCluster cluster, IEnumerable<string> agents, ITestOutputHelper output)
     {

@@ -5,7 +5,7 @@ namespace Plural.Topology.Tests.Infrastructure;
 
 /// <summary>
 /// The main application's side of a failure: one client reading random agents through <c>ServerApi</c> in a loop
-/// (<c>GetAgent</c> and a page of <c>ListAgents</c> after it, in turn), recording how long each call took and whether
+/// (<c>GetAgent</c>, a page of <c>ListAgents</c> and the agent pick of a <c>QueryFleet</c>, in turn), recording how long each call took and whether
 /// it succeeded. Bounded like the load: it stops by itself after <see cref="LoadGenerator.MaxDuration"/> at the latest.
 /// </summary>
 internal sealed class ServerApiProbe : IAsyncDisposable
@@ -72,23 +72,32 @@ internal sealed class ServerApiProbe : IAsyncDisposable
             try
             {
                 var name = _agents[random.Next(_agents.Count)];
-                if (turn++ % 2 == 0)
+                switch (turn++ % 3)
                 {
-                    var agent = await _api.GetAgentAsync(new GetAgentRequest { Name = name }, deadline: started + CallDeadline, cancellationToken: _stop.Token);
-                    stale = agent.StaleAsOf is not null;
-                }
-                else
-                {
-                    var page = await _api.ListAgentsAsync(new ListAgentsRequest { PageSize = 3, PageToken = name },
-                        deadline: started + CallDeadline, cancellationToken: _stop.Token);
-                    stale = page.StaleAsOf is not null;
+                    case 0:
+                        var agent = await _api.GetAgentAsync(new GetAgentRequest { Name = name }, deadline: started + CallDeadline, cancellationToken: _stop.Token);
+                        stale = agent.StaleAsOf is not null;
+                        break;
+                    case 1:
+                        var page = await _api.ListAgentsAsync(new ListAgentsRequest { PageSize = 3, PageToken = name },
+                            deadline: started + CallDeadline, cancellationToken: _stop.Token);
+                        stale = page.StaleAsOf is not null;
+                        break;
+                    default:
+                        // The directory's side of a fleet query: which connected agents a selector picks (none here, so
+                        // that only the directory is timed, not the agents' caches).
+                        var fleet = await _api.QueryFleetAsync(new QueryFleetRequest { AgentSelector = "probe=none", Query = new ClusterQuery { Kind = "pods" } },
+                            deadline: started + CallDeadline, cancellationToken: _stop.Token);
+                        stale = fleet.StaleAsOf is not null;
+                        break;
                 }
 
                 error = null;
             }
             catch (RpcException ex) when (!_stop.IsCancellationRequested)
             {
-                error = $"{ex.StatusCode}: {ex.Status.Detail}";
+                // The inner cause says whether the gateway refused, closed or never answered the connection.
+                error = $"{ex.StatusCode}: {ex.Status.Detail}" + (ex.Status.DebugException is { } cause ? $" ({cause.GetType().Name}: {cause.Message})" : "");
             }
             catch (Exception ex) when (ex is RpcException or OperationCanceledException && _stop.IsCancellationRequested)
             {
