@@ -4,8 +4,10 @@ using Plural.Grains.Audit;
 namespace Plural.Gateway.Audit;
 
 /// <summary>
-/// Sends buffered audit events to each agent's <see cref="IAgentAuditGrain"/>, one call per agent per flush. A failed
-/// call loses that batch from the grain's copy only: every event was already written to the log.
+/// Sends buffered audit events to each agent's <see cref="IAgentAuditGrain"/>, one call per agent per flush: every
+/// <see cref="AuditOptions.FlushInterval"/>, and at once whenever a quarter of <see cref="AuditOptions.BufferCapacity"/>
+/// has come in since the last flush. A failed call loses that batch from the grain's copy only: every event was
+/// already written to the log.
 /// </summary>
 internal sealed partial class AuditFlusher(AuditTrail trail, IGrainFactory grains, IOptions<AuditOptions> options,
     ILogger<AuditFlusher> logger) : BackgroundService
@@ -14,11 +16,11 @@ internal sealed partial class AuditFlusher(AuditTrail trail, IGrainFactory grain
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.FlushInterval);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (true)
             {
+                await trail.WaitForFlushAsync(options.Value.FlushInterval, stoppingToken);
                 await FlushAsync();
             }
         }

@@ -17,7 +17,11 @@ internal sealed partial class AuditTrail
     private readonly AuditExportQueue _export;
     private readonly GatewayMetrics _metrics;
     private readonly ILogger<AuditTrail> _logger;
+    private readonly SemaphoreSlim _batchReady = new(0, 1);
+    private readonly int _flushAt;
     private long _dropped;
+    private int _sinceFlush;
+    private int _signalled;
 
     /// <summary>Creates the trail with a bounded buffer.</summary>
     public AuditTrail(IOptions<AuditOptions> options, AuditExportQueue export, GatewayMetrics metrics, ILogger<AuditTrail> logger)
@@ -25,6 +29,9 @@ internal sealed partial class AuditTrail
         _export = export;
         _metrics = metrics;
         _logger = logger;
+        // A quarter of the buffer goes to the grains at once: under load the buffer never fills between two timed
+        // flushes, and events spend milliseconds in memory instead of a second (where the GC would promote them).
+        _flushAt = Math.Max(1, options.Value.BufferCapacity / 4);
         _buffer = Channel.CreateBounded<AuditEvent>(
             new BoundedChannelOptions(options.Value.BufferCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             _ =>
@@ -38,6 +45,21 @@ internal sealed partial class AuditTrail
     public long Dropped => Interlocked.Read(ref _dropped);
 
     internal ChannelReader<AuditEvent> Buffered => _buffer.Reader;
+
+    /// <summary>
+    /// Waits until <paramref name="interval"/> has passed or a quarter of the buffer has filled since the last call,
+    /// whichever comes first; the caller then takes what is buffered.
+    /// </summary>
+    internal async Task WaitForFlushAsync(TimeSpan interval, CancellationToken ct)
+    {
+        if (await _batchReady.WaitAsync(interval, ct))
+        {
+            // Cleared only once the signal was taken, so the semaphore never holds more than the one it allows.
+            Volatile.Write(ref _signalled, 0);
+        }
+
+        Interlocked.Exchange(ref _sinceFlush, 0);
+    }
 
     /// <summary>Records one request; never blocks.</summary>
     /// <param name="e">The request.</param>
@@ -59,6 +81,10 @@ internal sealed partial class AuditTrail
         if (keepPerAgent)
         {
             _buffer.Writer.TryWrite(e);
+            if (Interlocked.Increment(ref _sinceFlush) >= _flushAt && Interlocked.CompareExchange(ref _signalled, 1, 0) == 0)
+            {
+                _batchReady.Release();
+            }
         }
     }
 
