@@ -37,10 +37,24 @@ internal static class ImpersonationHeaders
         return repeated;
     }
 
-    private static bool AddRepeated(HttpRequestMessage request, string name, IReadOnlyCollection<string> values)
+    private static bool AddRepeated(HttpRequestMessage request, string name, IReadOnlyList<string> values)
     {
         if (values.Count == 0)
         {
+            return false;
+        }
+
+        if (values.Count == 1)
+        {
+            // One value is one line as HttpClient writes it: no rewriting stream, and the request keeps the shared
+            // client (HTTP/2 where the API server offers it). The most common identity, a user with one group, takes it.
+            var value = values[0];
+            if (value.AsSpan().IndexOfAny('\r', '\n') >= 0)
+            {
+                throw new RequestRejectedException($"a value of header {name} contains a line break");
+            }
+
+            request.Headers.TryAddWithoutValidation(name, value);
             return false;
         }
 
@@ -51,9 +65,18 @@ internal static class ImpersonationHeaders
 
     private static void RemoveCallerHeaders(HttpRequestHeaders headers)
     {
-        foreach (var name in headers.Select(h => h.Key)
-                     .Where(n => n.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) || n.StartsWith(RepeatedHeaderStream.MarkerPrefix, StringComparison.OrdinalIgnoreCase))
-                     .ToList())
+        // Callers rarely send any, so the list is made only when one is found.
+        List<string>? found = null;
+        foreach (var header in headers)
+        {
+            if (header.Key.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase)
+                || header.Key.StartsWith(RepeatedHeaderStream.MarkerPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                (found ??= []).Add(header.Key);
+            }
+        }
+
+        foreach (var name in found ?? [])
         {
             headers.Remove(name);
         }

@@ -38,6 +38,44 @@ public sealed class ImpersonationAndLocalTargetTests
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task An_identity_with_one_group_replaces_the_callers_groups_with_exactly_that_one()
+    {
+        await using var upstream = await FakeUpstream.StartAsync(context => context.Response.WriteAsync("ok"));
+        await using var gateway = await FakeGateway.StartAsync();
+        await using var agent = await AgentUnderTest.StartAsync(gateway, upstream);
+
+        var head = TunnelForwardingTests.Get("/api/v1/pods");
+        head.Headers.Add(new HeaderField { Name = "Impersonate-Group", Values = { "system:masters", "dev" } });
+        head.Impersonation = new Impersonation { User = "plural:user:bob", Groups = { "plural:user" } };
+
+        var response = await gateway.ForwardAsync(head);
+
+        Assert.Equal(200, response.Status);
+        var seen = upstream.Requests.Single().Headers;
+        Assert.Equal("plural:user:bob", seen["Impersonate-User"]);
+        Assert.Equal("plural:user", seen["Impersonate-Group"]);
+        Assert.DoesNotContain(seen.Keys, k => k.StartsWith("Plural-", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_group_with_a_line_break_is_refused_and_never_reaches_the_upstream()
+    {
+        await using var upstream = await FakeUpstream.StartAsync(context => context.Response.WriteAsync("ok"));
+        await using var gateway = await FakeGateway.StartAsync();
+        await using var agent = await AgentUnderTest.StartAsync(gateway, upstream);
+
+        var head = TunnelForwardingTests.Get("/api/v1/pods");
+        head.Impersonation = new Impersonation { User = "plural:user:eve", Groups = { "dev\r\nImpersonate-User: system:admin" } };
+
+        var response = await gateway.ForwardAsync(head);
+
+        Assert.Null(response.Status);
+        Assert.Equal(TunnelErrorCode.Rejected, response.Error?.Code);
+        Assert.Contains("Impersonate-Group contains a line break", response.Error?.Message);
+        Assert.Empty(upstream.Requests);
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task Without_an_impersonation_the_callers_impersonation_headers_pass_through()
     {
         await using var upstream = await FakeUpstream.StartAsync(context => context.Response.WriteAsync("ok"));
