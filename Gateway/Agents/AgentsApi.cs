@@ -11,7 +11,7 @@ using Plural.Protocol.Server;
 namespace Plural.Gateway.Agents;
 
 /// <summary>The <c>ServerApi</c> calls that register, install, read, list and delete agents.</summary>
-internal sealed class AgentsApi(AgentRegistrar registrar, AgentInstallLinks installs, IGrainFactory grains, AgentDirectory directory,
+internal sealed class AgentsApi(AgentRegistrar registrar, AgentInstallLinks installs, IGrainFactory grains, AgentDirectoryFallback directory,
     AgentListingMirror mirror, SessionRegistry sessions, LeaseKeeper leases, AgentLocations locations)
 {
     private const int DefaultPageSize = 100, MaxPageSize = 1000;
@@ -111,7 +111,7 @@ internal sealed class AgentsApi(AgentRegistrar registrar, AgentInstallLinks inst
         var after = string.IsNullOrEmpty(request.PageToken) ? null : request.PageToken;
         // Listings from the directory shards: no agent grain is asked, so a page costs the same at any fleet size.
         // A shard that does not answer in time (its silo was lost) leaves the page to this gateway's copy.
-        var (page, staleAsOf) = await directory.PageOrCopyAsync(after, size, selector, request.ConnectedOnly, ct);
+        var (page, staleAsOf) = await directory.PageAsync(after, size, selector, request.ConnectedOnly, ct);
         var response = new ListAgentsResponse
         {
             NextPageToken = page.NextAfter ?? "",

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Plural.Gateway.Listeners;
+using Plural.Gateway.Tunnels;
 using Plural.Protocol.Agent;
 using Plural.Protocol.Kubernetes;
 
@@ -13,7 +14,7 @@ namespace Plural.Gateway.ClusterViews;
 /// and their answers travel through the agents' tunnels, never through a grain.
 /// </summary>
 internal sealed partial class FleetQueryRunner(
-    AgentDirectory directory,
+    AgentDirectoryFallback directory,
     ClusterQueryClient queries,
     IOptions<ClusterQueryOptions> options,
     TimeProvider clock,
@@ -26,7 +27,7 @@ internal sealed partial class FleetQueryRunner(
     public async Task<FleetQueryOutcome> RunAsync(CacheQuery query, LabelSelector selector, TimeSpan timeout, CancellationToken ct)
     {
         var started = clock.GetTimestamp();
-        var (listings, staleAsOf) = await directory.AllOrCopyAsync(selector, connectedOnly: true, ct);
+        var (listings, staleAsOf) = await directory.AllAsync(selector, connectedOnly: true, ct);
         var agents = listings.Select(a => a.Name).ToList();
         var answers = new ConcurrentBag<FleetAnswer>();
         var timedOut = new ConcurrentBag<string>();

@@ -1,8 +1,4 @@
-using Grpc.Core;
-using Microsoft.Extensions.Options;
-using Plural.Gateway.Tunnels;
 using Plural.Grains.Fleet;
-using Plural.Protocol.Kubernetes;
 
 namespace Plural.Gateway.Listeners;
 
@@ -10,9 +6,9 @@ namespace Plural.Gateway.Listeners;
 /// Reads the agent directory's shards (<see cref="AgentDirectoryKeys"/>): pages of listings in ordinal name order
 /// and every agent a selector picks. A page asks each shard once in the common case, and never any agent's grain.
 /// Every listing read is remembered in the <see cref="AgentListingMirror"/>, which answers in their place while a
-/// shard cannot (its silo was lost): see <see cref="PageOrCopyAsync"/> and <see cref="AllOrCopyAsync"/>.
+/// shard cannot (its silo was lost).
 /// </summary>
-internal sealed class AgentDirectory(IGrainFactory grains, AgentListingMirror mirror, AgentLocations locations, IOptions<GrainReadOptions> reads)
+internal sealed class AgentDirectory(IGrainFactory grains, AgentListingMirror mirror)
 {
     // A whole fleet is read in batches, so that no single grain answer carries 100,000 listings.
     private const int AllBatch = 5000;
@@ -69,52 +65,6 @@ internal sealed class AgentDirectory(IGrainFactory grains, AgentListingMirror mi
             return cursor.Found;
         }));
         return [.. shards.SelectMany(s => s).OrderBy(l => l.Name, StringComparer.Ordinal)];
-    }
-
-    /// <summary>
-    /// <see cref="PageAsync"/>, or when the shards do not answer within <see cref="GrainReadOptions.CallTimeout"/>, the
-    /// page from this gateway's copy with the time it was read.
-    /// </summary>
-    public Task<GrainRead<AgentListingPage>> PageOrCopyAsync(string? after, int size, LabelSelector selector, bool connectedOnly, CancellationToken ct) =>
-        ReadOrCopyAsync(
-            bounded => PageAsync(after, size, selector.ToString(), connectedOnly, bounded),
-            () => new GrainRead<AgentListingPage>(mirror.Page(after, size, selector, connectedOnly, out var readAt), readAt),
-            ct);
-
-    /// <summary>
-    /// <see cref="AllAsync"/>, or when the shards do not answer within <see cref="GrainReadOptions.CallTimeout"/>, every
-    /// listing the query selects from this gateway's copy with the time it was read.
-    /// </summary>
-    public Task<GrainRead<IReadOnlyList<AgentListing>>> AllOrCopyAsync(LabelSelector selector, bool connectedOnly, CancellationToken ct) =>
-        ReadOrCopyAsync(
-            bounded => AllAsync(selector.ToString(), connectedOnly, bounded),
-            () => new GrainRead<IReadOnlyList<AgentListing>>(mirror.Page(null, int.MaxValue - 1, selector, connectedOnly, out var readAt).Agents, readAt),
-            ct);
-
-    private async Task<GrainRead<T>> ReadOrCopyAsync<T>(Func<CancellationToken, Task<T>> read, Func<GrainRead<T>> copy, CancellationToken ct)
-    {
-        // While the cluster recovers (an agent's grain or a listing failed lately), the shards get a tenth as long, as
-        // reads with a fallback do, so that each call does not wait the whole timeout again.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(locations.ClusterRecovering ? reads.Value.CallTimeout / 10 : reads.Value.CallTimeout);
-        try
-        {
-            return new GrainRead<T>(await read(timeout.Token), null);
-        }
-        catch (Exception ex) when (ex is not RpcException && !ct.IsCancellationRequested)
-        {
-            // Not only timeouts: a shard re-activated on another silo may fail to load its buckets while the store is
-            // overloaded, and its answer is then the store's error.
-            locations.NoteClusterRecovering();
-            if (mirror.IsEmpty)
-            {
-                // No copy to answer from (a gateway that started after the silo was lost): an empty answer would read as "no agents".
-                throw new RpcException(new Status(StatusCode.Unavailable,
-                    "the agent directory did not answer in time (a silo was lost and is being replaced); retry"));
-            }
-
-            return copy();
-        }
     }
 
     /// <summary>The first <paramref name="limit"/> registered names in ordinal order.</summary>

@@ -20,6 +20,7 @@ internal static class TunnelsServiceCollectionExtensions
         services.AddSingleton<TunnelRegistry>();
         services.AddSingleton<TunnelForwarder>();
         services.AddSingleton<AgentLocations>();
+        services.AddSingleton<AgentDirectoryFallback>();
         services.AddSingleton<ForwardedRequestIntake>();
         services.AddSingleton<PeerCredentials>();
         services.AddSingleton<PeerGatewayForwarder>();

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Plural.Gateway.Access;
 using Plural.Gateway.Listeners;
+using Plural.Gateway.Tunnels;
 using Plural.Grains.Agents;
 using Plural.Grains.Fleet;
 using Plural.Grains.Streams;
@@ -14,7 +15,7 @@ namespace Plural.Gateway.Cable.Channels;
 /// the caller may see, and changes of a connected agent's health conditions. Starts with a snapshot of the agents'
 /// current status.
 /// </summary>
-internal sealed class AgentStatusChannel(IClusterClient client, AgentDirectory directory, IOptions<CableOptions> options) : ICableChannel
+internal sealed class AgentStatusChannel(IClusterClient client, AgentDirectoryFallback directory, IOptions<CableOptions> options) : ICableChannel
 {
     public string Name => "AgentStatusChannel";
 
@@ -50,7 +51,7 @@ internal sealed class AgentStatusChannel(IClusterClient client, AgentDirectory d
         else
         {
             // While a shard cannot answer (its silo was lost), the snapshot comes from the gateway's copy of the directory.
-            var (page, _) = await directory.PageOrCopyAsync(null, options.Value.SnapshotMaxAgents, LabelSelector.Everything, connectedOnly: false, ct);
+            var (page, _) = await directory.PageAsync(null, options.Value.SnapshotMaxAgents, LabelSelector.Everything, connectedOnly: false, ct);
             truncated = page.NextAfter is not null;
             agents.AddRange(page.Agents);
         }

@@ -76,8 +76,8 @@ public sealed class AgentsApiStaleReadTests
         await api.ListAsync(new ListAgentsRequest(), CancellationToken.None);
         _shardsHang = true;
 
-        var (picked, staleAsOf) = await directory.AllOrCopyAsync(Protocol.Kubernetes.LabelSelector.Parse("env=prod"), connectedOnly: true, CancellationToken.None);
-        var (none, _) = await directory.AllOrCopyAsync(Protocol.Kubernetes.LabelSelector.Parse("env=dev"), connectedOnly: true, CancellationToken.None);
+        var (picked, staleAsOf) = await directory.AllAsync(Protocol.Kubernetes.LabelSelector.Parse("env=prod"), connectedOnly: true, CancellationToken.None);
+        var (none, _) = await directory.AllAsync(Protocol.Kubernetes.LabelSelector.Parse("env=dev"), connectedOnly: true, CancellationToken.None);
 
         Assert.Equal("prod", Assert.Single(picked).Name);
         Assert.NotNull(staleAsOf);
@@ -86,7 +86,7 @@ public sealed class AgentsApiStaleReadTests
 
     private AgentsApi Api() => Build().Api;
 
-    private (AgentsApi Api, AgentDirectory Directory) Build()
+    private (AgentsApi Api, AgentDirectoryFallback Directory) Build()
     {
         var grains = new GrainStubs()
             .On<IAgentGrain>(nameof(IAgentGrain.Get), (_, _) => _hungAgent.Task)
@@ -96,7 +96,7 @@ public sealed class AgentsApiStaleReadTests
         var mirror = new AgentListingMirror(TimeProvider.System);
         var locations = new AgentLocations(grains.Factory, mirror, Options.Create(new TunnelOptions()), Options.Create(_reads),
             TimeProvider.System, NullLogger<AgentLocations>.Instance);
-        var directory = new AgentDirectory(grains.Factory, mirror, locations, Options.Create(_reads));
+        var directory = new AgentDirectoryFallback(new AgentDirectory(grains.Factory, mirror), mirror, locations, Options.Create(_reads));
         return (new AgentsApi(null!, null!, grains.Factory, directory, mirror, null!, null!, locations), directory);
     }
 

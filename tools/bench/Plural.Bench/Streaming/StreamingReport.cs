@@ -65,12 +65,13 @@ public static class StreamingReport
                 $"**Where the time goes ({tunnel.Direction}).** The tunnel moved {Format.Count(tunnel.MibPerSecond)} MiB/s, {Format.Ratio(tunnel.MibPerSecond / direct.MibPerSecond)} direct. " +
                 $"CPU seconds per GiB: tunnel {Cpu(tunnel)}; direct {Cpu(direct)}" + (ssh is null ? ". " : $"; ssh -R {Cpu(ssh)}. ") +
                 RelativeCpu(tunnel, medians) +
-                "Every 64 KiB chunk is read, copied into a new protobuf `ByteString` and sent as one gRPC message, then received into " +
-                "a fresh array on the other side and copied out again, on both the gateway and the agent (the next chunk is read while " +
-                "the previous frame is written, one frame in flight per direction). Frames above 85,000 bytes were measured to cost " +
-                "more CPU per byte, not less: each received message becomes a large-object-heap array. What would fix it (to be " +
-                "confirmed with a profile): wrapping pooled buffers (`UnsafeByteOperations.UnsafeWrap`) instead of copying each chunk " +
-                "when sending, and parsing received frames into pooled memory instead of fresh arrays.");
+                "Every 64 KiB chunk is read into a pooled buffer and sent as one gRPC message that wraps it (gRPC copies it once into " +
+                "its HTTP/2 frames), then parsed on the other side into a new array (protobuf's `ByteString`) and copied out again, on " +
+                "both the gateway and the agent (the next chunk is read while the previous frame is written, one frame in flight per " +
+                "direction); with TLS, each byte is also encrypted and decrypted on both of the gateway's connections. Frames above " +
+                "85,000 bytes were measured to cost more CPU per byte, not less: each received message becomes a large-object-heap " +
+                "array. Left to try: parsing received frames into pooled memory, and a bulk path that carries large bodies outside " +
+                "protobuf framing.");
         }
 
         foreach (var reason in skipped)
