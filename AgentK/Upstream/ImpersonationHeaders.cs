@@ -48,13 +48,8 @@ internal static class ImpersonationHeaders
         {
             // One value is one line as HttpClient writes it: no rewriting stream, and the request keeps the shared
             // client (HTTP/2 where the API server offers it). The most common identity, a user with one group, takes it.
-            var value = values[0];
-            if (value.AsSpan().IndexOfAny('\r', '\n') >= 0)
-            {
-                throw new RequestRejectedException($"a value of header {name} contains a line break");
-            }
-
-            request.Headers.TryAddWithoutValidation(name, value);
+            RepeatedHeaderStream.RejectLineBreak(name, values[0]);
+            request.Headers.TryAddWithoutValidation(name, values[0]);
             return false;
         }
 

@@ -37,13 +37,19 @@ internal sealed class RepeatedHeaderStream(Stream inner) : Stream
     {
         foreach (var value in values)
         {
-            if (value.AsSpan().IndexOfAny('\r', '\n') >= 0)
-            {
-                throw new RequestRejectedException($"a value of header {name} contains a line break");
-            }
+            RejectLineBreak(name, value);
         }
 
         return (MarkerPrefix + name, Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(values.ToArray())));
+    }
+
+    /// <summary>Refuses a value that would end its header line early and start another one of the caller's making.</summary>
+    public static void RejectLineBreak(string name, string value)
+    {
+        if (value.AsSpan().IndexOfAny('\r', '\n') >= 0)
+        {
+            throw new RequestRejectedException($"a value of header {name} contains a line break");
+        }
     }
 
     public override bool CanRead => inner.CanRead;
