@@ -12,7 +12,7 @@ namespace Plural.Gateway.Agents;
 
 /// <summary>The <c>ServerApi</c> calls that register, install, read, list and delete agents.</summary>
 internal sealed class AgentsApi(AgentRegistrar registrar, AgentInstallLinks installs, IGrainFactory grains, AgentDirectoryFallback directory,
-    AgentListingMirror mirror, SessionRegistry sessions, LeaseKeeper leases, AgentLocations locations)
+    AgentListingMirror mirror, SessionRegistry sessions, LeaseKeeper leases)
 {
     private const int DefaultPageSize = 100, MaxPageSize = 1000;
 
@@ -40,34 +40,18 @@ internal sealed class AgentsApi(AgentRegistrar registrar, AgentInstallLinks inst
         }
     }
 
-    /// <summary>
-    /// The agent as its grain says, or, while the grain does not answer (its silo died and the cluster has not moved it
-    /// yet), as it was last read here (at most <c>Gateway:GrainReads:MaxStaleness</c> ago) or, for an agent not read
-    /// here, as this gateway's copy of the directory lists it; either is marked with <c>stale_as_of</c>.
-    /// </summary>
+    /// <summary>The agent, live or, while its grain does not answer, as last known here (see <see cref="AgentDirectoryFallback.GetAsync"/>).</summary>
     public async Task<Agent> GetAsync(GetAgentRequest request, CancellationToken ct)
     {
-        var name = RegisteredAgents.CheckName(request.Name);
-        var listed = mirror.TryGet(name, out var listing, out var listedAt);
-        try
+        var read = await directory.GetAsync(RegisteredAgents.CheckName(request.Name), ct);
+        var agent = read.Value switch
         {
-            var read = await locations.ReadAsync(name, fallbackElsewhere: listed, ct);
-            var agent = AgentProtoMapper.ToProto(read.Value
-                ?? throw new RpcException(new Status(StatusCode.NotFound, $"agent \"{request.Name}\" is not registered")));
-            agent.StaleAsOf = read.StaleAsOf is { } asOf ? Timestamp.FromDateTimeOffset(asOf) : null;
-            return agent;
-        }
-        catch (GrainReadUnavailableException unavailable)
-        {
-            if (!listed)
-            {
-                throw new RpcException(new Status(StatusCode.Unavailable, unavailable.Message));
-            }
-
-            var agent = AgentProtoMapper.ToProto(listing);
-            agent.StaleAsOf = Timestamp.FromDateTimeOffset(listedAt);
-            return agent;
-        }
+            { Snapshot: { } snapshot } => AgentProtoMapper.ToProto(snapshot),
+            { Listing: { } listing } => AgentProtoMapper.ToProto(listing),
+            _ => throw new RpcException(new Status(StatusCode.NotFound, $"agent \"{request.Name}\" is not registered")),
+        };
+        agent.StaleAsOf = read.StaleAsOf is { } asOf ? Timestamp.FromDateTimeOffset(asOf) : null;
+        return agent;
     }
 
     public async Task<CreateAgentInstallResponse> CreateInstallAsync(CreateAgentInstallRequest request)

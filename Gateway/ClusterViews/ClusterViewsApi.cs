@@ -1,6 +1,8 @@
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Plural.Gateway.Listeners;
+using Plural.Gateway.Tunnels;
 using Plural.Grains.Cluster;
 using Plural.Protocol.Kubernetes;
 using Plural.Protocol.Server;
@@ -9,40 +11,48 @@ namespace Plural.Gateway.ClusterViews;
 
 /// <summary>The <c>ServerApi</c> calls about cluster views, cached queries and cluster events.</summary>
 internal sealed class ClusterViewsApi(
-    IGrainFactory grains,
-    AgentDirectory directory,
+    AgentDirectoryFallback directory,
+    ClusterViewReads views,
     ClusterQueryClient queries,
     FleetQueryRunner fleet,
     ResumableEventWatcher events,
     IOptions<ClusterQueryOptions> options)
 {
-    /// <summary>The last-known view of one agent.</summary>
-    public async Task<ClusterViewInfo> GetViewAsync(GetClusterViewRequest request)
+    /// <summary>
+    /// The last-known view of one agent; while its grain does not answer, the view last read here, marked with
+    /// <c>stale_as_of</c>.
+    /// </summary>
+    public async Task<ClusterViewInfo> GetViewAsync(GetClusterViewRequest request, CancellationToken ct)
     {
-        await RegisteredAgents.GetAsync(grains, request.Name);
-        return ClusterViewsApiMapper.ToProto(await grains.GetGrain<IClusterViewGrain>(request.Name).Get());
+        await RegisteredAsync(request.Name, ct);
+        return await ViewAsync(request.Name, ct);
     }
 
-    /// <summary>Last-known views of registered agents, a page at a time.</summary>
+    /// <summary>
+    /// Last-known views of registered agents, a page at a time. While a directory shard does not answer, the page comes
+    /// from this gateway's copy of the directory (<c>stale_as_of</c> on the response); while a view's grain does not
+    /// answer, the view last read here (<c>stale_as_of</c> on the view).
+    /// </summary>
     public async Task<ListClusterViewsResponse> ListViewsAsync(ListClusterViewsRequest request, CancellationToken ct)
     {
         var size = ListArguments.PageSize(request.PageSize);
-        var page = await directory.PageAsync(string.IsNullOrEmpty(request.PageToken) ? null : request.PageToken, size, "", connectedOnly: false, ct);
-        var snapshots = await Task.WhenAll(page.Agents.Select(a => grains.GetGrain<IClusterViewGrain>(a.Name).Get()));
+        var (page, staleAsOf) = await directory.PageAsync(string.IsNullOrEmpty(request.PageToken) ? null : request.PageToken, size, LabelSelector.Everything,
+            connectedOnly: false, ct);
         return new ListClusterViewsResponse
         {
-            Views = { snapshots.Select(ClusterViewsApiMapper.ToProto) },
+            Views = { await Task.WhenAll(page.Agents.Select(a => ViewAsync(a.Name, ct))) },
             NextPageToken = page.NextAfter ?? "",
+            StaleAsOf = staleAsOf is { } asOf ? Timestamp.FromDateTimeOffset(asOf) : null,
         };
     }
 
     /// <summary>A cached query on one connected agent.</summary>
     public async Task<ClusterQueryResult> QueryAsync(QueryClusterRequest request, CancellationToken ct)
     {
-        var agent = await RegisteredAgents.GetAsync(grains, request.Name);
-        if (!agent.Status.Connected)
+        var agent = await RegisteredAsync(request.Name, ct);
+        if (!(agent.Snapshot?.Status.Connected ?? agent.Listing!.Connected))
         {
-            var since = agent.Status.Since is { } at ? $" since {at:O}" : "";
+            var since = (agent.Snapshot is { } snapshot ? snapshot.Status.Since : agent.Listing!.Since) is { } at ? $" since {at:O}" : "";
             throw new RpcException(new Status(StatusCode.FailedPrecondition,
                 $"name: agent \"{request.Name}\" is offline{since}; cached queries need a connected agent (GetClusterView keeps its last-known view)"));
         }
@@ -79,15 +89,34 @@ internal sealed class ClusterViewsApi(
             },
             TimedOut = { outcome.TimedOut },
             Failed = { outcome.Failed.Select(f => new AgentQueryFailure { Name = f.AgentName, Code = f.Code.ToString(), Message = f.Message }) },
-            StaleAsOf = outcome.StaleAsOf is { } asOf ? Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(asOf) : null,
+            StaleAsOf = outcome.StaleAsOf is { } asOf ? Timestamp.FromDateTimeOffset(asOf) : null,
         };
     }
 
     /// <summary>Streams one agent's cluster events until the call ends (see <see cref="ResumableEventWatcher"/>).</summary>
     public async Task WatchEventsAsync(WatchClusterEventsRequest request, IServerStreamWriter<ClusterEventInfo> responses, ServerCallContext context)
     {
-        await RegisteredAgents.GetAsync(grains, request.Name);
+        await RegisteredAsync(request.Name, context.CancellationToken);
         await events.WatchAsync(request, responses, context);
+    }
+
+    private async Task<AgentFound> RegisteredAsync(string name, CancellationToken ct) =>
+        (await directory.GetAsync(RegisteredAgents.CheckName(name), ct)).Value
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"agent \"{name}\" is not registered"));
+
+    private async Task<ClusterViewInfo> ViewAsync(string name, CancellationToken ct)
+    {
+        try
+        {
+            var (snapshot, staleAsOf) = await views.ReadAsync(name, ct);
+            var info = ClusterViewsApiMapper.ToProto(snapshot);
+            info.StaleAsOf = staleAsOf is { } asOf ? Timestamp.FromDateTimeOffset(asOf) : null;
+            return info;
+        }
+        catch (GrainReadUnavailableException unavailable)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, unavailable.Message));
+        }
     }
 
     private static ClusterQuery ValidQuery(ClusterQuery? query)

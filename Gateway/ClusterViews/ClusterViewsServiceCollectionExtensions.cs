@@ -15,6 +15,7 @@ internal static class ClusterViewsServiceCollectionExtensions
         services.AddSingleton<ClusterReportPublisher>();
         services.AddSingleton<ClusterQueryClient>();
         services.AddSingleton<FleetQueryRunner>();
+        services.AddSingleton<ClusterViewReads>();
         services.AddSingleton<ClusterViewsApi>();
         services.AddSingleton<ResumableEventWatcher>();
         return services;

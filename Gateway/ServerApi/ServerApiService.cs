@@ -60,7 +60,7 @@ internal sealed class ServerApiService(
         audit.ListEventsAsync(request);
 
     public override Task<ClusterViewInfo> GetClusterView(GetClusterViewRequest request, ServerCallContext context) =>
-        clusterViews.GetViewAsync(request);
+        clusterViews.GetViewAsync(request, context.CancellationToken);
 
     public override Task<ListClusterViewsResponse> ListClusterViews(ListClusterViewsRequest request, ServerCallContext context) =>
         clusterViews.ListViewsAsync(request, context.CancellationToken);

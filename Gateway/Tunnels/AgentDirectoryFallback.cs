@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Plural.Gateway.Listeners;
+using Plural.Grains.Agents;
 using Plural.Grains.Fleet;
 using Plural.Protocol.Kubernetes;
 
@@ -33,6 +34,26 @@ internal sealed class AgentDirectoryFallback(AgentDirectory directory, AgentList
             bounded => directory.AllAsync(selector.ToString(), connectedOnly, bounded),
             () => new GrainRead<IReadOnlyList<AgentListing>>(mirror.Page(null, int.MaxValue - 1, selector, connectedOnly, out var readAt).Agents, readAt),
             ct);
+
+    /// <summary>
+    /// One agent as its grain says, or, while the grain does not answer (its silo died and the cluster has not moved it
+    /// yet), as it was last read here (at most <c>Gateway:GrainReads:MaxStaleness</c> ago) or, for an agent not read
+    /// here, as this gateway's copy of the directory lists it, with the time either was read. Null for an agent that is
+    /// not registered; <c>Unavailable</c> when the grain does not answer and nothing is known of the agent here.
+    /// </summary>
+    public async Task<GrainRead<AgentFound?>> GetAsync(string agentName, CancellationToken ct)
+    {
+        var listed = mirror.TryGet(agentName, out var listing, out var listedAt);
+        try
+        {
+            var read = await locations.ReadAsync(agentName, fallbackElsewhere: listed, ct);
+            return new(read.Value is { } snapshot ? new AgentFound(snapshot, null) : null, read.StaleAsOf);
+        }
+        catch (GrainReadUnavailableException unavailable)
+        {
+            return listed ? new(new AgentFound(null, listing), listedAt) : throw new RpcException(new Status(StatusCode.Unavailable, unavailable.Message));
+        }
+    }
 
     private async Task<GrainRead<T>> ReadOrCopyAsync<T>(Func<CancellationToken, Task<T>> read, Func<GrainRead<T>> copy, CancellationToken ct)
     {

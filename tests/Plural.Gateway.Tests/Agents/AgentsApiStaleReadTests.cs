@@ -97,7 +97,7 @@ public sealed class AgentsApiStaleReadTests
         var locations = new AgentLocations(grains.Factory, mirror, Options.Create(new TunnelOptions()), Options.Create(_reads),
             TimeProvider.System, NullLogger<AgentLocations>.Instance);
         var directory = new AgentDirectoryFallback(new AgentDirectory(grains.Factory, mirror), mirror, locations, Options.Create(_reads));
-        return (new AgentsApi(null!, null!, grains.Factory, directory, mirror, null!, null!, locations), directory);
+        return (new AgentsApi(null!, null!, grains.Factory, directory, mirror, null!, null!), directory);
     }
 
     private static AgentListingBatch List(int shard, AgentListingQuery query) =>

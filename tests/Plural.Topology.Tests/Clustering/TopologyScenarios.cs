@@ -31,6 +31,7 @@ internal static class TopologyScenarios
         await using var load = new LoadGenerator(fixture.Readiness, fixture.Agents.Names, workers: 4);
         await using var api = new ServerApiProbe(fixture.Api, fixture.Agents.Names);
         await load.WaitForSuccessesAsync(DateTime.UtcNow, 50, TimeSpan.FromSeconds(30));
+        await api.WaitUntilEveryAgentWasReadAsync(TimeSpan.FromSeconds(60));
 
         var victim = cluster.Silos[^1];
         var killedAt = DateTime.UtcNow;
@@ -46,7 +47,7 @@ internal static class TopologyScenarios
         var (window, calls, stale, bad) = api.UnavailableWindow(killedAt, DateTime.UtcNow);
         output.WriteLine($"kill {victim.Name}: during the first {RecoveryBound.TotalSeconds} s: {around}");
         output.WriteLine($"kill {victim.Name}: afterwards (incl. a replacement silo joining): {after}");
-        output.WriteLine($"kill {victim.Name}: ServerApi GetAgent, ListAgents and QueryFleet: {calls} calls, {stale} answered marked stale, {bad.Count} failed or slower than " +
+        output.WriteLine($"kill {victim.Name}: ServerApi GetAgent, ListAgents, ListClusterViews, GetClusterView and QueryFleet: {calls} calls, {stale} answered marked stale, {bad.Count} failed or slower than " +
             $"{ServerApiProbe.Slow.TotalSeconds} s, within {window.TotalSeconds:0.0} s" + string.Concat(bad.Take(8).Select(b => "\n  " + b)));
         var ok = around.Total + after.Total - around.Failed - after.Failed;
         output.WriteLine($"kill {victim.Name}: {ok} of {around.Total + after.Total} proxied requests OK ({100.0 * ok / Math.Max(1, around.Total + after.Total):0.00} %)");

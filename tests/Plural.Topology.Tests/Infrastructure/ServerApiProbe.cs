@@ -4,8 +4,9 @@ using Plural.Protocol.Server;
 namespace Plural.Topology.Tests.Infrastructure;
 
 /// <summary>
-/// The main application's side of a failure: one client reading random agents through <c>ServerApi</c> in a loop
-/// (<c>GetAgent</c>, a page of <c>ListAgents</c> and the agent pick of a <c>QueryFleet</c>, in turn), recording how long each call took and whether
+/// The main application's side of a failure: one client reading every agent in turn through <c>ServerApi</c> in a loop
+/// (<c>GetAgent</c>, a page of <c>ListAgents</c>, a page of <c>ListClusterViews</c>, <c>GetClusterView</c> and the agent
+/// pick of a <c>QueryFleet</c>, in turn), recording how long each call took and whether
 /// it succeeded. Bounded like the load: it stops by itself after <see cref="LoadGenerator.MaxDuration"/> at the latest.
 /// </summary>
 internal sealed class ServerApiProbe : IAsyncDisposable
@@ -21,6 +22,11 @@ internal sealed class ServerApiProbe : IAsyncDisposable
     private readonly List<(DateTime Started, DateTime Ended, string? Error, bool Stale)> _calls = [];
     private readonly CancellationTokenSource _stop = new(LoadGenerator.MaxDuration);
     private readonly Task _running;
+
+    // GetAgent, ListAgents, ListClusterViews, GetClusterView, QueryFleet.
+    private const int Kinds = 5;
+
+    private int _answered;
 
     public ServerApiProbe(ServerApi.ServerApiClient api, IReadOnlyList<string> agents)
     {
@@ -60,9 +66,28 @@ internal sealed class ServerApiProbe : IAsyncDisposable
         return (longest, calls.Count, calls.Count(c => c.Stale), [.. bad.Select(c => $"{c.Started:HH:mm:ss.fff} took {(c.Ended - c.Started).TotalSeconds:0.0} s: {c.Error ?? "OK"}")]);
     }
 
+    /// <summary>
+    /// Waits until every kind of call has been answered for every agent (as a main application whose pages read every
+    /// agent and view does): what a gateway serves while a silo is lost is what it read within
+    /// <c>Gateway:GrainReads:MaxStaleness</c>.
+    /// </summary>
+    public async Task WaitUntilEveryAgentWasReadAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var target = Volatile.Read(ref _answered) + Kinds * _agents.Count;
+        while (Volatile.Read(ref _answered) < target)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the ServerApi probe did not read every agent within {timeout.TotalSeconds} s");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     private async Task RunAsync()
     {
-        var random = new Random(7);
         var turn = 0;
         while (!_stop.IsCancellationRequested)
         {
@@ -71,8 +96,9 @@ internal sealed class ServerApiProbe : IAsyncDisposable
             var stale = false;
             try
             {
-                var name = _agents[random.Next(_agents.Count)];
-                switch (turn++ % 3)
+                // Every kind of call in turn for every agent in turn, as the main application's pages read them all.
+                var name = _agents[turn / Kinds % _agents.Count];
+                switch (turn++ % Kinds)
                 {
                     case 0:
                         var agent = await _api.GetAgentAsync(new GetAgentRequest { Name = name }, deadline: started + CallDeadline, cancellationToken: _stop.Token);
@@ -82,6 +108,15 @@ internal sealed class ServerApiProbe : IAsyncDisposable
                         var page = await _api.ListAgentsAsync(new ListAgentsRequest { PageSize = 3, PageToken = name },
                             deadline: started + CallDeadline, cancellationToken: _stop.Token);
                         stale = page.StaleAsOf is not null;
+                        break;
+                    case 2:
+                        var views = await _api.ListClusterViewsAsync(new ListClusterViewsRequest { PageSize = 3, PageToken = name },
+                            deadline: started + CallDeadline, cancellationToken: _stop.Token);
+                        stale = views.StaleAsOf is not null || views.Views.Any(v => v.StaleAsOf is not null);
+                        break;
+                    case 3:
+                        var view = await _api.GetClusterViewAsync(new GetClusterViewRequest { Name = name }, deadline: started + CallDeadline, cancellationToken: _stop.Token);
+                        stale = view.StaleAsOf is not null;
                         break;
                     default:
                         // The directory's side of a fleet query: which connected agents a selector picks (none here, so
@@ -107,6 +142,11 @@ internal sealed class ServerApiProbe : IAsyncDisposable
             lock (_calls)
             {
                 _calls.Add((started, DateTime.UtcNow, error, stale));
+            }
+
+            if (error is null)
+            {
+                Interlocked.Increment(ref _answered);
             }
 
             try
