@@ -34,8 +34,8 @@ internal sealed class GatewayConnection(
                 failures.Recovered();
                 status.Connected(welcome.GatewayId, welcome.AgentId);
                 SessionLog.Connected(logger, welcome.GatewayId, welcome.AgentId);
-                _pool.Start();
-            }, _pool.Counts, stopping);
+                _pool.Start(onDemand: welcome.AcceptedCapabilities.Contains(TunnelsWanted.OnDemandCapability));
+            }, _pool.Counts, _pool.Want, stopping);
         }
         finally
         {

@@ -31,6 +31,7 @@ internal sealed class AgentSession(GatewayOptions options, GatewayCredentials cr
         AgentGateway.AgentGatewayClient client,
         Action<Welcome> welcomed,
         Func<(int Idle, int Active)> tunnelCounts,
+        Action<int> tunnelsWanted,
         CancellationToken stopping)
     {
         var healthySince = (long?)null;
@@ -42,7 +43,7 @@ internal sealed class AgentSession(GatewayOptions options, GatewayCredentials cr
         {
             await call.RequestStream.WriteAsync(new AgentMessage
             {
-                Hello = new Hello { AgentVersion = BuildVersion.Current, InstanceId = options.InstanceId, Capabilities = { HttpTunnelCapability, _features.Capabilities } },
+                Hello = new Hello { AgentVersion = BuildVersion.Current, InstanceId = options.InstanceId, Capabilities = { HttpTunnelCapability, TunnelsWanted.OnDemandCapability, _features.Capabilities } },
             }, stopping);
 
             using var welcomeWait = CancellationTokenSource.CreateLinkedTokenSource(stopping);
@@ -80,7 +81,7 @@ internal sealed class AgentSession(GatewayOptions options, GatewayCredentials cr
             List<Task> uplinks = [heartbeats, .. _features.Reporters
                 .Where(r => accepted.Contains(r.Capability!))
                 .Select(r => RunReporterAsync(r, writer, heartbeatStop.Token))];
-            reading = ReadCommandsAsync(call.ResponseStream, Healthy);
+            reading = ReadCommandsAsync(call.ResponseStream, tunnelsWanted, Healthy);
             var stopped = Task.Delay(Timeout.Infinite, stopping);
 
             var first = await Task.WhenAny([reading, stopped, .. uplinks]);
@@ -122,7 +123,7 @@ internal sealed class AgentSession(GatewayOptions options, GatewayCredentials cr
         }
     }
 
-    private async Task<SessionOutcome> ReadCommandsAsync(IAsyncStreamReader<GatewayMessage> commands, Func<TimeSpan> healthy)
+    private async Task<SessionOutcome> ReadCommandsAsync(IAsyncStreamReader<GatewayMessage> commands, Action<int> tunnelsWanted, Func<TimeSpan> healthy)
     {
         while (await commands.MoveNext(CancellationToken.None))
         {
@@ -131,6 +132,12 @@ internal sealed class AgentSession(GatewayOptions options, GatewayCredentials cr
             {
                 SessionLog.ReconnectRequested(logger, command.Reconnect.Reason, command.Reconnect.DelayMs);
                 return SessionOutcome.Reconnect(command.Reconnect.Reason, TimeSpan.FromMilliseconds(Math.Max(0, command.Reconnect.DelayMs)), healthy());
+            }
+
+            if (command.KindCase == GatewayMessage.KindOneofCase.TunnelsWanted)
+            {
+                tunnelsWanted(command.TunnelsWanted.Count);
+                continue;
             }
 
             if (_features.Handlers.TryGetValue(command.KindCase, out var handler))

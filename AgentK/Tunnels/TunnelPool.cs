@@ -22,6 +22,7 @@ internal sealed class TunnelPool
     private readonly ILogger _logger;
     private int _idle;
     private int _active;
+    private bool _onDemand;
     private long _lastActiveAt = Environment.TickCount64;
 
     public TunnelPool(
@@ -72,9 +73,38 @@ internal sealed class TunnelPool
         lock (_gate) return (_idle, _active);
     }
 
-    public void Start()
+    /// <summary>
+    /// Opens the minimum of idle streams. With <paramref name="onDemand"/> (the gateway accepted
+    /// <c>tunnel.on_demand.v1</c>) a quiet pool may shrink to <see cref="TunnelPoolOptions.QuietMinIdle"/> even when
+    /// that is none, since the gateway asks (<see cref="Want"/>) when a request finds no stream; an older gateway only
+    /// waits for one, so a quiet pool keeps at least one for it.
+    /// </summary>
+    public void Start(bool onDemand)
     {
-        lock (_gate) Spawn(Math.Min(Options.MinIdle, Options.MaxTotal));
+        lock (_gate)
+        {
+            _onDemand = onDemand;
+            Spawn(Math.Min(Options.MinIdle, Options.MaxTotal));
+        }
+    }
+
+    /// <summary>
+    /// The gateway has a request and no stream of this pool to give it: open streams up to the minimum idle (and at
+    /// least <paramref name="count"/>), and count the pool as busy again so they stay.
+    /// </summary>
+    public void Want(int count)
+    {
+        lock (_gate)
+        {
+            if (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            _lastActiveAt = Environment.TickCount64;
+            var missing = Math.Max(Options.MinIdle, Math.Clamp(count, 1, Options.ScaleUpStep)) - _idle;
+            Spawn(Math.Clamp(missing, 0, Options.MaxTotal - _idle - _active));
+        }
     }
 
     public void StopOpening()
@@ -117,7 +147,8 @@ internal sealed class TunnelPool
         lock (_gate)
         {
             var quiet = Environment.TickCount64 - _lastActiveAt >= (long)Options.MaxIdleTime.TotalMilliseconds;
-            if (_idle <= (quiet ? Options.QuietMinIdle : Options.MinIdle))
+            var quietMin = _onDemand ? Options.QuietMinIdle : Math.Max(1, Options.QuietMinIdle);
+            if (_idle <= (quiet ? quietMin : Options.MinIdle))
             {
                 return false;
             }

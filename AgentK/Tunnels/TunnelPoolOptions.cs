@@ -11,11 +11,12 @@ internal sealed class TunnelPoolOptions
 
     /// <summary>
     /// Idle streams kept once no request has arrived for <see cref="MaxIdleTime"/>. Most agents are quiet most of the
-    /// time, and each idle stream costs the gateway about 9 KiB of Kestrel and gRPC state (a gateway heap dump at
-    /// 2,000 light agents, issue 20); a quiet agent keeps one, and the first request refills the pool to
-    /// <see cref="MinIdle"/> and beyond.
+    /// time, and each idle stream costs the gateway about 15 KiB (Kestrel, hosting and gRPC state of a parked call;
+    /// the <c>reconnect-storm</c> bench); a quiet agent keeps none when its gateway asks for streams as requests come
+    /// (<c>tunnel.on_demand.v1</c>), and at least one for a gateway that does not. The first request refills the pool
+    /// to <see cref="MinIdle"/> and beyond.
     /// </summary>
-    public int QuietMinIdle { get; set; } = 1;
+    public int QuietMinIdle { get; set; }
 
     /// <summary>Upper bound of streams (idle and active) on one gateway connection.</summary>
     public int MaxTotal { get; set; } = 500;

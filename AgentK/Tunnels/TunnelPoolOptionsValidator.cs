@@ -9,9 +9,9 @@ internal sealed class TunnelPoolOptionsValidator : IValidateOptions<TunnelPoolOp
     {
         var errors = new List<string>();
         if (options.MinIdle < 1) errors.Add("Agent:Tunnels:MinIdle must be at least 1.");
-        if (options.QuietMinIdle < 1 || options.QuietMinIdle > options.MinIdle)
+        if (options.QuietMinIdle < 0 || options.QuietMinIdle > options.MinIdle)
         {
-            errors.Add("Agent:Tunnels:QuietMinIdle must be at least 1 and at most Agent:Tunnels:MinIdle.");
+            errors.Add("Agent:Tunnels:QuietMinIdle must be at least 0 and at most Agent:Tunnels:MinIdle.");
         }
 
         if (options.MaxTotal < options.MinIdle) errors.Add("Agent:Tunnels:MaxTotal must be at least Agent:Tunnels:MinIdle.");

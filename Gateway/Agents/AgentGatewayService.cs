@@ -23,7 +23,9 @@ internal sealed partial class AgentGatewayService(
     LeadershipReceiver leadership,
     ILogger<AgentGatewayService> logger,
     SessionAttemptLimiter sessionAttempts,
-    AgentTunnelLimiter tunnelLimit) : AgentGateway.AgentGatewayBase
+    AgentTunnelLimiter tunnelLimit,
+    TunnelDemand demand,
+    IOptions<TunnelOptions> tunnelOptions) : AgentGateway.AgentGatewayBase
 {
     /// <inheritdoc />
     public override async Task Session(IAsyncStreamReader<AgentMessage> requestStream,
@@ -58,6 +60,7 @@ internal sealed partial class AgentGatewayService(
         LogSessionOpened(logger, identity.AgentName, session.InstanceId, session.AgentVersion);
         try
         {
+            var onDemand = tunnelOptions.Value.OnDemand && session.Capabilities.Contains(TunnelsWanted.OnDemandCapability);
             await session.SendAsync(new GatewayMessage
             {
                 Welcome = new Welcome
@@ -65,9 +68,15 @@ internal sealed partial class AgentGatewayService(
                     AgentId = identity.AgentName,
                     GatewayId = gateway.Id,
                     HeartbeatIntervalMs = (int)options.Value.HeartbeatInterval.TotalMilliseconds,
-                    AcceptedCapabilities = { ClusterReportPublisher.AcceptedCapabilities.Concat(AgentConfigFeed.AcceptedCapabilities).Concat(LeadershipReceiver.AcceptedCapabilities).Intersect(session.Capabilities) },
+                    AcceptedCapabilities =
+                    {
+                        ClusterReportPublisher.AcceptedCapabilities.Concat(AgentConfigFeed.AcceptedCapabilities).Concat(LeadershipReceiver.AcceptedCapabilities)
+                            .Intersect(session.Capabilities),
+                        onDemand ? [TunnelsWanted.OnDemandCapability] : [],
+                    },
                 },
             }, ct);
+            using var asked = onDemand ? demand.Register(identity.AgentName, askCt => session.SendAsync(WantOne, askCt)) : null;
             // After the welcome, as the protocol promises: the configuration in force and every sync target.
             await using var feed = await gitops.StartAsync(session, ct);
             await ReadHeartbeatsAsync(requestStream, session, cluster, gitops, leadership);
@@ -86,6 +95,8 @@ internal sealed partial class AgentGatewayService(
             LogSessionClosed(logger, identity.AgentName, session.InstanceId);
         }
     }
+
+    private static readonly GatewayMessage WantOne = new() { TunnelsWanted = new TunnelsWanted { Count = 1 } };
 
     // How long a tunnel call that is over waits for the agent to end its side (see ServeTunnelAsync).
     private static readonly TimeSpan PendingReadTimeout = TimeSpan.FromSeconds(2);

@@ -20,6 +20,7 @@ internal sealed partial class TunnelForwarder(
     GatewayIdentity gateway,
     IOptions<TunnelOptions> options,
     AgentTunnelLimiter openTunnels,
+    TunnelDemand demand,
     ILogger<TunnelForwarder> logger)
 {
     /// <summary>Tunnels a request may be handed to when the agent closes the one it got before taking the request.</summary>
@@ -128,6 +129,18 @@ internal sealed partial class TunnelForwarder(
 
         var timeout = wait ?? options.Value.WaitTimeout;
         var openHere = openTunnels.Open(agentName) > 0;
+        if (!openHere && demand.TryAsk(agentName))
+        {
+            // A quiet agent whose session is here holds no stream here: it opens one when asked.
+            var demandWait = options.Value.DemandWait;
+            if (await registry.AcquireAsync(agentName, timeout < demandWait ? timeout : demandWait, ct) is { } opened)
+            {
+                return new TunnelLocation(opened, null, null);
+            }
+
+            timeout -= timeout < demandWait ? timeout : demandWait;
+        }
+
         if (!allowPeer)
         {
             if (!intake.IsOpen)

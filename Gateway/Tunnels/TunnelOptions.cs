@@ -35,6 +35,19 @@ internal sealed class TunnelOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:30")] public TimeSpan ForwardedWait { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Whether this gateway accepts <c>tunnel.on_demand.v1</c>: agents that declare it may hold no idle stream while they
+    /// are quiet, and the first request after a quiet spell asks for one over the agent's session, which costs it one
+    /// round trip to the agent. False keeps one idle stream of every quiet agent parked here.
+    /// </summary>
+    public bool OnDemand { get; set; } = true;
+
+    /// <summary>
+    /// How long a request waits for the stream it asked a quiet agent for before it looks for the agent elsewhere.
+    /// Capped by the request's own wait.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:30")] public TimeSpan DemandWait { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Largest body frame sent to an agent, in bytes.</summary>
     [Range(1024, 4 * 1024 * 1024)] public int ChunkSize { get; set; } = 64 * 1024;
 

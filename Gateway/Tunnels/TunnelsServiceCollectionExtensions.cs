@@ -18,6 +18,7 @@ internal static class TunnelsServiceCollectionExtensions
             .Validate(o => o.WaitTimeout > TimeSpan.Zero, "Gateway:Tunnels:WaitTimeout must be positive")
             .ValidateOnStart();
         services.AddSingleton<TunnelRegistry>();
+        services.AddSingleton<TunnelDemand>();
         services.AddSingleton<TunnelForwarder>();
         services.AddSingleton<AgentLocations>();
         services.AddSingleton<AgentDirectoryFallback>();

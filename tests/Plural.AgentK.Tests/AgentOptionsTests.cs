@@ -30,6 +30,7 @@ public sealed class AgentOptionsTests
     [InlineData("Agent:Upstream:Url", "ftp://kubernetes")]
     [InlineData("Agent:Tunnels:MinIdle", "0")]
     [InlineData("Agent:Tunnels:QuietMinIdle", "3")]
+    [InlineData("Agent:Tunnels:QuietMinIdle", "-1")]
     [InlineData("Agent:Cache:Kinds:0", "widgets")]
     [InlineData("Agent:Events:MaxBatchSize", "0")]
     [InlineData("Agent:Views:RefreshInterval", "00:00:00")]
@@ -60,7 +61,7 @@ public sealed class AgentOptionsTests
         var reconnect = host.Services.GetRequiredService<IOptions<ReconnectOptions>>().Value;
         var gateway = host.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
 
-        Assert.Equal((2, 1, 500, 10, TimeSpan.FromMinutes(1)),
+        Assert.Equal((2, 0, 500, 10, TimeSpan.FromMinutes(1)),
             (tunnels.MinIdle, tunnels.QuietMinIdle, tunnels.MaxTotal, tunnels.ScaleUpStep, tunnels.MaxIdleTime));
         Assert.Equal((TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20), 1.6, 0.2, TimeSpan.FromSeconds(25)),
             (reconnect.InitialBackoff, reconnect.MaxBackoff, reconnect.Factor, reconnect.Jitter, reconnect.ResetAfter));

@@ -20,7 +20,11 @@ public sealed class FakeAgentGatewayService(FakeGateway gateway) : AgentGateway.
         var session = new FakeSession(requestStream.Current.Hello, context.GetHttpContext().Connection.Id, responseStream);
         await responseStream.WriteAsync(new GatewayMessage
         {
-            Welcome = new Welcome { AgentId = "agent-42", GatewayId = gateway.GatewayId, HeartbeatIntervalMs = gateway.HeartbeatIntervalMs },
+            Welcome = new Welcome
+            {
+                AgentId = "agent-42", GatewayId = gateway.GatewayId, HeartbeatIntervalMs = gateway.HeartbeatIntervalMs,
+                AcceptedCapabilities = { gateway.AsksForTunnels ? [TunnelsWanted.OnDemandCapability] : [] },
+            },
         });
         gateway.Sessions.Enqueue(session);
         try

@@ -39,6 +39,9 @@ public sealed class FakeGateway : IAsyncDisposable
 
     public int HeartbeatIntervalMs { get; set; } = 100;
 
+    /// <summary>Accept <c>tunnel.on_demand.v1</c> in the welcome: the test asks for tunnels itself.</summary>
+    public bool AsksForTunnels { get; set; }
+
     private int _connectAttempts;
 
     public int ConnectAttempts => Volatile.Read(ref _connectAttempts);

@@ -16,6 +16,9 @@ public sealed class FakeSession(Hello hello, string connectionId, IServerStreamW
 
     public TaskCompletionSource Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    public Task SendTunnelsWantedAsync(int count) =>
+        commands.WriteAsync(new GatewayMessage { TunnelsWanted = new TunnelsWanted { Count = count } });
+
     public Task SendReconnectAsync(string reason, int delayMs) =>
         commands.WriteAsync(new GatewayMessage { Reconnect = new Reconnect { Reason = reason, DelayMs = delayMs } });
 }

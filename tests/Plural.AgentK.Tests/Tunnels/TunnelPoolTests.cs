@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Plural.AgentK.Tests.Infrastructure;
+using Plural.Protocol.Agent;
 
 namespace Plural.AgentK.Tests.Tunnels;
 
@@ -55,7 +56,7 @@ public sealed class TunnelPoolTests
     }
 
     [Fact(Timeout = 30_000)]
-    public async Task A_quiet_pool_keeps_one_idle_tunnel_and_the_next_request_refills_it()
+    public async Task A_quiet_pool_keeps_one_idle_tunnel_for_a_gateway_that_does_not_ask_for_tunnels_and_the_next_request_refills_it()
     {
         await using var upstream = await FakeUpstream.StartAsync(context => context.Response.WriteAsync("ok"));
         await using var gateway = await FakeGateway.StartAsync();
@@ -68,6 +69,46 @@ public sealed class TunnelPoolTests
 
         Assert.Equal("ok", (await gateway.ForwardAsync(TunnelForwardingTests.Get("/after-quiet"))).BodyText);
         await Eventually.HoldsAsync(() => agent.Status.Snapshot().IdleTunnels >= 2, Timeout, "the pool refilled to the minimum");
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_quiet_pool_lets_every_tunnel_go_for_a_gateway_that_asks_and_opens_the_minimum_when_asked()
+    {
+        await using var upstream = await FakeUpstream.StartAsync(context => context.Response.WriteAsync("ok"));
+        await using var gateway = await FakeGateway.StartAsync();
+        gateway.AsksForTunnels = true;
+        await using var agent = await AgentUnderTest.StartAsync(gateway, upstream, s => s["Agent:Tunnels:MaxIdleTime"] = "00:00:01");
+        await Eventually.HoldsAsync(() => gateway.OpenSlots == 2, Timeout, "the minimum idle slots after connecting");
+        Assert.Contains(TunnelsWanted.OnDemandCapability, gateway.Sessions.Single().Hello.Capabilities);
+
+        await Eventually.HoldsAsync(() => gateway.OpenSlots == 0, Timeout, "no idle slot once no request came for a second");
+        await Task.Delay(2500);
+        Assert.Equal(0, gateway.OpenSlots);
+        Assert.Equal((0, 0), (agent.Status.Snapshot().IdleTunnels, agent.Status.Snapshot().ActiveTunnels));
+
+        await gateway.Sessions.Single().SendTunnelsWantedAsync(1);
+        Assert.Equal("ok", (await gateway.ForwardAsync(TunnelForwardingTests.Get("/after-quiet"))).BodyText);
+        await Eventually.HoldsAsync(() => gateway.OpenSlots >= 2, Timeout, "the pool back at the minimum idle");
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_request_for_tunnels_opens_at_most_one_step_beyond_the_minimum_and_ignores_a_count_below_one()
+    {
+        await using var gateway = await FakeGateway.StartAsync();
+        gateway.AsksForTunnels = true;
+        await using var agent = await AgentUnderTest.StartAsync(gateway, configure: s =>
+        {
+            s["Agent:Tunnels:MaxTotal"] = "4";
+            s["Agent:Tunnels:ScaleUpStep"] = "3";
+        });
+        await Eventually.HoldsAsync(() => gateway.OpenSlots == 2, Timeout, "the minimum idle slots after connecting");
+
+        await gateway.Sessions.Single().SendTunnelsWantedAsync(1000);
+        await Eventually.HoldsAsync(() => gateway.OpenSlots == 3, Timeout, "one step of streams");
+        await gateway.Sessions.Single().SendTunnelsWantedAsync(-5);
+        await Task.Delay(500);
+
+        Assert.Equal(3, gateway.OpenSlots);
     }
 
     [Fact(Timeout = 30_000)]

@@ -92,16 +92,8 @@ public sealed class AgentsApiStaleReadTests
             .On<IAgentGrain>(nameof(IAgentGrain.Get), (_, _) => _hungAgent.Task)
             .On<IAgentDirectoryShardGrain>(nameof(IAgentDirectoryShardGrain.List), (key, args) => _shardsHang
                 ? new TaskCompletionSource<AgentListingBatch>().Task
-                : Task.FromResult(List(int.Parse(key), (AgentListingQuery)args[0]!)));
-        var mirror = new AgentListingMirror(TimeProvider.System);
-        var locations = new AgentLocations(grains.Factory, mirror, Options.Create(new TunnelOptions()), Options.Create(_reads),
-            TimeProvider.System, NullLogger<AgentLocations>.Instance);
-        var directory = new AgentDirectoryFallback(new AgentDirectory(grains.Factory, mirror), mirror, locations, Options.Create(_reads));
+                : Task.FromResult(DirectoryFallbacks.ShardHolding(Prod, int.Parse(key), (AgentListingQuery)args[0]!)));
+        var (mirror, _, directory) = DirectoryFallbacks.Build(grains, _reads);
         return (new AgentsApi(null!, null!, grains.Factory, directory, mirror, null!, null!), directory);
     }
-
-    private static AgentListingBatch List(int shard, AgentListingQuery query) =>
-        new(shard == AgentDirectoryKeys.ShardOf(AgentDirectoryKeys.BucketOf(Prod.Name))
-            && (query.After is null || string.CompareOrdinal(Prod.Name, query.After) > 0)
-            && Protocol.Kubernetes.LabelSelector.Parse(query.LabelSelector).Matches(Prod.Labels) ? [Prod] : [], More: false);
 }

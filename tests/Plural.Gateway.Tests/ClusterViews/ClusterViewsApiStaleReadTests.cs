@@ -90,16 +90,9 @@ public sealed class ClusterViewsApiStaleReadTests
                 : Task.FromResult(ProdView with { AgentId = key }))
             .On<IAgentDirectoryShardGrain>(nameof(IAgentDirectoryShardGrain.List), (key, args) => _shardsHang
                 ? new TaskCompletionSource<AgentListingBatch>().Task
-                : Task.FromResult(List(int.Parse(key), (AgentListingQuery)args[0]!)));
-        var mirror = new AgentListingMirror(TimeProvider.System);
-        var locations = new AgentLocations(grains.Factory, mirror, Options.Create(new TunnelOptions()), Options.Create(_reads),
-            TimeProvider.System, NullLogger<AgentLocations>.Instance);
-        var directory = new AgentDirectoryFallback(new AgentDirectory(grains.Factory, mirror), mirror, locations, Options.Create(_reads));
+                : Task.FromResult(DirectoryFallbacks.ShardHolding(Prod, int.Parse(key), (AgentListingQuery)args[0]!)));
+        var (_, _, directory) = DirectoryFallbacks.Build(grains, _reads);
         var views = new ClusterViewReads(grains.Factory, Options.Create(_reads), TimeProvider.System, NullLogger<ClusterViewReads>.Instance);
         return new ClusterViewsApi(directory, views, null!, null!, null!, Options.Create(new ClusterQueryOptions()));
     }
-
-    private static AgentListingBatch List(int shard, AgentListingQuery query) =>
-        new(shard == AgentDirectoryKeys.ShardOf(AgentDirectoryKeys.BucketOf(Prod.Name))
-            && (query.After is null || string.CompareOrdinal(Prod.Name, query.After) > 0) ? [Prod] : [], More: false);
 }

@@ -109,7 +109,8 @@ internal sealed class ProxyHost : IAsyncDisposable
             new AgentLocations(sp.GetRequiredService<IGrainFactory>(), new AgentListingMirror(TimeProvider.System), Options.Create(new TunnelOptions()), Options.Create(new GrainReadOptions()),
                 TimeProvider.System, NullLogger<AgentLocations>.Instance),
             new ForwardedRequestIntake(), sp.GetRequiredService<GatewayIdentity>(), Options.Create(new TunnelOptions()),
-            new AgentTunnelLimiter(Options.Create(new TunnelLimitOptions())), NullLogger<TunnelForwarder>.Instance));
+            new AgentTunnelLimiter(Options.Create(new TunnelLimitOptions())), new TunnelDemand(TimeProvider.System, NullLogger<TunnelDemand>.Instance),
+            NullLogger<TunnelForwarder>.Instance));
         services.AddProxy();
         var app = builder.Build();
         app.MapKubernetesProxy();

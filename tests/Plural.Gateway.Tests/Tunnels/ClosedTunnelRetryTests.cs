@@ -35,7 +35,8 @@ public sealed class ClosedTunnelRetryTests : IAsyncLifetime
         // Every request finds an idle tunnel here, so neither the grains nor peer gateways are ever asked.
         var forwarder = new TunnelForwarder(_registry, null!, null!, new ForwardedRequestIntake(), new GatewayIdentity("gateway-under-test", "http://127.0.0.1:1"),
             Options.Create(new TunnelOptions()),
-            new AgentTunnelLimiter(Options.Create(new TunnelLimitOptions())), NullLogger<TunnelForwarder>.Instance);
+            new AgentTunnelLimiter(Options.Create(new TunnelLimitOptions())), new TunnelDemand(TimeProvider.System, NullLogger<TunnelDemand>.Instance),
+            NullLogger<TunnelForwarder>.Instance);
         _app.MapMethods("/x", ["GET", "POST"], context => forwarder.ForwardAsync(context, new TunnelRoute(Agent, "/x")));
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

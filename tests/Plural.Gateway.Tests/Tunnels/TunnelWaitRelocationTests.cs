@@ -45,7 +45,7 @@ public sealed class TunnelWaitRelocationTests
             NullLogger<AgentLocations>.Instance);
         return new TunnelForwarder(new TunnelRegistry(), new PeerGatewayForwarder(null!, identity, null!, NullLogger<PeerGatewayForwarder>.Instance),
             locations, new ForwardedRequestIntake(), identity, tunnels, new AgentTunnelLimiter(Options.Create(new TunnelLimitOptions())),
-            NullLogger<TunnelForwarder>.Instance);
+            new TunnelDemand(TimeProvider.System, NullLogger<TunnelDemand>.Instance), NullLogger<TunnelForwarder>.Instance);
     }
 
     private static TunnelLease Lease(string gateway) =>

@@ -28,7 +28,7 @@ public sealed class AgentsScenario : IScenario
     [
         new("agents", OptionKind.Count, "10000", "light agents at the end of the ramp"),
         new("steps", OptionKind.Counts, "1000,2500,5000,10000", "agent counts at which to measure (capped at --agents, which is always measured)"),
-        new("tunnels", OptionKind.Count, "2", "idle tunnel streams per agent (AgentK's default minimum)"),
+        new("tunnels", OptionKind.CountOrZero, "2", "idle tunnel streams per agent (AgentK's default minimum; 0 as a quiet AgentK, which opens one when its gateway asks)"),
         new("connect-parallel", OptionKind.Count, "100", "agents dialling at the same time"),
         new("settle", OptionKind.Duration, "5s", "idle time before memory and idle CPU are read at each step"),
         new("request-duration", OptionKind.Duration, "10s", "request load at each step"),
@@ -40,7 +40,7 @@ public sealed class AgentsScenario : IScenario
     {
         var target = context.Count("agents");
         var steps = context.Counts("steps").Where(s => s < target).Append(target).Distinct().Order().ToArray();
-        var tunnels = context.Count("tunnels");
+        var tunnels = context.CountOrZero("tunnels");
         var parallel = context.Count("connect-parallel");
         var settle = context.Duration("settle");
         var requestDuration = context.Duration("request-duration");

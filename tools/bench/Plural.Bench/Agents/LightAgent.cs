@@ -14,7 +14,7 @@ namespace Plural.Bench.Agents;
 /// </summary>
 public sealed class LightAgent : IAsyncDisposable
 {
-    private static readonly Hello HelloTemplate = new() { AgentVersion = "bench-light/1", Capabilities = { "tunnel.http.v1" } };
+    private static readonly Hello HelloTemplate = new() { AgentVersion = "bench-light/1", Capabilities = { "tunnel.http.v1", TunnelsWanted.OnDemandCapability } };
     private readonly string _token;
     private readonly int _tunnels;
     private readonly ByteString _answer;
@@ -80,10 +80,19 @@ public sealed class LightAgent : IAsyncDisposable
 
         Connected = true;
         var interval = TimeSpan.FromMilliseconds(Math.Max(1000, session.ResponseStream.Current.Welcome.HeartbeatIntervalMs));
-        _loops.Add(SessionLoopAsync(session, interval));
-        for (var i = 0; i < _tunnels; i++)
+        lock (_loops)
         {
-            _loops.Add(TunnelLoopAsync());
+            _loops.Add(SessionLoopAsync(session, interval));
+            for (var i = 0; i < _tunnels; i++)
+            {
+                _loops.Add(TunnelLoopAsync());
+            }
+        }
+
+        if (_tunnels == 0)
+        {
+            // A quiet agent whose gateway opens tunnels on demand holds none.
+            _allReady.TrySetResult();
         }
 
         await _allReady.Task.WaitAsync(ct);
@@ -120,6 +129,14 @@ public sealed class LightAgent : IAsyncDisposable
         {
             while (await messages.MoveNext(_stop.Token))
             {
+                if (messages.Current.KindCase == GatewayMessage.KindOneofCase.TunnelsWanted)
+                {
+                    // A quiet light agent (no idle tunnel) opens one when its gateway has a request for it, and keeps it.
+                    lock (_loops)
+                    {
+                        _loops.Add(TunnelLoopAsync());
+                    }
+                }
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or RpcException)
@@ -205,7 +222,13 @@ public sealed class LightAgent : IAsyncDisposable
         await _stop.CancelAsync();
         try
         {
-            await Task.WhenAll(_loops).WaitAsync(TimeSpan.FromSeconds(10));
+            Task[] loops;
+            lock (_loops)
+            {
+                loops = [.. _loops];
+            }
+
+            await Task.WhenAll(loops).WaitAsync(TimeSpan.FromSeconds(10));
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException or RpcException)
         {

@@ -103,6 +103,7 @@ public static class BenchRunner
             OptionKind.Size => probe.Size(option.Name),
             OptionKind.Duration => probe.Duration(option.Name).Ticks,
             OptionKind.Count => probe.Count(option.Name),
+            OptionKind.CountOrZero => probe.CountOrZero(option.Name),
             OptionKind.Counts => probe.Counts(option.Name).Count,
             _ => probe.Text(option.Name).Length,
         };

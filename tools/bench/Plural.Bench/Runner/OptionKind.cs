@@ -15,6 +15,9 @@ public enum OptionKind
     /// <summary>A positive whole number: <c>200</c>, <c>10k</c>.</summary>
     Count,
 
+    /// <summary>A whole number that may be zero: <c>0</c>, <c>2</c>.</summary>
+    CountOrZero,
+
     /// <summary>Comma-separated counts: <c>1,16,64</c>.</summary>
     Counts,
 }

@@ -43,6 +43,9 @@ public sealed class ScenarioContext(
     /// <summary>A count option.</summary>
     public int Count(string name) => Quantity.ParseCount(name, Text(name));
 
+    /// <summary>A whole number that may be zero.</summary>
+    public int CountOrZero(string name) => Text(name) == "0" ? 0 : Count(name);
+
     /// <summary>A comma-separated list of counts.</summary>
     public IReadOnlyList<int> Counts(string name) => Quantity.ParseCounts(name, Text(name));
 }
