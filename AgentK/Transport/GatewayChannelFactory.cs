@@ -12,10 +12,6 @@ namespace Plural.AgentK.Transport;
 /// </summary>
 internal sealed class GatewayChannelFactory(IOptions<GatewayOptions> options, PresentedGatewayCertificate presented)
 {
-    // Larger than the 64 KiB HTTP/2 default so that one stream can fill a fast link; the agent
-    // reads promptly, so the window bounds memory per stream rather than growing it.
-    private const int StreamWindowSize = 1024 * 1024;
-
     public GrpcChannel Create()
     {
         var agent = options.Value;
@@ -27,7 +23,7 @@ internal sealed class GatewayChannelFactory(IOptions<GatewayOptions> options, Pr
             KeepAlivePingDelay = agent.KeepAlivePingInterval,
             KeepAlivePingTimeout = agent.KeepAlivePingTimeout,
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
-            InitialHttp2StreamWindowSize = StreamWindowSize,
+            InitialHttp2StreamWindowSize = agent.Http2StreamWindowBytes,
             PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
             ConnectTimeout = TimeSpan.FromSeconds(10),

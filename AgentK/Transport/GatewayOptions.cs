@@ -41,4 +41,11 @@ internal sealed class GatewayOptions
 
     /// <summary>How long a keepalive ping may stay unanswered before the gateway connection is considered dead.</summary>
     public TimeSpan KeepAlivePingTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// HTTP/2 receive window of one stream from the gateway, in bytes: larger than the protocol's 64 KiB so that one
+    /// tunnel stream can fill a fast link; the agent reads promptly, so the window bounds memory per stream rather than
+    /// growing it.
+    /// </summary>
+    public int Http2StreamWindowBytes { get; set; } = 1024 * 1024;
 }

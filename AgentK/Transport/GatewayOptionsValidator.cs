@@ -42,6 +42,7 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
 
         if (options.KeepAlivePingInterval <= TimeSpan.Zero) errors.Add("Agent:KeepAlivePingInterval must be positive.");
         if (options.KeepAlivePingTimeout <= TimeSpan.Zero) errors.Add("Agent:KeepAlivePingTimeout must be positive.");
+        if (options.Http2StreamWindowBytes < 65_535) errors.Add("Agent:Http2StreamWindowBytes must be at least 65535 (the HTTP/2 default).");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

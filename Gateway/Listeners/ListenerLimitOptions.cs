@@ -19,4 +19,22 @@ internal sealed class ListenerLimitOptions
     /// connection below it). Upgraded connections (exec, port-forward) are not subject to it.
     /// </summary>
     [Range(1, 1_000_000)] public double MinRequestBodyBytesPerSecond { get; set; } = 240;
+
+    /// <summary>
+    /// HTTP/2 receive window of one connection, in bytes: how much of all its streams' bodies a peer may send ahead of
+    /// what the gateway has read. Larger than Kestrel's 1 MiB so that several agent streams can move bodies at once.
+    /// </summary>
+    [Range(65_535, int.MaxValue)] public int Http2ConnectionWindowBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>
+    /// HTTP/2 receive window of one stream, in bytes: how much of one body a peer may send ahead of what the gateway
+    /// has read. Larger than Kestrel's 768 KiB so that one tunnel stream moves a bulk body at loopback speed.
+    /// </summary>
+    [Range(65_535, int.MaxValue)] public int Http2StreamWindowBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Largest HTTP/2 frame the gateway accepts, in bytes (16 KiB, the protocol's minimum and Kestrel's default, up to
+    /// 16 MiB - 1): a peer splits bodies into frames of at most this size.
+    /// </summary>
+    [Range(16_384, 16_777_215)] public int Http2MaxFrameBytes { get; set; } = 16_384;
 }

@@ -38,9 +38,9 @@ internal static class ListenersServiceCollectionExtensions
             kestrel.Limits.Http2.MaxStreamsPerConnection = options.Http2MaxStreamsPerConnection;
             kestrel.Limits.Http2.KeepAlivePingDelay = options.KeepAlivePingInterval;
             kestrel.Limits.Http2.KeepAlivePingTimeout = options.KeepAlivePingTimeout;
-            // Larger windows than Kestrel's defaults let one tunnel stream move bulk bodies at loopback speed.
-            kestrel.Limits.Http2.InitialConnectionWindowSize = 8 * 1024 * 1024;
-            kestrel.Limits.Http2.InitialStreamWindowSize = 1024 * 1024;
+            kestrel.Limits.Http2.InitialConnectionWindowSize = limits.Http2ConnectionWindowBytes;
+            kestrel.Limits.Http2.InitialStreamWindowSize = limits.Http2StreamWindowBytes;
+            kestrel.Limits.Http2.MaxFrameSize = limits.Http2MaxFrameBytes;
             kestrel.ApplicationServices.GetRequiredService<GatewayListeners>().Configure(kestrel, options);
         });
         return builder;

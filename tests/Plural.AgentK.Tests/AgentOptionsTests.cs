@@ -31,6 +31,7 @@ public sealed class AgentOptionsTests
     [InlineData("Agent:Tunnels:MinIdle", "0")]
     [InlineData("Agent:Tunnels:QuietMinIdle", "3")]
     [InlineData("Agent:Tunnels:QuietMinIdle", "-1")]
+    [InlineData("Agent:Http2StreamWindowBytes", "1000")]
     [InlineData("Agent:Cache:Kinds:0", "widgets")]
     [InlineData("Agent:Events:MaxBatchSize", "0")]
     [InlineData("Agent:Views:RefreshInterval", "00:00:00")]
