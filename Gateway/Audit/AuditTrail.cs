@@ -29,9 +29,9 @@ internal sealed partial class AuditTrail
         _export = export;
         _metrics = metrics;
         _logger = logger;
-        // A quarter of the buffer goes to the grains at once: under load the buffer never fills between two timed
-        // flushes, and events spend milliseconds in memory instead of a second (where the GC would promote them).
-        _flushAt = Math.Max(1, options.Value.BufferCapacity / 4);
+        // A quarter of the buffer, or a batch, goes to the grains at once: under load the buffer never fills between two
+        // timed flushes, and events spend milliseconds in memory instead of a second (where the GC would promote them).
+        _flushAt = Math.Clamp(options.Value.BufferCapacity / 4, 1, AuditFlusher.MaxBatch);
         _buffer = Channel.CreateBounded<AuditEvent>(
             new BoundedChannelOptions(options.Value.BufferCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             _ =>
@@ -47,7 +47,8 @@ internal sealed partial class AuditTrail
     internal ChannelReader<AuditEvent> Buffered => _buffer.Reader;
 
     /// <summary>
-    /// Waits until <paramref name="interval"/> has passed or a quarter of the buffer has filled since the last call,
+    /// Waits until <paramref name="interval"/> has passed or a quarter of the buffer (at most
+    /// <see cref="AuditFlusher.MaxBatch"/> events) has filled since the last call,
     /// whichever comes first; the caller then takes what is buffered.
     /// </summary>
     internal async Task WaitForFlushAsync(TimeSpan interval, CancellationToken ct)
