@@ -50,9 +50,9 @@ internal sealed class ClusterViewsApi(
     public async Task<ClusterQueryResult> QueryAsync(QueryClusterRequest request, CancellationToken ct)
     {
         var agent = await RegisteredAsync(request.Name, ct);
-        if (!(agent.Snapshot?.Status.Connected ?? agent.Listing!.Connected))
+        if (!agent.Connected)
         {
-            var since = (agent.Snapshot is { } snapshot ? snapshot.Status.Since : agent.Listing!.Since) is { } at ? $" since {at:O}" : "";
+            var since = agent.Since is { } at ? $" since {at:O}" : "";
             throw new RpcException(new Status(StatusCode.FailedPrecondition,
                 $"name: agent \"{request.Name}\" is offline{since}; cached queries need a connected agent (GetClusterView keeps its last-known view)"));
         }
