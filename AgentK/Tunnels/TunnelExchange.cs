@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Plural.AgentK.Local;
 using Plural.AgentK.Upstream;
 using Plural.Protocol.Agent;
@@ -13,16 +14,16 @@ namespace Plural.AgentK.Tunnels;
 /// Serves the one request of a tunnel slot: forwards it to the upstream and streams the answer
 /// back as <c>response_head</c>, <c>body</c>* and <c>end</c>, or as <c>error</c>.
 /// </summary>
-internal sealed class TunnelExchange(UpstreamForwarder forwarder, IEnumerable<IAgentRequestHandler> localHandlers, ILogger<TunnelExchange> logger)
+internal sealed class TunnelExchange(
+    UpstreamForwarder forwarder,
+    IEnumerable<IAgentRequestHandler> localHandlers,
+    IOptions<TunnelPoolOptions> options,
+    ILogger<TunnelExchange> logger)
 {
     private readonly IAgentRequestHandler? _localHandler = localHandlers.LastOrDefault();
 
-    /// <summary>
-    /// Largest response body frame. Frames stay below the large-object-heap threshold (85,000 bytes): bigger ones were
-    /// measured to cost more CPU per byte on both sides (every received message is a fresh array). A watch or log
-    /// stream still goes out as soon as the upstream hands over any bytes.
-    /// </summary>
-    public const int ChunkSize = 64 * 1024;
+    /// <summary>Largest response body frame (<see cref="TunnelPoolOptions.ChunkBytes"/>).</summary>
+    private readonly int _chunkSize = options.Value.ChunkBytes;
 
     // After the agent's last frame the gateway is expected to end the call promptly.
     private static readonly TimeSpan GatewayEndTimeout = TimeSpan.FromSeconds(5);
@@ -141,7 +142,7 @@ internal sealed class TunnelExchange(UpstreamForwarder forwarder, IEnumerable<IA
 
             var responseHead = new ResponseHead { Status = (int)response.StatusCode };
             TunnelHeaders.CopyFromResponse(response, head.Upgrade, responseHead.Headers);
-            if (reusable && response.Content.Headers.ContentLength is { } length && length <= ChunkSize)
+            if (reusable && response.Content.Headers.ContentLength is { } length && length <= _chunkSize)
             {
                 // A HEAD, 204 or 304 answer announces a length but carries no body.
                 var bodyLength = head.Method == "HEAD" || response.StatusCode is System.Net.HttpStatusCode.NoContent or System.Net.HttpStatusCode.NotModified
@@ -154,7 +155,7 @@ internal sealed class TunnelExchange(UpstreamForwarder forwarder, IEnumerable<IA
             if (head.Upgrade && response.StatusCode == System.Net.HttpStatusCode.SwitchingProtocols)
             {
                 await using var upstream = await response.Content.ReadAsStreamAsync(exchange);
-                await new UpgradedConnection(upstream, reader, tunnel, logger).RunAsync(head.RequestId, exchange, abort);
+                await new UpgradedConnection(upstream, reader, tunnel, _chunkSize, logger).RunAsync(head.RequestId, exchange, abort);
                 return false;
             }
 
@@ -263,7 +264,7 @@ internal sealed class TunnelExchange(UpstreamForwarder forwarder, IEnumerable<IA
         CancellationToken abort)
     {
         // Two pooled buffers in turn: one is read into while the frame wrapping the other is written.
-        var buffers = new[] { ArrayPool<byte>.Shared.Rent(ChunkSize), ArrayPool<byte>.Shared.Rent(ChunkSize) };
+        var buffers = new[] { ArrayPool<byte>.Shared.Rent(_chunkSize), ArrayPool<byte>.Shared.Rent(_chunkSize) };
         var current = 0;
         var writing = Task.CompletedTask;
         try
@@ -275,7 +276,7 @@ internal sealed class TunnelExchange(UpstreamForwarder forwarder, IEnumerable<IA
                 int read;
                 try
                 {
-                    read = await body.ReadAsync(buffer.AsMemory(0, ChunkSize), exchange);
+                    read = await body.ReadAsync(buffer.AsMemory(0, _chunkSize), exchange);
                 }
                 catch (Exception) when (reader.Interruption != TunnelInterruption.None || abort.IsCancellationRequested)
                 {
@@ -364,9 +365,9 @@ internal sealed class TunnelExchange(UpstreamForwarder forwarder, IEnumerable<IA
         {
             ResponseHead = new ResponseHead { Status = response.Status, Headers = { new HeaderField { Name = "Content-Type", Values = { response.ContentType } } } },
         }, abort);
-        for (var offset = 0; offset < response.Body.Length; offset += ChunkSize)
+        for (var offset = 0; offset < response.Body.Length; offset += _chunkSize)
         {
-            var chunk = response.Body.Slice(offset, Math.Min(ChunkSize, response.Body.Length - offset));
+            var chunk = response.Body.Slice(offset, Math.Min(_chunkSize, response.Body.Length - offset));
             await tunnel.WriteAsync(new TunnelUp { Body = new BodyChunk { Data = ByteString.CopyFrom(chunk.Span) } }, abort);
         }
 

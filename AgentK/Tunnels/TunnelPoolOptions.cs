@@ -29,4 +29,10 @@ internal sealed class TunnelPoolOptions
     /// <see cref="QuietMinIdle"/> once no request has arrived for this long.
     /// </summary>
     public TimeSpan MaxIdleTime { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Largest body frame the agent sends, and the largest response it sends inline in its head. A watch or log stream
+    /// still goes out as soon as the upstream hands over any bytes; see docs/configuration.md for what was measured.
+    /// </summary>
+    public int ChunkBytes { get; set; } = 64 * 1024;
 }

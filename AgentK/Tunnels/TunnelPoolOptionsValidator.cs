@@ -16,6 +16,7 @@ internal sealed class TunnelPoolOptionsValidator : IValidateOptions<TunnelPoolOp
 
         if (options.MaxTotal < options.MinIdle) errors.Add("Agent:Tunnels:MaxTotal must be at least Agent:Tunnels:MinIdle.");
         if (options.ScaleUpStep < 1) errors.Add("Agent:Tunnels:ScaleUpStep must be at least 1.");
+        if (options.ChunkBytes is < 1024 or > 4 * 1024 * 1024) errors.Add("Agent:Tunnels:ChunkBytes must be between 1024 and 4194304.");
         if (options.MaxIdleTime <= TimeSpan.Zero) errors.Add("Agent:Tunnels:MaxIdleTime must be positive.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

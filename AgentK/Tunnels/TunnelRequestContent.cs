@@ -1,5 +1,6 @@
 using System.Net;
 using System.Threading.Channels;
+using Plural.Protocol.Tunnels;
 
 namespace Plural.AgentK.Tunnels;
 
@@ -19,6 +20,7 @@ internal sealed class TunnelRequestContent(ChannelReader<ReadOnlyMemory<byte>> c
             while (chunks.TryRead(out var chunk))
             {
                 await stream.WriteAsync(chunk, cancellationToken);
+                ReceivedBody.Return(chunk);
             }
 
             // Nothing more buffered: push what was written, a streaming caller may be waiting for it.

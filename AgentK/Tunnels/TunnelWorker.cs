@@ -66,7 +66,7 @@ internal sealed class TunnelWorker(TunnelPool pool)
     /// </summary>
     private async Task<SlotOutcome> RunSlotAsync()
     {
-        using var call = pool.Client.Connect(pool.Credentials.CreateCallHeaders(), cancellationToken: pool.Aborting);
+        using var call = pool.Client.ConnectWithPooledBodies(pool.Credentials.CreateCallHeaders(), cancellationToken: pool.Aborting);
         var frames = new TunnelDownStream(call.ResponseStream, pool.Aborting);
         var served = 0;
         try

@@ -3,6 +3,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Plural.Protocol.Agent;
+using Plural.Protocol.Tunnels;
 
 namespace Plural.AgentK.Tunnels;
 
@@ -11,7 +12,7 @@ namespace Plural.AgentK.Tunnels;
 /// body frames go to the upstream, bytes from the upstream go back as body frames. Either side ending ends both;
 /// the gateway then hears <c>end</c>.
 /// </summary>
-internal sealed class UpgradedConnection(Stream upstream, TunnelFrameReader reader, IClientStreamWriter<TunnelUp> tunnel, ILogger logger)
+internal sealed class UpgradedConnection(Stream upstream, TunnelFrameReader reader, IClientStreamWriter<TunnelUp> tunnel, int chunkSize, ILogger logger)
 {
     public async Task RunAsync(string requestId, CancellationToken exchange, CancellationToken abort)
     {
@@ -41,11 +42,11 @@ internal sealed class UpgradedConnection(Stream upstream, TunnelFrameReader read
 
     private async Task CopyUpAsync(CancellationToken ct)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(TunnelExchange.ChunkSize);
+        var buffer = ArrayPool<byte>.Shared.Rent(chunkSize);
         try
         {
             int read;
-            while ((read = await upstream.ReadAsync(buffer.AsMemory(0, TunnelExchange.ChunkSize), ct)) > 0)
+            while ((read = await upstream.ReadAsync(buffer.AsMemory(0, chunkSize), ct)) > 0)
             {
                 await tunnel.WriteAsync(new TunnelUp { Body = new BodyChunk { Data = ByteString.CopyFrom(buffer, 0, read) } }, ct);
             }
@@ -63,6 +64,7 @@ internal sealed class UpgradedConnection(Stream upstream, TunnelFrameReader read
             await foreach (var chunk in reader.Body.ReadAllAsync(session.Token))
             {
                 await upstream.WriteAsync(chunk, session.Token);
+                ReceivedBody.Return(chunk);
                 await upstream.FlushAsync(session.Token);
             }
         }

@@ -9,6 +9,8 @@ using Plural.Protocol.Agent;
 namespace Plural.Gateway.Agents;
 
 /// <summary>The gRPC service agents dial: their session stream and their tunnel slots.</summary>
+// Tunnel body frames are received into pooled memory; the wire format is the generated one.
+[BindServiceMethod(typeof(AgentGateway), nameof(AgentGateway.BindServiceWithPooledBodies))]
 internal sealed partial class AgentGatewayService(
     AgentAuthenticator authenticator,
     SessionRegistry sessions,

@@ -4,6 +4,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Http.Features;
 using Plural.Gateway.Listeners;
 using Plural.Protocol.Agent;
+using Plural.Protocol.Tunnels;
 
 namespace Plural.Gateway.Tunnels;
 
@@ -285,6 +286,7 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
                         await response.Body.WriteAsync(frame.Body.Data.Memory, ct);
                     }
 
+                    ReceivedBody.Return(frame.Body.Data);
                     break;
                 case TunnelUp.FrameOneofCase.End when _responseStarted:
                     _agentOfferedReuse = tunnel.Reusable && frame.End.StreamReusable;
@@ -317,6 +319,7 @@ internal sealed partial class TunnelExchange(HttpContext context, AgentTunnel tu
                 {
                     case TunnelUp.FrameOneofCase.Body:
                         await caller.WriteAsync(frame.Body.Data.Memory, ct);
+                        ReceivedBody.Return(frame.Body.Data);
                         await caller.FlushAsync(ct);
                         break;
                     case TunnelUp.FrameOneofCase.End or null:
