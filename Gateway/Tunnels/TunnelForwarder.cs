@@ -113,9 +113,9 @@ internal sealed partial class TunnelForwarder(
     /// Finds a way to <paramref name="agentName"/>: an idle local tunnel (claimed for the caller), else a peer
     /// gateway holding the agent when <paramref name="allowPeer"/> (none of <paramref name="refusedBy"/>), else a local
     /// tunnel that frees up within <paramref name="wait"/> (the configured wait timeout when null). A request a peer
-    /// forwarded here (<paramref name="allowPeer"/> false) makes no grain call: it waits only for a tunnel this gateway
-    /// holds (up to <see cref="TunnelOptions.ForwardedWait"/> for one to arrive when none is open), and is sent back at
-    /// once when the gateway is draining. With <paramref name="guessPeers"/>
+    /// forwarded here (<paramref name="allowPeer"/> false) never goes on to another gateway: it waits only for a tunnel
+    /// this gateway holds (up to <see cref="TunnelOptions.ForwardedWait"/> for one to arrive when none is open), and is
+    /// sent back at once when the gateway is draining. With <paramref name="guessPeers"/>
     /// (a request safe to send twice), a request whose agent has no known route is offered to the other gateways
     /// this one knows of, which serve it or refuse at once.
     /// </summary>
@@ -155,7 +155,7 @@ internal sealed partial class TunnelForwarder(
                 return new TunnelLocation(arrived, null, null);
             }
 
-            return new TunnelLocation(null, null, openHere ? NoTunnelFreed(agentName, timeout) : TunnelUnavailable.NotServedHere(agentName, gateway.Id));
+            return new TunnelLocation(null, null, openHere ? NoTunnelFreed(agentName, timeout) : await RefuseForwardedAsync(agentName, ct));
         }
 
         // Every stream the agent holds here is busy: one usually frees up within moments (a reusable stream takes the
@@ -233,6 +233,31 @@ internal sealed partial class TunnelForwarder(
         return status is { Connected: true }
             ? new TunnelLocation(null, null, NoTunnelFreed(agentName, timeout))
             : new TunnelLocation(null, null, TunnelUnavailable.NotConnected(agentName, status?.LastSeen));
+    }
+
+    /// <summary>
+    /// Why a request a peer forwarded here is sent back. The peer may have sent it on a memory of the agent's leases
+    /// that was already stale; when it cannot send the request elsewhere (its body is spent) the caller reads this
+    /// answer, so it says what is true now: the agent is not connected, with when it was last seen, or it is
+    /// connected, only not here. One grain call, on a path a request reaches only after its forwarded wait.
+    /// </summary>
+    private async Task<TunnelUnavailable> RefuseForwardedAsync(string agentName, CancellationToken ct)
+    {
+        var refusal = TunnelUnavailable.NotServedHere(agentName, gateway.Id);
+        try
+        {
+            var snapshot = await locations.GetAsync(agentName, fresh: true, ct);
+            return snapshot switch
+            {
+                null => TunnelUnavailable.NotFound(agentName) with { NotHere = true },
+                { Status.Connected: false } => TunnelUnavailable.NotConnected(agentName, snapshot.Status.LastSeen) with { NotHere = true },
+                _ => refusal,
+            };
+        }
+        catch (GrainReadUnavailableException)
+        {
+            return refusal;
+        }
     }
 
     private async Task<TunnelLease?> RelocateAsync(string agentName, IReadOnlySet<string>? refusedBy, CancellationToken ct)

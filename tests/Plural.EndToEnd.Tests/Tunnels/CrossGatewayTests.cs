@@ -55,6 +55,25 @@ public sealed class CrossGatewayTests(PlatformFixture platform) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_forwarded_request_for_an_agent_connected_nowhere_is_sent_back_saying_when_it_was_last_seen()
+    {
+        // The forwarding gateway went by a memory of the agent's lease that was stale: the agent had just gone. A request
+        // with a body cannot be sent elsewhere, so its caller reads this answer.
+        var agent = await platform.RegisterAgentAsync("justgone");
+        var agentProcess = await platform.StartAgentAsync(agent);
+        await platform.WaitForAgentAsync(agent.Name, a => a.Status.Connected, TimeSpan.FromSeconds(10));
+        await agentProcess.DisposeAsync();
+        await platform.WaitForAgentAsync(agent.Name, a => !a.Status.Connected, TimeSpan.FromSeconds(10));
+
+        using var response = await platform.Http.SendAsync(ForwardedRequest(agent.Name, "/echo/gone", SignedToken(agent.Name, "/echo/gone")));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.True(response.Headers.Contains("X-Plural-Agent-Not-Here"), "the refusal is not marked for the forwarding peer");
+        var status = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.StartsWith($"agent \"{agent.Name}\" is not connected (last seen 20", status.GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task A_forwarded_request_is_sent_back_within_what_is_left_of_the_forwarding_gateways_wait()
     {
         var agent = await platform.RegisterAgentAsync("budget");
