@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -25,6 +26,16 @@ internal static class ListenersServiceCollectionExtensions
         services.AddSingleton<AgentListingMirror>();
         services.AddHostedService<AgentListingMirrorRefresher>();
         services.AddGrpc(o => o.MaxReceiveMessageSize = 8 * 1024 * 1024);
+        // Read here rather than from the validated options: Kestrel's transport takes its pool factory from the services
+        // being registered. An out-of-range value still fails the start, through the options' validation.
+        var blockBytes = builder.Configuration.GetValue($"{ListenerLimitOptions.Section}:{nameof(ListenerLimitOptions.ReceiveBlockBytes)}",
+            ListenerLimitOptions.DefaultReceiveBlockBytes);
+        if (blockBytes > 4096)
+        {
+            // Registered after Kestrel's default factory: the last registration is the one resolved.
+            services.AddSingleton<IMemoryPoolFactory<byte>>(new LargeBlockMemoryPoolFactory(blockBytes, retained: 256));
+        }
+
 
         builder.WebHost.ConfigureKestrel((_, kestrel) =>
         {
