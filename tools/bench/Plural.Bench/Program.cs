@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Plural.Bench.H2Relay;
 using Plural.Bench.Platform;
 using Plural.Bench.Processes;
 using Plural.Bench.Runner;
@@ -30,6 +31,14 @@ if (args is ["git-server", "--root", var gitRoot, "--port", var gitPortText, "--
     await using var gitServer = await GitHttpServer.StartAsync(gitRoot, int.Parse(gitPortText, CultureInfo.InvariantCulture));
     await UntilCancelledAsync(stop.Token);
     return 0;
+}
+
+// Internal mode: one end of the dotnet-h2 route (two .NET relays with raw HTTP/2 between them), in a process of its own.
+if (args is ["h2-relay", .. var relayArgs, "--parent", var relayParentText])
+{
+    using var stop = new CancellationTokenSource();
+    _ = WatchParentAsync(int.Parse(relayParentText, CultureInfo.InvariantCulture), stop);
+    return await H2RelayCommand.TryRunAsync(relayArgs, stop.Token) ? 0 : 2;
 }
 
 // 10,000 agents are 10,000 sockets in this process and in the gateway; children inherit the limit.

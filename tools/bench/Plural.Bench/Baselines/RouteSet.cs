@@ -7,14 +7,21 @@ namespace Plural.Bench.Baselines;
 
 /// <summary>
 /// One upstream and every way to reach it: directly, through the tunnel (silo, gateway, a real AgentK),
-/// through <c>ssh -R</c> and through an nghttpx chain. A baseline whose program cannot be installed is left out.
+/// through <c>ssh -R</c>, through an nghttpx chain and through two .NET relays with raw HTTP/2 between them.
+/// A baseline whose program cannot be installed is left out.
 /// </summary>
 public sealed class RouteSet : IDisposable
 {
     private const string SharedAgent = "bench-agent";
 
-    /// <summary>Route names accepted by the <c>routes</c> option.</summary>
-    public const string AllNames = "direct,tunnel,tunnel-pool,k8s-proxy,ssh,nghttpx";
+    /// <summary>The routes the small-GET scenario compares by default: the tunnel's and its alternatives.</summary>
+    public const string ComparedNames = "direct,tunnel,tunnel-pool,k8s-proxy,ssh,nghttpx";
+
+    /// <summary>
+    /// Route names accepted by the <c>routes</c> option: the compared ones and <c>dotnet-h2</c>, the ceiling of a bulk path
+    /// for large bodies, which is a design study rather than an alternative, so it runs only when named.
+    /// </summary>
+    public const string AllNames = ComparedNames + "," + DotnetH2Relays.Name;
 
     /// <summary>What <c>kubectl get</c> sends: a table if the server can make one, and its own name.</summary>
     public static readonly IReadOnlyList<KeyValuePair<string, string>> KubectlHeaders =
@@ -108,6 +115,11 @@ public sealed class RouteSet : IDisposable
                     break;
                 case "nghttpx":
                     AddOrSkip(await NghttpxChain.StartAsync(context, upstream, tls, ct), "nghttpx (nghttp2-proxy could not be installed)");
+                    break;
+                case DotnetH2Relays.Name:
+                    // The bulk path it stands for was asked for in plain text (h2c); a TLS variant would be a design of its own.
+                    AddOrSkip(tls is null ? await DotnetH2Relays.StartAsync(context, upstream, ct) : null,
+                        $"{DotnetH2Relays.Name} (plain text only; run it with --profile plain)");
                     break;
             }
         }

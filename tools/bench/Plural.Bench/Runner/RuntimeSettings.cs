@@ -1,7 +1,8 @@
 namespace Plural.Bench.Runner;
 
 /// <summary>
-/// Environment variables every .NET process the bench starts (silo, gateway, agent, upstream) runs with, so that every
+/// Environment variables every .NET process the bench starts (silo, gateway, agent, upstream; the dotnet-h2 relays take the
+/// gateway's and the agent's) runs with, so that every
 /// route is measured under the same runtime settings, and so that one setting can be tried A/B on one process.
 /// Written as <c>NAME=VALUE</c> for every process, or <c>process:NAME=VALUE</c> for one (<c>gateway:DOTNET_gcServer=1</c>),
 /// comma-separated; a per-process entry overrides the same name given for all.

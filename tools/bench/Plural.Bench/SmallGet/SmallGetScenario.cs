@@ -33,7 +33,7 @@ public sealed class SmallGetScenario : IScenario
         new("repeat", OptionKind.Count, "3", "runs of every point, the routes interleaved (A, B, C, A, B, C...)"),
         new("profile", OptionKind.Text, "plain", "plain (every hop plain text but ssh) or tls (tunnel and nghttpx over TLS)"),
         new("client", OptionKind.Text, "wrk", "closed-loop client: wrk, or own (the bench's HttpClient loop; HTTP/2 on https routes)"),
-        new("routes", OptionKind.Text, RouteSet.AllNames, "routes to measure, comma-separated"),
+        new("routes", OptionKind.Text, RouteSet.ComparedNames, $"routes to measure, comma-separated, from {RouteSet.AllNames}"),
     ];
 
     /// <inheritdoc />

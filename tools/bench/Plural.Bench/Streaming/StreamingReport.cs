@@ -36,6 +36,7 @@ public static class StreamingReport
         }
 
         report.Tables.Add(table);
+        report.Tables.Add(HopCpuTable(medians, gib));
         var all = new ResultTable("Every transfer", "route", "direction", "MiB/s", "seconds");
         foreach (var t in transfers)
         {
@@ -66,12 +67,12 @@ public static class StreamingReport
                 $"CPU seconds per GiB: tunnel {Cpu(tunnel)}; direct {Cpu(direct)}" + (ssh is null ? ". " : $"; ssh -R {Cpu(ssh)}. ") +
                 RelativeCpu(tunnel, medians) +
                 "Every 64 KiB chunk is read into a pooled buffer and sent as one gRPC message that wraps it (gRPC copies it once into " +
-                "its HTTP/2 frames), then parsed on the other side into a new array (protobuf's `ByteString`) and copied out again, on " +
+                "its HTTP/2 frames), then read on the other side into an array rented from the shared pool and copied out again, on " +
                 "both the gateway and the agent (the next chunk is read while the previous frame is written, one frame in flight per " +
-                "direction); with TLS, each byte is also encrypted and decrypted on both of the gateway's connections. Frames above " +
-                "85,000 bytes were measured to cost more CPU per byte, not less: each received message becomes a large-object-heap " +
-                "array. Left to try: parsing received frames into pooled memory, and a bulk path that carries large bodies outside " +
-                "protobuf framing.");
+                "direction); with TLS, each byte is also encrypted and decrypted on both of the gateway's connections. Frames of " +
+                "256 KiB were measured no cheaper per byte (results/2026-12-07-streaming-pooled-receive.md). A bulk path that carries " +
+                "large bodies outside protobuf framing was measured at its ceiling (route dotnet-h2, " +
+                "results/2026-12-07-streaming-bulk-ceiling.md): 0.79–0.87× the tunnel's CPU per byte.");
         }
 
         foreach (var reason in skipped)
@@ -83,10 +84,30 @@ public static class StreamingReport
         return report;
     }
 
+    /// <summary>
+    /// The two processes every route but direct puts between client and upstream (gateway and agent, sshd and ssh, both
+    /// nghttpx, both .NET relays), summed: the figure a design is judged by, without the upstream and the silo.
+    /// </summary>
+    private static ResultTable HopCpuTable(IReadOnlyList<Transfer> medians, double gib)
+    {
+        var table = new ResultTable("CPU between client and upstream (median transfer, every process of the route but upstream and silo)",
+            "route", "direction", "MiB/s", "CPU s per GiB, together", "CPU s per GiB, each");
+        foreach (var t in medians.Where(m => m.Route != "direct"))
+        {
+            table.Add(t.Route, t.Direction, Format.Count(t.MibPerSecond), $"{ProxyCpu(t) / gib:0.00}",
+                string.Join(", ", ProxyProcesses(t).Select(p => $"{p.Component} {p.CpuSeconds / gib:0.00}")));
+        }
+
+        return table;
+    }
+
+    private static IEnumerable<TransferProcess> ProxyProcesses(Transfer t) => t.Processes.Where(p => p.Component is not ("upstream" or "silo"));
+
+    private static double ProxyCpu(Transfer t) => ProxyProcesses(t).Sum(p => p.CpuSeconds);
+
     /// <summary>How the CPU per byte of the gateway and agent compares with the proxies of the other routes.</summary>
     private static string RelativeCpu(Transfer tunnel, IReadOnlyList<Transfer> medians)
     {
-        static double ProxyCpu(Transfer t) => t.Processes.Where(p => p.Component != "upstream" && p.Component != "silo").Sum(p => p.CpuSeconds);
         var comparisons = medians
             .Where(m => m.Direction == tunnel.Direction && m.Route is not ("tunnel" or "direct") && ProxyCpu(m) > 0)
             .Select(m => $"{Format.Ratio(ProxyCpu(tunnel) / ProxyCpu(m))} that of {m.Route}'s two processes")
