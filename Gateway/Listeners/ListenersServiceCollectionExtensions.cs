@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using Plural.Protocol.Hosting;
 
 namespace Plural.Gateway.Listeners;
 

@@ -1,4 +1,4 @@
-using Plural.Gateway.Listeners;
+using Plural.Protocol.Hosting;
 
 namespace Plural.Gateway.Tests.Listeners;
 

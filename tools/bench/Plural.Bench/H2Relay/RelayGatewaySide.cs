@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Plural.Protocol.Hosting;
 
 namespace Plural.Bench.H2Relay;
 
@@ -36,7 +37,7 @@ public static class RelayGatewaySide
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         // Registered after Kestrel's default factory, so it is the one resolved, as in the gateway.
         builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(
-            new ReceiveBlockPoolFactory(RelayHttp2Settings.GatewayReceiveBlockBytes, RelayHttp2Settings.GatewayRetainedBlocks));
+            new LargeBlockMemoryPoolFactory(RelayHttp2Settings.GatewayReceiveBlockBytes, RelayHttp2Settings.GatewayRetainedBlocks));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Loopback, callerPort, listen => listen.Protocols = HttpProtocols.Http1);

@@ -2,15 +2,16 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Connections;
 
-namespace Plural.Bench.H2Relay;
+namespace Plural.Protocol.Hosting;
 
 /// <summary>
-/// The gateway's Kestrel memory pool (<c>Gateway/Listeners/LargeBlockMemoryPool.cs</c>, internal to the gateway, so
-/// repeated here): blocks of <see cref="RelayHttp2Settings.GatewayReceiveBlockBytes"/> instead of Kestrel's 4 KiB, so that
-/// one socket read takes what the socket has rather than 2 KiB on average. The gateway side reads with the same blocks
-/// as the gateway, or the route would measure Kestrel's small reads rather than the framing.
+/// A memory pool for Kestrel (the gateway's, and the bench's relays that stand in for it) whose blocks are larger than
+/// Kestrel's own 4 KiB ones. Kestrel's socket transport reads into the free part of the current block, so with 4 KiB
+/// blocks a streamed body arrives in reads of 2 KiB on average (half a million <c>recvfrom</c> calls per GiB); a larger
+/// block lets one read take what the socket has. Blocks are pinned (sockets pin what they read into) and kept for
+/// reuse up to <paramref name="retained"/> of them.
 /// </summary>
-public sealed class ReceiveBlockPool(int blockBytes, int retained) : MemoryPool<byte>
+public sealed class LargeBlockMemoryPool(int blockBytes, int retained) : MemoryPool<byte>
 {
     private readonly ConcurrentQueue<byte[]> _free = new();
     private int _freeCount;
@@ -32,7 +33,6 @@ public sealed class ReceiveBlockPool(int blockBytes, int retained) : MemoryPool<
             return new Block(this, array, pooled: true);
         }
 
-        // Pinned: sockets pin what they read into.
         return new Block(this, GC.AllocateUninitializedArray<byte>(blockBytes, pinned: true), pooled: true);
     }
 
@@ -51,7 +51,7 @@ public sealed class ReceiveBlockPool(int blockBytes, int retained) : MemoryPool<
         }
     }
 
-    private sealed class Block(ReceiveBlockPool pool, byte[] array, bool pooled) : IMemoryOwner<byte>
+    private sealed class Block(LargeBlockMemoryPool pool, byte[] array, bool pooled) : IMemoryOwner<byte>
     {
         private byte[]? _array = array;
 
@@ -67,9 +67,12 @@ public sealed class ReceiveBlockPool(int blockBytes, int retained) : MemoryPool<
     }
 }
 
-/// <summary>Gives Kestrel <see cref="ReceiveBlockPool"/>s, as the gateway's <c>LargeBlockMemoryPoolFactory</c> does.</summary>
-public sealed class ReceiveBlockPoolFactory(int blockBytes, int retained) : IMemoryPoolFactory<byte>
+/// <summary>
+/// Gives Kestrel <see cref="LargeBlockMemoryPool"/>s: registered as a service, it replaces Kestrel's own pools (the
+/// gateway's <c>Gateway:Limits:ReceiveBlockBytes</c>).
+/// </summary>
+public sealed class LargeBlockMemoryPoolFactory(int blockBytes, int retained) : IMemoryPoolFactory<byte>
 {
     /// <inheritdoc />
-    public MemoryPool<byte> Create(MemoryPoolOptions? options = null) => new ReceiveBlockPool(blockBytes, retained);
+    public MemoryPool<byte> Create(MemoryPoolOptions? options = null) => new LargeBlockMemoryPool(blockBytes, retained);
 }
