@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -20,7 +19,6 @@ namespace Plural.AgentK.Observability;
 internal sealed class ObservabilityServer(IOptions<ObservabilityOptions> options, AgentStatus status, ILogger<ObservabilityServer> logger)
     : IHostedService, IAsyncDisposable
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private WebApplication? _app;
 
@@ -52,7 +50,7 @@ internal sealed class ObservabilityServer(IOptions<ObservabilityOptions> options
         app.MapGet("/readyz", new RequestDelegate(context => status.IsConnected
             ? Text(context, StatusCodes.Status200OK, "ok")
             : Text(context, StatusCodes.Status503ServiceUnavailable, "not connected to a gateway")));
-        app.MapGet("/status", new RequestDelegate(context => context.Response.WriteAsJsonAsync(status.Snapshot(), Json, context.RequestAborted)));
+        app.MapGet("/status", new RequestDelegate(context => context.Response.WriteAsJsonAsync(status.Snapshot(), AgentStatusJson.Default.AgentStatusSnapshot, cancellationToken: context.RequestAborted)));
         app.MapPrometheusScrapingEndpoint("/metrics");
 
         await app.StartAsync(cancellationToken);

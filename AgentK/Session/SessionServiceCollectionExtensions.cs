@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -17,7 +18,7 @@ internal static class SessionServiceCollectionExtensions
     /// Adds <typeparamref name="TReporter"/> once, both as itself (so its feature can reach it) and as one of the
     /// session's reporters.
     /// </summary>
-    public static IServiceCollection AddSessionReporter<TReporter>(this IServiceCollection services)
+    public static IServiceCollection AddSessionReporter<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TReporter>(this IServiceCollection services)
         where TReporter : class, ISessionReporter
     {
         services.TryAddSingleton<TReporter>();

@@ -40,7 +40,7 @@ internal sealed class RepeatedHeaderStream(Stream inner) : Stream
             RejectLineBreak(name, value);
         }
 
-        return (MarkerPrefix + name, Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(values.ToArray())));
+        return (MarkerPrefix + name, Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(values.ToArray(), HeaderValuesJson.Default.StringArray)));
     }
 
     /// <summary>Refuses a value that would end its header line early and start another one of the caller's making.</summary>
@@ -200,7 +200,7 @@ internal sealed class RepeatedHeaderStream(Stream inner) : Stream
     }
 
     private static string[] DecodeMarker(string value) =>
-        JsonSerializer.Deserialize<string[]>(Base64Url.DecodeFromChars(value)) ?? [];
+        JsonSerializer.Deserialize(Base64Url.DecodeFromChars(value), HeaderValuesJson.Default.StringArray) ?? [];
 
     /// <summary>Chunk-size lines, the CRLF after chunk data, and the trailer section after the last chunk.</summary>
     private ReadOnlySpan<byte> ConsumeChunkFraming(ReadOnlySpan<byte> input, IBufferWriter<byte> output)

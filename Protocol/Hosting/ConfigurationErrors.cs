@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
@@ -83,6 +84,7 @@ public static partial class ConfigurationErrors
     }
 
     /// <summary>The <c>Section</c> or <c>SectionName</c> constant of an options class: where it is bound from.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "Only names the section in a message: where trimming removed the constant, the message names the key alone.")]
     private static string? SectionOf(Type? optionsType)
     {
         foreach (var name in new[] { "Section", "SectionName" })

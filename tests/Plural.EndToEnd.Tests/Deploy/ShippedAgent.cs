@@ -7,7 +7,8 @@ namespace Plural.EndToEnd.Tests.Deploy;
 /// An emulated cluster with RBAC on and nothing granted but a real cluster's bootstrap policy, into which
 /// <c>deploy/agentk</c> is installed as an operator installs it (<c>kubectl apply -k</c>), and a real AgentK process
 /// connected to gateway A of a <see cref="KubectlPlatformFixture"/> that runs as its pod would: with a token the
-/// TokenRequest API minted for the <c>agentk</c> service account (<c>kubectl create token</c>) and the API server's address.
+/// TokenRequest API minted for the <c>agentk</c> service account (<c>kubectl create token</c>) and the API server's address,
+/// and as its image ships it: the natively published program of <c>deploy/docker/Dockerfile.agentk</c>.
 /// </summary>
 internal sealed class ShippedAgent : IAsyncDisposable
 {
@@ -38,6 +39,7 @@ internal sealed class ShippedAgent : IAsyncDisposable
     /// <summary>Installs <c>deploy/agentk</c>, mints the agent's token and starts AgentK; returns once its session is up.</summary>
     public static async Task<ShippedAgent> InstallAsync(KubectlPlatformFixture platform, params string[] agentArgs)
     {
+        var executable = await AgentImage.ExecutableAsync();
         // Sample workloads give the users something to read in namespaces demo and shop.
         var cluster = await EmulatedCluster.StartAsync(o => o.Empty = false);
         ShippedAgent? installed = null;
@@ -54,7 +56,8 @@ internal sealed class ShippedAgent : IAsyncDisposable
 
             installed.Agent = await platform.RegisterAsync("shipped");
             installed.Process = AgentProcess.Start(installed.Agent, platform.Gateway("A").AgentUrl, cluster.Server.Url,
-                cluster.AgentArgsWithToken(tokenFile, [$"--Agent:GitOps:InventoryNamespace={AgentNamespace}", .. agentArgs]));
+                cluster.AgentArgsWithToken(tokenFile, [$"--Agent:GitOps:InventoryNamespace={AgentNamespace}", .. agentArgs]),
+                executable: executable);
             await installed.Process.Process.WaitForOutputAsync("Agent connected", PlatformFixture.StartTimeout);
             await platform.WaitUntilConnectedToAAsync(installed.Agent.Name);
             return installed;

@@ -19,7 +19,10 @@ public sealed class ShippedAgentGitOpsTests(KubectlPlatformFixture platform)
 
     private static readonly string Config = """
         cache:
-          kinds: [services, pods]
+          kinds:
+            - pods
+            - resource: services
+              fields: [spec.selector.app]
         gitops:
           reapplyInterval: 1s
           projects:
@@ -70,6 +73,9 @@ public sealed class ShippedAgentGitOpsTests(KubectlPlatformFixture platform)
         var cachedPods = await Eventually.UntilAsync(() => CachedPodCountAsync(api, name), c => c == pods, Patience, "the agent's cached pods of demo");
         Assert.True(pods > 0 && cachedPods == pods, $"{cachedPods} pods cached, {pods} in the cluster");
         Assert.Equal(["legacy", "web"], await CachedServicesAsync(api, name, "legacy,web"));
+        // A configured field the agent's code never names, read from the object as the API server sent it.
+        var services = await api.QueryClusterAsync(new QueryClusterRequest { Name = name, Query = new ClusterQuery { Kind = "services", Namespace = "storefront" } });
+        Assert.Equal("web", services.Items.Single(s => s.Name == "web").Fields["spec.selector.app"]);
 
         // Drift: the object is deleted behind Git's back and comes back with the next re-apply.
         await shipped.Cluster.Admin.CoreV1.DeleteNamespacedConfigMapAsync("settings", "storefront");

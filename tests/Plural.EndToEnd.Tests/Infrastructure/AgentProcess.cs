@@ -23,11 +23,15 @@ internal sealed class AgentProcess : IAsyncDisposable
     private static string MinIdle(IEnumerable<string> args) =>
         args.LastOrDefault(a => a.StartsWith(MinIdleOption, StringComparison.Ordinal))?[MinIdleOption.Length..] ?? "2";
 
+    /// <summary>
+    /// Starts AgentK for <paramref name="agent"/>: the build output on the JIT, or the natively published
+    /// <paramref name="executable"/> (the agent as its image ships it).
+    /// </summary>
     public static AgentProcess Start(RegisteredAgent agent, Uri gateway, Uri upstream, IEnumerable<string> extraArgs,
-        IEnumerable<KeyValuePair<string, string>>? environment = null)
+        IEnumerable<KeyValuePair<string, string>>? environment = null, string? executable = null)
     {
         var observability = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        var process = ProductProcess.Start("AgentK",
+        string[] args =
         [
             $"--Agent:GatewayUrl={gateway}",
             $"--Agent:Token={agent.Token}",
@@ -41,7 +45,11 @@ internal sealed class AgentProcess : IAsyncDisposable
             "--Agent:Reconnect:InitialBackoff=00:00:00.200",
             "--Agent:Reconnect:MaxBackoff=00:00:01",
             .. extraArgs,
-        ], name: "AgentK " + agent.Name, environment: environment);
+        ];
+        var name = "AgentK " + agent.Name;
+        var process = executable is null
+            ? ProductProcess.Start("AgentK", args, name: name, environment: environment)
+            : ProductProcess.StartExecutable(executable, args, name, environment);
         return new AgentProcess(process, new Uri(observability, "/status"));
     }
 

@@ -42,8 +42,20 @@ public sealed class ProductProcess : IAsyncDisposable
         IEnumerable<KeyValuePair<string, string>>? environment = null)
     {
         var program = RepositoryLayout.ProgramPath(folder);
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(program)! };
-        info.ArgumentList.Add(program);
+        return StartProduct(new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(program)! }, [program, .. args],
+            name ?? folder, environment);
+    }
+
+    /// <summary>
+    /// Starts a product program published as a native executable (the agent as its image ships it) with
+    /// <paramref name="args"/>, in the executable's folder, with the same settings as <see cref="Start"/>.
+    /// </summary>
+    public static ProductProcess StartExecutable(string executable, IEnumerable<string> args, string name,
+        IEnumerable<KeyValuePair<string, string>>? environment = null) =>
+        StartProduct(new ProcessStartInfo(executable) { WorkingDirectory = Path.GetDirectoryName(executable)! }, args, name, environment);
+
+    private static ProductProcess StartProduct(ProcessStartInfo info, IEnumerable<string> args, string name, IEnumerable<KeyValuePair<string, string>>? environment)
+    {
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
@@ -53,7 +65,7 @@ public sealed class ProductProcess : IAsyncDisposable
         info.Environment["Logging__Console__FormatterName"] = "simple";
         info.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
         info.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
-        return Launch(info, name ?? folder, environment);
+        return Launch(info, name, environment);
     }
 
     /// <summary>

@@ -8,12 +8,12 @@ namespace Plural.Topology.Tests.Deploy;
 /// the test machines): only the files its <c>COPY</c> lines name go into an empty build context, minus what its
 /// <c>.dockerignore</c> leaves out, its <c>RUN</c> command runs there with the build arguments a builder gives, and
 /// the program it published is started. A Dockerfile that forgets a project, or a publish that only works from a full
-/// checkout, fails here rather than in an operator's pipeline.
+/// checkout, fails here rather than in an operator's pipeline. The agent's image, a native publish, is built and run by
+/// the end-to-end tests of the shipped agent (<c>ShippedAgentImageTests</c>), which run every shipped-agent test on it.
 /// </summary>
 public sealed class DockerfileBuildTests(PublishedImages images, ITestOutputHelper output) : IClassFixture<PublishedImages>
 {
     [Theory]
-    [InlineData("agentk", "Plural.AgentK.dll")]
     [InlineData("gateway", "Plural.Gateway.dll")]
     [InlineData("silo", "Plural.Silo.dll")]
     public async Task Build_stage_publishes_from_only_the_copied_files_and_the_program_reports_the_release_and_commit(string image, string program)

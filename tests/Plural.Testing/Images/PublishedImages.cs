@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
+using Plural.Testing.Processes;
 
-namespace Plural.Topology.Tests.Deploy;
+namespace Plural.Testing.Images;
 
 /// <summary>
 /// The output of each image's build stage (<see cref="BuildStage"/>), published once per test class and shared by its
@@ -32,7 +33,7 @@ public sealed class PublishedImages : IDisposable
         stage.CopyInto(context.FullName);
         var log = await stage.RunAsync(context.FullName, new Dictionary<string, string>
         {
-            ["TARGETARCH"] = RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "arm64" : "amd64",
+            ["TARGETARCH"] = RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.Arm64 ? "arm64" : "amd64",
             ["SOURCE_REVISION"] = Revision,
         }, PublishLimit);
         return new PublishedImage(stage.OutputDirectory(context.FullName), log);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using Plural.Testing.Processes;
 
-namespace Plural.Topology.Tests.Deploy;
+namespace Plural.Testing.Images;
 
 /// <summary>
 /// The first stage of a Dockerfile (the one that builds), read as far as a builder needs it here: the files it copies
@@ -84,7 +85,11 @@ internal sealed class BuildStage
         foreach (var run in _runs)
         {
             var command = run.Replace(" /out", " " + OutputDirectory(context), StringComparison.Ordinal);
-            var info = new ProcessStartInfo("sh") { WorkingDirectory = Under(context, _workdir) };
+            // At low priority: a publish (a native one above all) takes both cores for minutes, and tests of other
+            // collections run meanwhile with timings of their own.
+            var info = new ProcessStartInfo("nice") { WorkingDirectory = Under(context, _workdir) };
+            info.ArgumentList.Add("-n10");
+            info.ArgumentList.Add("sh");
             info.ArgumentList.Add("-c");
             info.ArgumentList.Add(command);
             foreach (var (name, value) in arguments)
