@@ -15,6 +15,8 @@ command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 command -v ssh >/dev/null 2>&1 || need_apt+=(openssh-client)
 # The cable tests drive the stock @rails/actioncable client with node, and the dashboard with Debian's chromium
 # (Playwright uses it as it is; nothing downloads a browser).
+# The agent's image is a native (AOT) publish, which links with clang; the shipped-agent tests build it.
+command -v clang >/dev/null 2>&1 || need_apt+=(clang)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)

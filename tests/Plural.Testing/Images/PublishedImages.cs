@@ -13,6 +13,9 @@ public sealed class PublishedImages : IDisposable
     /// <summary>The commit given to the builds as <c>SOURCE_REVISION</c>.</summary>
     public const string Revision = "0123456789abcdef0123456789abcdef01234567";
 
+    /// <summary>This machine's architecture by Docker's name: builds here are for the builder's own.</summary>
+    private static readonly string Arch = RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.Arm64 ? "arm64" : "amd64";
+
     private static readonly TimeSpan PublishLimit = TimeSpan.FromMinutes(8);
     private readonly ConcurrentDictionary<string, Lazy<Task<PublishedImage>>> _images = new();
     private readonly List<DirectoryInfo> _contexts = [];
@@ -33,7 +36,8 @@ public sealed class PublishedImages : IDisposable
         stage.CopyInto(context.FullName);
         var log = await stage.RunAsync(context.FullName, new Dictionary<string, string>
         {
-            ["TARGETARCH"] = RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.Arm64 ? "arm64" : "amd64",
+            ["BUILDARCH"] = Arch,
+            ["TARGETARCH"] = Arch,
             ["SOURCE_REVISION"] = Revision,
         }, PublishLimit);
         return new PublishedImage(stage.OutputDirectory(context.FullName), log);

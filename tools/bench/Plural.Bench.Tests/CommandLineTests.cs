@@ -49,6 +49,26 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void A_native_agent_is_taken_from_an_existing_file_for_any_scenario_and_refused_when_missing()
+    {
+        var executable = Path.GetTempFileName();
+        try
+        {
+            var native = BenchArguments.Parse(["agent-footprint", "--agent", executable], Catalog, "/tmp/results");
+            var runtime = BenchArguments.Parse(["agent-footprint"], Catalog, "/tmp/results");
+            var missing = Assert.Throws<BenchUsageException>(() => BenchArguments.Parse(["small-get", "--agent", executable + ".absent"], Catalog, "/tmp/results"));
+
+            Assert.Equal(executable, native.AgentExecutable);
+            Assert.Null(runtime.AgentExecutable);
+            Assert.StartsWith($"--agent {executable}.absent: no such file", missing.Message);
+        }
+        finally
+        {
+            File.Delete(executable);
+        }
+    }
+
+    [Fact]
     public void No_scenario_or_all_selects_the_default_set_in_name_order()
     {
         var none = BenchArguments.Parse([], Catalog, "results");

@@ -150,9 +150,10 @@ public sealed class PlatformHost : IDisposable
     {
         var observability = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         var environment = new Dictionary<string, string>(EnvironmentOf(_context, "agent")) { ["AGENTK_TOKEN"] = token };
-        var agent = _context.Children.Start("agent", "dotnet",
+        var native = _context.AgentExecutable;
+        var agent = _context.Children.Start("agent", native ?? "dotnet",
         [
-            RepositoryLayout.ProgramPath("AgentK"),
+            .. native is null ? [RepositoryLayout.ProgramPath("AgentK")] : Array.Empty<string>(),
             $"--Agent:GatewayUrl={AgentUrl}",
             $"--Agent:InstanceId={name}-bench",
             $"--Agent:Upstream:Url={upstream}",

@@ -6,7 +6,7 @@ namespace Plural.Bench.Runner;
 /// </summary>
 public sealed class BenchArguments
 {
-    private static readonly string[] RunnerOptions = ["results", "note", "runtime"];
+    private static readonly string[] RunnerOptions = ["results", "note", "runtime", "agent"];
 
     /// <summary>The scenarios to run, in order.</summary>
     public required IReadOnlyList<IScenario> Scenarios { get; init; }
@@ -22,6 +22,9 @@ public sealed class BenchArguments
 
     /// <summary>The runtime settings every .NET process the bench starts runs with (<c>--runtime</c>).</summary>
     public RuntimeSettings Runtime { get; init; } = RuntimeSettings.Parse(RuntimeSettings.Defaults);
+
+    /// <summary>AgentK as a natively published program (<c>--agent</c>), as its image ships it; null: the build output on the runtime.</summary>
+    public string? AgentExecutable { get; init; }
 
     /// <summary>True when only help was asked for.</summary>
     public bool Help { get; init; }
@@ -79,6 +82,12 @@ public sealed class BenchArguments
             }
         }
 
+        var agent = options.GetValueOrDefault("agent");
+        if (agent is not null && !File.Exists(agent))
+        {
+            throw new BenchUsageException($"--agent {agent}: no such file; publish it with: dotnet publish AgentK -c Release -r linux-x64 -o DIR");
+        }
+
         return new BenchArguments
         {
             Scenarios = scenarios,
@@ -87,6 +96,7 @@ public sealed class BenchArguments
             Note = options.GetValueOrDefault("note"),
             // Given settings add to the defaults (and win over them), so that an A/B run names only what it changes.
             Runtime = RuntimeSettings.Parse(RuntimeSettings.Defaults + "," + options.GetValueOrDefault("runtime")),
+            AgentExecutable = agent is null ? null : Path.GetFullPath(agent),
             Help = help,
         };
     }
@@ -102,6 +112,8 @@ public sealed class BenchArguments
         text.AppendLine("  --runtime LIST  environment of the .NET processes started, added to the defaults: NAME=VALUE (all) or");
         text.AppendLine($"                  process:NAME=VALUE, process one of {string.Join(", ", RuntimeSettings.Processes)}, comma-separated");
         text.AppendLine($"                  (defaults, in every process: {RuntimeSettings.Defaults})");
+        text.AppendLine("  --agent FILE    AgentK as a natively published program, as its image ships it (dotnet publish AgentK -c Release");
+        text.AppendLine("                  -r linux-x64 -o DIR; FILE is DIR/Plural.AgentK); default: its build output on the runtime");
         foreach (var scenario in catalog)
         {
             text.AppendLine();

@@ -75,7 +75,7 @@ public static class BenchRunner
         double busyDelta, ownDelta;
         await using (var children = new ChildProcesses())
         {
-            var context = new ScenarioContext(scenario, parsed.Options, children, scratch, Console.Out, parsed.Runtime);
+            var context = new ScenarioContext(scenario, parsed.Options, children, scratch, Console.Out, parsed.Runtime, parsed.AgentExecutable);
             context.Log($"starting: {scenario.Title}");
             try
             {

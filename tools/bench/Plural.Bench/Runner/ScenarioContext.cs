@@ -9,13 +9,17 @@ public sealed class ScenarioContext(
     ChildProcesses children,
     string scratchDirectory,
     TextWriter progress,
-    RuntimeSettings runtime)
+    RuntimeSettings runtime,
+    string? agentExecutable = null)
 {
     /// <summary>The bench's own entry assembly, for starting helper processes (upstream, Git server) of the same build.</summary>
     public string BenchAssembly { get; } = typeof(ScenarioContext).Assembly.Location;
 
     /// <summary>The runtime settings every .NET process the scenario starts runs with.</summary>
     public RuntimeSettings Runtime { get; } = runtime;
+
+    /// <summary>AgentK as a natively published program (<c>--agent</c>), or null for its build output on the runtime.</summary>
+    public string? AgentExecutable { get; } = agentExecutable;
 
     /// <summary>Starts processes that are killed when the scenario ends or the run is interrupted.</summary>
     public ChildProcesses Children { get; } = children;
