@@ -3,7 +3,7 @@ using Plural.EndToEnd.Tests.KubernetesProxy;
 namespace Plural.EndToEnd.Tests.Deploy;
 
 /// <summary>
-/// The agent's image carries a natively published program (no .NET runtime, a third less memory per cluster), and
+/// The agent's image carries a natively published program (no .NET runtime, a quarter less memory per cluster), and
 /// that program does what the agent does on the runtime: the tunnel's upgrades and long-lived streams as much as its
 /// plain requests. Every other shipped-agent test runs on it too.
 /// </summary>
