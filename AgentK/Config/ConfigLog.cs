@@ -21,4 +21,7 @@ internal static partial class ConfigLog
 
     [LoggerMessage(755, LogLevel.Warning, "Watching custom resource definitions failed: {Reason}; retrying in {DelayMs:F0} ms")]
     public static partial void DefinitionWatchFailed(ILogger logger, string reason, double delayMs);
+
+    [LoggerMessage(756, LogLevel.Information, "Watching custom resource definitions: 410 Gone (the version the watch began from left the API server's history); listing again")]
+    public static partial void DefinitionWatchExpired(ILogger logger);
 }

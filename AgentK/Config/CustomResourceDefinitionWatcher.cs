@@ -39,6 +39,7 @@ internal sealed class CustomResourceDefinitionWatcher(
             Jitter = 0.5,
         });
         string? listed = null;
+        var expiredInARow = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -54,10 +55,18 @@ internal sealed class CustomResourceDefinitionWatcher(
                 listed = names;
                 await WatchAsync(version, stoppingToken);
                 backoff.Reset();
+                expiredInARow = 0;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (KubernetesRequestException gone) when (gone.Status == System.Net.HttpStatusCode.Gone && ++expiredInARow == 1)
+            {
+                // Routine on a busy cluster, as for every informer: the next list carries a current version, and it
+                // compares names and versions, so nothing the watch missed is lost. A second 410 in a row, from a
+                // version just listed, is no longer routine and backs off as a failure.
+                ConfigLog.DefinitionWatchExpired(logger);
             }
             catch (Exception failure) when (failure is not OutOfMemoryException)
             {
