@@ -19,7 +19,6 @@ namespace Plural.AgentK.Observability;
 internal sealed class ObservabilityServer(IOptions<ObservabilityOptions> options, AgentStatus status, ILogger<ObservabilityServer> logger)
     : IHostedService, IAsyncDisposable
 {
-
     private WebApplication? _app;
 
     /// <summary>The addresses actually bound (a port of 0 resolved), once started.</summary>

@@ -17,7 +17,7 @@ public sealed class ShippedAgentImageTests(KubectlPlatformFixture platform)
     {
         var published = await AgentImage.PublishAsync();
 
-        var version = await ProcessToEnd.RunAsync(new(Path.Combine(published.Directory, "Plural.AgentK"), "--version"), TimeSpan.FromMinutes(1));
+        var version = await ProcessToEnd.RunAsync(new(await AgentImage.ExecutableAsync(), "--version"), TimeSpan.FromMinutes(1));
 
         var release = (await File.ReadAllTextAsync(Path.Combine(RepositoryLayout.Root, "VERSION"))).Trim();
         Assert.Equal(0, version.ExitCode);
